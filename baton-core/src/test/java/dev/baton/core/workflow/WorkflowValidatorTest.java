@@ -33,6 +33,13 @@ class WorkflowValidatorTest {
             new FakeHandler("http", new StepSignature(Set.of("url"), Set.of("method", "headers", "query", "body", "expectStatus", "timeout"))),
             new FakeHandler("embed", new StepSignature(Set.of(), Set.of("text", "texts", "model")))));
 
+    /** The handler types of STEP-TYPES.md: http, embed, similarity, classify. */
+    static final StepRegistry REGISTRY_WITH_AI = StepRegistry.of(List.of(
+            new FakeHandler("http", new StepSignature(Set.of("url"), Set.of("method", "headers", "query", "body", "expectStatus", "timeout"))),
+            new FakeHandler("embed", new StepSignature(Set.of(), Set.of("text", "texts", "model"))),
+            new FakeHandler("similarity", new StepSignature(Set.of(), Set.of("a", "b", "query", "candidates", "topK", "model"))),
+            new FakeHandler("classify", new StepSignature(Set.of("text", "labels"), Set.of("model")))));
+
     private final WorkflowParser parser = new WorkflowParser();
     private final WorkflowValidator validator = new WorkflowValidator(REGISTRY);
 
