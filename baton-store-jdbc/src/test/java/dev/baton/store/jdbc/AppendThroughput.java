@@ -46,12 +46,17 @@ public final class AppendThroughput {
         try (JdbcStores stores = JdbcStores.open(StoreConfig.h2(data))) {
             run(stores.runs(), Math.min(total, 2_000), wave, writers); // warm-up
             appendNanos = 0;
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
+            long cpuStart = os.getProcessCpuTime();
             long start = System.nanoTime();
             run(stores.runs(), total, wave, writers);
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuMillisPerRun = (os.getProcessCpuTime() - cpuStart) / 1e6 / total;
             System.out.printf("%d runs (create + 8 entries each, waves of %d, %d writers) in %.2f s: %.0f runs/s%n",
                     total, wave, writers, seconds, total / seconds);
-            System.out.printf("of which appends: %.2f s%n", appendNanos / 1e9);
+            System.out.printf("of which appends: %.2f s; process CPU per run: %.3f ms (all cores)%n",
+                    appendNanos / 1e9, cpuMillisPerRun);
         }
     }
 
