@@ -9,8 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
-import static dev.baton.core.engine.TestWorkflows.step;
-import static dev.baton.core.engine.TestWorkflows.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,12 +16,12 @@ class AdmissionTest {
 
     private static Run start(EngineFixture fixture, String name, int priority, String key) {
         return fixture.engine.start(new StartRequest(EngineFixture.TENANT, "one", 0,
-                TestWorkflows.json("{name: " + name + "}"), priority, key));
+                EngineFixture.json("{name: " + name + "}"), priority, key));
     }
 
     private static EngineFixture fixture(EngineConfig config, TestHandlers.Gate gate) {
         EngineFixture fixture = new EngineFixture(config, gate);
-        fixture.register(workflow("one").step(step("work", gate.type(), "{value: '{{ inputs.name }}'}")).build());
+        fixture.register("one");
         return fixture;
     }
 
@@ -76,9 +74,8 @@ class AdmissionTest {
     void a_step_types_own_concurrency_limit_applies_and_configuration_overrides_it() {
         TestHandlers.Gate limited = new TestHandlers.Gate("limited", 1);
         try (EngineFixture fixture = new EngineFixture(limited)) {
-            fixture.register(workflow("three").step(step("a", "limited", "{}")).step(step("b", "limited", "{}"))
-                    .step(step("c", "limited", "{}")).build());
-            Run run = fixture.start("three");
+            fixture.register("three-limited");
+            Run run = fixture.start("three-limited");
             EngineFixture.eventually("one inside", () -> limited.inside.get() == 1);
             limited.release(3);
             fixture.finish(run);
@@ -87,9 +84,8 @@ class AdmissionTest {
         TestHandlers.Gate overridden = new TestHandlers.Gate("limited", 1);
         try (EngineFixture fixture = new EngineFixture(EngineConfig.DEFAULT.withStepTypeLimits(Map.of("limited", 2)),
                 overridden)) {
-            fixture.register(workflow("three").step(step("a", "limited", "{}")).step(step("b", "limited", "{}"))
-                    .step(step("c", "limited", "{}")).build());
-            Run run = fixture.start("three");
+            fixture.register("three-limited");
+            Run run = fixture.start("three-limited");
             EngineFixture.eventually("two inside", () -> overridden.inside.get() == 2);
             overridden.release(3);
             fixture.finish(run);
@@ -127,6 +123,7 @@ class AdmissionTest {
                     .hasSize(2);
             gate.release(2);
             fixture.finish(once);
+            fixture.finish(other);
             assertThat(gate.enteredValues).containsExactlyInAnyOrder("x", "z");
         }
     }

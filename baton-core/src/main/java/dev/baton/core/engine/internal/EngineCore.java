@@ -192,31 +192,38 @@ public final class EngineCore implements AutoCloseable {
         return events.subscribe(runId, afterSequence, listener);
     }
 
+    /**
+     * Takes ownership of every unfinished run in the store: running ones first (they already hold admission slots,
+     * even beyond the limit), then queued ones through admission by priority.
+     */
     public int resumeUnfinished() {
         ensureOpen();
-        int resumed = 0;
-        for (Run run : store.unfinished()) {
-            if (active.containsKey(run.id())) {
+        List<Run> unfinished = store.unfinished().stream().filter(run -> !active.containsKey(run.id())).toList();
+        for (Run run : unfinished) {
+            if (run.status() != RunStatus.RUNNING) {
                 continue;
             }
-            resumed++;
-            if (run.status() == RunStatus.RUNNING) {
-                if (run.parentRunId() == null) {
-                    admission.forceAdmit();
-                }
-                Workflow workflow = resolveOrFail(run);
-                if (workflow != null) {
-                    RunCoordinator coordinator = new RunCoordinator(this, run, workflow);
-                    active.put(run.id(), coordinator);
-                    coordinator.resume(store.attempts(run.id()));
-                }
-            } else if (run.parentRunId() != null) {
+            if (run.parentRunId() == null) {
+                admission.forceAdmit();
+            }
+            Workflow workflow = resolveOrFail(run);
+            if (workflow != null) {
+                RunCoordinator coordinator = new RunCoordinator(this, run, workflow);
+                active.put(run.id(), coordinator);
+                coordinator.resume(store.attempts(run.id()));
+            }
+        }
+        for (Run run : unfinished) {
+            if (run.status() != RunStatus.QUEUED) {
+                continue;
+            }
+            if (run.parentRunId() != null) {
                 activateOnce(run);
             } else if (admission.offer(run)) {
                 activate(run);
             }
         }
-        return resumed;
+        return unfinished.size();
     }
 
     // --- ownership --------------------------------------------------------------------------------------------

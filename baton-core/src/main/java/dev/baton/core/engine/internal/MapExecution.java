@@ -105,7 +105,7 @@ final class MapExecution implements Execution {
         }
         items = input == null ? null : input.get("items");
         if (items == null || !items.isArray()) {
-            throw DurationText.invalid("with.items", "expected a list, got "
+            throw BuiltInArguments.invalid("with.items", "expected a list, got "
                     + (items == null ? "nothing" : items.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
         }
         JsonNode limit = input.path("concurrency");
@@ -115,7 +115,7 @@ final class MapExecution implements Execution {
                 && limit.intValue() <= 1000) {
             concurrency = limit.intValue();
         } else {
-            throw DurationText.invalid("with.concurrency", "expected an integer between 1 and 1000, got " + limit);
+            throw BuiltInArguments.invalid("with.concurrency", "expected an integer between 1 and 1000, got " + limit);
         }
         runners = new StepRunner[items.size()];
         outputs = new JsonNode[items.size()];
