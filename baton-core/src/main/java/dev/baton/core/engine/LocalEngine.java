@@ -130,7 +130,7 @@ public final class LocalEngine implements Engine {
             this.registry = Objects.requireNonNull(registry, "registry");
         }
 
-        /** Time and timers; default {@link EngineClock#system()}. */
+        /** Time and timers; default a {@link SystemEngineClock} owned (and closed) by the engine. */
         public Builder clock(EngineClock value) {
             this.clock = Objects.requireNonNull(value, "clock");
             return this;
@@ -157,10 +157,12 @@ public final class LocalEngine implements Engine {
             return this;
         }
 
+        /** Builds the engine; call {@link LocalEngine#resumeUnfinished()} next. */
         public LocalEngine build() {
+            SystemEngineClock owned = clock == null ? new SystemEngineClock() : null;
             return new LocalEngine(new EngineCore(store, resolver, registry, inputValidator,
-                    clock == null ? EngineClock.system() : clock,
-                    random == null ? new SplittableRandom() : random, config));
+                    owned != null ? owned : clock, random == null ? new SplittableRandom() : random, config,
+                    owned != null ? owned::close : () -> { }));
         }
     }
 

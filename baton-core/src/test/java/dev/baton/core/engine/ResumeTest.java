@@ -119,4 +119,21 @@ class ResumeTest {
                 && a.stepId().startsWith("each[")).hasSize(3);
         assertThat(view.attempts()).filteredOn(a -> a.stepId().equals("each")).hasSize(1);
     }
+
+    @Test
+    void a_cancellation_requested_before_a_crash_is_honoured_on_resume() {
+        fixture.register("resume-three");
+        Run run = fixture.start("resume-three");
+        EngineFixture.eventually("b running", () -> gate.inside.get() == 1);
+        fixture.engine.close();
+        fixture.store.append(java.util.List.of(new dev.baton.core.run.JournalEntry.CancelRequested(run.id(),
+                "requested just before the crash", fixture.clock.instant())));
+
+        fixture.restart();
+        RunView view = fixture.finish(run);
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(view.run().error().message()).contains("requested just before the crash");
+        assertThat(echo.invocations("c")).isZero();
+    }
 }

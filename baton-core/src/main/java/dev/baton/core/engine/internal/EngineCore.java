@@ -63,16 +63,18 @@ public final class EngineCore implements AutoCloseable {
     private final Map<String, PriorityPermits> typePermits = new ConcurrentHashMap<>();
     private final Map<String, RunCoordinator> active = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<RunView>> completions = new ConcurrentHashMap<>();
+    private final Runnable onClose;
     private volatile boolean closed;
 
     /**
      * @param inputValidator checks run inputs against the workflow's input schema; throws
      *                       {@code BatonException(INVALID_INPUT)}
      * @param random         jitter source; used under a lock, so any {@link RandomGenerator} will do
+     * @param onClose        run last by {@link #close()} (e.g. to stop a clock the engine owns)
      */
     public EngineCore(RunStore store, WorkflowResolver resolver, StepRegistry registry,
                       BiConsumer<Workflow, JsonNode> inputValidator, EngineClock clock, RandomGenerator random,
-                      EngineConfig config) {
+                      EngineConfig config, Runnable onClose) {
         this.store = store;
         this.resolver = resolver;
         this.registry = registry;
@@ -80,6 +82,7 @@ public final class EngineCore implements AutoCloseable {
         this.clock = clock;
         this.random = random;
         this.config = config;
+        this.onClose = onClose;
         this.events = new EventHub(store, executor);
         this.journal = new Journal(store, config.journalBatchSize(), events::onDurable);
         this.admission = new Admission(config.maxRunningRuns(), config.maxQueuedRuns());
@@ -113,6 +116,9 @@ public final class EngineCore implements AutoCloseable {
         String key = parent.runId() + "/" + stepId;
         Optional<Run> existing = store.findByIdempotencyKey(parent.tenantId(), key);
         if (existing.isPresent()) {
+            if (existing.get().status() == RunStatus.QUEUED) {
+                activateOnce(existing.get());
+            }
             return existing.get();
         }
         Workflow workflow = resolver.resolve(parent.tenantId(), workflowId, version);
@@ -211,6 +217,7 @@ public final class EngineCore implements AutoCloseable {
                 RunCoordinator coordinator = new RunCoordinator(this, run, workflow);
                 active.put(run.id(), coordinator);
                 coordinator.resume(store.attempts(run.id()));
+                cancelRequest(run.id()).ifPresent(coordinator::cancel);
             }
         }
         for (Run run : unfinished) {
@@ -224,6 +231,23 @@ public final class EngineCore implements AutoCloseable {
             }
         }
         return unfinished.size();
+    }
+
+    /** The reason of a cancellation requested before a restart, if any (read from the run's events). */
+    private Optional<String> cancelRequest(String runId) {
+        long after = 0;
+        while (true) {
+            List<RunEvent> page = store.events(runId, after, 1000);
+            for (RunEvent event : page) {
+                if (event.entry() instanceof JournalEntry.CancelRequested requested) {
+                    return Optional.of(requested.reason() == null ? "" : requested.reason());
+                }
+                after = event.sequence();
+            }
+            if (page.size() < 1000) {
+                return Optional.empty();
+            }
+        }
     }
 
     // --- ownership --------------------------------------------------------------------------------------------
@@ -352,5 +376,6 @@ public final class EngineCore implements AutoCloseable {
         closed = true;
         journal.close();
         executor.shutdownNow();
+        onClose.run();
     }
 }
