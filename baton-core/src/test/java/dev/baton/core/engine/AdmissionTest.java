@@ -132,11 +132,29 @@ class AdmissionTest {
     void invalid_inputs_and_unknown_workflows_are_refused_before_anything_is_stored() {
         TestHandlers.Gate gate = new TestHandlers.Gate("gate");
         try (EngineFixture fixture = fixture(EngineConfig.DEFAULT, gate)) {
+            fixture.register("greet");
             assertThatThrownBy(() -> fixture.engine.start(StartRequest.of(EngineFixture.TENANT, "missing", null)))
                     .isInstanceOfSatisfying(BatonException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+            assertThatThrownBy(() -> fixture.start("greet", "{name: 42}"))
+                    .isInstanceOfSatisfying(BatonException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                        assertThat(e.errors()).extracting(dev.baton.core.error.FieldError::field).contains("name");
+                    });
             assertThat(fixture.store.unfinished()).isEmpty();
             assertThat(List.of(fixture.engine.activeRuns(), fixture.engine.queuedRuns())).containsOnly(0);
+        }
+    }
+
+    @Test
+    void inputs_are_stored_with_the_schema_defaults_applied() {
+        try (EngineFixture fixture = new EngineFixture()) {
+            fixture.register("greet");
+
+            RunView view = fixture.finish(fixture.start("greet", "{name: baton}"));
+
+            assertThat(view.run().inputs().path("punctuation").asText()).isEqualTo("!");
+            assertThat(view.run().outputs().path("say").asText()).isEqualTo("hello baton!");
         }
     }
 }

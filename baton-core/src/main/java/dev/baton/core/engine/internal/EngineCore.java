@@ -17,6 +17,7 @@ import dev.baton.core.run.StepError;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepRegistry;
 import dev.baton.core.store.RunStore;
+import dev.baton.core.workflow.InputValidator;
 import dev.baton.core.workflow.RetryPolicy;
 import dev.baton.core.workflow.Workflow;
 import dev.baton.core.workflow.WorkflowResolver;
@@ -33,7 +34,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -50,7 +50,7 @@ public final class EngineCore implements AutoCloseable {
     private final RunStore store;
     private final WorkflowResolver resolver;
     private final StepRegistry registry;
-    private final BiConsumer<Workflow, JsonNode> inputValidator;
+    private final InputValidator inputValidator;
     private final EngineClock clock;
     private final RandomGenerator random;
     private final ReentrantLock randomLock = new ReentrantLock();
@@ -67,13 +67,12 @@ public final class EngineCore implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param inputValidator checks run inputs against the workflow's input schema; throws
-     *                       {@code BatonException(INVALID_INPUT)}
+     * @param inputValidator checks run inputs against the workflow's input schema and applies its defaults
      * @param random         jitter source; used under a lock, so any {@link RandomGenerator} will do
      * @param onClose        run last by {@link #close()} (e.g. to stop a clock the engine owns)
      */
     public EngineCore(RunStore store, WorkflowResolver resolver, StepRegistry registry,
-                      BiConsumer<Workflow, JsonNode> inputValidator, EngineClock clock, RandomGenerator random,
+                      InputValidator inputValidator, EngineClock clock, RandomGenerator random,
                       EngineConfig config, Runnable onClose) {
         this.store = store;
         this.resolver = resolver;
@@ -100,9 +99,9 @@ public final class EngineCore implements AutoCloseable {
             }
         }
         Workflow workflow = resolver.resolve(request.tenantId(), request.workflowId(), request.workflowVersion());
-        inputValidator.accept(workflow, request.inputs());
+        JsonNode inputs = inputValidator.validate(workflow, request.inputs());
         admission.checkCapacity();
-        Run created = store.create(newRun(request.tenantId(), workflow, request.inputs(), request.priority(),
+        Run created = store.create(newRun(request.tenantId(), workflow, inputs, request.priority(),
                 request.idempotencyKey(), null, null));
         if (created.status() == RunStatus.QUEUED && !active.containsKey(created.id()) && admission.offer(created)) {
             activate(created);
@@ -122,8 +121,8 @@ public final class EngineCore implements AutoCloseable {
             return existing.get();
         }
         Workflow workflow = resolver.resolve(parent.tenantId(), workflowId, version);
-        JsonNode childInputs = inputs == null ? JsonNodeFactory.instance.objectNode() : inputs;
-        inputValidator.accept(workflow, childInputs);
+        JsonNode childInputs = inputValidator.validate(workflow,
+                inputs == null ? JsonNodeFactory.instance.objectNode() : inputs);
         Run created = store.create(newRun(parent.tenantId(), workflow, childInputs, parent.priority(), key,
                 parent.runId(), stepId));
         if (created.status() == RunStatus.QUEUED) {

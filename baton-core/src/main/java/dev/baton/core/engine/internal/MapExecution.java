@@ -9,6 +9,7 @@ import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.StepAttempt;
 import dev.baton.core.run.StepError;
+import dev.baton.core.workflow.BuiltInSteps;
 import dev.baton.core.workflow.OnError;
 import dev.baton.core.workflow.Step;
 
@@ -30,8 +31,6 @@ import java.util.Map;
  * journaled outputs, interrupted items are retried, the rest start as usual.
  */
 final class MapExecution implements Execution {
-    static final int DEFAULT_CONCURRENCY = 8;
-
     private AttemptRun attempt;
     private JsonNode items;
     private int concurrency;
@@ -110,9 +109,9 @@ final class MapExecution implements Execution {
         }
         JsonNode limit = input.path("concurrency");
         if (limit.isMissingNode() || limit.isNull()) {
-            concurrency = DEFAULT_CONCURRENCY;
+            concurrency = BuiltInSteps.DEFAULT_MAP_CONCURRENCY;
         } else if (limit.canConvertToInt() && limit.isIntegralNumber() && limit.intValue() >= 1
-                && limit.intValue() <= 1000) {
+                && limit.intValue() <= BuiltInSteps.MAX_MAP_CONCURRENCY) {
             concurrency = limit.intValue();
         } else {
             throw BuiltInArguments.invalid("with.concurrency", "expected an integer between 1 and 1000, got " + limit);
