@@ -94,6 +94,26 @@ class AdmissionTest {
     }
 
     @Test
+    void a_queued_run_that_is_cancelled_never_starts() {
+        TestHandlers.Gate gate = new TestHandlers.Gate("gate");
+        try (EngineFixture fixture = fixture(EngineConfig.DEFAULT.withMaxRunningRuns(1), gate)) {
+            Run running = start(fixture, "running", 0, null);
+            Run queued = start(fixture, "queued", 0, null);
+            Run after = start(fixture, "after", 0, null);
+
+            Run cancelled = fixture.engine.cancel(EngineFixture.TENANT, queued.id(), "not needed");
+            gate.release(3);
+            fixture.finish(running);
+            fixture.finish(after);
+
+            assertThat(cancelled.status()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(cancelled.startedAt()).isNull();
+            assertThat(fixture.finish(queued).attempts()).isEmpty();
+            assertThat(gate.enteredValues).containsExactly("running", "after");
+        }
+    }
+
+    @Test
     void a_full_queue_refuses_new_runs_with_rate_limited() {
         TestHandlers.Gate gate = new TestHandlers.Gate("gate");
         try (EngineFixture fixture = fixture(EngineConfig.DEFAULT.withMaxRunningRuns(1).withMaxQueuedRuns(1), gate)) {

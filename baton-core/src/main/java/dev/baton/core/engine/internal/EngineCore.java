@@ -101,9 +101,11 @@ public final class EngineCore implements AutoCloseable {
         Workflow workflow = resolver.resolve(request.tenantId(), request.workflowId(), request.workflowVersion());
         JsonNode inputs = inputValidator.validate(workflow, request.inputs());
         admission.checkCapacity();
-        Run created = store.create(newRun(request.tenantId(), workflow, inputs, request.priority(),
-                request.idempotencyKey(), null, null));
-        if (created.status() == RunStatus.QUEUED && !active.containsKey(created.id()) && admission.offer(created)) {
+        Run fresh = newRun(request.tenantId(), workflow, inputs, request.priority(), request.idempotencyKey(), null,
+                null);
+        Run created = store.create(fresh);
+        // Only the request that created the run admits it (a concurrent start with the same key gets it back).
+        if (created.id().equals(fresh.id()) && admission.offer(created)) {
             activate(created);
         }
         return created;
@@ -159,14 +161,7 @@ public final class EngineCore implements AutoCloseable {
             return run;
         }
         ensureOpen();
-        RunCoordinator owner = active.get(runId);
-        if (owner != null) {
-            journal.append(new JournalEntry.CancelRequested(runId, reason, clock.instant())).join();
-            owner.cancel(reason);
-            return store.find(tenantId, runId).orElse(run);
-        }
-        if (run.status() == RunStatus.QUEUED) {
-            admission.remove(runId);
+        if (run.status() == RunStatus.QUEUED && admission.remove(runId)) {
             StepError error = StepError.of(ErrorCode.CANCELLED, reason == null || reason.isBlank()
                     ? "cancelled before it started" : "cancelled before it started: " + reason);
             journal.append(List.of(new JournalEntry.CancelRequested(runId, reason, clock.instant()),
@@ -175,8 +170,12 @@ public final class EngineCore implements AutoCloseable {
             completeWaiters(finished);
             return finished;
         }
-        // RUNNING but not owned here: the owner (after a restart, this node once resumed) will see the request.
         journal.append(new JournalEntry.CancelRequested(runId, reason, clock.instant())).join();
+        // The owner acts on it now; a run owned by no one (yet) sees the request when it is resumed.
+        RunCoordinator owner = active.get(runId);
+        if (owner != null) {
+            owner.cancel(reason);
+        }
         return store.find(tenantId, runId).orElse(run);
     }
 
