@@ -9,6 +9,7 @@ import dev.baton.core.run.Run;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepRegistry;
 import dev.baton.core.store.InMemoryRunStore;
+import dev.baton.core.store.RunStore;
 import dev.baton.core.workflow.Workflow;
 import dev.baton.core.workflow.WorkflowParser;
 
@@ -34,7 +35,7 @@ final class EngineFixture implements AutoCloseable {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    final InMemoryRunStore store = new InMemoryRunStore();
+    final RunStore store;
     ManualEngineClock clock = new ManualEngineClock(T0);
     final Map<String, Workflow> workflows = new ConcurrentHashMap<>();
     final StepRegistry registry;
@@ -42,6 +43,11 @@ final class EngineFixture implements AutoCloseable {
     LocalEngine engine;
 
     EngineFixture(EngineConfig config, StepHandler... handlers) {
+        this(new InMemoryRunStore(), config, handlers);
+    }
+
+    EngineFixture(RunStore store, EngineConfig config, StepHandler... handlers) {
+        this.store = store;
         this.registry = StepRegistry.of(List.of(handlers));
         this.config = config;
         this.engine = newEngine();
