@@ -158,7 +158,7 @@ public final class WorkflowParser {
             context.error("steps", "a workflow needs at least one step");
         }
         StepParser parser = new StepParser(context, templates, defaults);
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             Step step = parser.step(entry.getKey(), entry.getValue(), "steps." + entry.getKey());
             if (step != null) {

@@ -258,10 +258,14 @@ public final class WorkflowValidator {
 
     private static void checkReferences(ValueTemplate template, String path, String owner, Set<String> steps,
                                         ParseContext context) {
-        for (String id : template.referencedSteps()) {
-            if (!steps.contains(id)) {
-                context.error(path, "an expression of " + owner + " reads steps." + id
-                        + ", but the workflow has no step '" + id + "'" + suggestion(id, steps));
+        Map<String, Set<String>> byField = Templates.referencesByField(template)
+                .orElseGet(() -> Map.of(path, template.referencedSteps()));
+        for (Map.Entry<String, Set<String>> entry : byField.entrySet()) {
+            for (String id : entry.getValue()) {
+                if (!steps.contains(id)) {
+                    context.error(entry.getKey(), "an expression of " + owner + " reads steps." + id
+                            + ", but the workflow has no step '" + id + "'" + suggestion(id, steps));
+                }
             }
         }
     }

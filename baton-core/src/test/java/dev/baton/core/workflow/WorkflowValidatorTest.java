@@ -115,8 +115,8 @@ class WorkflowValidatorTest {
         assertThat(errors).extracting(FieldError::toString).containsExactly(
                 "wf.yaml:6:20: steps.b.needs[1]: step 'b' needs 'fecth', which is not a step of this workflow; did you mean 'fetch'?",
                 "wf.yaml:7:5: steps.b.if: an expression of step 'b' reads steps.nope, but the workflow has no step 'nope'",
-                "wf.yaml:8:5: steps.b.with: an expression of step 'b' reads steps.fetsh, but the workflow has no step 'fetsh'; did you mean 'fetch'?",
-                "wf.yaml:9:1: outputs: an expression of outputs reads steps.gone, but the workflow has no step 'gone'");
+                "wf.yaml:8:12: steps.b.with.value: an expression of step 'b' reads steps.fetsh, but the workflow has no step 'fetsh'; did you mean 'fetch'?",
+                "wf.yaml:10:3: outputs.o: an expression of outputs reads steps.gone, but the workflow has no step 'gone'");
     }
 
     @Test
