@@ -307,7 +307,9 @@ public final class EngineCore implements AutoCloseable {
         if (run.parentRunId() == null && !closed) {
             admission.release().ifPresent(this::activate);
         }
-        store.find(run.tenantId(), run.id()).ifPresent(this::completeWaiters);
+        if (completions.containsKey(run.id())) { // a waiter registered later finds the run finished in the store
+            store.find(run.tenantId(), run.id()).ifPresent(this::completeWaiters);
+        }
     }
 
     private void completeWaiters(Run finished) {
