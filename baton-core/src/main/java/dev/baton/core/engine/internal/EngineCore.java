@@ -224,8 +224,7 @@ public final class EngineCore implements AutoCloseable {
             if (workflow != null) {
                 RunCoordinator coordinator = new RunCoordinator(this, run, workflow);
                 active.put(run.id(), coordinator);
-                coordinator.resume(store.attempts(run.id()));
-                cancelRequest(run.id()).ifPresent(coordinator::cancel);
+                coordinator.resume(store.attempts(run.id()), cancelRequest(run.id()).orElse(null));
             }
         }
         for (Run run : unfinished) {
