@@ -93,6 +93,7 @@ public final class EngineCore implements AutoCloseable {
 
     // --- Engine operations ------------------------------------------------------------------------------------
 
+    /** See {@link Engine#start}. */
     public Run start(StartRequest request) {
         ensureOpen();
         if (request.idempotencyKey() != null) {
@@ -157,14 +158,17 @@ public final class EngineCore implements AutoCloseable {
                 priority, inputs, null, null, key, parentRunId, parentStepId, clock.instant(), null, null);
     }
 
+    /** See {@link Engine#get}. */
     public Optional<RunView> get(String tenantId, String runId) {
         return store.find(tenantId, runId).map(run -> new RunView(run, store.attempts(run.id())));
     }
 
+    /** See {@link Engine#completion}. */
     public CompletableFuture<RunView> completion(String tenantId, String runId) {
         return completions.await(tenantId, runId);
     }
 
+    /** See {@link Engine#cancel}. */
     public Run cancel(String tenantId, String runId, String reason) {
         Run run = store.find(tenantId, runId).orElseThrow(() -> BatonException.notFound("run", runId));
         if (run.status().isTerminal()) {
@@ -200,6 +204,7 @@ public final class EngineCore implements AutoCloseable {
         });
     }
 
+    /** See {@link Engine#subscribe}. */
     public Engine.Subscription subscribe(String tenantId, String runId, long afterSequence,
                                          Consumer<RunEvent> listener) {
         store.find(tenantId, runId).orElseThrow(() -> BatonException.notFound("run", runId));
