@@ -167,28 +167,29 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
     }
 
     /**
-     * The engine's limits.
+     * The engine's limits (passed to the engine's own configuration).
      *
-     * @param maxConcurrentSteps step attempts executing at once across the node, 1..100000
-     * @param maxQueuedRuns      runs waiting for admission before starts are refused with 429, 1..10000000
-     * @param stepTypeLimits     per step type concurrency limits overriding the handlers' own (type → limit >= 1)
+     * @param maxRunningRuns        runs executing at once, admitted from the queue by priority, 1..1000000
+     * @param maxQueuedRuns         runs waiting for admission before starts are refused with 429, 0..10000000
+     * @param maxConcurrentAttempts step attempts executing handlers at once across the node, 1..1000000
+     * @param stepTypeLimits        per step type concurrency limits overriding the handlers' own (type → limit)
      */
-    public record Engine(int maxConcurrentSteps, int maxQueuedRuns, Map<String, Integer> stepTypeLimits) {
-        public static final Engine DEFAULT = new Engine(1024, 100_000, Map.of());
+    public record Engine(int maxRunningRuns, int maxQueuedRuns, int maxConcurrentAttempts,
+                         Map<String, Integer> stepTypeLimits) {
+        public static final Engine DEFAULT = new Engine(10_000, 100_000, 10_000, Map.of());
 
         public Engine {
-            if (maxConcurrentSteps < 1 || maxConcurrentSteps > 100_000) {
-                throw invalid("engine.maxConcurrentSteps", "must be between 1 and 100000, got " + maxConcurrentSteps);
-            }
-            if (maxQueuedRuns < 1 || maxQueuedRuns > 10_000_000) {
-                throw invalid("engine.maxQueuedRuns", "must be between 1 and 10000000, got " + maxQueuedRuns);
-            }
+            range("engine.maxRunningRuns", maxRunningRuns, 1, 1_000_000);
+            range("engine.maxQueuedRuns", maxQueuedRuns, 0, 10_000_000);
+            range("engine.maxConcurrentAttempts", maxConcurrentAttempts, 1, 1_000_000);
             stepTypeLimits = Map.copyOf(stepTypeLimits);
-            stepTypeLimits.forEach((type, limit) -> {
-                if (limit < 1) {
-                    throw invalid("engine.stepTypeLimits." + type, "must be >= 1, got " + limit);
-                }
-            });
+            stepTypeLimits.forEach((type, limit) -> range("engine.stepTypeLimits." + type, limit, 0, 1_000_000));
+        }
+
+        private static void range(String setting, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw invalid(setting, "must be between " + min + " and " + max + ", got " + value);
+            }
         }
     }
 

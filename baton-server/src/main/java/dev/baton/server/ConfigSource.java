@@ -41,8 +41,9 @@ import java.util.regex.Pattern;
  *   maxRequestSize: 1MiB  # bytes, or with KiB/MiB/GiB (also KB/MB/GB, same meaning)
  *   maxWait: 5m           # longest ?wait= of start-and-wait
  * engine:
- *   maxConcurrentSteps: 1024
+ *   maxRunningRuns: 10000
  *   maxQueuedRuns: 100000
+ *   maxConcurrentAttempts: 10000
  *   stepTypeLimits: {embed: 4}
  * ai:
  *   loadInBackground: true
@@ -64,15 +65,15 @@ public final class ConfigSource {
     /** Every environment variable read, for documentation and {@code baton --help}. */
     public static final List<String> ENVIRONMENT = List.of("BATON_DATA_DIR", "BATON_STORE", "BATON_STORE_URL",
             "BATON_STORE_USER", "BATON_STORE_PASSWORD", "BATON_STORE_POOL_SIZE", "BATON_HOST", "BATON_PORT",
-            "BATON_MAX_REQUEST_SIZE", "BATON_MAX_WAIT", "BATON_ENGINE_MAX_CONCURRENT_STEPS",
-            "BATON_ENGINE_MAX_QUEUED_RUNS", "BATON_AI_LOAD_IN_BACKGROUND");
+            "BATON_MAX_REQUEST_SIZE", "BATON_MAX_WAIT", "BATON_ENGINE_MAX_RUNNING_RUNS",
+            "BATON_ENGINE_MAX_QUEUED_RUNS", "BATON_ENGINE_MAX_CONCURRENT_ATTEMPTS", "BATON_AI_LOAD_IN_BACKGROUND");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Map<String, Set<String>> SECTIONS = Map.of(
             "", Set.of("dataDir", "store", "server", "engine", "ai"),
             "store", Set.of("type", "url", "user", "password", "poolSize"),
             "server", Set.of("host", "port", "maxRequestSize", "maxWait"),
-            "engine", Set.of("maxConcurrentSteps", "maxQueuedRuns", "stepTypeLimits"),
+            "engine", Set.of("maxRunningRuns", "maxQueuedRuns", "maxConcurrentAttempts", "stepTypeLimits"),
             "ai", Set.of("loadInBackground"));
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?",
             Pattern.CASE_INSENSITIVE);
@@ -145,10 +146,12 @@ public final class ConfigSource {
             limits.put(entry.getKey(), integer("engine.stepTypeLimits." + entry.getKey(), entry.getValue().asText()));
         }
         BatonConfig.Engine engine = new BatonConfig.Engine(
-                integer("engine.maxConcurrentSteps", setting(env, "BATON_ENGINE_MAX_CONCURRENT_STEPS",
-                        text(engineNode, "maxConcurrentSteps"), String.valueOf(e.maxConcurrentSteps()))),
+                integer("engine.maxRunningRuns", setting(env, "BATON_ENGINE_MAX_RUNNING_RUNS",
+                        text(engineNode, "maxRunningRuns"), String.valueOf(e.maxRunningRuns()))),
                 integer("engine.maxQueuedRuns", setting(env, "BATON_ENGINE_MAX_QUEUED_RUNS",
                         text(engineNode, "maxQueuedRuns"), String.valueOf(e.maxQueuedRuns()))),
+                integer("engine.maxConcurrentAttempts", setting(env, "BATON_ENGINE_MAX_CONCURRENT_ATTEMPTS",
+                        text(engineNode, "maxConcurrentAttempts"), String.valueOf(e.maxConcurrentAttempts()))),
                 limits);
 
         BatonConfig.Ai ai = new BatonConfig.Ai(bool("ai.loadInBackground", setting(env, "BATON_AI_LOAD_IN_BACKGROUND",
