@@ -54,8 +54,8 @@ public final class EmbedStep implements StepHandler {
         JsonNode text = Arguments.optional(arguments, "text");
         JsonNode texts = Arguments.optional(arguments, "texts");
         if ((text == null) == (texts == null)) {
-            throw Arguments.invalid(text == null ? "text" : "texts",
-                    "give exactly one of 'text' (a string) or 'texts' (a list of strings)");
+            throw Arguments.invalid("text", (text == null ? "neither 'text' nor 'texts' given" : "both 'text' and "
+                    + "'texts' given") + "; give exactly one: 'text' (a string) or 'texts' (a list of strings)");
         }
         String modelName = Arguments.model(arguments);
         List<String> inputs = text != null ? List.of(Arguments.text(text, "text")) : Arguments.texts(texts, "texts");
