@@ -40,6 +40,8 @@ public enum ErrorCode {
     STORE_UNAVAILABLE("store-unavailable", Kind.UNAVAILABLE, true),
     /** A component is not ready yet (for example the embedding model is still loading). */
     NOT_READY("not-ready", Kind.UNAVAILABLE, true),
+    /** A step attempt was cut short by a restart of the engine (crash or shutdown); it is retried on resume. */
+    INTERRUPTED("interrupted", Kind.UNAVAILABLE, true),
     /** A defect in Baton itself. */
     INTERNAL("internal", Kind.INTERNAL, false);
 

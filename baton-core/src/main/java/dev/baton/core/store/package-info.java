@@ -1,5 +1,11 @@
 /**
- * Storage interfaces ({@link dev.baton.core.store.RunStore}, {@link dev.baton.core.store.WorkflowStore}) and an
- * in-memory implementation. Database implementations live in their own modules.
+ * Storage interfaces ({@link dev.baton.core.store.RunStore}, {@link dev.baton.core.store.WorkflowStore}), the
+ * listing types they share ({@link dev.baton.core.store.RunQuery}, {@link dev.baton.core.store.Page},
+ * {@link dev.baton.core.store.RunCursor}) and in-memory implementations for tests and benchmarks
+ * ({@link dev.baton.core.store.InMemoryRunStore}, {@link dev.baton.core.store.InMemoryWorkflowStore}).
+ * Database implementations live in their own modules and pass the same contract suites
+ * ({@code RunStoreContract}, {@code WorkflowStoreContract} in baton-core's test jar).
+ *
+ * <p>Depends on the run model, the error model, Jackson and the JDK only.
  */
 package dev.baton.core.store;

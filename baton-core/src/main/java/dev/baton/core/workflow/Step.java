@@ -4,8 +4,11 @@ import dev.baton.core.error.SourceLocation;
 import dev.baton.core.expr.ValueTemplate;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One node of a workflow's DAG.
@@ -35,5 +38,24 @@ public record Step(String id, String uses, ValueTemplate with, List<String> need
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
+    }
+
+    /**
+     * Every step this step depends on: its {@code needs}, the steps its {@code with} and {@code if} read, and
+     * for a {@code map} step those its inner step reads. The engine starts the step when all of these have
+     * finished; the validator checks them for existence and cycles.
+     *
+     * @return step ids in a stable order (needs first, then in order of appearance); unmodifiable
+     */
+    public Set<String> dependencies() {
+        Set<String> ids = new LinkedHashSet<>(needs);
+        ids.addAll(with.referencedSteps());
+        if (when != null) {
+            ids.addAll(when.referencedSteps());
+        }
+        if (body != null) {
+            ids.addAll(body.dependencies());
+        }
+        return Collections.unmodifiableSet(ids);
     }
 }

@@ -1,0 +1,164 @@
+package dev.baton.core.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.core.engine.internal.EngineCore;
+import dev.baton.core.run.Run;
+import dev.baton.core.run.RunEvent;
+import dev.baton.core.step.StepRegistry;
+import dev.baton.core.store.RunStore;
+import dev.baton.core.workflow.Workflow;
+import dev.baton.core.workflow.WorkflowResolver;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * The single-node {@link Engine}: every run admitted or resumed by this process is owned by one coordinator here
+ * until it finishes. Build it with {@link #builder(RunStore, WorkflowResolver, StepRegistry)}; call
+ * {@link #resumeUnfinished()} once after construction to pick up runs a previous process left unfinished.
+ *
+ * <p>How it works, in short: {@code start} stores the run {@code QUEUED} and admits it by priority; the run's
+ * coordinator dispatches ready steps (all dependencies finished) on virtual threads under a global and per-type
+ * concurrency limit; every state change is written to the store through a group-committed journal before the
+ * engine acts on it; retries, timeouts and {@code sleep} use the injected {@link EngineClock}.
+ *
+ * <p>Thread-safe.
+ */
+public final class LocalEngine implements Engine {
+    private final EngineCore core;
+
+    private LocalEngine(EngineCore core) {
+        this.core = core;
+    }
+
+    /**
+     * A builder with the required parts.
+     *
+     * @param store    where runs, attempts and the journal live
+     * @param resolver finds workflow versions (of runs and of child runs)
+     * @param registry plug-in step handlers (flow-control types are built in)
+     */
+    public static Builder builder(RunStore store, WorkflowResolver resolver, StepRegistry registry) {
+        return new Builder(store, resolver, registry);
+    }
+
+    @Override
+    public Run start(StartRequest request) {
+        return core.start(Objects.requireNonNull(request, "request"));
+    }
+
+    @Override
+    public Optional<RunView> get(String tenantId, String runId) {
+        return core.get(tenantId, runId);
+    }
+
+    @Override
+    public CompletableFuture<RunView> completion(String tenantId, String runId) {
+        return core.completion(tenantId, runId);
+    }
+
+    @Override
+    public RunView await(String tenantId, String runId, Duration wait) throws InterruptedException {
+        CompletableFuture<RunView> done = core.completion(tenantId, runId);
+        try {
+            return done.get(Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return core.get(tenantId, runId).orElseThrow();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("waiting for run " + runId + " failed", e.getCause());
+        }
+    }
+
+    @Override
+    public Run cancel(String tenantId, String runId, String reason) {
+        return core.cancel(tenantId, runId, reason);
+    }
+
+    @Override
+    public Subscription subscribe(String tenantId, String runId, long afterSequence, Consumer<RunEvent> listener) {
+        return core.subscribe(tenantId, runId, afterSequence, Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public int resumeUnfinished() {
+        return core.resumeUnfinished();
+    }
+
+    /** Runs owned by this engine right now (admitted and not finished). */
+    public int activeRuns() {
+        return core.activeRuns();
+    }
+
+    /** Runs waiting for admission. */
+    public int queuedRuns() {
+        return core.queuedRuns();
+    }
+
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    /** Builds a {@link LocalEngine}; every setter has a default except the three required parts. */
+    public static final class Builder {
+        private final RunStore store;
+        private final WorkflowResolver resolver;
+        private final StepRegistry registry;
+        private EngineClock clock;
+        private RandomGenerator random;
+        private EngineConfig config = EngineConfig.DEFAULT;
+        private BiConsumer<Workflow, JsonNode> inputValidator = (workflow, inputs) -> { };
+
+        private Builder(RunStore store, WorkflowResolver resolver, StepRegistry registry) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            this.registry = Objects.requireNonNull(registry, "registry");
+        }
+
+        /** Time and timers; default {@link EngineClock#system()}. */
+        public Builder clock(EngineClock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** Jitter source; default a {@link SplittableRandom} seeded from the system. */
+        public Builder random(RandomGenerator value) {
+            this.random = Objects.requireNonNull(value, "random");
+            return this;
+        }
+
+        /** Limits; default {@link EngineConfig#DEFAULT}. */
+        public Builder config(EngineConfig value) {
+            this.config = Objects.requireNonNull(value, "config");
+            return this;
+        }
+
+        /**
+         * Checks run inputs against the workflow's input schema before a run is stored; must throw
+         * {@code BatonException(INVALID_INPUT)} naming the field. Default: accept anything.
+         */
+        public Builder inputValidator(BiConsumer<Workflow, JsonNode> value) {
+            this.inputValidator = Objects.requireNonNull(value, "inputValidator");
+            return this;
+        }
+
+        public LocalEngine build() {
+            return new LocalEngine(new EngineCore(store, resolver, registry, inputValidator,
+                    clock == null ? EngineClock.system() : clock,
+                    random == null ? new SplittableRandom() : random, config));
+        }
+    }
+
+    /** The step types the engine executes itself; the validator knows their signatures. */
+    public static final List<String> BUILT_IN_STEP_TYPES = List.of("transform", "sleep", "workflow", "map");
+}

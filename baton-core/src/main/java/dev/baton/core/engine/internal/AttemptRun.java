@@ -1,0 +1,275 @@
+package dev.baton.core.engine.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.baton.core.engine.EngineClock;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.expr.Bindings;
+import dev.baton.core.run.JournalEntry;
+import dev.baton.core.run.StepAttempt;
+import dev.baton.core.run.StepError;
+import dev.baton.core.step.StepContext;
+import dev.baton.core.workflow.Step;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One attempt of one step (or map item): evaluates {@code if} and {@code with}, journals {@code AttemptStarted},
+ * hands over to the step type's {@link Execution}, enforces the attempt timeout, and journals
+ * {@code AttemptFinished} before telling its {@link StepRunner}.
+ *
+ * <p>The outcome is decided exactly once ({@link #complete}): by the execution, by the timeout timer or by a
+ * cancellation, whichever comes first; the loser's result is dropped. An attempt cancelled before it was journaled
+ * as started leaves no record. Thread-safe: {@link #complete} may be called from any thread.
+ */
+final class AttemptRun implements StepContext {
+    private static final int NEW = 0;
+    private static final int STARTED = 1;
+    private static final int ABORTED = 2;
+
+    private final RunCoordinator run;
+    private final StepRunner runner;
+    private final Step step;
+    private final String stepId;
+    private final int attempt;
+    private final Bindings bindings;
+    private final AtomicInteger state = new AtomicInteger(NEW);
+    private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    private final CompletableFuture<Void> startedDurable = new CompletableFuture<>();
+    private volatile Instant deadline = Instant.MAX;
+    private volatile EngineClock.Timer timeoutTimer;
+    private volatile Execution execution;
+
+    AttemptRun(RunCoordinator run, StepRunner runner, Step step, String stepId, int attempt, Bindings bindings) {
+        this.run = run;
+        this.runner = runner;
+        this.step = step;
+        this.stepId = stepId;
+        this.attempt = attempt;
+        this.bindings = bindings;
+    }
+
+    /** Starts the attempt (on the run's mailbox). */
+    void launch() {
+        if (attempt == 1 && step.when() != null) {
+            boolean proceed;
+            try {
+                proceed = isTruthy(step.when().render(bindings));
+            } catch (BatonException e) {
+                failBeforeStart(NullNode.getInstance(), e);
+                return;
+            }
+            if (!proceed) {
+                state.set(STARTED);
+                startedDurable.complete(null);
+                complete(Outcome.skipped());
+                return;
+            }
+        }
+        JsonNode input;
+        try {
+            input = step.with().render(bindings);
+        } catch (BatonException e) {
+            failBeforeStart(NullNode.getInstance(), e);
+            return;
+        }
+        Execution chosen;
+        try {
+            chosen = Execution.forStep(run, step);
+        } catch (BatonException e) {
+            failBeforeStart(input, e);
+            return;
+        }
+        execution = chosen;
+        chosen.begin(this, input);
+    }
+
+    /** Re-attaches to an attempt a previous process left running (sleep, child run, map). */
+    void reattach(Execution chosen, StepAttempt previous) {
+        state.set(STARTED);
+        startedDurable.complete(null);
+        execution = chosen;
+        Duration timeout = timeout();
+        if (timeout != null) {
+            armTimeoutAt(previous.startedAt().plus(timeout));
+        }
+        chosen.reattach(this, previous);
+    }
+
+    private void failBeforeStart(JsonNode input, BatonException e) {
+        if (markStarted(input)) {
+            complete(Outcome.failed(e));
+        }
+    }
+
+    /**
+     * Journals {@code AttemptStarted} with the evaluated input, unless the attempt was cancelled first.
+     *
+     * @return whether the attempt is started (false: cancelled before it started, do nothing)
+     */
+    boolean markStarted(JsonNode input) {
+        if (!state.compareAndSet(NEW, STARTED)) {
+            return false;
+        }
+        run.journal().append(new JournalEntry.AttemptStarted(run.runId(), stepId, attempt, input, run.clock().instant()))
+                .whenComplete((ok, failure) -> {
+                    if (failure == null) {
+                        startedDurable.complete(null);
+                    } else {
+                        startedDurable.completeExceptionally(failure);
+                    }
+                });
+        return true;
+    }
+
+    /** Completes when {@code AttemptStarted} is durable. */
+    CompletableFuture<Void> startedDurable() {
+        return startedDurable;
+    }
+
+    /** Starts the attempt's timeout (step timeout, else the workflow default) from now. */
+    void armTimeout() {
+        Duration timeout = timeout();
+        if (timeout != null) {
+            armTimeoutAt(run.clock().instant().plus(timeout));
+        }
+    }
+
+    private void armTimeoutAt(Instant at) {
+        deadline = at;
+        Duration timeout = timeout();
+        timeoutTimer = run.clock().scheduleAt(at, () -> complete(Outcome.timedOut(new StepError(
+                ErrorCode.TIMEOUT.code(), "step '" + stepId + "' attempt " + attempt + " timed out after "
+                + timeout, execution == null || execution.retriesOnTimeout()))));
+        if (outcome.isDone()) {
+            timeoutTimer.cancel();
+        }
+    }
+
+    private Duration timeout() {
+        return step.timeout() != null ? step.timeout() : run.workflow().defaults().timeout();
+    }
+
+    /**
+     * Decides the outcome, if not decided yet. An outcome decided from outside the execution (timeout, cancel)
+     * stops the execution. The {@code AttemptFinished} entry is journaled after {@code AttemptStarted}, then the
+     * runner is told on the run's mailbox.
+     *
+     * @return whether this call decided the outcome
+     */
+    boolean complete(Outcome result) {
+        return complete(result, false);
+    }
+
+    /** As {@link #complete(Outcome)}, called by the execution itself (it needs no stopping). */
+    boolean completeFromExecution(Outcome result) {
+        return complete(result, true);
+    }
+
+    private boolean complete(Outcome result, boolean fromExecution) {
+        if (!outcome.complete(result)) {
+            return false;
+        }
+        EngineClock.Timer timer = timeoutTimer;
+        if (timer != null) {
+            timer.cancel();
+        }
+        boolean started = !state.compareAndSet(NEW, ABORTED);
+        Execution current = execution;
+        if (!fromExecution && current != null) {
+            current.stop(this);
+        }
+        if (!started) {
+            run.mailbox().execute(() -> runner.onAttemptFinished(this, result.unrecorded()));
+            return true;
+        }
+        startedDurable
+                .thenCompose(ok -> run.journal().append(new JournalEntry.AttemptFinished(run.runId(), stepId, attempt,
+                        result.status(), result.output(), result.error(), run.clock().instant())))
+                .whenComplete((ok, failure) -> {
+                    if (failure == null && !run.isClosed()) {
+                        run.mailbox().execute(() -> runner.onAttemptFinished(this, result));
+                    }
+                });
+        return true;
+    }
+
+    boolean isDone() {
+        return outcome.isDone();
+    }
+
+    RunCoordinator run() {
+        return run;
+    }
+
+    Step step() {
+        return step;
+    }
+
+    Bindings bindings() {
+        return bindings;
+    }
+
+    private static boolean isTruthy(JsonNode value) {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return false;
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.isNumber()) {
+            return value.doubleValue() != 0;
+        }
+        if (value.isTextual()) {
+            return !value.textValue().isEmpty() && !"false".equalsIgnoreCase(value.textValue());
+        }
+        return !value.isEmpty();
+    }
+
+    // --- StepContext -------------------------------------------------------------------------------------------
+
+    @Override
+    public String tenantId() {
+        return run.tenantId();
+    }
+
+    @Override
+    public String runId() {
+        return run.runId();
+    }
+
+    @Override
+    public String stepId() {
+        return stepId;
+    }
+
+    @Override
+    public int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public String idempotencyKey() {
+        return run.runId() + "/" + stepId;
+    }
+
+    @Override
+    public InstantSource clock() {
+        return run.clock();
+    }
+
+    @Override
+    public Instant deadline() {
+        return deadline;
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return outcome.isDone() || run.isClosed();
+    }
+}

@@ -1,0 +1,344 @@
+package dev.baton.core.engine.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.baton.core.engine.Engine;
+import dev.baton.core.engine.EngineClock;
+import dev.baton.core.engine.EngineConfig;
+import dev.baton.core.engine.RunView;
+import dev.baton.core.engine.StartRequest;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.run.JournalEntry;
+import dev.baton.core.run.Run;
+import dev.baton.core.run.RunEvent;
+import dev.baton.core.run.RunStatus;
+import dev.baton.core.run.StepError;
+import dev.baton.core.step.StepHandler;
+import dev.baton.core.step.StepRegistry;
+import dev.baton.core.store.RunStore;
+import dev.baton.core.workflow.RetryPolicy;
+import dev.baton.core.workflow.Workflow;
+import dev.baton.core.workflow.WorkflowResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * The machinery behind {@link dev.baton.core.engine.LocalEngine}: not API, use {@code LocalEngine}.
+ *
+ * <p>Ownership: this node owns every run it has in {@link #active} (one {@link RunCoordinator} each) and nothing
+ * else. A run becomes owned when it is admitted (or resumed) and stops being owned when {@code RunFinished} is
+ * durable. Multi-node operation will put a lease in front of {@link #activate}.
+ */
+public final class EngineCore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineCore.class);
+
+    private final RunStore store;
+    private final WorkflowResolver resolver;
+    private final StepRegistry registry;
+    private final BiConsumer<Workflow, JsonNode> inputValidator;
+    private final EngineClock clock;
+    private final RandomGenerator random;
+    private final ReentrantLock randomLock = new ReentrantLock();
+    private final EngineConfig config;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Journal journal;
+    private final EventHub events;
+    private final Admission admission;
+    private final PriorityPermits globalPermits;
+    private final Map<String, PriorityPermits> typePermits = new ConcurrentHashMap<>();
+    private final Map<String, RunCoordinator> active = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<RunView>> completions = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * @param inputValidator checks run inputs against the workflow's input schema; throws
+     *                       {@code BatonException(INVALID_INPUT)}
+     * @param random         jitter source; used under a lock, so any {@link RandomGenerator} will do
+     */
+    public EngineCore(RunStore store, WorkflowResolver resolver, StepRegistry registry,
+                      BiConsumer<Workflow, JsonNode> inputValidator, EngineClock clock, RandomGenerator random,
+                      EngineConfig config) {
+        this.store = store;
+        this.resolver = resolver;
+        this.registry = registry;
+        this.inputValidator = inputValidator;
+        this.clock = clock;
+        this.random = random;
+        this.config = config;
+        this.events = new EventHub(store, executor);
+        this.journal = new Journal(store, config.journalBatchSize(), events::onDurable);
+        this.admission = new Admission(config.maxRunningRuns(), config.maxQueuedRuns());
+        this.globalPermits = new PriorityPermits(config.maxConcurrentAttempts());
+    }
+
+    // --- Engine operations ------------------------------------------------------------------------------------
+
+    public Run start(StartRequest request) {
+        ensureOpen();
+        if (request.idempotencyKey() != null) {
+            Optional<Run> existing = store.findByIdempotencyKey(request.tenantId(), request.idempotencyKey());
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+        }
+        Workflow workflow = resolver.resolve(request.tenantId(), request.workflowId(), request.workflowVersion());
+        inputValidator.accept(workflow, request.inputs());
+        admission.checkCapacity();
+        Run created = store.create(newRun(request.tenantId(), workflow, request.inputs(), request.priority(),
+                request.idempotencyKey(), null, null));
+        if (created.status() == RunStatus.QUEUED && !active.containsKey(created.id()) && admission.offer(created)) {
+            activate(created);
+        }
+        return created;
+    }
+
+    /** Starts (or, by its idempotency key, finds) the child run of a {@code workflow} step or map item. */
+    Run startChild(RunCoordinator parent, String stepId, String workflowId, int version, JsonNode inputs) {
+        ensureOpen();
+        String key = parent.runId() + "/" + stepId;
+        Optional<Run> existing = store.findByIdempotencyKey(parent.tenantId(), key);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        Workflow workflow = resolver.resolve(parent.tenantId(), workflowId, version);
+        JsonNode childInputs = inputs == null ? JsonNodeFactory.instance.objectNode() : inputs;
+        inputValidator.accept(workflow, childInputs);
+        Run created = store.create(newRun(parent.tenantId(), workflow, childInputs, parent.priority(), key,
+                parent.runId(), stepId));
+        if (created.status() == RunStatus.QUEUED) {
+            activateOnce(created);
+        }
+        return created;
+    }
+
+    private Run newRun(String tenantId, Workflow workflow, JsonNode inputs, int priority, String key,
+                       String parentRunId, String parentStepId) {
+        return new Run(UUID.randomUUID().toString(), tenantId, workflow.id(), workflow.version(), RunStatus.QUEUED,
+                priority, inputs, null, null, key, parentRunId, parentStepId, clock.instant(), null, null);
+    }
+
+    public Optional<RunView> get(String tenantId, String runId) {
+        return store.find(tenantId, runId).map(run -> new RunView(run, store.attempts(run.id())));
+    }
+
+    public CompletableFuture<RunView> completion(String tenantId, String runId) {
+        Run run = store.find(tenantId, runId).orElseThrow(() -> BatonException.notFound("run", runId));
+        if (run.status().isTerminal()) {
+            return CompletableFuture.completedFuture(new RunView(run, store.attempts(runId)));
+        }
+        CompletableFuture<RunView> future = completions.computeIfAbsent(runId, id -> new CompletableFuture<>());
+        // The run may have finished between the read above and the registration.
+        store.find(tenantId, runId).filter(r -> r.status().isTerminal())
+                .ifPresent(r -> future.complete(new RunView(r, store.attempts(runId))));
+        return future.thenApply(view -> view);
+    }
+
+    public Run cancel(String tenantId, String runId, String reason) {
+        Run run = store.find(tenantId, runId).orElseThrow(() -> BatonException.notFound("run", runId));
+        if (run.status().isTerminal()) {
+            return run;
+        }
+        ensureOpen();
+        RunCoordinator owner = active.get(runId);
+        if (owner != null) {
+            journal.append(new JournalEntry.CancelRequested(runId, reason, clock.instant())).join();
+            owner.cancel(reason);
+            return store.find(tenantId, runId).orElse(run);
+        }
+        if (run.status() == RunStatus.QUEUED) {
+            admission.remove(runId);
+            StepError error = StepError.of(ErrorCode.CANCELLED, reason == null || reason.isBlank()
+                    ? "cancelled before it started" : "cancelled before it started: " + reason);
+            journal.append(List.of(new JournalEntry.CancelRequested(runId, reason, clock.instant()),
+                    new JournalEntry.RunFinished(runId, RunStatus.CANCELLED, null, error, clock.instant()))).join();
+            Run finished = store.find(tenantId, runId).orElse(run);
+            completeWaiters(finished);
+            return finished;
+        }
+        // RUNNING but not owned here: the owner (after a restart, this node once resumed) will see the request.
+        journal.append(new JournalEntry.CancelRequested(runId, reason, clock.instant())).join();
+        return store.find(tenantId, runId).orElse(run);
+    }
+
+    /** Cancels a child run whose parent step was stopped (asynchronously; never throws). */
+    void cancelChild(Run child, String reason) {
+        executor.execute(() -> {
+            try {
+                cancel(child.tenantId(), child.id(), reason);
+            } catch (BatonException e) {
+                LOG.debug("could not cancel child run {}: {}", child.id(), e.getMessage());
+            }
+        });
+    }
+
+    public Engine.Subscription subscribe(String tenantId, String runId, long afterSequence,
+                                         Consumer<RunEvent> listener) {
+        store.find(tenantId, runId).orElseThrow(() -> BatonException.notFound("run", runId));
+        return events.subscribe(runId, afterSequence, listener);
+    }
+
+    public int resumeUnfinished() {
+        ensureOpen();
+        int resumed = 0;
+        for (Run run : store.unfinished()) {
+            if (active.containsKey(run.id())) {
+                continue;
+            }
+            resumed++;
+            if (run.status() == RunStatus.RUNNING) {
+                if (run.parentRunId() == null) {
+                    admission.forceAdmit();
+                }
+                Workflow workflow = resolveOrFail(run);
+                if (workflow != null) {
+                    RunCoordinator coordinator = new RunCoordinator(this, run, workflow);
+                    active.put(run.id(), coordinator);
+                    coordinator.resume(store.attempts(run.id()));
+                }
+            } else if (run.parentRunId() != null) {
+                activateOnce(run);
+            } else if (admission.offer(run)) {
+                activate(run);
+            }
+        }
+        return resumed;
+    }
+
+    // --- ownership --------------------------------------------------------------------------------------------
+
+    private void activate(Run run) {
+        Workflow workflow = resolveOrFail(run);
+        if (workflow == null) {
+            return;
+        }
+        RunCoordinator coordinator = new RunCoordinator(this, run, workflow);
+        if (active.putIfAbsent(run.id(), coordinator) == null) {
+            coordinator.start();
+        }
+    }
+
+    private void activateOnce(Run child) {
+        if (!active.containsKey(child.id())) {
+            activate(child);
+        }
+    }
+
+    private Workflow resolveOrFail(Run run) {
+        try {
+            return resolver.resolve(run.tenantId(), run.workflowId(), run.workflowVersion());
+        } catch (BatonException e) {
+            StepError error = new StepError(e.code().code(), "workflow '" + run.workflowId() + "' version "
+                    + run.workflowVersion() + " cannot be loaded: " + e.getMessage(), false);
+            journal.append(List.of(new JournalEntry.RunStarted(run.id(), clock.instant()),
+                            new JournalEntry.RunFinished(run.id(), RunStatus.FAILED, null, error, clock.instant())))
+                    .thenRun(() -> executor.execute(() -> afterFinish(run)));
+            return null;
+        }
+    }
+
+    /** Called once a run's {@code RunFinished} is durable. */
+    void onRunFinished(RunCoordinator coordinator) {
+        active.remove(coordinator.runId());
+        executor.execute(() -> afterFinish(coordinator.run()));
+    }
+
+    private void afterFinish(Run run) {
+        if (run.parentRunId() == null && !closed) {
+            admission.release().ifPresent(this::activate);
+        }
+        store.find(run.tenantId(), run.id()).ifPresent(this::completeWaiters);
+    }
+
+    private void completeWaiters(Run finished) {
+        CompletableFuture<RunView> future = completions.remove(finished.id());
+        if (future != null) {
+            future.complete(new RunView(finished, store.attempts(finished.id())));
+        }
+    }
+
+    // --- services for coordinators -----------------------------------------------------------------------------
+
+    Duration backoff(RetryPolicy policy, int attempt) {
+        randomLock.lock();
+        try {
+            return policy.delayBefore(attempt, random);
+        } finally {
+            randomLock.unlock();
+        }
+    }
+
+    PriorityPermits globalPermits() {
+        return globalPermits;
+    }
+
+    PriorityPermits typePermits(StepHandler handler) {
+        return typePermits.computeIfAbsent(handler.type(),
+                type -> new PriorityPermits(config.stepTypeLimits().getOrDefault(type, handler.concurrencyLimit())));
+    }
+
+    StepRegistry registry() {
+        return registry;
+    }
+
+    Journal journal() {
+        return journal;
+    }
+
+    EngineClock clock() {
+        return clock;
+    }
+
+    ExecutorService executor() {
+        return executor;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Runs owned by this node right now. */
+    public int activeRuns() {
+        return active.size();
+    }
+
+    /** Runs waiting for admission. */
+    public int queuedRuns() {
+        return admission.queued();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new BatonException(ErrorCode.NOT_READY, "the engine is closed");
+        }
+    }
+
+    /**
+     * Stops dispatching: no new attempt or run starts, running attempts are interrupted without journaling an
+     * outcome (they are found {@code RUNNING} and retried by the next process), queued journal entries are
+     * written, and waiters of unfinished runs are left incomplete.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        executor.shutdownNow();
+        journal.close();
+    }
+}

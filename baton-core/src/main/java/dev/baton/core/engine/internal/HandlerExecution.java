@@ -1,0 +1,99 @@
+package dev.baton.core.engine.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.run.StepError;
+import dev.baton.core.step.StepHandler;
+
+import java.util.concurrent.CompletionException;
+
+/**
+ * A plug-in {@link StepHandler} attempt on its own virtual thread: takes the step type's permit, then the global
+ * permit (both by run priority), journals the start, executes, and releases the permits when the handler returns.
+ *
+ * <p>Error mapping: {@link BatonException} → FAILED with its code and retriability; any other exception →
+ * non-retriable {@code STEP_FAILED}. Cancellation and timeout interrupt the thread; their outcome was decided
+ * before the interrupt, so whatever the handler does afterwards is ignored. A handler that ignores interrupts
+ * keeps its permits until it returns (the limits are never exceeded), but the run moves on at once.
+ */
+final class HandlerExecution implements Execution {
+    private final StepHandler handler;
+    private volatile Thread thread;
+    private volatile boolean stopped;
+
+    HandlerExecution(StepHandler handler) {
+        this.handler = handler;
+    }
+
+    @Override
+    public void begin(AttemptRun attempt, JsonNode input) {
+        attempt.run().core().executor().execute(() -> {
+            thread = Thread.currentThread();
+            if (!stopped) {
+                run(attempt, input);
+            }
+        });
+    }
+
+    private void run(AttemptRun attempt, JsonNode input) {
+        RunCoordinator run = attempt.run();
+        PriorityPermits typePermits = run.core().typePermits(handler);
+        PriorityPermits global = run.core().globalPermits();
+        int priority = run.priority();
+        try {
+            typePermits.acquire(priority);
+        } catch (InterruptedException e) {
+            return;
+        }
+        try {
+            global.acquire(priority);
+        } catch (InterruptedException e) {
+            typePermits.release();
+            return;
+        }
+        try {
+            execute(attempt, input);
+        } finally {
+            global.release();
+            typePermits.release();
+        }
+    }
+
+    private void execute(AttemptRun attempt, JsonNode input) {
+        if (!attempt.markStarted(input)) {
+            return;
+        }
+        try {
+            attempt.startedDurable().join();
+        } catch (CompletionException e) {
+            return;
+        }
+        attempt.armTimeout();
+        if (attempt.isDone()) {
+            return;
+        }
+        Outcome result;
+        try {
+            result = Outcome.succeeded(handler.execute(attempt, input));
+        } catch (BatonException e) {
+            result = Outcome.failed(e);
+        } catch (InterruptedException e) {
+            result = Outcome.failed(new StepError(ErrorCode.INTERRUPTED.code(),
+                    "step '" + attempt.stepId() + "' was interrupted", true));
+        } catch (Exception | Error e) {
+            result = Outcome.failed(new StepError(ErrorCode.STEP_FAILED.code(),
+                    "step '" + attempt.stepId() + "' failed: " + e, false));
+        }
+        attempt.completeFromExecution(result);
+    }
+
+    @Override
+    public void stop(AttemptRun attempt) {
+        stopped = true;
+        Thread worker = thread;
+        if (worker != null) {
+            worker.interrupt();
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.baton.core.engine.internal;
+
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.run.JournalEntry;
+import dev.baton.core.store.RunStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The group-committed journal. Entries of all runs are queued to one writer thread that appends them to
+ * {@link RunStore#append} in batches, one store transaction per batch, and completes each entry's future once its
+ * batch is durable. The engine acts on a state change only after that future completes.
+ *
+ * <p>Failure handling: a retriable store failure ({@code STORE_UNAVAILABLE}) retries the same batch with capped
+ * exponential backoff (10 ms to 1 s, wall clock: this is an operational pause, not engine time) until it succeeds
+ * or the journal is closed. A non-retriable failure of a batch is narrowed down by appending its requests one by
+ * one, so one bad entry (e.g. an unknown run) fails only its own future.
+ *
+ * <p>Futures complete on the writer thread: continuations must be short (post to a run's mailbox).
+ */
+final class Journal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+
+    private final RunStore store;
+    private final int batchSize;
+    private final Consumer<List<JournalEntry>> onDurable;
+    private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    /**
+     * @param onDurable told about every durable batch (after the futures completed), e.g. to wake event followers
+     */
+    Journal(RunStore store, int batchSize, Consumer<List<JournalEntry>> onDurable) {
+        this.store = store;
+        this.batchSize = batchSize;
+        this.onDurable = onDurable;
+        this.writer = Thread.ofPlatform().daemon().name("baton-journal").start(this::write);
+    }
+
+    /** Queues one entry; the future completes when it is durable. */
+    CompletableFuture<Void> append(JournalEntry entry) {
+        return append(List.of(entry));
+    }
+
+    /** Queues entries that must be written in the same transaction. */
+    CompletableFuture<Void> append(List<JournalEntry> entries) {
+        Request request = new Request(List.copyOf(entries), new CompletableFuture<>());
+        if (closed) {
+            request.done.completeExceptionally(closedError());
+            return request.done;
+        }
+        queue.add(request);
+        if (closed && queue.remove(request)) {
+            request.done.completeExceptionally(closedError());
+        }
+        return request.done;
+    }
+
+    private void write() {
+        List<Request> batch = new ArrayList<>();
+        while (true) {
+            try {
+                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closed && queue.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                int size = first.entries.size();
+                Request next;
+                while (size < batchSize && (next = queue.poll()) != null) {
+                    batch.add(next);
+                    size += next.entries.size();
+                }
+                commit(batch);
+            } catch (InterruptedException e) {
+                if (closed) {
+                    return;
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.error("journal writer failed", e);
+                batch.forEach(r -> r.done.completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Request> batch) throws InterruptedException {
+        List<JournalEntry> entries = new ArrayList<>();
+        batch.forEach(r -> entries.addAll(r.entries));
+        long backoffMillis = 10;
+        while (true) {
+            try {
+                store.append(entries);
+                batch.forEach(r -> r.done.complete(null));
+                onDurable.accept(entries);
+                return;
+            } catch (BatonException e) {
+                if (!e.retriable()) {
+                    if (batch.size() > 1) {
+                        for (Request request : batch) {
+                            commit(List.of(request));
+                        }
+                    } else {
+                        batch.getFirst().done.completeExceptionally(e);
+                    }
+                    return;
+                }
+                if (closed) {
+                    batch.forEach(r -> r.done.completeExceptionally(e));
+                    return;
+                }
+                LOG.warn("journal append failed, retrying in {} ms: {}", backoffMillis, e.getMessage());
+                Thread.sleep(backoffMillis);
+                backoffMillis = Math.min(backoffMillis * 2, 1000);
+            }
+        }
+    }
+
+    /** Stops accepting entries, writes what is queued, and stops the writer. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Request left;
+        while ((left = queue.poll()) != null) {
+            left.done.completeExceptionally(closedError());
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private static BatonException closedError() {
+        return new BatonException(ErrorCode.STORE_UNAVAILABLE, "the engine is closed");
+    }
+
+    private record Request(List<JournalEntry> entries, CompletableFuture<Void> done) {
+    }
+}

@@ -1,0 +1,287 @@
+package dev.baton.core.engine.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.core.engine.EngineClock;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.expr.Bindings;
+import dev.baton.core.run.AttemptStatus;
+import dev.baton.core.run.JournalEntry;
+import dev.baton.core.run.Run;
+import dev.baton.core.run.RunStatus;
+import dev.baton.core.run.StepAttempt;
+import dev.baton.core.run.StepError;
+import dev.baton.core.workflow.OnError;
+import dev.baton.core.workflow.Step;
+import dev.baton.core.workflow.Workflow;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The single owner of one running run on this node. Everything it decides happens on the run's {@link Mailbox}:
+ * which steps are ready (all dependencies finished), launching them (each through a {@link StepRunner}), reacting
+ * to their final outcomes, ending the run (success with rendered outputs, failure of an {@code onError: fail}
+ * step, cancellation, run timeout) and journaling {@code RunFinished}.
+ *
+ * <p>Steps whose dependencies failed with {@code onError: continue} or were skipped still run; they see
+ * {@code steps.<id>.status} and a {@code null} output. When the run must end early, running steps are cancelled
+ * and pending ones never start; {@code RunFinished} is journaled once every running step has stopped.
+ */
+final class RunCoordinator {
+    private final EngineCore core;
+    private final Workflow workflow;
+    private final Mailbox mailbox;
+    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final Map<String, JsonNode> finishedSteps = new HashMap<>();
+    private Map<String, List<StepAttempt>> recovered = Map.of();
+    private volatile Run run;
+    private Instant startedAt;
+    private EngineClock.Timer runTimer;
+    private RunStatus ending;
+    private StepError endingError;
+    private boolean finishing;
+
+    RunCoordinator(EngineCore core, Run run, Workflow workflow) {
+        this.core = core;
+        this.run = run;
+        this.workflow = workflow;
+        this.mailbox = new Mailbox(core.executor());
+        for (Step step : workflow.steps().values()) {
+            slots.put(step.id(), new Slot(step, Dependencies.of(step, workflow)));
+        }
+    }
+
+    /** Starts a queued run: journals {@code RunStarted}, then dispatches the first steps. */
+    void start() {
+        Instant now = clock().instant();
+        journal().append(new JournalEntry.RunStarted(run.id(), now))
+                .thenRun(() -> mailbox.execute(() -> begin(now)));
+    }
+
+    /** Resumes a run a previous process left running, from its journaled attempts. */
+    void resume(List<StepAttempt> attempts) {
+        mailbox.execute(() -> {
+            recovered = attempts.stream().collect(Collectors.groupingBy(StepAttempt::stepId));
+            Instant began = run.startedAt() != null ? run.startedAt() : clock().instant();
+            armRunTimeout(began);
+            startedAt = began;
+            List<Slot> resumed = slots.values().stream()
+                    .filter(slot -> recovered.containsKey(slot.step.id())).toList();
+            for (Slot slot : resumed) {
+                slot.runner = runnerFor(slot);
+                slot.state = SlotState.ACTIVE;
+            }
+            // All resumed steps are active before any reports, so an early end cancels every one of them.
+            for (Slot slot : resumed) {
+                slot.runner.recover(recovered.get(slot.step.id()));
+            }
+            recovered = Map.of();
+            dispatch();
+        });
+    }
+
+    private void begin(Instant now) {
+        startedAt = now;
+        armRunTimeout(now);
+        dispatch();
+    }
+
+    private void armRunTimeout(Instant began) {
+        if (workflow.timeout() != null) {
+            runTimer = clock().scheduleAt(began.plus(workflow.timeout()), () -> mailbox.execute(() -> end(
+                    RunStatus.TIMED_OUT, StepError.of(ErrorCode.TIMEOUT, "run exceeded its timeout of "
+                            + workflow.timeout()))));
+        }
+    }
+
+    /** Requests cancellation (after {@code CancelRequested} is durable). */
+    void cancel(String reason) {
+        mailbox.execute(() -> end(RunStatus.CANCELLED, StepError.of(ErrorCode.CANCELLED,
+                reason == null || reason.isBlank() ? "cancelled" : "cancelled: " + reason)));
+    }
+
+    private void end(RunStatus status, StepError error) {
+        if (ending != null || finishing) {
+            return;
+        }
+        ending = status;
+        endingError = error;
+        StepError reason = status == RunStatus.FAILED
+                ? StepError.of(ErrorCode.CANCELLED, "another step failed: " + error.message())
+                : error;
+        for (Slot slot : slots.values()) {
+            if (slot.state == SlotState.ACTIVE) {
+                slot.runner.cancel(reason);
+            }
+        }
+        dispatch();
+    }
+
+    private void dispatch() {
+        if (finishing) {
+            return;
+        }
+        if (ending != null) {
+            if (slots.values().stream().noneMatch(s -> s.state == SlotState.ACTIVE)) {
+                finish(ending, null, endingError);
+            }
+            return;
+        }
+        boolean allDone = true;
+        for (Slot slot : slots.values()) {
+            if (slot.state == SlotState.PENDING && slot.dependencies.stream().allMatch(this::isDone)) {
+                slot.state = SlotState.ACTIVE;
+                slot.runner = runnerFor(slot);
+                slot.runner.start();
+            }
+            allDone &= slot.state == SlotState.DONE;
+        }
+        if (allDone) {
+            succeed();
+        }
+    }
+
+    private boolean isDone(String stepId) {
+        Slot slot = slots.get(stepId);
+        return slot == null || slot.state == SlotState.DONE;
+    }
+
+    private StepRunner runnerFor(Slot slot) {
+        return new StepRunner(this, slot.step, slot.step.id(), this::bindings, outcome -> onStepFinished(slot, outcome));
+    }
+
+    private void onStepFinished(Slot slot, Outcome outcome) {
+        slot.state = SlotState.DONE;
+        slot.outcome = outcome;
+        finishedSteps.put(slot.step.id(), stepBinding(outcome));
+        if (outcome.isFailure() && slot.step.onError() == OnError.FAIL) {
+            StepError cause = outcome.error();
+            String code = cause == null ? ErrorCode.STEP_FAILED.code() : cause.code();
+            end(RunStatus.FAILED, new StepError(code, "step '" + slot.step.id() + "' failed"
+                    + (cause == null ? "" : ": " + cause.message()), false));
+            return;
+        }
+        dispatch();
+    }
+
+    private void succeed() {
+        JsonNode outputs;
+        try {
+            if (workflow.outputs() == null) {
+                ObjectNode all = JsonNodeFactory.instance.objectNode();
+                slots.forEach((id, slot) -> all.set(id, slot.outcome == null ? null : slot.outcome.output()));
+                outputs = all;
+            } else {
+                outputs = workflow.outputs().render(bindings(0));
+            }
+        } catch (BatonException e) {
+            finish(RunStatus.FAILED, null, new StepError(ErrorCode.EXPRESSION_FAILED.code(),
+                    "the workflow outputs could not be rendered: " + e.getMessage(), false));
+            return;
+        }
+        finish(RunStatus.SUCCEEDED, outputs, null);
+    }
+
+    private void finish(RunStatus status, JsonNode outputs, StepError error) {
+        finishing = true;
+        if (runTimer != null) {
+            runTimer.cancel();
+        }
+        journal().append(new JournalEntry.RunFinished(run.id(), status, outputs, error, clock().instant()))
+                .thenRun(() -> core.onRunFinished(this));
+    }
+
+    /** The variables of an attempt: inputs, finished steps, run metadata (with {@code attempt} when n > 0). */
+    Bindings bindings(int attempt) {
+        ObjectNode meta = JsonNodeFactory.instance.objectNode()
+                .put("id", run.id())
+                .put("workflow", run.workflowId())
+                .put("version", run.workflowVersion())
+                .put("startedAt", startedAt == null ? null : startedAt.toString());
+        if (attempt > 0) {
+            meta.put("attempt", attempt);
+        }
+        return new Bindings(run.inputs(), finishedSteps, meta, Map.of());
+    }
+
+    private static JsonNode stepBinding(Outcome outcome) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.set("output", outcome.status() == AttemptStatus.SUCCEEDED ? outcome.output() : null);
+        node.put("status", outcome.status().wireName());
+        if (outcome.error() == null) {
+            node.putNull("error");
+        } else {
+            node.putObject("error").put("code", outcome.error().code()).put("message", outcome.error().message())
+                    .put("retriable", outcome.error().retriable());
+        }
+        return node;
+    }
+
+    /** Attempts journaled by a previous process, by step id (only while resuming; map items read theirs). */
+    Map<String, List<StepAttempt>> recoveredAttempts() {
+        return recovered;
+    }
+
+    EngineCore core() {
+        return core;
+    }
+
+    Journal journal() {
+        return core.journal();
+    }
+
+    EngineClock clock() {
+        return core.clock();
+    }
+
+    Mailbox mailbox() {
+        return mailbox;
+    }
+
+    Workflow workflow() {
+        return workflow;
+    }
+
+    Run run() {
+        return run;
+    }
+
+    String runId() {
+        return run.id();
+    }
+
+    String tenantId() {
+        return run.tenantId();
+    }
+
+    int priority() {
+        return run.priority();
+    }
+
+    boolean isClosed() {
+        return core.isClosed();
+    }
+
+    private enum SlotState { PENDING, ACTIVE, DONE }
+
+    private static final class Slot {
+        final Step step;
+        final Set<String> dependencies;
+        SlotState state = SlotState.PENDING;
+        StepRunner runner;
+        Outcome outcome;
+
+        Slot(Step step, Set<String> dependencies) {
+            this.step = step;
+            this.dependencies = dependencies;
+        }
+    }
+}

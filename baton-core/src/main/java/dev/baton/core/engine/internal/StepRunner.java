@@ -1,0 +1,155 @@
+package dev.baton.core.engine.internal;
+
+import dev.baton.core.engine.EngineClock;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.expr.Bindings;
+import dev.baton.core.run.JournalEntry;
+import dev.baton.core.run.StepAttempt;
+import dev.baton.core.run.StepError;
+import dev.baton.core.workflow.Step;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+
+/**
+ * Drives one step (a top-level step or one item of a map) through its attempts until a final outcome: launches
+ * attempt 1, retries failed attempts whose error is retriable after {@code retry.delayBefore(n, random)} on the
+ * engine clock, up to {@code retry.maxAttempts}, and reports the final outcome once.
+ *
+ * <p>Attempts interrupted by an engine restart (error code {@code interrupted}) do not count against
+ * {@code maxAttempts} and are retried at once: a crash must not eat a step's retry budget. Their attempt numbers
+ * are still consumed, so attempt numbers stay unique.
+ *
+ * <p>Confined to the run's mailbox.
+ */
+final class StepRunner {
+    private final RunCoordinator run;
+    private final Step step;
+    private final String stepId;
+    private final IntFunction<Bindings> bindings;
+    private final Consumer<Outcome> onFinal;
+    private int lastAttempt;
+    private int interruptions;
+    private AttemptRun current;
+    private EngineClock.Timer retryTimer;
+    private boolean cancelling;
+    private boolean done;
+
+    /**
+     * @param bindings the variables for attempt n
+     * @param onFinal  called once on the mailbox with the step's final outcome
+     */
+    StepRunner(RunCoordinator run, Step step, String stepId, IntFunction<Bindings> bindings, Consumer<Outcome> onFinal) {
+        this.run = run;
+        this.step = step;
+        this.stepId = stepId;
+        this.bindings = bindings;
+        this.onFinal = onFinal;
+    }
+
+    void start() {
+        launch(lastAttempt + 1);
+    }
+
+    private void launch(int attempt) {
+        lastAttempt = attempt;
+        current = new AttemptRun(run, this, step, stepId, attempt, bindings.apply(attempt));
+        current.launch();
+    }
+
+    /**
+     * Continues from attempts journaled by a previous process: a finished step stays finished (its output comes
+     * from the journal), a failed attempt is retried if the policy allows, a running attempt is re-attached
+     * (sleep, workflow, map) or recorded as interrupted and retried.
+     */
+    void recover(List<StepAttempt> attempts) {
+        if (done) {
+            return;
+        }
+        List<StepAttempt> ordered = attempts.stream().sorted(Comparator.comparingInt(StepAttempt::attempt)).toList();
+        StepAttempt latest = ordered.getLast();
+        lastAttempt = latest.attempt();
+        interruptions = (int) ordered.stream().filter(a -> Outcome.of(a).isInterruption()).count();
+        if (latest.status().isTerminal()) {
+            onAttemptFinished(null, Outcome.of(latest));
+            return;
+        }
+        Execution execution = Execution.forStepOrNull(run, step);
+        if (execution != null && execution.canReattach()) {
+            current = new AttemptRun(run, this, step, stepId, latest.attempt(), bindings.apply(latest.attempt()));
+            current.reattach(execution, latest);
+            return;
+        }
+        Outcome interrupted = Outcome.failed(new StepError(ErrorCode.INTERRUPTED.code(),
+                "attempt " + latest.attempt() + " of step '" + stepId + "' was interrupted by restart", true));
+        run.journal().append(new JournalEntry.AttemptFinished(run.runId(), stepId, latest.attempt(),
+                        interrupted.status(), null, interrupted.error(), run.clock().instant()))
+                .thenRun(() -> run.mailbox().execute(() -> onAttemptFinished(null, interrupted)));
+    }
+
+    /** Called on the mailbox when an attempt's outcome is durable (or it was cancelled before it started). */
+    void onAttemptFinished(AttemptRun attempt, Outcome outcome) {
+        if (attempt != null && attempt == current) {
+            current = null;
+        }
+        if (done) {
+            return;
+        }
+        if (outcome.isInterruption()) {
+            interruptions++;
+        }
+        if (!outcome.recorded()) {
+            finish(outcome);
+            return;
+        }
+        boolean retry = !cancelling && outcome.isFailure() && outcome.error() != null && outcome.error().retriable()
+                && lastAttempt - interruptions < step.retry().maxAttempts();
+        if (!retry) {
+            finish(outcome);
+            return;
+        }
+        Duration delay = outcome.isInterruption() ? Duration.ZERO
+                : run.core().backoff(step.retry(), lastAttempt - interruptions + 1);
+        retryTimer = run.clock().schedule(delay, () -> run.mailbox().execute(() -> {
+            retryTimer = null;
+            if (!done && !cancelling) {
+                launch(lastAttempt + 1);
+            }
+        }));
+    }
+
+    /** Stops the step: a running attempt is cancelled, a pending retry is dropped. Idempotent. */
+    void cancel(StepError reason) {
+        if (done || cancelling) {
+            return;
+        }
+        cancelling = true;
+        Outcome cancelled = Outcome.cancelled(reason);
+        if (current != null) {
+            // If its outcome was already decided, the pending onAttemptFinished finishes the step (no retry).
+            current.complete(cancelled);
+            return;
+        }
+        if (retryTimer != null) {
+            retryTimer.cancel();
+            retryTimer = null;
+        }
+        finish(cancelled.unrecorded());
+    }
+
+    private void finish(Outcome outcome) {
+        done = true;
+        onFinal.accept(outcome);
+    }
+
+    String stepId() {
+        return stepId;
+    }
+
+    boolean isDone() {
+        return done;
+    }
+}

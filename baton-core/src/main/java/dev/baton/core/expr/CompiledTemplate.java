@@ -1,0 +1,61 @@
+package dev.baton.core.expr;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cel.runtime.CelVariableResolver;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@link ValueTemplate} produced by {@link TemplateCompiler}. Rendering a constant template returns the
+ * pre-built value without allocating. Immutable and thread-safe; the returned nodes must not be modified.
+ */
+final class CompiledTemplate implements ValueTemplate {
+    private final TemplateNode root;
+    private final Set<String> referencedSteps;
+    private final ExpressionLimits limits;
+    private final String source;
+
+    CompiledTemplate(TemplateNode root, Set<String> referencedSteps, ExpressionLimits limits, String source) {
+        this.root = root;
+        this.referencedSteps = Set.copyOf(referencedSteps);
+        this.limits = limits;
+        this.source = source;
+    }
+
+    @Override
+    public JsonNode render(Bindings bindings) {
+        if (root instanceof TemplateNode.Constant constant) {
+            return constant.value();
+        }
+        return root.render(resolver(bindings), limits);
+    }
+
+    @Override
+    public Set<String> referencedSteps() {
+        return referencedSteps;
+    }
+
+    @Override
+    public boolean isConstant() {
+        return root instanceof TemplateNode.Constant;
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+
+    /** Variables resolved lazily: only what an expression reads is converted. */
+    private static CelVariableResolver resolver(Bindings bindings) {
+        return name -> switch (name) {
+            case "inputs" -> Optional.of(CelJson.toCel(bindings.inputs()));
+            case "steps" -> Optional.of(CelJson.toCel(bindings.steps()));
+            case "run" -> Optional.of(CelJson.toCel(bindings.run()));
+            default -> {
+                JsonNode local = bindings.locals().get(name);
+                yield local == null ? Optional.empty() : Optional.of(CelJson.toCel(local));
+            }
+        };
+    }
+}

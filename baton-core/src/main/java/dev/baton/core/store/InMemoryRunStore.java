@@ -1,0 +1,316 @@
+package dev.baton.core.store;
+
+import dev.baton.core.error.BatonException;
+import dev.baton.core.run.AttemptStatus;
+import dev.baton.core.run.JournalEntry;
+import dev.baton.core.run.Run;
+import dev.baton.core.run.RunEvent;
+import dev.baton.core.run.RunStatus;
+import dev.baton.core.run.StepAttempt;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A {@link RunStore} held in memory: for tests, benchmarks and ephemeral use. Nothing survives the JVM.
+ *
+ * <p>Semantics are those of every store (see {@code RunStoreContract}):
+ * <ul>
+ *   <li>{@link #create} returns the existing run for a known (tenant, idempotency key) and also for a known run
+ *       id, so a retried create is harmless.</li>
+ *   <li>{@link #append} applies entries in order, all or none. An entry that changes nothing is a no-op and is
+ *       not journaled again: {@code RunStarted} only moves a {@code QUEUED} run, {@code AttemptStarted} only
+ *       records an attempt not yet recorded, {@code AttemptFinished} only finishes an attempt that is absent
+ *       (a skipped step) or running, {@code RunFinished} only finishes a non-terminal run and
+ *       {@code CancelRequested} is journaled once per non-terminal run. Every applied entry becomes the run's
+ *       next event (sequence 1, 2, ...).</li>
+ * </ul>
+ *
+ * <p>Thread-safe: writes take a write lock (no I/O happens under it), reads a read lock, so readers never see
+ * half of an {@code append}. JSON values are deep-copied when written; values returned must not be mutated.
+ */
+public final class InMemoryRunStore implements RunStore {
+
+    /** Newest first: createdAt desc, then id desc. */
+    private static final Comparator<RunCursor> NEWEST_FIRST =
+            Comparator.comparing(RunCursor::createdAt).thenComparing(RunCursor::id).reversed();
+
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Map<String, RunState> runs = new HashMap<>();
+    private final Map<TenantKey, String> idempotencyKeys = new HashMap<>();
+    private final Map<String, NavigableMap<RunCursor, RunState>> byTenant = new HashMap<>();
+
+    /** Creates an empty store. */
+    public InMemoryRunStore() {
+    }
+
+    @Override
+    public Run create(Run run) {
+        Objects.requireNonNull(run, "run");
+        lock.writeLock().lock();
+        try {
+            RunState existing = runs.get(run.id());
+            if (existing != null) {
+                return existing.run;
+            }
+            if (run.idempotencyKey() != null) {
+                String existingId = idempotencyKeys.get(new TenantKey(run.tenantId(), run.idempotencyKey()));
+                if (existingId != null) {
+                    return runs.get(existingId).run;
+                }
+            }
+            Run stored = copyJson(run);
+            RunState state = new RunState(stored);
+            runs.put(stored.id(), state);
+            if (stored.idempotencyKey() != null) {
+                idempotencyKeys.put(new TenantKey(stored.tenantId(), stored.idempotencyKey()), stored.id());
+            }
+            byTenant.computeIfAbsent(stored.tenantId(), t -> new TreeMap<>(NEWEST_FIRST))
+                    .put(RunCursor.after(stored), state);
+            return stored;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public void append(List<JournalEntry> entries) {
+        Objects.requireNonNull(entries, "entries");
+        if (entries.isEmpty()) {
+            return;
+        }
+        lock.writeLock().lock();
+        try {
+            // All or none: check every run first, then apply against staged copies, then publish.
+            Map<String, Staged> staged = new LinkedHashMap<>();
+            for (JournalEntry entry : entries) {
+                Objects.requireNonNull(entry, "entry");
+                if (!staged.containsKey(entry.runId())) {
+                    RunState state = runs.get(entry.runId());
+                    if (state == null) {
+                        throw BatonException.notFound("run", entry.runId());
+                    }
+                    staged.put(entry.runId(), new Staged(state));
+                }
+            }
+            for (JournalEntry entry : entries) {
+                Staged s = staged.get(entry.runId());
+                if (apply(s, entry)) {
+                    s.events.add(new RunEvent(s.state.events.size() + s.events.size() + 1L, entry));
+                }
+            }
+            for (Staged s : staged.values()) {
+                s.publish();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Applies one entry to the staged state; whether it changed anything. */
+    private static boolean apply(Staged s, JournalEntry entry) {
+        return switch (entry) {
+            case JournalEntry.RunStarted e -> {
+                if (s.run.status() != RunStatus.QUEUED) {
+                    yield false;
+                }
+                s.run = RunRecords.started(s.run, e.at());
+                yield true;
+            }
+            case JournalEntry.AttemptStarted e -> {
+                AttemptKey key = new AttemptKey(e.stepId(), e.attempt());
+                if (s.attempt(key) != null) {
+                    yield false;
+                }
+                s.attempts.put(key, new StepAttempt(e.runId(), e.stepId(), e.attempt(), AttemptStatus.RUNNING,
+                        RunRecords.copy(e.input()), null, null, e.at(), null));
+                yield true;
+            }
+            case JournalEntry.AttemptFinished e -> {
+                AttemptKey key = new AttemptKey(e.stepId(), e.attempt());
+                StepAttempt current = s.attempt(key);
+                if (current != null && current.status().isTerminal()) {
+                    yield false;
+                }
+                s.attempts.put(key, RunRecords.finished(current, e));
+                yield true;
+            }
+            case JournalEntry.RunFinished e -> {
+                if (s.run.status().isTerminal()) {
+                    yield false;
+                }
+                s.run = RunRecords.finished(s.run, e);
+                yield true;
+            }
+            case JournalEntry.CancelRequested e -> {
+                if (s.run.status().isTerminal() || s.cancelRequested) {
+                    yield false;
+                }
+                s.cancelRequested = true;
+                yield true;
+            }
+        };
+    }
+
+    @Override
+    public Optional<Run> find(String tenantId, String runId) {
+        lock.readLock().lock();
+        try {
+            RunState state = runs.get(runId);
+            return state == null || !state.run.tenantId().equals(tenantId) ? Optional.empty() : Optional.of(state.run);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public Optional<Run> findByIdempotencyKey(String tenantId, String idempotencyKey) {
+        lock.readLock().lock();
+        try {
+            String id = idempotencyKeys.get(new TenantKey(tenantId, idempotencyKey));
+            return id == null ? Optional.empty() : Optional.of(runs.get(id).run);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<StepAttempt> attempts(String runId) {
+        lock.readLock().lock();
+        try {
+            RunState state = runs.get(runId);
+            if (state == null) {
+                return List.of();
+            }
+            List<StepAttempt> result = new ArrayList<>(state.attempts.values());
+            result.sort(RunRecords.ATTEMPT_ORDER);
+            return result;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public Page<Run> list(String tenantId, RunQuery query) {
+        Objects.requireNonNull(query, "query");
+        RunCursor cursor = query.cursor() == null ? null : RunCursor.decode(query.cursor());
+        lock.readLock().lock();
+        try {
+            NavigableMap<RunCursor, RunState> all = byTenant.get(tenantId);
+            if (all == null) {
+                return new Page<>(List.of(), null);
+            }
+            NavigableMap<RunCursor, RunState> from = cursor == null ? all : all.tailMap(cursor, false);
+            List<Run> items = new ArrayList<>(Math.min(query.limit(), 64));
+            for (RunState state : from.values()) {
+                Run run = state.run;
+                if (!RunRecords.matches(run, query)) {
+                    continue;
+                }
+                if (items.size() == query.limit()) {
+                    return new Page<>(items, RunCursor.after(items.getLast()).encode());
+                }
+                items.add(run);
+            }
+            return new Page<>(items, null);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<Run> unfinished() {
+        lock.readLock().lock();
+        try {
+            List<Run> result = new ArrayList<>();
+            for (RunState state : runs.values()) {
+                if (!state.run.status().isTerminal()) {
+                    result.add(state.run);
+                }
+            }
+            result.sort(Comparator.comparing(Run::createdAt).thenComparing(Run::id));
+            return result;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<RunEvent> events(String runId, long afterSequence, int limit) {
+        RunRecords.checkEventsArguments(afterSequence, limit);
+        lock.readLock().lock();
+        try {
+            RunState state = runs.get(runId);
+            if (state == null || afterSequence >= state.events.size()) {
+                return List.of();
+            }
+            int from = (int) afterSequence;
+            int to = (int) Math.min(state.events.size(), from + (long) limit);
+            return List.copyOf(state.events.subList(from, to));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private static Run copyJson(Run run) {
+        return new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(), run.status(),
+                run.priority(), RunRecords.copy(run.inputs()), RunRecords.copy(run.outputs()), run.error(),
+                run.idempotencyKey(), run.parentRunId(), run.parentStepId(), run.createdAt(), run.startedAt(),
+                run.finishedAt());
+    }
+
+    private record TenantKey(String tenantId, String key) {
+    }
+
+    private record AttemptKey(String stepId, int attempt) {
+    }
+
+    /** The mutable state of one run; only changed under the write lock. */
+    private static final class RunState {
+        Run run;
+        boolean cancelRequested;
+        final Map<AttemptKey, StepAttempt> attempts = new HashMap<>();
+        final List<RunEvent> events = new ArrayList<>();
+
+        RunState(Run run) {
+            this.run = run;
+        }
+    }
+
+    /** Changes to one run within an append, published only once every entry applied. */
+    private static final class Staged {
+        final RunState state;
+        Run run;
+        boolean cancelRequested;
+        final Map<AttemptKey, StepAttempt> attempts = new HashMap<>();
+        final List<RunEvent> events = new ArrayList<>();
+
+        Staged(RunState state) {
+            this.state = state;
+            this.run = state.run;
+            this.cancelRequested = state.cancelRequested;
+        }
+
+        StepAttempt attempt(AttemptKey key) {
+            StepAttempt staged = attempts.get(key);
+            return staged != null ? staged : state.attempts.get(key);
+        }
+
+        void publish() {
+            state.run = run;
+            state.cancelRequested = cancelRequested;
+            state.attempts.putAll(attempts);
+            state.events.addAll(events);
+        }
+    }
+}
