@@ -59,7 +59,7 @@ public final class NodeBackend implements CliBackend {
         }
 
         @Override
-        public StoredWorkflow register(String source, String sourceName) {
+        public Workflow register(String source, String sourceName) {
             return node.register(source, sourceName);
         }
 
