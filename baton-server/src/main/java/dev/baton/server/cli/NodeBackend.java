@@ -60,7 +60,8 @@ public final class NodeBackend implements CliBackend {
 
         @Override
         public Workflow register(String source, String sourceName) {
-            return node.register(source, sourceName);
+            StoredWorkflow stored = node.register(source, sourceName);
+            return node.resolve(stored.id(), stored.version());
         }
 
         @Override
