@@ -105,7 +105,7 @@ public final class BatonNode implements AutoCloseable {
                             .withMaxQueuedRuns(limits.maxQueuedRuns())
                             .withMaxConcurrentAttempts(limits.maxConcurrentAttempts())
                             .withStepTypeLimits(limits.stepTypeLimits()))
-                    .inputValidator(inputs::validate)
+                    .inputValidator(inputs)
                     .build();
             BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine,
                     BundledTemplates.load(BatonNode.class.getClassLoader()));

@@ -80,6 +80,15 @@ class ServerApiTest {
     }
 
     @Test
+    void a_wrong_method_on_a_known_path_is_a_405_problem() {
+        var response = api.send(java.net.http.HttpRequest.newBuilder(api.uri("/runs"))
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.noBody()), Map.of());
+        assertThat(response.status()).isEqualTo(405);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("code").asText()).isEqualTo("method-not-allowed");
+    }
+
+    @Test
     void the_bundled_examples_are_templates_that_register() {
         JsonNode items = api.get("/templates").json().get("items");
         assertThat(items.findValuesAsText("name")).contains("classify-documents", "near-duplicates");
