@@ -4,9 +4,6 @@ import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
 import dev.baton.core.run.StepAttempt;
-import dev.baton.core.workflow.Backoff;
-import dev.baton.core.workflow.OnError;
-import dev.baton.core.workflow.RetryPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +47,6 @@ class FlowControlStepsTest {
 
     @Test
     void map_items_have_their_own_retries() {
-        RetryPolicy quick = new RetryPolicy(2, Backoff.FIXED, Duration.ofSeconds(1), Duration.ofSeconds(1), 1.0, 0.0);
         fixture.register("map-retry");
         Run run = fixture.start("map-retry");
 
@@ -137,6 +133,18 @@ class FlowControlStepsTest {
         assertThat(view.run().outputs().path("each")).extracting(n -> n.path("text").asText())
                 .containsExactly("x!", "y!", "z!");
         assertThat(fixture.store.findByIdempotencyKey(EngineFixture.TENANT, run.id() + "/each[2]")).isPresent();
+    }
+
+    @Test
+    void a_workflow_that_calls_itself_fails_at_the_nesting_limit() {
+        fixture.register("recursive");
+
+        RunView view = fixture.finish(fixture.start("recursive"));
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(view.run().error().message()).contains("nested 16 deep").contains("call itself");
+        assertThat(fixture.store.list(EngineFixture.TENANT, dev.baton.core.store.RunQuery.firstPage(100)).items())
+                .hasSize(16);
     }
 
     @Test
