@@ -62,7 +62,7 @@ public final class WorkflowCatalog implements WorkflowResolver {
      * @throws BatonException INVALID_WORKFLOW listing every problem with its line and column
      */
     public Workflow validate(String source, String sourceName) {
-        return validator.validate(parser.read(source, sourceName));
+        return validator.validate(parser, source, sourceName);
     }
 
     /**
@@ -140,7 +140,7 @@ public final class WorkflowCatalog implements WorkflowResolver {
         if (cached != null) {
             return cached;
         }
-        Workflow workflow = validator.validate(parser.read(stored.source(), stored.id() + " v" + stored.version()))
+        Workflow workflow = validator.validate(parser, stored.source(), stored.id() + " v" + stored.version())
                 .withVersion(stored.version());
         cache.put(key, workflow);
         return workflow;

@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import static dev.baton.core.engine.TestWorkflows.step;
-import static dev.baton.core.engine.TestWorkflows.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RetryAndTimeoutTest {
@@ -35,7 +33,7 @@ class RetryAndTimeoutTest {
 
     @Test
     void retries_retriable_errors_with_exponential_backoff_until_success() {
-        fixture.register(workflow("flaky").step(step("call", "flaky", "{}").retry(EXPONENTIAL)).build());
+        fixture.register("flaky");
         Run run = fixture.start("flaky");
 
         fixture.advanceWhenTimers(1, Duration.ofSeconds(1));
@@ -54,7 +52,7 @@ class RetryAndTimeoutTest {
 
     @Test
     void retries_with_exponential_backoff_until_max_attempts() {
-        fixture.register(workflow("down").step(step("call", "down", "{}").retry(EXPONENTIAL)).build());
+        fixture.register("down");
         Run run = fixture.start("down");
 
         fixture.advanceWhenTimers(1, Duration.ofSeconds(1));
@@ -74,7 +72,7 @@ class RetryAndTimeoutTest {
     void jitter_comes_from_the_injected_random_generator() {
         RetryPolicy jittered = new RetryPolicy(3, Backoff.EXPONENTIAL, Duration.ofSeconds(1), Duration.ofSeconds(30),
                 2.0, 0.5);
-        fixture.register(workflow("jitter").step(step("call", "flaky", "{}").retry(jittered)).build());
+        fixture.register("jitter");
         Run run = fixture.start("jitter");
 
         fixture.advanceWhenTimers(1, Duration.ofSeconds(1));
@@ -91,7 +89,7 @@ class RetryAndTimeoutTest {
 
     @Test
     void a_non_retriable_error_is_not_retried() {
-        fixture.register(workflow("rejected").step(step("call", "rejected", "{}").retry(EXPONENTIAL)).build());
+        fixture.register("rejected");
 
         RunView view = fixture.finish(fixture.start("rejected"));
 
@@ -107,8 +105,7 @@ class RetryAndTimeoutTest {
     @Test
     void an_attempt_that_exceeds_its_timeout_times_out_and_is_retried() {
         RetryPolicy twice = new RetryPolicy(2, Backoff.FIXED, Duration.ofSeconds(1), Duration.ofSeconds(1), 1.0, 0.0);
-        fixture.register(workflow("slow").step(step("call", "gate", "{}").retry(twice)
-                .timeout(Duration.ofSeconds(5))).build());
+        fixture.register("slow");
         Run run = fixture.start("slow");
 
         EngineFixture.eventually("first attempt running", () -> gate.inside.get() == 1);
@@ -129,8 +126,7 @@ class RetryAndTimeoutTest {
 
     @Test
     void the_workflow_default_timeout_applies_to_steps_without_their_own() {
-        fixture.register(workflow("default-timeout").defaults(RetryPolicy.NONE, Duration.ofSeconds(3))
-                .step(step("call", "gate", "{}")).build());
+        fixture.register("default-timeout");
         Run run = fixture.start("default-timeout");
 
         EngineFixture.eventually("attempt running", () -> gate.inside.get() == 1);
@@ -143,9 +139,7 @@ class RetryAndTimeoutTest {
 
     @Test
     void a_run_that_exceeds_its_timeout_ends_timed_out_and_running_steps_are_interrupted() {
-        fixture.register(workflow("run-timeout").timeout(Duration.ofMinutes(1))
-                .step(step("call", "gate", "{}"))
-                .step(step("after", "gate", "{}").needs("call")).build());
+        fixture.register("run-timeout");
         Run run = fixture.start("run-timeout");
 
         EngineFixture.eventually("attempt running", () -> gate.inside.get() == 1);
