@@ -76,12 +76,12 @@ class CancellationTest {
         EngineFixture.eventually("step running", () -> gate.inside.get() == 1);
         List<RunEvent> seen = new CopyOnWriteArrayList<>();
 
-        try (Engine.Subscription ignored = fixture.engine.subscribe(EngineFixture.TENANT, run.id(), 0, seen::add)) {
-            EngineFixture.eventually("replayed events", () -> seen.size() == 2);
-            gate.release(1);
-            fixture.finish(run);
-            EngineFixture.eventually("live events", () -> seen.size() == 4);
-        }
+        Engine.Subscription subscription = fixture.engine.subscribe(EngineFixture.TENANT, run.id(), 0, seen::add);
+        EngineFixture.eventually("replayed events", () -> seen.size() == 2);
+        gate.release(1);
+        fixture.finish(run);
+        EngineFixture.eventually("live events", () -> seen.size() == 4);
+        subscription.close();
 
         assertThat(seen).extracting(RunEvent::sequence).containsExactly(1L, 2L, 3L, 4L);
         assertThat(seen).extracting(e -> e.entry().getClass().getSimpleName())

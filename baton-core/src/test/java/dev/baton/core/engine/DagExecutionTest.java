@@ -4,7 +4,6 @@ import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
 import dev.baton.core.run.StepAttempt;
-import dev.baton.core.workflow.OnError;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -4,9 +4,6 @@ import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
 import dev.baton.core.run.StepAttempt;
-import dev.baton.core.workflow.Backoff;
-import dev.baton.core.workflow.OnError;
-import dev.baton.core.workflow.RetryPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +47,6 @@ class FlowControlStepsTest {
 
     @Test
     void map_items_have_their_own_retries() {
-        RetryPolicy quick = new RetryPolicy(2, Backoff.FIXED, Duration.ofSeconds(1), Duration.ofSeconds(1), 1.0, 0.0);
         fixture.register("map-retry");
         Run run = fixture.start("map-retry");
 

@@ -4,7 +4,6 @@ import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
 import dev.baton.core.run.StepAttempt;
-import dev.baton.core.workflow.Backoff;
 import dev.baton.core.workflow.RetryPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,9 +16,6 @@ import java.util.SplittableRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RetryAndTimeoutTest {
-    private static final RetryPolicy EXPONENTIAL =
-            new RetryPolicy(4, Backoff.EXPONENTIAL, Duration.ofSeconds(1), Duration.ofSeconds(30), 2.0, 0.0);
-
     private final TestHandlers.Flaky flaky = new TestHandlers.Flaky("flaky", 2, TestHandlers.retriable("503"));
     private final TestHandlers.Flaky down = new TestHandlers.Flaky("down", 100, TestHandlers.retriable("503"));
     private final TestHandlers.Flaky rejected = new TestHandlers.Flaky("rejected", 100, TestHandlers.rejected("400"));
@@ -70,8 +66,6 @@ class RetryAndTimeoutTest {
 
     @Test
     void jitter_comes_from_the_injected_random_generator() {
-        RetryPolicy jittered = new RetryPolicy(3, Backoff.EXPONENTIAL, Duration.ofSeconds(1), Duration.ofSeconds(30),
-                2.0, 0.5);
         fixture.register("jitter");
         Run run = fixture.start("jitter");
 
@@ -79,6 +73,8 @@ class RetryAndTimeoutTest {
         fixture.advanceWhenTimers(1, Duration.ofSeconds(2));
         fixture.finish(run);
 
+        RetryPolicy jittered = fixture.workflows.get("jitter").steps().get("call").retry();
+        assertThat(jittered.jitter()).isEqualTo(0.5);
         SplittableRandom sameSeed = new SplittableRandom(42);
         List<Duration> expected = new ArrayList<>();
         expected.add(jittered.delayBefore(2, sameSeed));
@@ -104,7 +100,6 @@ class RetryAndTimeoutTest {
 
     @Test
     void an_attempt_that_exceeds_its_timeout_times_out_and_is_retried() {
-        RetryPolicy twice = new RetryPolicy(2, Backoff.FIXED, Duration.ofSeconds(1), Duration.ofSeconds(1), 1.0, 0.0);
         fixture.register("slow");
         Run run = fixture.start("slow");
 
