@@ -26,14 +26,7 @@ import static dev.baton.core.store.StoreFixtures.queued;
  */
 public final class AppendThroughput {
     private static long appendNanos;
-    private static final boolean ORDERED = Boolean.getBoolean("ordered");
 
-    private static Run ordered(int n) {
-        Run r = queued("default", "bench", n);
-        String id = String.format("%016x-%s", System.nanoTime(), r.id().substring(17));
-        return new Run(id, r.tenantId(), r.workflowId(), 1, r.status(), 0, r.inputs(), null, null, null, null, null,
-                r.createdAt(), null, null);
-    }
 
     private AppendThroughput() {
     }
@@ -66,7 +59,7 @@ public final class AppendThroughput {
                 List<Future<Run>> created = new ArrayList<>();
                 for (int i = 0; i < wave; i++) {
                     int n = done + i;
-                    created.add(executor.submit(() -> store.create(ORDERED ? ordered(n) : queued("default", "bench", n))));
+                    created.add(executor.submit(() -> store.create(queued("default", "bench", n))));
                 }
                 List<Run> runs = new ArrayList<>();
                 for (Future<Run> run : created) {
