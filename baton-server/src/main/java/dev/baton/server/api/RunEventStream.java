@@ -76,7 +76,8 @@ final class RunEventStream {
     private void follow(OutputStream out, String runId, long after) throws IOException, InterruptedException {
         BlockingQueue<RunEvent> queue = new LinkedBlockingQueue<>();
         long last = after;
-        try (Engine.Subscription ignored = engine.subscribe(tenant, runId, after, queue::add)) {
+        Engine.Subscription subscription = engine.subscribe(tenant, runId, after, queue::add);
+        try {
             while (true) {
                 RunEvent event = queue.poll(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
                 if (event == null) {
@@ -98,6 +99,8 @@ final class RunEventStream {
                     return;
                 }
             }
+        } finally {
+            subscription.close();
         }
     }
 
