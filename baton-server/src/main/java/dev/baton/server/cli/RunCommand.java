@@ -100,9 +100,23 @@ final class RunCommand implements Callable<Integer> {
         if (output != null) {
             ResultWriter.checkFormat(output);
         }
-        try (LocalNode node = context.backend().openLocal(dataDir)) {
+        try (LocalNode node = open()) {
             Workflow workflow = node.register(workflowFile.source(), workflowFile.name());
             return batch ? runBatch(node, workflow, batchInputs) : runOnce(node, workflow, constants);
+        }
+    }
+
+    /** Opens the local node, saying what to do when another process holds the data directory. */
+    private LocalNode open() {
+        try {
+            return context.backend().openLocal(dataDir);
+        } catch (BatonException e) {
+            if (e.code() != ErrorCode.STORE_UNAVAILABLE) {
+                throw e;
+            }
+            throw new BatonException(e.code(), e.getMessage() + System.lineSeparator() + "  (is a `baton server` or "
+                    + "another `baton run` using " + dataDir.toAbsolutePath().normalize() + "? Stop it, or pass "
+                    + "another --data-dir)", e);
         }
     }
 
