@@ -46,6 +46,8 @@ import java.util.random.RandomGenerator;
  */
 public final class EngineCore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineCore.class);
+    /** Deepest chain of child runs ({@code workflow} and {@code map} steps) under one top-level run. */
+    static final int MAX_NESTING = 16;
 
     private final RunStore store;
     private final WorkflowResolver resolver;
@@ -122,6 +124,7 @@ public final class EngineCore implements AutoCloseable {
             }
             return existing.get();
         }
+        checkNesting(parent);
         Workflow workflow = resolver.resolve(parent.tenantId(), workflowId, version);
         JsonNode childInputs = inputValidator.validate(workflow,
                 inputs == null ? JsonNodeFactory.instance.objectNode() : inputs);
@@ -131,6 +134,20 @@ public final class EngineCore implements AutoCloseable {
             activateOnce(created);
         }
         return created;
+    }
+
+    /** Refuses child runs nested deeper than {@link #MAX_NESTING} (a workflow that calls itself, directly or not). */
+    private void checkNesting(RunCoordinator parent) {
+        int depth = 1;
+        String ancestor = parent.run().parentRunId();
+        while (ancestor != null) {
+            if (++depth >= MAX_NESTING) {
+                throw new BatonException(ErrorCode.INVALID_ARGUMENT, "child runs are nested " + MAX_NESTING
+                        + " deep under run " + parent.runId() + "; does workflow '" + parent.workflow().id()
+                        + "' call itself?");
+            }
+            ancestor = store.find(parent.tenantId(), ancestor).map(Run::parentRunId).orElse(null);
+        }
     }
 
     private Run newRun(String tenantId, Workflow workflow, JsonNode inputs, int priority, String key,
