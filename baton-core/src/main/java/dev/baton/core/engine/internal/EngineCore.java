@@ -64,7 +64,7 @@ public final class EngineCore implements AutoCloseable {
     private final PriorityPermits globalPermits;
     private final Map<String, PriorityPermits> typePermits = new ConcurrentHashMap<>();
     private final Map<String, RunCoordinator> active = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<RunView>> completions = new ConcurrentHashMap<>();
+    private final Completions completions;
     private final Runnable onClose;
     private volatile boolean closed;
 
@@ -84,6 +84,7 @@ public final class EngineCore implements AutoCloseable {
         this.random = random;
         this.config = config;
         this.onClose = onClose;
+        this.completions = new Completions(store);
         this.events = new EventHub(store, executor);
         this.journal = new Journal(store, config.journalBatchSize(), events::onDurable);
         this.admission = new Admission(config.maxRunningRuns(), config.maxQueuedRuns());
@@ -161,15 +162,7 @@ public final class EngineCore implements AutoCloseable {
     }
 
     public CompletableFuture<RunView> completion(String tenantId, String runId) {
-        Run run = store.find(tenantId, runId).orElseThrow(() -> BatonException.notFound("run", runId));
-        if (run.status().isTerminal()) {
-            return CompletableFuture.completedFuture(new RunView(run, store.attempts(runId)));
-        }
-        CompletableFuture<RunView> future = completions.computeIfAbsent(runId, id -> new CompletableFuture<>());
-        // The run may have finished between the read above and the registration.
-        store.find(tenantId, runId).filter(r -> r.status().isTerminal())
-                .ifPresent(r -> future.complete(new RunView(r, store.attempts(runId))));
-        return future.thenApply(view -> view);
+        return completions.await(tenantId, runId);
     }
 
     public Run cancel(String tenantId, String runId, String reason) {
@@ -184,7 +177,7 @@ public final class EngineCore implements AutoCloseable {
             journal.append(List.of(new JournalEntry.CancelRequested(runId, reason, clock.instant()),
                     new JournalEntry.RunFinished(runId, RunStatus.CANCELLED, null, error, clock.instant()))).join();
             Run finished = store.find(tenantId, runId).orElse(run);
-            completeWaiters(finished);
+            completions.complete(finished);
             return finished;
         }
         journal.append(new JournalEntry.CancelRequested(runId, reason, clock.instant())).join();
@@ -231,8 +224,7 @@ public final class EngineCore implements AutoCloseable {
             if (workflow != null) {
                 RunCoordinator coordinator = new RunCoordinator(this, run, workflow);
                 active.put(run.id(), coordinator);
-                coordinator.resume(store.attempts(run.id()));
-                cancelRequest(run.id()).ifPresent(coordinator::cancel);
+                coordinator.resume(store.attempts(run.id()), cancelRequest(run.id()).orElse(null));
             }
         }
         for (Run run : unfinished) {
@@ -307,14 +299,7 @@ public final class EngineCore implements AutoCloseable {
         if (run.parentRunId() == null && !closed) {
             admission.release().ifPresent(this::activate);
         }
-        store.find(run.tenantId(), run.id()).ifPresent(this::completeWaiters);
-    }
-
-    private void completeWaiters(Run finished) {
-        CompletableFuture<RunView> future = completions.remove(finished.id());
-        if (future != null) {
-            future.complete(new RunView(finished, store.attempts(finished.id())));
-        }
+        completions.runFinished(run.tenantId(), run.id());
     }
 
     // --- services for coordinators -----------------------------------------------------------------------------
