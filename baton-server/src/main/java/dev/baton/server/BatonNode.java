@@ -1,0 +1,352 @@
+package dev.baton.server;
+
+import dev.baton.ai.EmbeddingModelRegistry;
+import dev.baton.ai.onnx.BgeSmallEnV15Model;
+import dev.baton.ai.onnx.OnnxSettings;
+import dev.baton.ai.step.AiSteps;
+import dev.baton.core.engine.EngineConfig;
+import dev.baton.core.engine.LocalEngine;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.step.StepHandler;
+import dev.baton.core.step.StepRegistry;
+import dev.baton.core.store.InMemoryWorkflowStore;
+import dev.baton.core.store.RunStore;
+import dev.baton.core.store.StoredWorkflow;
+import dev.baton.core.store.WorkflowStore;
+import dev.baton.core.workflow.InputValidator;
+import dev.baton.core.workflow.Workflow;
+import dev.baton.core.workflow.WorkflowCatalog;
+import dev.baton.core.workflow.WorkflowParser;
+import dev.baton.core.workflow.WorkflowValidator;
+import dev.baton.steps.http.HttpStep;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A running Baton node, wired by hand: the store (H2, PostgreSQL or memory), the step handlers ({@code http},
+ * {@code embed}, {@code similarity}, {@code classify}; the engine's built-in {@code transform}, {@code sleep},
+ * {@code map}, {@code workflow}), the workflow catalog, the engine, and the bundled templates. Opening it resumes
+ * every unfinished run found in the store.
+ *
+ * <pre>{@code
+ * try (BatonNode node = BatonNode.open(ConfigSource.load(null))) {
+ *     StoredWorkflow wf = node.register(Files.readString(file), file.toString());
+ *     Run run = node.engine().start(StartRequest.of(node.tenantId(), wf.id(), inputs));
+ *     RunView done = node.engine().completion(node.tenantId(), run.id()).join();
+ * }
+ * }</pre>
+ *
+ * <p>All runs and workflows belong to the tenant {@link #tenantId()} ({@code default}) until multi-tenancy.
+ * Thread-safe. {@link #close()} stops the engine (running attempts resume on the next open), then the model
+ * (waiting for a background load to finish first), then the store.
+ */
+public final class BatonNode implements AutoCloseable {
+    /** The tenant of every run and workflow for now. */
+    public static final String DEFAULT_TENANT = "default";
+    private static final Logger LOG = LoggerFactory.getLogger(BatonNode.class);
+    /** How long {@link #close()} lets a model that is still loading finish before closing it anyway. */
+    private static final Duration MODEL_CLOSE_WAIT = Duration.ofMinutes(2);
+    /** Validated once at start so the language's classes (parser, CEL) are loaded before the first request. */
+    private static final String WARM_UP = """
+            id: warm-up
+            inputs: {type: object, properties: {text: {type: string}}}
+            steps:
+              a: {uses: transform, with: {value: "{{ inputs.text }}"}}
+            outputs: {text: "{{ steps.a.output }}"}
+            """;
+
+    private final BatonConfig config;
+    private final NodeStores stores;
+    private final BgeSmallEnV15Model model;
+    private final HttpStep http;
+    private final EmbeddingModelRegistry models;
+    private final WorkflowCatalog catalog;
+    private final LocalEngine engine;
+    private final BundledTemplates templates;
+
+    private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
+                      EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
+                      BundledTemplates templates) {
+        this.config = config;
+        this.stores = stores;
+        this.model = model;
+        this.http = http;
+        this.models = models;
+        this.catalog = catalog;
+        this.engine = engine;
+        this.templates = templates;
+    }
+
+    /**
+     * Opens a node: the store (running migrations), the embedding model (in the background unless
+     * {@code ai.loadInBackground} is false), the catalog and the engine; then resumes unfinished runs.
+     *
+     * @throws BatonException STORE_UNAVAILABLE when the store cannot be opened (e.g. another process holds the
+     *                        H2 file); STEP_FAILED when the model is loaded in the foreground and fails
+     */
+    public static BatonNode open(BatonConfig config) {
+        // The store (pool, migrations) opens on its own thread while this one loads the language (parser,
+        // validator, CEL): the two are the bulk of start-up and independent until the catalog is built.
+        CompletableFuture<NodeStores> opening = new CompletableFuture<>();
+        Thread.ofVirtual().name("baton-store-open").start(() -> {
+            try {
+                opening.complete(NodeStores.open(config));
+            } catch (Throwable t) {
+                opening.completeExceptionally(t);
+            }
+        });
+        NodeStores stores = null;
+        BgeSmallEnV15Model model = null;
+        HttpStep http = null;
+        LocalEngine engine = null;
+        try {
+            EmbeddingModelRegistry models = new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME);
+            http = new HttpStep();
+            StepRegistry steps = stepRegistry(models, http);
+            WorkflowParser parser = new WorkflowParser();
+            WorkflowValidator validator = new WorkflowValidator(steps);
+            new WorkflowCatalog(new InMemoryWorkflowStore(), parser, validator).validate(WARM_UP, "warm-up");
+            BundledTemplates templates = BundledTemplates.load(BatonNode.class.getClassLoader());
+
+            stores = awaitStores(opening);
+            WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
+            BatonConfig.Engine limits = config.engine();
+            engine = LocalEngine.builder(stores.runs(), catalog, steps)
+                    .config(EngineConfig.DEFAULT
+                            .withMaxRunningRuns(limits.maxRunningRuns())
+                            .withMaxQueuedRuns(limits.maxQueuedRuns())
+                            .withMaxConcurrentAttempts(limits.maxConcurrentAttempts())
+                            .withStepTypeLimits(limits.stepTypeLimits()))
+                    .inputValidator(new InputValidator())
+                    .build();
+            // The model loads last, so on a small machine it does not slow down the rest of the start-up; it is
+            // registered before unfinished runs resume (their embed steps wait for it to load).
+            BatonConfig.Ai ai = config.ai();
+            if (ai.enabled()) {
+                model = ai.loadInBackground()
+                        ? BgeSmallEnV15Model.loadInBackground(OnnxSettings.defaults())
+                        : BgeSmallEnV15Model.load(OnnxSettings.defaults());
+                models.register(model);
+            }
+            BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates);
+            int resumed = engine.resumeUnfinished();
+            if (resumed > 0) {
+                LOG.info("resumed {} unfinished run(s)", resumed);
+            }
+            return node;
+        } catch (RuntimeException | Error e) {
+            if (engine != null) {
+                engine.close();
+            }
+            closeModel(model);
+            if (http != null) {
+                http.close();
+            }
+            if (stores == null) {
+                try {
+                    stores = opening.join();
+                } catch (RuntimeException ignored) {
+                    // the store did not open: nothing to close
+                }
+            }
+            if (stores != null) {
+                closeQuietly(stores.closer());
+            }
+            throw e;
+        }
+    }
+
+    private static NodeStores awaitStores(CompletableFuture<NodeStores> opening) {
+        try {
+            return opening.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Parses and validates a definition against every step type a node knows, without opening a node: no store,
+     * no model loaded. For {@code baton validate}.
+     *
+     * @return the workflow (version 0)
+     * @throws BatonException INVALID_WORKFLOW with every complaint as a field error (line/column where known)
+     */
+    public static Workflow validateDefinition(String source, String sourceName) {
+        try (HttpStep probe = new HttpStep()) {
+            StepRegistry steps = stepRegistry(new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME), probe);
+            return new WorkflowCatalog(new InMemoryWorkflowStore(), steps).validate(source, sourceName);
+        }
+    }
+
+    /** Every step handler of a node: http plus the AI steps over {@code models}. */
+    private static StepRegistry stepRegistry(EmbeddingModelRegistry models, HttpStep http) {
+        List<StepHandler> handlers = new ArrayList<>(AiSteps.handlers(models));
+        handlers.add(http);
+        return StepRegistry.of(handlers);
+    }
+
+    /** The configuration the node was opened with. */
+    public BatonConfig config() {
+        return config;
+    }
+
+    /** The tenant of every run and workflow ({@value #DEFAULT_TENANT}). */
+    public String tenantId() {
+        return DEFAULT_TENANT;
+    }
+
+    /** Starts, observes and cancels runs. */
+    public LocalEngine engine() {
+        return engine;
+    }
+
+    /** Parses, validates, stores and resolves workflow definitions. */
+    public WorkflowCatalog catalog() {
+        return catalog;
+    }
+
+    public RunStore runStore() {
+        return stores.runs();
+    }
+
+    public WorkflowStore workflowStore() {
+        return stores.workflows();
+    }
+
+    /** The example workflows bundled in the jar. */
+    public BundledTemplates templates() {
+        return templates;
+    }
+
+    /**
+     * Validates a definition and stores it as a new version of its workflow (or returns the latest version when
+     * the source is identical).
+     *
+     * @param sourceName a file name or other label used in error locations
+     * @throws BatonException INVALID_WORKFLOW with every complaint as a field error (line/column where known)
+     */
+    public StoredWorkflow register(String source, String sourceName) {
+        Workflow registered = catalog.register(DEFAULT_TENANT, source, sourceName);
+        return catalog.source(DEFAULT_TENANT, registered.id(), registered.version())
+                .orElseThrow(() -> new BatonException(ErrorCode.INTERNAL, "workflow '" + registered.id()
+                        + "' version " + registered.version() + " was registered but cannot be read back"));
+    }
+
+    /**
+     * Parses and validates a definition without storing it.
+     *
+     * @return the workflow (version 0)
+     * @throws BatonException INVALID_WORKFLOW with every complaint as a field error
+     */
+    public Workflow validate(String source, String sourceName) {
+        return catalog.validate(source, sourceName);
+    }
+
+    /**
+     * A stored workflow version, parsed.
+     *
+     * @param version a version, or 0 for the latest
+     * @throws BatonException NOT_FOUND when there is no such workflow or version
+     */
+    public Workflow resolve(String workflowId, int version) {
+        return catalog.resolve(DEFAULT_TENANT, workflowId, version);
+    }
+
+    /** Deletes a workflow (its versions stay readable for runs); whether it existed. */
+    public boolean deleteWorkflow(String workflowId) {
+        return catalog.delete(DEFAULT_TENANT, workflowId);
+    }
+
+    /** The embedding models, by name. */
+    public EmbeddingModelRegistry embeddingModels() {
+        return models;
+    }
+
+    /**
+     * Readiness of each component: {@code store} (answers a query) and {@code embeddingModel} (loaded).
+     * Cheap enough for a readiness probe every few seconds.
+     */
+    public Map<String, ComponentHealth> readiness() {
+        Map<String, ComponentHealth> components = new LinkedHashMap<>();
+        components.put("store", stores.probe(DEFAULT_TENANT));
+        if (model == null) {
+            components.put("embeddingModel", ComponentHealth.ready("disabled (ai.enabled: false)"));
+            return components;
+        }
+        components.put("embeddingModel", switch (model.state()) {
+            case READY -> ComponentHealth.ready(model.name() + " loaded");
+            case LOADING -> ComponentHealth.notReady(model.name() + " is loading");
+            case FAILED -> ComponentHealth.notReady(model.name() + " failed to load; embed, similarity and "
+                    + "classify steps fail until restart (see the log)");
+        });
+        return components;
+    }
+
+    /**
+     * Waits until the embedding model is loaded (the CLI does before running workflows that embed).
+     *
+     * @throws BatonException NOT_READY after {@code timeout}; STEP_FAILED when loading failed
+     */
+    public void awaitModel(Duration timeout) throws InterruptedException {
+        if (model == null) {
+            throw new BatonException(ErrorCode.NOT_READY, "the embedding model is disabled (ai.enabled: false)");
+        }
+        model.awaitReady(timeout);
+    }
+
+    /** Stops the engine (running attempts resume on the next open), unloads the model and closes the store. */
+    @Override
+    public void close() {
+        try {
+            engine.close();
+        } finally {
+            try {
+                closeModel(model);
+                http.close();
+            } finally {
+                closeQuietly(stores.closer());
+            }
+        }
+    }
+
+    /**
+     * Closes the model, first letting a background load finish: ONNX Runtime must not be inside
+     * {@code createSession} on the loader thread when the JVM exits (it crashes in native code).
+     */
+    private static void closeModel(BgeSmallEnV15Model model) {
+        if (model == null) {
+            return;
+        }
+        try {
+            model.awaitReady(MODEL_CLOSE_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (BatonException e) {
+            LOG.debug("closing a model that is not ready: {}", e.getMessage());
+        }
+        model.close();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("closing the store failed: {}", e.toString());
+        }
+    }
+}
