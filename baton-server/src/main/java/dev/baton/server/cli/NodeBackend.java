@@ -16,16 +16,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The production backend: opens real {@link BatonNode}s. {@code baton run} uses the embedded default (an H2
  * file under the data directory, the in-process embedding model loaded in the background while the workflow is
  * registered); {@code baton server} uses the configuration file and environment ({@link ConfigSource}) with the
- * command line's host and port on top. Validation uses a throw-away in-memory node, so it sees exactly the step
- * types a real node has. Thread-safe (stateless).
+ * command line's host and port on top. Validation uses {@link BatonNode#validateDefinition}: the step types a real
+ * node has, without opening a store or loading the model. Thread-safe (stateless).
  */
 public final class NodeBackend implements CliBackend {
 
     @Override
     public Workflow validate(String source, String sourceName) {
-        try (BatonNode node = BatonNode.open(BatonConfig.inMemory())) {
-            return node.validate(source, sourceName);
-        }
+        return BatonNode.validateDefinition(source, sourceName);
     }
 
     @Override

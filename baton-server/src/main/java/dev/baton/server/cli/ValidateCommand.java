@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /** {@code baton validate FILE}: checks a workflow definition without running it. */
@@ -61,14 +62,16 @@ final class ValidateCommand implements Callable<Integer> {
                 ObjectNode s = steps.addObject();
                 s.put("id", step.id());
                 s.put("uses", step.uses());
-                step.needs().forEach(s.putArray("needs")::add);
+                new TreeSet<>(step.dependencies()).forEach(s.putArray("needs")::add);
             }
             out.println(context.json().writeValueAsString(node));
         } else {
             out.println("OK " + workflowFile.name() + ": workflow '" + workflow.id() + "', "
                     + workflow.steps().size() + (workflow.steps().size() == 1 ? " step" : " steps"));
             for (Step step : workflow.steps().values()) {
-                String needs = step.needs().isEmpty() ? "" : "  (needs " + String.join(", ", step.needs()) + ")";
+                // needs: the declared ones and those inferred from expressions
+                var dependencies = new TreeSet<>(step.dependencies());
+                String needs = dependencies.isEmpty() ? "" : "  (needs " + String.join(", ", dependencies) + ")";
                 out.println("  " + step.id() + ": " + step.uses() + needs);
             }
         }
