@@ -99,6 +99,11 @@ public final class LocalEngine implements Engine {
         return core.activeRuns();
     }
 
+    /** Step attempts waiting for a global concurrency permit (saturation indicator). */
+    public int attemptsWaitingForPermits() {
+        return core.attemptsWaitingForPermits();
+    }
+
     /** Runs waiting for admission. */
     public int queuedRuns() {
         return core.queuedRuns();

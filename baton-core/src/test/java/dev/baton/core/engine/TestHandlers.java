@@ -104,6 +104,7 @@ final class TestHandlers {
         final AtomicInteger maxInside = new AtomicInteger();
         final AtomicInteger interrupted = new AtomicInteger();
         final List<String> entered = new CopyOnWriteArrayList<>();
+        final List<String> enteredValues = new CopyOnWriteArrayList<>();
         final CountDownLatch anyEntered = new CountDownLatch(1);
         private final int limit;
 
@@ -126,6 +127,7 @@ final class TestHandlers {
             int now = inside.incrementAndGet();
             maxInside.accumulateAndGet(now, Math::max);
             entered.add(context.stepId());
+            enteredValues.add(arguments.path("value").asText());
             anyEntered.countDown();
             try {
                 releases.acquire();

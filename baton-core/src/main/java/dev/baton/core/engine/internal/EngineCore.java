@@ -316,6 +316,11 @@ public final class EngineCore implements AutoCloseable {
         return active.size();
     }
 
+    /** Step attempts waiting for a global concurrency permit. */
+    public int attemptsWaitingForPermits() {
+        return globalPermits.waiting();
+    }
+
     /** Runs waiting for admission. */
     public int queuedRuns() {
         return admission.queued();
@@ -328,9 +333,9 @@ public final class EngineCore implements AutoCloseable {
     }
 
     /**
-     * Stops dispatching: no new attempt or run starts, running attempts are interrupted without journaling an
-     * outcome (they are found {@code RUNNING} and retried by the next process), queued journal entries are
-     * written, and waiters of unfinished runs are left incomplete.
+     * Stops dispatching: the journal stops accepting entries (what is queued is written), then running attempts
+     * are interrupted; their outcomes are not journaled, so the next process finds them {@code RUNNING} and
+     * retries them. Waiters of unfinished runs are left incomplete.
      */
     @Override
     public void close() {
@@ -338,7 +343,7 @@ public final class EngineCore implements AutoCloseable {
             return;
         }
         closed = true;
-        executor.shutdownNow();
         journal.close();
+        executor.shutdownNow();
     }
 }

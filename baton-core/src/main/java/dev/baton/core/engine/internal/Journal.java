@@ -30,6 +30,9 @@ import java.util.function.Consumer;
 final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
+    /** Wakes the writer on close so it notices without waiting for its poll timeout. */
+    private static final Request WAKE = new Request(List.of(), new CompletableFuture<>());
+
     private final RunStore store;
     private final int batchSize;
     private final Consumer<List<JournalEntry>> onDurable;
@@ -77,10 +80,19 @@ final class Journal implements AutoCloseable {
                     }
                     continue;
                 }
+                if (first == WAKE) {
+                    if (queue.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
                 batch.add(first);
                 int size = first.entries.size();
                 Request next;
                 while (size < batchSize && (next = queue.poll()) != null) {
+                    if (next == WAKE) {
+                        continue;
+                    }
                     batch.add(next);
                     size += next.entries.size();
                 }
@@ -134,6 +146,7 @@ final class Journal implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        queue.add(WAKE);
         try {
             writer.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
@@ -141,6 +154,9 @@ final class Journal implements AutoCloseable {
         }
         Request left;
         while ((left = queue.poll()) != null) {
+            if (left == WAKE) {
+                continue;
+            }
             left.done.completeExceptionally(closedError());
         }
     }

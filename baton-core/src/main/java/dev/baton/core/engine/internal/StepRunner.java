@@ -72,7 +72,9 @@ final class StepRunner {
         List<StepAttempt> ordered = attempts.stream().sorted(Comparator.comparingInt(StepAttempt::attempt)).toList();
         StepAttempt latest = ordered.getLast();
         lastAttempt = latest.attempt();
-        interruptions = (int) ordered.stream().filter(a -> Outcome.of(a).isInterruption()).count();
+        // The latest attempt is counted by onAttemptFinished below, the earlier ones here.
+        interruptions = (int) ordered.subList(0, ordered.size() - 1).stream().filter(a -> a.error() != null
+                && ErrorCode.INTERRUPTED.code().equals(a.error().code())).count();
         if (latest.status().isTerminal()) {
             onAttemptFinished(null, Outcome.of(latest));
             return;
@@ -113,12 +115,17 @@ final class StepRunner {
         }
         Duration delay = outcome.isInterruption() ? Duration.ZERO
                 : run.core().backoff(step.retry(), lastAttempt - interruptions + 1);
-        retryTimer = run.clock().schedule(delay, () -> run.mailbox().execute(() -> {
+        Runnable retryNow = () -> {
             retryTimer = null;
             if (!done && !cancelling) {
                 launch(lastAttempt + 1);
             }
-        }));
+        };
+        if (delay.isZero()) {
+            run.mailbox().execute(retryNow);
+        } else {
+            retryTimer = run.clock().schedule(delay, () -> run.mailbox().execute(retryNow));
+        }
     }
 
     /** Stops the step: a running attempt is cancelled, a pending retry is dropped. Idempotent. */

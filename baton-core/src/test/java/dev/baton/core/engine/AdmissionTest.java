@@ -1,0 +1,145 @@
+package dev.baton.core.engine;
+
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.run.Run;
+import dev.baton.core.run.RunStatus;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.baton.core.engine.TestWorkflows.step;
+import static dev.baton.core.engine.TestWorkflows.workflow;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AdmissionTest {
+
+    private static Run start(EngineFixture fixture, String name, int priority, String key) {
+        return fixture.engine.start(new StartRequest(EngineFixture.TENANT, "one", 0,
+                TestWorkflows.json("{name: " + name + "}"), priority, key));
+    }
+
+    private static EngineFixture fixture(EngineConfig config, TestHandlers.Gate gate) {
+        EngineFixture fixture = new EngineFixture(config, gate);
+        fixture.register(workflow("one").step(step("work", gate.type(), "{value: '{{ inputs.name }}'}")).build());
+        return fixture;
+    }
+
+    @Test
+    void when_saturated_higher_priority_runs_are_admitted_first() {
+        TestHandlers.Gate gate = new TestHandlers.Gate("gate");
+        try (EngineFixture fixture = fixture(EngineConfig.DEFAULT.withMaxRunningRuns(1), gate)) {
+            Run first = start(fixture, "first", 0, null);
+            EngineFixture.eventually("first running", () -> gate.inside.get() == 1);
+            Run low = start(fixture, "low", -10, null);
+            start(fixture, "normal", 0, null);
+            start(fixture, "high", 50, null);
+            start(fixture, "normal2", 0, null);
+            assertThat(low.status()).isEqualTo(RunStatus.QUEUED);
+            assertThat(fixture.engine.queuedRuns()).isEqualTo(4);
+
+            for (int i = 1; i <= 5; i++) {
+                int entered = i;
+                EngineFixture.eventually("run " + i + " inside", () -> gate.enteredValues.size() == entered);
+                gate.release(1);
+            }
+            fixture.finish(first);
+            fixture.finish(low);
+
+            assertThat(gate.enteredValues).containsExactly("first", "high", "normal", "normal2", "low");
+        }
+    }
+
+    @Test
+    void when_attempts_are_saturated_higher_priority_runs_get_the_next_permit() {
+        TestHandlers.Gate gate = new TestHandlers.Gate("gate");
+        try (EngineFixture fixture = fixture(EngineConfig.DEFAULT.withMaxConcurrentAttempts(1), gate)) {
+            start(fixture, "first", 0, null);
+            EngineFixture.eventually("first running", () -> gate.inside.get() == 1);
+            start(fixture, "low", -5, null);
+            EngineFixture.eventually("low waits", () -> fixture.engine.attemptsWaitingForPermits() == 1);
+            Run high = start(fixture, "high", 5, null);
+            EngineFixture.eventually("high waits", () -> fixture.engine.attemptsWaitingForPermits() == 2);
+
+            gate.release(3);
+            fixture.finish(high);
+
+            EngineFixture.eventually("all ran", () -> gate.enteredValues.size() == 3);
+            assertThat(gate.enteredValues).containsExactly("first", "high", "low");
+            assertThat(gate.maxInside.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_step_types_own_concurrency_limit_applies_and_configuration_overrides_it() {
+        TestHandlers.Gate limited = new TestHandlers.Gate("limited", 1);
+        try (EngineFixture fixture = new EngineFixture(limited)) {
+            fixture.register(workflow("three").step(step("a", "limited", "{}")).step(step("b", "limited", "{}"))
+                    .step(step("c", "limited", "{}")).build());
+            Run run = fixture.start("three");
+            EngineFixture.eventually("one inside", () -> limited.inside.get() == 1);
+            limited.release(3);
+            fixture.finish(run);
+            assertThat(limited.maxInside.get()).isEqualTo(1);
+        }
+        TestHandlers.Gate overridden = new TestHandlers.Gate("limited", 1);
+        try (EngineFixture fixture = new EngineFixture(EngineConfig.DEFAULT.withStepTypeLimits(Map.of("limited", 2)),
+                overridden)) {
+            fixture.register(workflow("three").step(step("a", "limited", "{}")).step(step("b", "limited", "{}"))
+                    .step(step("c", "limited", "{}")).build());
+            Run run = fixture.start("three");
+            EngineFixture.eventually("two inside", () -> overridden.inside.get() == 2);
+            overridden.release(3);
+            fixture.finish(run);
+            assertThat(overridden.maxInside.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void a_full_queue_refuses_new_runs_with_rate_limited() {
+        TestHandlers.Gate gate = new TestHandlers.Gate("gate");
+        try (EngineFixture fixture = fixture(EngineConfig.DEFAULT.withMaxRunningRuns(1).withMaxQueuedRuns(1), gate)) {
+            start(fixture, "running", 0, null);
+            start(fixture, "queued", 0, null);
+
+            assertThatThrownBy(() -> start(fixture, "refused", 0, null))
+                    .isInstanceOfSatisfying(BatonException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+                        assertThat(e.retriable()).isTrue();
+                    });
+            gate.release(2);
+        }
+    }
+
+    @Test
+    void the_same_idempotency_key_returns_the_same_run() {
+        TestHandlers.Gate gate = new TestHandlers.Gate("gate");
+        try (EngineFixture fixture = fixture(EngineConfig.DEFAULT, gate)) {
+            Run once = start(fixture, "x", 0, "client-key-1");
+            Run again = start(fixture, "y", 0, "client-key-1");
+            Run other = start(fixture, "z", 0, "client-key-2");
+
+            assertThat(again.id()).isEqualTo(once.id());
+            assertThat(other.id()).isNotEqualTo(once.id());
+            assertThat(fixture.store.list(EngineFixture.TENANT, dev.baton.core.store.RunQuery.firstPage(10)).items())
+                    .hasSize(2);
+            gate.release(2);
+            fixture.finish(once);
+            assertThat(gate.enteredValues).containsExactlyInAnyOrder("x", "z");
+        }
+    }
+
+    @Test
+    void invalid_inputs_and_unknown_workflows_are_refused_before_anything_is_stored() {
+        TestHandlers.Gate gate = new TestHandlers.Gate("gate");
+        try (EngineFixture fixture = fixture(EngineConfig.DEFAULT, gate)) {
+            assertThatThrownBy(() -> fixture.engine.start(StartRequest.of(EngineFixture.TENANT, "missing", null)))
+                    .isInstanceOfSatisfying(BatonException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+            assertThat(fixture.store.unfinished()).isEmpty();
+            assertThat(List.of(fixture.engine.activeRuns(), fixture.engine.queuedRuns())).containsOnly(0);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.baton.core.engine;
+
+import dev.baton.core.run.AttemptStatus;
+import dev.baton.core.run.Run;
+import dev.baton.core.run.RunStatus;
+import dev.baton.core.run.StepAttempt;
+import dev.baton.core.workflow.Backoff;
+import dev.baton.core.workflow.OnError;
+import dev.baton.core.workflow.RetryPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static dev.baton.core.engine.TestWorkflows.step;
+import static dev.baton.core.engine.TestWorkflows.workflow;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FlowControlStepsTest {
+    private final TestHandlers.Gate gate = new TestHandlers.Gate("gate");
+    private final TestHandlers.Echo echo = new TestHandlers.Echo("echo");
+    private final TestHandlers.Flaky flaky = new TestHandlers.Flaky("flaky", 1, TestHandlers.retriable("503"));
+    private final TestHandlers.Broken broken = new TestHandlers.Broken("broken");
+    private final EngineFixture fixture = new EngineFixture(gate, echo, flaky, broken);
+
+    @AfterEach
+    void close() {
+        fixture.close();
+    }
+
+    @Test
+    void map_keeps_input_order_and_respects_its_concurrency_limit() {
+        fixture.register(workflow("map").step(step("each", "map", "{items: '{{ inputs.words }}', concurrency: 2}")
+                .body(step("inner", "gate", "{value: '{{ item + \"-\" + string(index) }}'}"))).build());
+        Run run = fixture.start("map", "{words: [a, b, c, d, e]}");
+
+        for (int released = 0; released < 5; released++) {
+            int expected = Math.min(2, 5 - released);
+            EngineFixture.eventually(expected + " items inside", () -> gate.inside.get() == expected);
+            gate.release(1);
+            int done = released + 1;
+            EngineFixture.eventually("item finished", () -> gate.calls.size() == done);
+        }
+        RunView view = fixture.finish(run);
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(gate.maxInside.get()).isEqualTo(2);
+        assertThat(view.run().outputs().path("each")).extracting(n -> n.at("/echo/value").asText())
+                .containsExactly("a-0", "b-1", "c-2", "d-3", "e-4");
+        assertThat(view.attempts()).extracting(StepAttempt::stepId)
+                .contains("each", "each[0]", "each[1]", "each[2]", "each[3]", "each[4]");
+    }
+
+    @Test
+    void map_items_have_their_own_retries() {
+        RetryPolicy quick = new RetryPolicy(2, Backoff.FIXED, Duration.ofSeconds(1), Duration.ofSeconds(1), 1.0, 0.0);
+        fixture.register(workflow("map-retry").step(step("each", "map", "{items: [1, 2]}")
+                .body(step("inner", "flaky", "{value: '{{ item }}'}").retry(quick))).build());
+        Run run = fixture.start("map-retry");
+
+        fixture.advanceWhenTimers(2, Duration.ofSeconds(1));
+        RunView view = fixture.finish(run);
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(view.attempts()).filteredOn(a -> a.stepId().equals("each[1]"))
+                .extracting(StepAttempt::attempt, StepAttempt::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, AttemptStatus.FAILED),
+                        org.assertj.core.groups.Tuple.tuple(2, AttemptStatus.SUCCEEDED));
+    }
+
+    @Test
+    void a_failed_map_item_fails_the_map_step() {
+        fixture.register(workflow("map-fail").step(step("each", "map", "{items: [1, 2, 3]}")
+                .body(step("inner", "broken", "{}"))).build());
+
+        RunView view = fixture.finish(fixture.start("map-fail"));
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(view.run().error().message()).contains("step 'each' failed").contains("of map step 'each' failed");
+        assertThat(view.attempts()).filteredOn(a -> a.stepId().equals("each")).singleElement()
+                .extracting(StepAttempt::status).isEqualTo(AttemptStatus.FAILED);
+    }
+
+    @Test
+    void a_map_item_with_on_error_continue_leaves_a_null_slot() {
+        fixture.register(workflow("map-continue").step(step("each", "map", "{items: [1], concurrency: 1}")
+                .body(step("inner", "broken", "{}").onError(OnError.CONTINUE))).build());
+
+        RunView view = fixture.finish(fixture.start("map-continue"));
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(view.run().outputs().path("each").get(0).isNull()).isTrue();
+    }
+
+    @Test
+    void map_rejects_items_that_are_not_a_list() {
+        fixture.register(workflow("map-bad").step(step("each", "map", "{items: 5}")
+                .body(step("inner", "echo", "{}"))).build());
+
+        RunView view = fixture.finish(fixture.start("map-bad"));
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(view.run().error().code()).isEqualTo("invalid-argument");
+        assertThat(view.run().error().message()).contains("with.items");
+    }
+
+    @Test
+    void a_workflow_step_runs_a_child_run_and_outputs_its_outputs() {
+        fixture.register(workflow("child").step(step("double", "transform", "{value: '{{ inputs.n * 2 }}'}"))
+                .outputs("{result: '{{ steps.double.output }}'}").build());
+        fixture.register(workflow("parent").step(step("call", "workflow",
+                "{workflow: child, inputs: {n: '{{ inputs.n }}'}}")).build());
+        Run run = fixture.start("parent", "{n: 21}");
+
+        RunView view = fixture.finish(run);
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(view.run().outputs().at("/call/result").asInt()).isEqualTo(42);
+        Run child = fixture.store.findByIdempotencyKey(EngineFixture.TENANT, run.id() + "/call").orElseThrow();
+        assertThat(child.parentRunId()).isEqualTo(run.id());
+        assertThat(child.parentStepId()).isEqualTo("call");
+        assertThat(child.status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
+    void a_failed_child_run_fails_the_workflow_step_with_the_childs_error_code() {
+        fixture.register(workflow("child").step(step("bad", "broken", "{}")).build());
+        fixture.register(workflow("parent").step(step("call", "workflow", "{workflow: child}")).build());
+
+        RunView view = fixture.finish(fixture.start("parent"));
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(view.run().error().code()).isEqualTo("step-failed");
+        assertThat(view.run().error().message()).contains("child run").contains("step 'bad' failed");
+    }
+
+    @Test
+    void map_over_a_workflow_starts_one_child_run_per_item_in_order() {
+        fixture.register(workflow("child").step(step("up", "transform", "{value: '{{ inputs.word + \"!\" }}'}"))
+                .outputs("{text: '{{ steps.up.output }}'}").build());
+        fixture.register(workflow("parent").step(step("each", "map", "{items: '{{ inputs.words }}'}")
+                .body(step("inner", "workflow", "{workflow: child, inputs: {word: '{{ item }}'}}"))).build());
+        Run run = fixture.start("parent", "{words: [x, y, z]}");
+
+        RunView view = fixture.finish(run);
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(view.run().outputs().path("each")).extracting(n -> n.path("text").asText())
+                .containsExactly("x!", "y!", "z!");
+        assertThat(fixture.store.findByIdempotencyKey(EngineFixture.TENANT, run.id() + "/each[2]")).isPresent();
+    }
+
+    @Test
+    void cancelling_a_parent_cancels_its_child_run() {
+        fixture.register(workflow("child").step(step("wait", "gate", "{}")).build());
+        fixture.register(workflow("parent").step(step("call", "workflow", "{workflow: child}")).build());
+        Run run = fixture.start("parent");
+        EngineFixture.eventually("child step running", () -> gate.inside.get() == 1);
+
+        fixture.engine.cancel(EngineFixture.TENANT, run.id(), "stop");
+        RunView view = fixture.finish(run);
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.CANCELLED);
+        Run child = fixture.store.findByIdempotencyKey(EngineFixture.TENANT, run.id() + "/call").orElseThrow();
+        assertThat(fixture.finish(child).run().status()).isEqualTo(RunStatus.CANCELLED);
+    }
+
+    @Test
+    void sleep_waits_on_the_engine_clock_and_outputs_its_wake_up_instant() {
+        fixture.register(workflow("nap").step(step("nap", "sleep", "{duration: 1m30s}"))
+                .step(step("after", "echo", "{}").needs("nap")).build());
+        Run run = fixture.start("nap");
+
+        EngineFixture.eventually("sleep timer armed", () -> fixture.clock.pendingTimers() == 1);
+        fixture.clock.advance(Duration.ofSeconds(89));
+        assertThat(echo.calls).isEmpty();
+        fixture.clock.advance(Duration.ofSeconds(1));
+        RunView view = fixture.finish(run);
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(view.run().outputs().at("/nap/until").asText()).isEqualTo("2026-01-01T00:01:30Z");
+        assertThat(view.attempts().getFirst().input().path("until").asText()).isEqualTo("2026-01-01T00:01:30Z");
+    }
+}

@@ -1,0 +1,297 @@
+package dev.baton.store.jdbc;
+
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.run.AttemptStatus;
+import dev.baton.core.run.JournalEntry;
+import dev.baton.core.run.Run;
+import dev.baton.core.run.RunEvent;
+import dev.baton.core.run.RunStatus;
+import dev.baton.core.run.StepAttempt;
+import dev.baton.core.store.Page;
+import dev.baton.core.store.RunCursor;
+import dev.baton.core.store.RunQuery;
+import dev.baton.core.store.RunStore;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A {@link RunStore} on a JDBC {@link DataSource} whose schema was migrated by {@link JdbcStores} (tables
+ * {@code runs}, {@code step_attempts}, {@code run_events}).
+ *
+ * <p>Semantics are those of the shared contract (see {@code RunStoreContract}); {@link #append} is described in
+ * {@link JournalAppender}: one transaction and a constant number of statements per call, whatever the number of
+ * entries. Instants are stored to the microsecond: {@link #create} returns the run as stored, with its instants
+ * truncated.
+ *
+ * <p>Thread-safe (each call borrows its own connection). Every SQL failure becomes
+ * {@link BatonException} {@code STORE_UNAVAILABLE} (retriable) with the SQL state in its message.
+ */
+public final class JdbcRunStore implements RunStore {
+    private static final String RUN_COLUMNS = "id, tenant_id, workflow_id, workflow_version, status, priority, inputs,"
+            + " outputs, error_code, error_message, error_retriable, idempotency_key, parent_run_id, parent_step_id,"
+            + " created_at, started_at, finished_at";
+    private static final int TRANSIENT_RETRIES = 3;
+
+    private final DataSource dataSource;
+    private final JournalAppender appender;
+    private final String insertRun;
+
+    /**
+     * @param dataSource connections to a database migrated with {@link Dialect#migrations()}
+     * @param dialect    the database's dialect
+     */
+    public JdbcRunStore(DataSource dataSource, Dialect dialect) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.appender = new JournalAppender(Objects.requireNonNull(dialect, "dialect"));
+        this.insertRun = "INSERT INTO runs (" + RUN_COLUMNS + ", event_seq) VALUES (?, ?, ?, ?, ?, ?, " + dialect.json()
+                + ", " + dialect.json() + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)";
+    }
+
+    @Override
+    public Run create(Run run) {
+        Objects.requireNonNull(run, "run");
+        checkLength("id", run.id(), 64);
+        checkLength("tenantId", run.tenantId(), 64);
+        checkLength("workflowId", run.workflowId(), 200);
+        checkLength("idempotencyKey", run.idempotencyKey(), 255);
+        checkLength("parentStepId", run.parentStepId(), 300);
+        Run stored = stored(run);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement statement = connection.prepareStatement(insertRun)) {
+                bindRun(statement, stored);
+                statement.executeUpdate();
+                return stored;
+            } catch (SQLException e) {
+                if (SqlValues.isDuplicateKey(e)) {
+                    return existing(run);
+                }
+                if (!SqlValues.isTransient(e) || attempt == TRANSIENT_RETRIES) {
+                    throw SqlValues.failure("create run " + run.id(), e);
+                }
+            }
+        }
+    }
+
+    /** The run a duplicate-key failure collided with: same idempotency key in the tenant, or same id. */
+    private Run existing(Run run) {
+        Optional<Run> existing = run.idempotencyKey() == null ? Optional.empty()
+                : findByIdempotencyKey(run.tenantId(), run.idempotencyKey());
+        return existing.or(() -> find(run.tenantId(), run.id())).orElseThrow(() -> new BatonException(
+                ErrorCode.CONFLICT, "run id '" + run.id() + "' is already used by another tenant"));
+    }
+
+    @Override
+    public void append(List<JournalEntry> entries) {
+        Objects.requireNonNull(entries, "entries");
+        if (entries.isEmpty()) {
+            return;
+        }
+        for (JournalEntry entry : entries) {
+            if (entry instanceof JournalEntry.AttemptStarted e) {
+                checkLength("stepId", e.stepId(), 300);
+            } else if (entry instanceof JournalEntry.AttemptFinished e) {
+                checkLength("stepId", e.stepId(), 300);
+            }
+        }
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    appender.append(connection, entries);
+                    connection.commit();
+                    return;
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (!SqlValues.isTransient(e) || attempt == TRANSIENT_RETRIES) {
+                    throw SqlValues.failure("append " + entries.size() + " journal entries", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public Optional<Run> find(String tenantId, String runId) {
+        return queryRuns("find run", "SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ? AND tenant_id = ?",
+                runId, tenantId).stream().findFirst();
+    }
+
+    @Override
+    public Optional<Run> findByIdempotencyKey(String tenantId, String idempotencyKey) {
+        return queryRuns("find run by idempotency key",
+                "SELECT " + RUN_COLUMNS + " FROM runs WHERE tenant_id = ? AND idempotency_key = ?",
+                tenantId, idempotencyKey).stream().findFirst();
+    }
+
+    @Override
+    public List<StepAttempt> attempts(String runId) {
+        String sql = "SELECT run_id, step_id, attempt, status, input, output, error_code, error_message,"
+                + " error_retriable, started_at, finished_at FROM step_attempts WHERE run_id = ?"
+                + " ORDER BY started_at, step_id, attempt";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, runId);
+            List<StepAttempt> attempts = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    attempts.add(new StepAttempt(rows.getString("run_id"), rows.getString("step_id"),
+                            rows.getInt("attempt"),
+                            AttemptStatus.fromWireName(rows.getString("status")),
+                            SqlValues.getJson(rows, "input"), SqlValues.getJson(rows, "output"),
+                            SqlValues.getError(rows), SqlValues.getInstant(rows, "started_at"),
+                            SqlValues.getInstant(rows, "finished_at")));
+                }
+            }
+            return attempts;
+        } catch (SQLException e) {
+            throw SqlValues.failure("read attempts of run " + runId, e);
+        }
+    }
+
+    @Override
+    public Page<Run> list(String tenantId, RunQuery query) {
+        Objects.requireNonNull(query, "query");
+        RunCursor cursor = query.cursor() == null ? null : RunCursor.decode(query.cursor());
+        StringBuilder sql = new StringBuilder("SELECT ").append(RUN_COLUMNS).append(" FROM runs WHERE tenant_id = ?");
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(tenantId);
+        if (query.workflowId() != null) {
+            sql.append(" AND workflow_id = ?");
+            parameters.add(query.workflowId());
+        }
+        if (query.status() != null) {
+            sql.append(" AND status = ?");
+            parameters.add(query.status().wireName());
+        }
+        if (query.createdAfter() != null) {
+            sql.append(" AND created_at >= ?");
+            parameters.add(query.createdAfter());
+        }
+        if (query.createdBefore() != null) {
+            sql.append(" AND created_at < ?");
+            parameters.add(query.createdBefore());
+        }
+        if (cursor != null) {
+            sql.append(" AND (created_at, id) < (?, ?)");
+            parameters.add(cursor.createdAt());
+            parameters.add(cursor.id());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        parameters.add(query.limit() + 1);
+        List<Run> runs = queryRuns("list runs", sql.toString(), parameters.toArray());
+        if (runs.size() <= query.limit()) {
+            return new Page<>(runs, null);
+        }
+        List<Run> items = runs.subList(0, query.limit());
+        return new Page<>(items, RunCursor.after(items.getLast()).encode());
+    }
+
+    @Override
+    public List<Run> unfinished() {
+        return queryRuns("list unfinished runs", "SELECT " + RUN_COLUMNS + " FROM runs"
+                + " WHERE status IN ('queued', 'running') ORDER BY created_at, id");
+    }
+
+    @Override
+    public List<RunEvent> events(String runId, long afterSequence, int limit) {
+        if (afterSequence < 0) {
+            throw BatonException.invalidInput("afterSequence", "must be >= 0, got " + afterSequence);
+        }
+        if (limit < 1) {
+            throw BatonException.invalidInput("limit", "must be >= 1, got " + limit);
+        }
+        String sql = "SELECT seq, type, payload, at FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, runId);
+            statement.setLong(2, afterSequence);
+            statement.setInt(3, limit);
+            List<RunEvent> events = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    events.add(new RunEvent(rows.getLong("seq"), JournalCodec.decode(runId, rows.getString("type"),
+                            rows.getString("payload"), SqlValues.getInstant(rows, "at"))));
+                }
+            }
+            return events;
+        } catch (SQLException e) {
+            throw SqlValues.failure("read events of run " + runId, e);
+        }
+    }
+
+    private List<Run> queryRuns(String operation, String sql, Object... parameters) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                if (parameters[i] instanceof Instant instant) {
+                    SqlValues.setInstant(statement, i + 1, instant);
+                } else {
+                    statement.setObject(i + 1, parameters[i]);
+                }
+            }
+            List<Run> runs = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    runs.add(readRun(rows));
+                }
+            }
+            return runs;
+        } catch (SQLException e) {
+            throw SqlValues.failure(operation, e);
+        }
+    }
+
+    private static void bindRun(PreparedStatement statement, Run run) throws SQLException {
+        statement.setString(1, run.id());
+        statement.setString(2, run.tenantId());
+        statement.setString(3, run.workflowId());
+        statement.setInt(4, run.workflowVersion());
+        statement.setString(5, run.status().wireName());
+        statement.setInt(6, run.priority());
+        SqlValues.setJson(statement, 7, run.inputs());
+        SqlValues.setJson(statement, 8, run.outputs());
+        SqlValues.setError(statement, 9, run.error());
+        statement.setString(12, run.idempotencyKey());
+        statement.setString(13, run.parentRunId());
+        statement.setString(14, run.parentStepId());
+        SqlValues.setInstant(statement, 15, run.createdAt());
+        SqlValues.setInstant(statement, 16, run.startedAt());
+        SqlValues.setInstant(statement, 17, run.finishedAt());
+    }
+
+    private static Run readRun(ResultSet rows) throws SQLException {
+        return new Run(rows.getString("id"), rows.getString("tenant_id"), rows.getString("workflow_id"),
+                rows.getInt("workflow_version"), RunStatus.fromWireName(rows.getString("status")),
+                rows.getInt("priority"), SqlValues.getJson(rows, "inputs"), SqlValues.getJson(rows, "outputs"),
+                SqlValues.getError(rows), rows.getString("idempotency_key"), rows.getString("parent_run_id"),
+                rows.getString("parent_step_id"), SqlValues.getInstant(rows, "created_at"),
+                SqlValues.getInstant(rows, "started_at"), SqlValues.getInstant(rows, "finished_at"));
+    }
+
+    private static void checkLength(String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw BatonException.invalidInput(field, "must be at most " + max + " characters, got " + value.length());
+        }
+    }
+
+    /** The run as it will read back: instants to the microsecond. */
+    private static Run stored(Run run) {
+        return new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(), run.status(), run.priority(),
+                run.inputs(), run.outputs(), run.error(), run.idempotencyKey(), run.parentRunId(), run.parentStepId(),
+                SqlValues.stored(run.createdAt()), SqlValues.stored(run.startedAt()),
+                SqlValues.stored(run.finishedAt()));
+    }
+}

@@ -1,0 +1,136 @@
+package dev.baton.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.store.RunStore;
+import dev.baton.core.store.WorkflowStore;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+import java.sql.SQLException;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * The JDBC stores over one connection pool, with the schema migrated. The composition root opens it once:
+ *
+ * <pre>{@code
+ * try (JdbcStores stores = JdbcStores.open(StoreConfig.h2(StoreConfig.DEFAULT_DATA_DIRECTORY))) {
+ *     RunStore runs = stores.runs();
+ *     WorkflowStore workflows = stores.workflows();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link #open} creates the H2 data directory if needed, starts a HikariCP pool and applies the Flyway
+ * migrations of the database's dialect ({@code db/migration/h2} or {@code db/migration/postgresql}); opening an
+ * already migrated database applies nothing. Thread-safe; {@link #close()} closes the pool (and so the embedded
+ * H2 database).
+ */
+public final class JdbcStores implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Dialect dialect;
+    private final JdbcRunStore runs;
+    private final JdbcWorkflowStore workflows;
+
+    private JdbcStores(HikariDataSource dataSource, Dialect dialect, InstantSource clock) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.runs = new JdbcRunStore(dataSource, dialect);
+        this.workflows = new JdbcWorkflowStore(dataSource, clock);
+    }
+
+    /** Opens the stores with the system clock. */
+    public static JdbcStores open(StoreConfig config) {
+        return open(config, InstantSource.system());
+    }
+
+    /**
+     * Opens the stores: pool, then migrations.
+     *
+     * @param clock stamps new workflow versions
+     * @throws BatonException STORE_UNAVAILABLE when the database cannot be reached or migrated
+     */
+    public static JdbcStores open(StoreConfig config, InstantSource clock) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(clock, "clock");
+        Dialect dialect = config.dialect();
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("baton-store");
+        pool.setJdbcUrl(config.url());
+        pool.setUsername(config.user());
+        pool.setPassword(config.password());
+        pool.setMaximumPoolSize(config.poolSize());
+        pool.setMinimumIdle(Math.min(2, config.poolSize()));
+        pool.setAutoCommit(true);
+        if (dialect == Dialect.POSTGRESQL) {
+            // update counts of batches tell JournalAppender which entries applied
+            pool.addDataSourceProperty("reWriteBatchedInserts", "false");
+        }
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(pool);
+        } catch (RuntimeException e) {
+            throw unavailable("cannot connect to " + Dialect.redact(config.url()), e);
+        }
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:" + dialect.migrations())
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            dataSource.close();
+            throw unavailable("cannot migrate the schema of " + Dialect.redact(config.url()), e);
+        }
+        return new JdbcStores(dataSource, dialect, clock);
+    }
+
+    private static BatonException unavailable(String what, RuntimeException e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && !(cause instanceof SQLException)) {
+            cause = cause.getCause();
+        }
+        String detail = cause instanceof SQLException sql
+                ? " (SQL state " + sql.getSQLState() + "): " + firstLine(sql.getMessage())
+                : ": " + firstLine(e.getMessage());
+        return new BatonException(ErrorCode.STORE_UNAVAILABLE, "store: " + what + detail, true,
+                java.util.List.of(), e);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** The run store. */
+    public RunStore runs() {
+        return runs;
+    }
+
+    /** The workflow store. */
+    public WorkflowStore workflows() {
+        return workflows;
+    }
+
+    /** The pool, for tests and operations tooling in this package. */
+    javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The database's dialect. */
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Closes the pool; the stores must not be used afterwards. */
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,314 @@
+package dev.baton.store.jdbc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.run.AttemptStatus;
+import dev.baton.core.run.JournalEntry;
+import dev.baton.core.run.RunStatus;
+import dev.baton.core.run.StepError;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Applies a list of journal entries in one transaction with a constant number of round trips, whatever the
+ * number of entries (group commit):
+ * <ol>
+ *   <li>lock the runs' rows ({@code SELECT ... FOR UPDATE}, one statement, in id order to avoid deadlocks) and
+ *       read their status and event counter; a missing run aborts with NOT_FOUND;</li>
+ *   <li>decide run-level entries in memory from the locked state;</li>
+ *   <li>batch "insert if absent" for started attempts and a conditional update ({@code status = 'running'})
+ *       for finished ones, then batch-insert finished attempts that had no row (skipped steps); the update
+ *       counts say which entries applied, so a finished attempt never moves back;</li>
+ *   <li>batch-insert an event for every applied entry, numbered from the run's counter;</li>
+ *   <li>batch-update the runs (status, times, outputs, error, counter); once-set columns use
+ *       {@code COALESCE} so they are never overwritten.</li>
+ * </ol>
+ * Requires drivers that report batch update counts (pgjdbc does unless {@code reWriteBatchedInserts} is on).
+ */
+final class JournalAppender {
+    private static final String ATTEMPT_COLUMNS = "run_id, step_id, attempt, tenant_id, status, input, output,"
+            + " error_code, error_message, error_retriable, started_at, finished_at";
+
+    private final String lockRuns = "SELECT id, tenant_id, status, cancel_requested_at, event_seq FROM runs"
+            + " WHERE id = ANY(?) ORDER BY id FOR UPDATE";
+    private final String insertAttempt;
+    private final String finishAttempt;
+    private final String insertEvent;
+    private final String updateRun;
+
+    JournalAppender(Dialect dialect) {
+        String json = dialect.json();
+        insertAttempt = "INSERT INTO step_attempts (" + ATTEMPT_COLUMNS + ") SELECT ?, ?, ?, ?, ?, " + json + ", "
+                + json + ", ?, ?, ?, ?, ? WHERE NOT EXISTS"
+                + " (SELECT 1 FROM step_attempts WHERE run_id = ? AND step_id = ? AND attempt = ?)";
+        finishAttempt = "UPDATE step_attempts SET status = ?, output = " + json + ", error_code = ?,"
+                + " error_message = ?, error_retriable = ?, finished_at = ?"
+                + " WHERE run_id = ? AND step_id = ? AND attempt = ? AND status = 'running'";
+        insertEvent = "INSERT INTO run_events (run_id, seq, tenant_id, type, payload, at) VALUES (?, ?, ?, ?, "
+                + json + ", ?)";
+        updateRun = "UPDATE runs SET status = ?, started_at = COALESCE(started_at, ?),"
+                + " finished_at = COALESCE(finished_at, ?), cancel_requested_at = COALESCE(cancel_requested_at, ?),"
+                + " outputs = COALESCE(outputs, " + json + "), error_code = COALESCE(error_code, ?),"
+                + " error_message = COALESCE(error_message, ?), error_retriable = COALESCE(error_retriable, ?),"
+                + " event_seq = ? WHERE id = ?";
+    }
+
+    /** Applies the entries on {@code connection}, which is in a transaction the caller commits. */
+    void append(Connection connection, List<JournalEntry> entries) throws SQLException {
+        Map<String, RunRow> runs = lock(connection, entries);
+        boolean[] applied = new boolean[entries.size()];
+        List<Integer> starts = new ArrayList<>();
+        List<Integer> finishes = new ArrayList<>();
+        Set<AttemptKey> seen = new HashSet<>();
+        for (int i = 0; i < entries.size(); i++) {
+            JournalEntry entry = entries.get(i);
+            RunRow run = runs.get(entry.runId());
+            switch (entry) {
+                case JournalEntry.RunStarted e -> applied[i] = run.start(e.at());
+                case JournalEntry.RunFinished e -> applied[i] = run.finish(e);
+                case JournalEntry.CancelRequested e -> applied[i] = run.requestCancel(e.at());
+                case JournalEntry.AttemptStarted e -> {
+                    // a second entry for an attempt already named in this batch cannot start it
+                    if (seen.add(new AttemptKey(e.runId(), e.stepId(), e.attempt()))) {
+                        starts.add(i);
+                    }
+                }
+                case JournalEntry.AttemptFinished e -> {
+                    seen.add(new AttemptKey(e.runId(), e.stepId(), e.attempt()));
+                    finishes.add(i);
+                }
+            }
+        }
+        insertStartedAttempts(connection, entries, runs, starts, applied);
+        List<Integer> withoutRow = finishAttempts(connection, entries, finishes, applied);
+        insertFinishedAttempts(connection, entries, runs, withoutRow, applied);
+        insertEvents(connection, entries, runs, applied);
+        updateRuns(connection, runs);
+    }
+
+    private Map<String, RunRow> lock(Connection connection, List<JournalEntry> entries) throws SQLException {
+        Set<String> ids = new TreeSet<>();
+        for (JournalEntry entry : entries) {
+            ids.add(entry.runId());
+        }
+        Map<String, RunRow> runs = new HashMap<>(ids.size() * 2);
+        try (PreparedStatement statement = connection.prepareStatement(lockRuns)) {
+            statement.setArray(1, connection.createArrayOf("VARCHAR", ids.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    RunRow run = new RunRow(rows.getString("id"), rows.getString("tenant_id"),
+                            RunStatus.fromWireName(rows.getString("status")),
+                            rows.getObject("cancel_requested_at") != null, rows.getLong("event_seq"));
+                    runs.put(run.id, run);
+                }
+            }
+        }
+        for (String id : ids) {
+            if (!runs.containsKey(id)) {
+                throw BatonException.notFound("run", id);
+            }
+        }
+        return runs;
+    }
+
+    private void insertStartedAttempts(Connection connection, List<JournalEntry> entries, Map<String, RunRow> runs,
+                                       List<Integer> starts, boolean[] applied) throws SQLException {
+        if (starts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(insertAttempt)) {
+            for (int i : starts) {
+                var e = (JournalEntry.AttemptStarted) entries.get(i);
+                bindAttempt(statement, runs.get(e.runId()).tenantId, e.runId(), e.stepId(), e.attempt(),
+                        AttemptStatus.RUNNING, e.input(), null, null, e.at(), null);
+                statement.addBatch();
+            }
+            markApplied(statement.executeBatch(), starts, applied);
+        }
+    }
+
+    /** Finishes running attempts; returns the entries whose attempt had no running row. */
+    private List<Integer> finishAttempts(Connection connection, List<JournalEntry> entries, List<Integer> finishes,
+                                         boolean[] applied) throws SQLException {
+        if (finishes.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(finishAttempt)) {
+            for (int i : finishes) {
+                var e = (JournalEntry.AttemptFinished) entries.get(i);
+                statement.setString(1, e.status().wireName());
+                SqlValues.setJson(statement, 2, e.output());
+                SqlValues.setError(statement, 3, e.error());
+                SqlValues.setInstant(statement, 6, e.at());
+                statement.setString(7, e.runId());
+                statement.setString(8, e.stepId());
+                statement.setInt(9, e.attempt());
+                statement.addBatch();
+            }
+            markApplied(statement.executeBatch(), finishes, applied);
+        }
+        List<Integer> withoutRow = new ArrayList<>();
+        for (int i : finishes) {
+            if (!applied[i]) {
+                withoutRow.add(i);
+            }
+        }
+        return withoutRow;
+    }
+
+    /** Records finished attempts that were never started (skipped steps), unless a row exists. */
+    private void insertFinishedAttempts(Connection connection, List<JournalEntry> entries, Map<String, RunRow> runs,
+                                        List<Integer> withoutRow, boolean[] applied) throws SQLException {
+        if (withoutRow.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(insertAttempt)) {
+            for (int i : withoutRow) {
+                var e = (JournalEntry.AttemptFinished) entries.get(i);
+                bindAttempt(statement, runs.get(e.runId()).tenantId, e.runId(), e.stepId(), e.attempt(), e.status(),
+                        null, e.output(), e.error(), e.at(), e.at());
+                statement.addBatch();
+            }
+            markApplied(statement.executeBatch(), withoutRow, applied);
+        }
+    }
+
+    private static void bindAttempt(PreparedStatement statement, String tenantId, String runId, String stepId,
+                                    int attempt, AttemptStatus status, JsonNode input, JsonNode output, StepError error, Instant startedAt, Instant finishedAt)
+            throws SQLException {
+        statement.setString(1, runId);
+        statement.setString(2, stepId);
+        statement.setInt(3, attempt);
+        statement.setString(4, tenantId);
+        statement.setString(5, status.wireName());
+        SqlValues.setJson(statement, 6, input);
+        SqlValues.setJson(statement, 7, output);
+        SqlValues.setError(statement, 8, error);
+        SqlValues.setInstant(statement, 11, startedAt);
+        SqlValues.setInstant(statement, 12, finishedAt);
+        statement.setString(13, runId);
+        statement.setString(14, stepId);
+        statement.setInt(15, attempt);
+    }
+
+    private void insertEvents(Connection connection, List<JournalEntry> entries, Map<String, RunRow> runs,
+                              boolean[] applied) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(insertEvent)) {
+            int batched = 0;
+            for (int i = 0; i < entries.size(); i++) {
+                if (!applied[i]) {
+                    continue;
+                }
+                JournalEntry entry = entries.get(i);
+                RunRow run = runs.get(entry.runId());
+                run.changed = true;
+                statement.setString(1, run.id);
+                statement.setLong(2, ++run.eventSeq);
+                statement.setString(3, run.tenantId);
+                statement.setString(4, JournalCodec.type(entry));
+                statement.setString(5, JournalCodec.payload(entry));
+                SqlValues.setInstant(statement, 6, entry.at());
+                statement.addBatch();
+                batched++;
+            }
+            if (batched > 0) {
+                statement.executeBatch();
+            }
+        }
+    }
+
+    private void updateRuns(Connection connection, Map<String, RunRow> runs) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(updateRun)) {
+            int batched = 0;
+            for (RunRow run : runs.values()) {
+                if (!run.changed) {
+                    continue;
+                }
+                JournalEntry.RunFinished finished = run.finished;
+                statement.setString(1, run.status.wireName());
+                SqlValues.setInstant(statement, 2, run.startedAt);
+                SqlValues.setInstant(statement, 3, finished == null ? null : finished.at());
+                SqlValues.setInstant(statement, 4, run.cancelRequestedAt);
+                SqlValues.setJson(statement, 5, finished == null ? null : finished.outputs());
+                SqlValues.setError(statement, 6, finished == null ? null : finished.error());
+                statement.setLong(9, run.eventSeq);
+                statement.setString(10, run.id);
+                statement.addBatch();
+                batched++;
+            }
+            if (batched > 0) {
+                statement.executeBatch();
+            }
+        }
+    }
+
+    private static void markApplied(int[] counts, List<Integer> indexes, boolean[] applied) {
+        for (int k = 0; k < counts.length; k++) {
+            // SUCCESS_NO_INFO cannot tell; drivers used here report real counts
+            applied[indexes.get(k)] = counts[k] > 0 || counts[k] == Statement.SUCCESS_NO_INFO;
+        }
+    }
+
+    private record AttemptKey(String runId, String stepId, int attempt) {
+    }
+
+    /** A locked run row and the changes this append makes to it. */
+    private static final class RunRow {
+        final String id;
+        final String tenantId;
+        RunStatus status;
+        boolean cancelRequested;
+        long eventSeq;
+        boolean changed;
+        Instant startedAt;
+        Instant cancelRequestedAt;
+        JournalEntry.RunFinished finished;
+
+        RunRow(String id, String tenantId, RunStatus status, boolean cancelRequested, long eventSeq) {
+            this.id = id;
+            this.tenantId = tenantId;
+            this.status = status;
+            this.cancelRequested = cancelRequested;
+            this.eventSeq = eventSeq;
+        }
+
+        boolean start(Instant at) {
+            if (status != RunStatus.QUEUED) {
+                return false;
+            }
+            status = RunStatus.RUNNING;
+            startedAt = at;
+            return true;
+        }
+
+        boolean finish(JournalEntry.RunFinished e) {
+            if (status.isTerminal()) {
+                return false;
+            }
+            status = e.status();
+            finished = e;
+            return true;
+        }
+
+        boolean requestCancel(Instant at) {
+            if (status.isTerminal() || cancelRequested) {
+                return false;
+            }
+            cancelRequested = true;
+            cancelRequestedAt = at;
+            return true;
+        }
+    }
+}

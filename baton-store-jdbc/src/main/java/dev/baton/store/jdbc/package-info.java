@@ -1,0 +1,10 @@
+/**
+ * {@link dev.baton.core.store.RunStore} and {@link dev.baton.core.store.WorkflowStore} on JDBC: H2 (the embedded
+ * default, a file under {@code ./data}) and PostgreSQL, with Flyway migrations per database under
+ * {@code db/migration/h2} and {@code db/migration/postgresql}. Open both stores with
+ * {@link dev.baton.store.jdbc.JdbcStores#open(dev.baton.store.jdbc.StoreConfig)}.
+ *
+ * <p>Depends on baton-core, JDBC, HikariCP, Flyway and the H2 and PostgreSQL drivers; nothing depends on it but
+ * the composition root (baton-server) and benchmarks.
+ */
+package dev.baton.store.jdbc;
