@@ -155,7 +155,10 @@ public final class BatonNode implements AutoCloseable {
      * @throws BatonException INVALID_WORKFLOW with every complaint as a field error (line/column where known)
      */
     public StoredWorkflow register(String source, String sourceName) {
-        return catalog.register(DEFAULT_TENANT, source, sourceName);
+        Workflow registered = catalog.register(DEFAULT_TENANT, source, sourceName);
+        return catalog.source(DEFAULT_TENANT, registered.id(), registered.version())
+                .orElseThrow(() -> new BatonException(ErrorCode.INTERNAL, "workflow '" + registered.id()
+                        + "' version " + registered.version() + " was registered but cannot be read back"));
     }
 
     /**
