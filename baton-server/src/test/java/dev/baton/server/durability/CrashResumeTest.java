@@ -1,0 +1,305 @@
+package dev.baton.server.durability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Durability, end to end: a real Baton server in a child JVM on an H2 file store is killed with SIGKILL while
+ * runs are in flight (and while runs are still queued), started again on the same store, and every unfinished
+ * run must resume and succeed — completed steps not run again (their outputs come from the journal),
+ * interrupted steps retried, no accepted run lost.
+ *
+ * <p>The workflow calls a {@link SideEffectServer} in this JVM: {@code a} (http POST /a) → {@code b} (http POST
+ * /b, held by the server so it is in flight at the kill) → {@code c} (transform of both answers). The server
+ * counts calls per {@code Idempotency-Key} ({@code <runId>/<stepId>}), which is how the test sees what was
+ * executed and how often.
+ */
+@Timeout(value = 150)
+class CrashResumeTest {
+    private static final String WORKFLOW = "crash-resume";
+    private static final Duration WAIT = Duration.ofSeconds(45);
+
+    @TempDir
+    Path dir;
+
+    private final List<ChildProcess> children = new ArrayList<>();
+    private final List<String> childLogs = new ArrayList<>();
+    private SideEffectServer sideEffects;
+
+    @RegisterExtension
+    final TestWatcher printChildLogsOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            childLogs.forEach(System.err::println);
+            if (sideEffects != null) {
+                System.err.println("----- side-effect calls -----\n" + sideEffects.describeCalls());
+            }
+        }
+    };
+
+    @AfterEach
+    void stopEverything() {
+        for (ChildProcess child : children) {
+            child.close();
+            childLogs.add(child.logTail(150));
+        }
+        if (sideEffects != null) {
+            sideEffects.close();
+        }
+    }
+
+    @Test
+    void every_unfinished_run_resumes_after_sigkill_without_rerunning_completed_steps() throws Exception {
+        int runs = 20;
+        int finishedBeforeKill = 4;
+        // Runs 0..3 get their /b answer at once and finish before the kill; the others hang in step b.
+        sideEffects = new SideEffectServer(call -> call.path().equals("/b") && call.n() >= finishedBeforeKill);
+        ChildProcess first = launch("first", Map.of());
+        JsonApi api = new JsonApi(first.awaitListening());
+        register(api);
+        Map<Integer, String> runIds = startRuns(api, runs);
+
+        await("runs 0..3 succeeded and " + (runs - finishedBeforeKill) + " /b calls in flight", () ->
+                sideEffects.heldNow() == runs - finishedBeforeKill
+                && statuses(api).values().stream().filter("succeeded"::equals).count() == finishedBeforeKill);
+        Map<String, String> before = statuses(api);
+        Map<String, String> tokenOfA = new HashMap<>();
+        for (Map.Entry<Integer, String> run : runIds.entrySet()) {
+            JsonNode view = api.get("/runs/" + run.getValue());
+            JsonNode a = step(view, "a");
+            assertThat(a.path("status").asText()).as("step a of run %d before the kill", run.getKey())
+                    .isEqualTo("succeeded");
+            tokenOfA.put(run.getValue(), a.path("attempts").get(0).path("output").path("body").path("token").asText());
+            String expected = run.getKey() < finishedBeforeKill ? "succeeded" : "running";
+            assertThat(view.path("status").asText()).as("run %d before the kill", run.getKey()).isEqualTo(expected);
+            if (run.getKey() >= finishedBeforeKill) {
+                assertThat(step(view, "b").path("status").asText()).isEqualTo("running");
+            }
+        }
+
+        crash(first);
+        sideEffects.release();
+        JsonApi resumed = new JsonApi(launch("second", Map.of()).awaitListening());
+
+        await("all " + runs + " runs succeeded after the restart", () -> statuses(resumed).values().stream()
+                .allMatch("succeeded"::equals));
+        assertThat(statuses(resumed).keySet()).as("no accepted run lost, none added").isEqualTo(before.keySet());
+        for (Map.Entry<Integer, String> run : runIds.entrySet()) {
+            int n = run.getKey();
+            String id = run.getValue();
+            JsonNode view = resumed.get("/runs/" + id);
+            List<SideEffectServer.Call> callsOfA = sideEffects.calls("/a", id + "/a");
+            List<SideEffectServer.Call> callsOfB = sideEffects.calls("/b", id + "/b");
+
+            assertThat(callsOfA).as("/a calls of run %d: completed before the kill, never run again", n).hasSize(1);
+            JsonNode a = step(view, "a");
+            assertThat(a.path("attempts")).as("attempts of step a, run %d", n).hasSize(1);
+            assertThat(a.path("attempts").get(0).path("output").path("body").path("token").asText())
+                    .as("step a's output, run %d, comes from the journal", n)
+                    .isEqualTo(callsOfA.getFirst().token()).isEqualTo(tokenOfA.get(id));
+
+            JsonNode b = step(view, "b");
+            if (n < finishedBeforeKill) {
+                assertThat(callsOfB).as("/b calls of run %d (finished before the kill)", n).hasSize(1);
+                assertThat(attemptSummary(b)).as("attempts of step b, run %d", n).containsExactly("1:succeeded");
+            } else {
+                assertThat(callsOfB).as("/b calls of run %d: the interrupted call, then the retry", n).hasSize(2);
+                assertThat(attemptSummary(b)).as("attempts of step b, run %d", n)
+                        .containsExactly("1:failed:interrupted:retriable", "2:succeeded");
+            }
+            assertThat(attemptSummary(step(view, "c"))).as("attempts of step c, run %d", n)
+                    .containsExactly("1:succeeded");
+            JsonNode result = view.path("outputs").path("result");
+            assertThat(result.path("n").asInt(-1)).as("output n of run %d", n).isEqualTo(n);
+            assertThat(result.path("a").asText()).as("output a of run %d", n).isEqualTo(callsOfA.getFirst().token());
+            assertThat(result.path("b").asText()).as("output b of run %d", n).isEqualTo(callsOfB.getLast().token());
+        }
+        assertThat(sideEffects.calls()).as("every side effect belongs to a run")
+                .allMatch(call -> runIds.containsValue(call.idempotencyKey().substring(0, call.idempotencyKey()
+                        .lastIndexOf('/'))));
+        // Starting again with the same Idempotency-Key returns the run accepted before the crash.
+        assertThat(startRuns(resumed, runs)).isEqualTo(runIds);
+    }
+
+    @Test
+    void queued_runs_survive_sigkill_and_run_after_the_restart() throws Exception {
+        int runs = 8;
+        int running = 2;
+        Map<String, String> limits = Map.of("BATON_ENGINE_MAX_RUNNING_RUNS", Integer.toString(running));
+        sideEffects = new SideEffectServer(call -> call.path().equals("/b"));
+        ChildProcess first = launch("first", limits);
+        JsonApi api = new JsonApi(first.awaitListening());
+        register(api);
+        Map<Integer, String> runIds = startRuns(api, runs);
+
+        await(running + " runs holding in step b, the rest queued", () -> sideEffects.heldNow() == running
+                && statuses(api).values().stream().filter("queued"::equals).count() == runs - running);
+        Map<String, String> before = statuses(api);
+        List<String> queued = before.entrySet().stream().filter(e -> e.getValue().equals("queued"))
+                .map(Map.Entry::getKey).toList();
+        for (String id : queued) {
+            assertThat(api.get("/runs/" + id).path("steps")).as("steps of queued run %s", id).isEmpty();
+        }
+
+        crash(first);
+        sideEffects.release();
+        JsonApi resumed = new JsonApi(launch("second", limits).awaitListening());
+
+        await("all " + runs + " runs succeeded after the restart", () -> statuses(resumed).values().stream()
+                .allMatch("succeeded"::equals));
+        assertThat(statuses(resumed).keySet()).as("no accepted run lost, none added").isEqualTo(before.keySet());
+        for (Map.Entry<Integer, String> run : runIds.entrySet()) {
+            String id = run.getValue();
+            JsonNode view = resumed.get("/runs/" + id);
+            assertThat(sideEffects.calls("/a", id + "/a")).as("/a calls of run %d", run.getKey()).hasSize(1);
+            List<String> attemptsOfB = attemptSummary(step(view, "b"));
+            if (queued.contains(id)) {
+                assertThat(sideEffects.calls("/b", id + "/b")).as("/b calls of queued run %d", run.getKey()).hasSize(1);
+                assertThat(attemptsOfB).as("attempts of step b, queued run %d", run.getKey())
+                        .containsExactly("1:succeeded");
+            } else {
+                assertThat(sideEffects.calls("/b", id + "/b")).as("/b calls of running run %d", run.getKey()).hasSize(2);
+                assertThat(attemptsOfB).as("attempts of step b, running run %d", run.getKey())
+                        .containsExactly("1:failed:interrupted:retriable", "2:succeeded");
+            }
+            assertThat(view.path("outputs").path("result").path("n").asInt(-1)).isEqualTo(run.getKey());
+        }
+    }
+
+    // --- the child process ----------------------------------------------------------------------------------------
+
+    private ChildProcess launch(String name, Map<String, String> settings) throws IOException {
+        Map<String, String> env = new HashMap<>(settings);
+        env.put("BATON_DATA_DIR", dir.toString());
+        env.put("BATON_STORE", "h2");
+        env.put("BATON_HOST", "127.0.0.1");
+        env.put("BATON_PORT", "0");
+        ChildProcess child = ChildProcess.launch(dir, name, env);
+        children.add(child);
+        return child;
+    }
+
+    /** SIGKILL, and proof that it was one: exit status 137 and no graceful shutdown. */
+    private static void crash(ChildProcess child) throws InterruptedException {
+        assertThat(child.isAlive()).as("child alive before the kill").isTrue();
+        assertThat(child.kill()).as("exit status of the killed child (128 + SIGKILL)")
+                .isEqualTo(ChildProcess.SIGKILL_EXIT);
+        assertThat(child.log()).as("the child's output: no shutdown hook ran").doesNotContain(ChildNode.SHUTDOWN_MARKER);
+    }
+
+    // --- the workflow and its runs ---------------------------------------------------------------------------------
+
+    private void register(JsonApi api) {
+        String source = """
+                id: %s
+                description: a -> b -> c, calling a counting side-effect server
+                inputs:
+                  type: object
+                  properties:
+                    n: {type: integer}
+                  required: [n]
+                steps:
+                  a:
+                    uses: http
+                    with:
+                      url: "%s/a"
+                      method: POST
+                      body: {n: "{{ inputs.n }}"}
+                  b:
+                    uses: http
+                    needs: [a]
+                    with:
+                      url: "%s/b"
+                      method: POST
+                      body: {n: "{{ inputs.n }}", a: "{{ steps.a.output.body.token }}"}
+                      timeout: 60s
+                  c:
+                    uses: transform
+                    needs: [b]
+                    with:
+                      value:
+                        n: "{{ inputs.n }}"
+                        a: "{{ steps.a.output.body.token }}"
+                        b: "{{ steps.b.output.body.token }}"
+                outputs:
+                  result: "{{ steps.c.output }}"
+                """.formatted(WORKFLOW, sideEffects.url(), sideEffects.url());
+        JsonApi.Response response = api.post("/workflows", "application/yaml", source, Map.of());
+        assertThat(response.status()).as("register: %s", response.body()).isEqualTo(201);
+    }
+
+    /** Starts runs n = 0..count-1 with Idempotency-Key {@code crash-<n>}; returns n → run id. */
+    private static Map<Integer, String> startRuns(JsonApi api, int count) {
+        Map<Integer, String> ids = new LinkedHashMap<>();
+        for (int n = 0; n < count; n++) {
+            JsonApi.Response response = api.post("/workflows/" + WORKFLOW + "/runs", "application/json",
+                    "{\"inputs\": {\"n\": " + n + "}}", Map.of("Idempotency-Key", "crash-" + n));
+            assertThat(response.status()).as("start run %d: %s", n, response.body()).isEqualTo(202);
+            ids.put(n, response.body().path("id").asText());
+        }
+        return ids;
+    }
+
+    /** Run id → status of every run of the workflow, from {@code GET /runs}. */
+    private static Map<String, String> statuses(JsonApi api) {
+        JsonNode page = api.get("/runs?workflow=" + WORKFLOW + "&limit=1000");
+        assertThat(page.path("nextCursor").isNull()).as("one page holds every run").isTrue();
+        Map<String, String> statuses = new LinkedHashMap<>();
+        page.path("items").forEach(run -> statuses.put(run.path("id").asText(), run.path("status").asText()));
+        return statuses;
+    }
+
+    private static JsonNode step(JsonNode view, String stepId) {
+        for (JsonNode step : view.path("steps")) {
+            if (step.path("id").asText().equals(stepId)) {
+                return step;
+            }
+        }
+        throw new AssertionError("run " + view.path("id").asText() + " has no step '" + stepId + "': " + view);
+    }
+
+    /** Attempts as {@code "<n>:<status>[:<error code>:retriable]"}, in order. */
+    private static List<String> attemptSummary(JsonNode step) {
+        List<String> summary = new ArrayList<>();
+        for (JsonNode attempt : step.path("attempts")) {
+            String text = attempt.path("attempt").asInt() + ":" + attempt.path("status").asText();
+            JsonNode error = attempt.path("error");
+            if (error.isObject()) {
+                text += ":" + error.path("code").asText() + (error.path("retriable").asBoolean() ? ":retriable" : "");
+            }
+            summary.add(text);
+        }
+        return summary;
+    }
+
+    /** Polls {@code condition} until it holds; fails naming {@code what} after {@link #WAIT}. */
+    private void await(String what, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out after " + WAIT + " waiting until " + what);
+            }
+            assertThat(children.getLast().isAlive()).as("child process alive while waiting until %s", what).isTrue();
+            Thread.sleep(50);
+        }
+    }
+}
