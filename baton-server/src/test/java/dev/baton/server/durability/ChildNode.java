@@ -5,9 +5,11 @@ import dev.baton.server.BatonNode;
 import dev.baton.server.BatonServer;
 import dev.baton.server.ConfigSource;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 
 /**
  * The main class of the child process a crash test kills: a Baton server wired exactly as {@code baton server}
@@ -39,11 +41,13 @@ public final class ChildNode {
             server.close();
             node.close();
         }));
+        System.out.println("baton-child: listening on " + server.url() + " with " + config.store() + " after "
+                + ManagementFactory.getRuntimeMXBean().getUptime() + " ms (process CPU "
+                + ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L) + " ms)");
+        System.out.flush();
         Path partial = portFile.resolveSibling(portFile.getFileName() + ".partial");
         Files.writeString(partial, Integer.toString(server.port()));
         Files.move(partial, portFile, StandardCopyOption.ATOMIC_MOVE);
-        System.out.println("baton-child: listening on " + server.url() + " with " + config.store());
-        System.out.flush();
         server.awaitTermination();
     }
 }

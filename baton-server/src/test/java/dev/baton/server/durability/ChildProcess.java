@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 final class ChildProcess implements AutoCloseable {
     /** Exit status of a process killed by SIGKILL (128 + 9), as {@link Process#exitValue()} reports it. */
     static final int SIGKILL_EXIT = 137;
+    /** The child's logging configuration (a class path resource). */
+    private static final String LOGGING = "dev/baton/server/durability/logback-child.xml";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
 
     private final String name;
@@ -48,7 +50,7 @@ final class ChildProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "--enable-native-access=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=" + LOGGING,
                 "-cp", System.getProperty("java.class.path"),
                 ChildNode.class.getName(), portFile.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -83,6 +85,11 @@ final class ChildProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The first log line containing {@code text}, or "". */
+    String logLine(String text) {
+        return log().lines().filter(line -> line.contains(text)).findFirst().orElse("");
     }
 
     /** Whether the process is still running. */

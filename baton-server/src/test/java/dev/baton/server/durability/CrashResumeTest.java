@@ -17,23 +17,26 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Durability, end to end: a real Baton server in a child JVM on an H2 file store is killed with SIGKILL while
- * runs are in flight (and while runs are still queued), started again on the same store, and every unfinished
- * run must resume and succeed — completed steps not run again (their outputs come from the journal),
- * interrupted steps retried, no accepted run lost.
+ * runs are in every phase — finished, in flight, still queued — then started again on the same store. Every
+ * unfinished run must resume and succeed: completed steps are not run again (their outputs come from the
+ * journal), interrupted steps are retried, queued runs start, no accepted run is lost or duplicated.
  *
  * <p>The workflow calls a {@link SideEffectServer} in this JVM: {@code a} (http POST /a) → {@code b} (http POST
  * /b, held by the server so it is in flight at the kill) → {@code c} (transform of both answers). The server
- * counts calls per {@code Idempotency-Key} ({@code <runId>/<stepId>}), which is how the test sees what was
- * executed and how often.
+ * records calls per {@code Idempotency-Key} ({@code <runId>/<stepId>}), which is how the test sees what was
+ * executed and how often; each answer carries a unique token, so an output that came from the journal is told
+ * apart from one of a second call.
  */
-@Timeout(value = 150)
+@Timeout(value = 120)
 class CrashResumeTest {
     private static final String WORKFLOW = "crash-resume";
     private static final Duration WAIT = Duration.ofSeconds(45);
@@ -44,6 +47,7 @@ class CrashResumeTest {
     private final List<ChildProcess> children = new ArrayList<>();
     private final List<String> childLogs = new ArrayList<>();
     private SideEffectServer sideEffects;
+    private final Instant started = Instant.now();
 
     @RegisterExtension
     final TestWatcher printChildLogsOnFailure = new TestWatcher() {
@@ -68,65 +72,87 @@ class CrashResumeTest {
     }
 
     @Test
-    void every_unfinished_run_resumes_after_sigkill_without_rerunning_completed_steps() throws Exception {
+    void every_unfinished_run_resumes_after_the_server_process_is_killed() throws Exception {
         int runs = 20;
-        int finishedBeforeKill = 4;
-        // Runs 0..3 get their /b answer at once and finish before the kill; the others hang in step b.
-        sideEffects = new SideEffectServer(call -> call.path().equals("/b") && call.n() >= finishedBeforeKill);
-        ChildProcess first = launch("first", Map.of());
+        int maxRunning = 12;
+        int fast = 4;
+        Map<String, String> limits = Map.of("BATON_ENGINE_MAX_RUNNING_RUNS", Integer.toString(maxRunning));
+        // Runs 0..3 get their /b answer at once and finish before the kill; the others hang in step b (the first
+        // 12 admitted) or wait in the queue behind them (the last 4).
+        sideEffects = new SideEffectServer(call -> call.path().equals("/b") && call.n() >= fast);
+        ChildProcess first = launch("first", limits);
         JsonApi api = new JsonApi(first.awaitListening());
+        phase("first child: " + first.logLine("baton-child: listening"));
         register(api);
         Map<Integer, String> runIds = startRuns(api, runs);
+        phase("started " + runs + " runs");
 
-        await("runs 0..3 succeeded and " + (runs - finishedBeforeKill) + " /b calls in flight", () ->
-                sideEffects.heldNow() == runs - finishedBeforeKill
-                && statuses(api).values().stream().filter("succeeded"::equals).count() == finishedBeforeKill);
+        await(fast + " runs succeeded, " + maxRunning + " holding in step b, the rest queued", () -> {
+            Map<String, Long> counts = countByStatus(statuses(api));
+            return sideEffects.heldNow() == maxRunning && counts.getOrDefault("succeeded", 0L) == fast
+                   && counts.getOrDefault("running", 0L) == maxRunning
+                   && counts.getOrDefault("queued", 0L) == runs - fast - maxRunning;
+        });
         Map<String, String> before = statuses(api);
         Map<String, String> tokenOfA = new HashMap<>();
         for (Map.Entry<Integer, String> run : runIds.entrySet()) {
+            int n = run.getKey();
             JsonNode view = api.get("/runs/" + run.getValue());
+            Phase phase = Phase.of(n, fast, maxRunning);
+            assertThat(view.path("status").asText()).as("run %d before the kill", n).isEqualTo(phase.statusBeforeKill);
+            if (phase == Phase.QUEUED) {
+                assertThat(view.path("steps")).as("steps of queued run %d before the kill", n).isEmpty();
+                continue;
+            }
             JsonNode a = step(view, "a");
-            assertThat(a.path("status").asText()).as("step a of run %d before the kill", run.getKey())
-                    .isEqualTo("succeeded");
+            assertThat(attemptSummary(a)).as("step a of run %d before the kill", n).containsExactly("1:succeeded");
             tokenOfA.put(run.getValue(), a.path("attempts").get(0).path("output").path("body").path("token").asText());
-            String expected = run.getKey() < finishedBeforeKill ? "succeeded" : "running";
-            assertThat(view.path("status").asText()).as("run %d before the kill", run.getKey()).isEqualTo(expected);
-            if (run.getKey() >= finishedBeforeKill) {
-                assertThat(step(view, "b").path("status").asText()).isEqualTo("running");
+            if (phase == Phase.IN_FLIGHT) {
+                assertThat(attemptSummary(step(view, "b"))).as("step b of run %d before the kill", n)
+                        .containsExactly("1:running");
             }
         }
 
         crash(first);
+        phase("killed the first child");
         sideEffects.release();
-        JsonApi resumed = new JsonApi(launch("second", Map.of()).awaitListening());
+        ChildProcess second = launch("second", limits);
+        JsonApi resumed = new JsonApi(second.awaitListening());
+        phase("second child: " + second.logLine("baton-child: listening") + " / " + second.logLine("resumed"));
 
         await("all " + runs + " runs succeeded after the restart", () -> statuses(resumed).values().stream()
                 .allMatch("succeeded"::equals));
+        phase("all runs succeeded");
         assertThat(statuses(resumed).keySet()).as("no accepted run lost, none added").isEqualTo(before.keySet());
         for (Map.Entry<Integer, String> run : runIds.entrySet()) {
             int n = run.getKey();
             String id = run.getValue();
+            Phase phase = Phase.of(n, fast, maxRunning);
             JsonNode view = resumed.get("/runs/" + id);
             List<SideEffectServer.Call> callsOfA = sideEffects.calls("/a", id + "/a");
             List<SideEffectServer.Call> callsOfB = sideEffects.calls("/b", id + "/b");
 
-            assertThat(callsOfA).as("/a calls of run %d: completed before the kill, never run again", n).hasSize(1);
+            assertThat(callsOfA).as("/a calls of %s run %d: a completed step never runs again", phase, n).hasSize(1);
             JsonNode a = step(view, "a");
-            assertThat(a.path("attempts")).as("attempts of step a, run %d", n).hasSize(1);
+            assertThat(attemptSummary(a)).as("attempts of step a, %s run %d", phase, n).containsExactly("1:succeeded");
             assertThat(a.path("attempts").get(0).path("output").path("body").path("token").asText())
-                    .as("step a's output, run %d, comes from the journal", n)
-                    .isEqualTo(callsOfA.getFirst().token()).isEqualTo(tokenOfA.get(id));
-
-            JsonNode b = step(view, "b");
-            if (n < finishedBeforeKill) {
-                assertThat(callsOfB).as("/b calls of run %d (finished before the kill)", n).hasSize(1);
-                assertThat(attemptSummary(b)).as("attempts of step b, run %d", n).containsExactly("1:succeeded");
-            } else {
-                assertThat(callsOfB).as("/b calls of run %d: the interrupted call, then the retry", n).hasSize(2);
-                assertThat(attemptSummary(b)).as("attempts of step b, run %d", n)
-                        .containsExactly("1:failed:interrupted:retriable", "2:succeeded");
+                    .as("step a's output, %s run %d", phase, n).isEqualTo(callsOfA.getFirst().token());
+            if (phase != Phase.QUEUED) {
+                assertThat(callsOfA.getFirst().token()).as("step a's output, %s run %d, comes from the journal",
+                        phase, n).isEqualTo(tokenOfA.get(id));
             }
-            assertThat(attemptSummary(step(view, "c"))).as("attempts of step c, run %d", n)
+            JsonNode b = step(view, "b");
+            if (phase == Phase.IN_FLIGHT) {
+                assertThat(callsOfB).as("/b calls of %s run %d: the interrupted call, then the retry", phase, n)
+                        .hasSize(2);
+                assertThat(attemptSummary(b)).as("attempts of step b, %s run %d", phase, n)
+                        .containsExactly("1:failed:interrupted:retriable", "2:succeeded");
+            } else {
+                assertThat(callsOfB).as("/b calls of %s run %d", phase, n).hasSize(1);
+                assertThat(attemptSummary(b)).as("attempts of step b, %s run %d", phase, n)
+                        .containsExactly("1:succeeded");
+            }
+            assertThat(attemptSummary(step(view, "c"))).as("attempts of step c, %s run %d", phase, n)
                     .containsExactly("1:succeeded");
             JsonNode result = view.path("outputs").path("result");
             assertThat(result.path("n").asInt(-1)).as("output n of run %d", n).isEqualTo(n);
@@ -138,50 +164,31 @@ class CrashResumeTest {
                         .lastIndexOf('/'))));
         // Starting again with the same Idempotency-Key returns the run accepted before the crash.
         assertThat(startRuns(resumed, runs)).isEqualTo(runIds);
+        assertThat(statuses(resumed)).hasSize(runs);
     }
 
-    @Test
-    void queued_runs_survive_sigkill_and_run_after_the_restart() throws Exception {
-        int runs = 8;
-        int running = 2;
-        Map<String, String> limits = Map.of("BATON_ENGINE_MAX_RUNNING_RUNS", Integer.toString(running));
-        sideEffects = new SideEffectServer(call -> call.path().equals("/b"));
-        ChildProcess first = launch("first", limits);
-        JsonApi api = new JsonApi(first.awaitListening());
-        register(api);
-        Map<Integer, String> runIds = startRuns(api, runs);
+    /** Where a run was when the first process was killed (runs are admitted in the order they were started). */
+    private enum Phase {
+        /** Finished before the kill. */
+        FINISHED("succeeded"),
+        /** Step a done, step b's call held by the side-effect server. */
+        IN_FLIGHT("running"),
+        /** Not admitted yet: no step started. */
+        QUEUED("queued");
 
-        await(running + " runs holding in step b, the rest queued", () -> sideEffects.heldNow() == running
-                && statuses(api).values().stream().filter("queued"::equals).count() == runs - running);
-        Map<String, String> before = statuses(api);
-        List<String> queued = before.entrySet().stream().filter(e -> e.getValue().equals("queued"))
-                .map(Map.Entry::getKey).toList();
-        for (String id : queued) {
-            assertThat(api.get("/runs/" + id).path("steps")).as("steps of queued run %s", id).isEmpty();
+        final String statusBeforeKill;
+
+        Phase(String statusBeforeKill) {
+            this.statusBeforeKill = statusBeforeKill;
         }
 
-        crash(first);
-        sideEffects.release();
-        JsonApi resumed = new JsonApi(launch("second", limits).awaitListening());
+        static Phase of(int n, int fast, int maxRunning) {
+            return n < fast ? FINISHED : n < fast + maxRunning ? IN_FLIGHT : QUEUED;
+        }
 
-        await("all " + runs + " runs succeeded after the restart", () -> statuses(resumed).values().stream()
-                .allMatch("succeeded"::equals));
-        assertThat(statuses(resumed).keySet()).as("no accepted run lost, none added").isEqualTo(before.keySet());
-        for (Map.Entry<Integer, String> run : runIds.entrySet()) {
-            String id = run.getValue();
-            JsonNode view = resumed.get("/runs/" + id);
-            assertThat(sideEffects.calls("/a", id + "/a")).as("/a calls of run %d", run.getKey()).hasSize(1);
-            List<String> attemptsOfB = attemptSummary(step(view, "b"));
-            if (queued.contains(id)) {
-                assertThat(sideEffects.calls("/b", id + "/b")).as("/b calls of queued run %d", run.getKey()).hasSize(1);
-                assertThat(attemptsOfB).as("attempts of step b, queued run %d", run.getKey())
-                        .containsExactly("1:succeeded");
-            } else {
-                assertThat(sideEffects.calls("/b", id + "/b")).as("/b calls of running run %d", run.getKey()).hasSize(2);
-                assertThat(attemptsOfB).as("attempts of step b, running run %d", run.getKey())
-                        .containsExactly("1:failed:interrupted:retriable", "2:succeeded");
-            }
-            assertThat(view.path("outputs").path("result").path("n").asInt(-1)).isEqualTo(run.getKey());
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -289,6 +296,15 @@ class CrashResumeTest {
             summary.add(text);
         }
         return summary;
+    }
+
+    private static Map<String, Long> countByStatus(Map<String, String> statuses) {
+        return statuses.values().stream().collect(Collectors.groupingBy(status -> status, Collectors.counting()));
+    }
+
+    /** Progress on stdout (in the surefire report), with the time since the test started. */
+    private void phase(String what) {
+        System.out.printf("[crash-test +%5d ms] %s%n", Duration.between(started, Instant.now()).toMillis(), what);
     }
 
     /** Polls {@code condition} until it holds; fails naming {@code what} after {@link #WAIT}. */
