@@ -26,9 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Durability, end to end: a real Baton server in a child JVM on an H2 file store is killed with SIGKILL while
- * runs are in every phase — finished, in flight, still queued — then started again on the same store. Every
- * unfinished run must resume and succeed: completed steps are not run again (their outputs come from the
- * journal), interrupted steps are retried, queued runs start, no accepted run is lost or duplicated.
+ * runs are in every phase — finished, in flight, still queued — then started again on the same store and killed
+ * again while it resumes, then started a third time. Every unfinished run must resume and succeed: completed
+ * steps are not run again (their outputs come from the journal), interrupted steps are retried (without using up
+ * their retry budget), queued runs start, no accepted run is lost or duplicated.
  *
  * <p>The workflow calls a {@link SideEffectServer} in this JVM: {@code a} (http POST /a) → {@code b} (http POST
  * /b, held by the server so it is in flight at the kill) → {@code c} (transform of both answers). The server
@@ -115,10 +116,31 @@ class CrashResumeTest {
 
         crash(first);
         phase("killed the first child");
-        sideEffects.release();
+
+        // The second process resumes: in-flight runs retry b (held again), queued runs stay queued behind them.
+        sideEffects.releaseHeld();
         ChildProcess second = launch("second", limits);
-        JsonApi resumed = new JsonApi(second.awaitListening());
+        JsonApi recovering = new JsonApi(second.awaitListening());
         phase("second child: " + second.logLine("baton-child: listening") + " / " + second.logLine("resumed"));
+        await("the " + maxRunning + " resumed runs retried step b, the rest still queued", () ->
+                sideEffects.heldNow() == maxRunning
+                && countByStatus(statuses(recovering)).getOrDefault("queued", 0L) == runs - fast - maxRunning);
+        assertThat(statuses(recovering)).as("runs seen by the second process").isEqualTo(before);
+        for (Map.Entry<Integer, String> run : runIds.entrySet()) {
+            if (Phase.of(run.getKey(), fast, maxRunning) == Phase.IN_FLIGHT) {
+                assertThat(attemptSummary(step(recovering.get("/runs/" + run.getValue()), "b")))
+                        .as("step b of run %d while the second process runs it", run.getKey())
+                        .containsExactly(interrupted(1), "2:running");
+            }
+        }
+        crash(second);
+        phase("killed the second child while it was resuming");
+
+        // The third process finishes everything.
+        sideEffects.stopHolding();
+        ChildProcess third = launch("third", limits);
+        JsonApi resumed = new JsonApi(third.awaitListening());
+        phase("third child: " + third.logLine("baton-child: listening") + " / " + third.logLine("resumed"));
 
         await("all " + runs + " runs succeeded after the restart", () -> statuses(resumed).values().stream()
                 .allMatch("succeeded"::equals));
@@ -143,10 +165,11 @@ class CrashResumeTest {
             }
             JsonNode b = step(view, "b");
             if (phase == Phase.IN_FLIGHT) {
-                assertThat(callsOfB).as("/b calls of %s run %d: the interrupted call, then the retry", phase, n)
-                        .hasSize(2);
+                assertThat(callsOfB).as("/b calls of %s run %d: two interrupted calls, then the last retry", phase, n)
+                        .hasSize(3);
+                // maxAttempts is 1: interruptions by a crash do not use up the step's attempts.
                 assertThat(attemptSummary(b)).as("attempts of step b, %s run %d", phase, n)
-                        .containsExactly("1:failed:interrupted:retriable", "2:succeeded");
+                        .containsExactly(interrupted(1), interrupted(2), "3:succeeded");
             } else {
                 assertThat(callsOfB).as("/b calls of %s run %d", phase, n).hasSize(1);
                 assertThat(attemptSummary(b)).as("attempts of step b, %s run %d", phase, n)
@@ -239,6 +262,7 @@ class CrashResumeTest {
                       method: POST
                       body: {n: "{{ inputs.n }}", a: "{{ steps.a.output.body.token }}"}
                       timeout: 60s
+                    retry: {maxAttempts: 1}
                   c:
                     uses: transform
                     needs: [b]
@@ -282,6 +306,11 @@ class CrashResumeTest {
             }
         }
         throw new AssertionError("run " + view.path("id").asText() + " has no step '" + stepId + "': " + view);
+    }
+
+    /** An attempt ended by a crash, as {@link #attemptSummary} writes it. */
+    private static String interrupted(int attempt) {
+        return attempt + ":failed:interrupted:retriable";
     }
 
     /** Attempts as {@code "<n>:<status>[:<error code>:retriable]"}, in order. */

@@ -19,14 +19,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
  * The outside world of a crash test: a real HTTP service on 127.0.0.1 (JDK {@link HttpServer}, port 0) that the
  * workflows' {@code http} steps call. It records every call it receives (path, {@code Idempotency-Key}, JSON
  * body) with a serial number, answers {@code 200 {"token": "<path>-<serial>", "n": <body.n>}}, and keeps the
- * calls that {@code hold} selects waiting until {@link #release()}, so their steps are in flight when the child
- * process is killed.
+ * calls that {@code hold} selects waiting until {@link #releaseHeld()} (later calls are held again) or
+ * {@link #stopHolding()}, so their steps are in flight when the child process is killed.
  *
  * <p>A call is recorded when it arrives, before it is held: a call whose caller died still counts as a side
  * effect. Answers to callers that have gone away are dropped. Thread-safe.
@@ -64,7 +65,9 @@ final class SideEffectServer implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger serials = new AtomicInteger();
     private final AtomicInteger held = new AtomicInteger();
-    private final CountDownLatch released = new CountDownLatch(1);
+    /** The latch the calls held now wait on; replaced by {@link #releaseHeld()}. */
+    private final AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(1));
+    private volatile boolean holding = true;
 
     /** Starts serving on 127.0.0.1 with a free port; {@code hold} selects the calls kept waiting. */
     SideEffectServer(Predicate<Call> hold) throws IOException {
@@ -95,9 +98,15 @@ final class SideEffectServer implements AutoCloseable {
         return held.get();
     }
 
-    /** Lets every held call (and every later one) answer. */
-    void release() {
-        released.countDown();
+    /** Lets the calls held now answer; later calls that {@code hold} selects are held again. */
+    void releaseHeld() {
+        gate.getAndSet(new CountDownLatch(1)).countDown();
+    }
+
+    /** Lets every held call, and every later one, answer. */
+    void stopHolding() {
+        holding = false;
+        gate.getAndSet(new CountDownLatch(0)).countDown();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -112,7 +121,8 @@ final class SideEffectServer implements AutoCloseable {
             Call call = new Call(serial, path, exchange.getRequestHeaders().getFirst("Idempotency-Key"), body,
                     path.substring(1) + "-" + serial);
             calls.add(call);
-            if (hold.test(call) && released.getCount() > 0) {
+            if (holding && hold.test(call)) {
+                CountDownLatch released = gate.get();
                 held.incrementAndGet();
                 try {
                     released.await(MAX_HOLD_SECONDS, TimeUnit.SECONDS);
@@ -141,7 +151,7 @@ final class SideEffectServer implements AutoCloseable {
     /** Releases held calls and stops the server. */
     @Override
     public void close() {
-        release();
+        stopHolding();
         server.stop(0);
         executor.shutdownNow();
     }

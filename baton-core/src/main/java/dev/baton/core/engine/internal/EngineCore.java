@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -195,7 +196,14 @@ public final class EngineCore implements AutoCloseable {
     public int resumeUnfinished() {
         ensureOpen();
         int resumed = 0;
-        for (Run run : store.unfinished()) {
+        // Runs that were running take their admission slots back before queued runs are offered one, so that
+        // maxRunningRuns holds after a restart too (a newer, higher-priority run may be running while an older
+        // one still waits). Queued runs keep their oldest-first order; admission orders them by priority.
+        List<Run> unfinished = store.unfinished();
+        List<Run> runningFirst = new ArrayList<>(unfinished.size());
+        unfinished.stream().filter(run -> run.status() == RunStatus.RUNNING).forEach(runningFirst::add);
+        unfinished.stream().filter(run -> run.status() != RunStatus.RUNNING).forEach(runningFirst::add);
+        for (Run run : runningFirst) {
             if (active.containsKey(run.id())) {
                 continue;
             }
