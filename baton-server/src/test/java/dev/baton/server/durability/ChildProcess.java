@@ -24,7 +24,7 @@ final class ChildProcess implements AutoCloseable {
     static final int SIGKILL_EXIT = 137;
     /** The child's logging configuration (a class path resource). */
     private static final String LOGGING = "dev/baton/server/durability/logback-child.xml";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final String name;
     private final Process process;
