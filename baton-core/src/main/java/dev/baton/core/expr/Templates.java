@@ -53,4 +53,14 @@ public final class Templates {
         return template instanceof CompiledTemplate compiled
                 ? java.util.Optional.ofNullable(compiled.constantMember(name)) : java.util.Optional.empty();
     }
+
+    /**
+     * The steps a template reads, by the field path of each expression (e.g. {@code steps.b.with.url} →
+     * {@code [fetch]}), for precise error positions; empty when the template was not compiled by Baton (then use
+     * {@link ValueTemplate#referencedSteps()}).
+     */
+    public static java.util.Optional<java.util.Map<String, java.util.Set<String>>> referencesByField(ValueTemplate template) {
+        return template instanceof CompiledTemplate compiled
+                ? java.util.Optional.of(compiled.referencesByField()) : java.util.Optional.empty();
+    }
 }

@@ -133,7 +133,7 @@ public final class InputValidator {
             return value;
         }
         ObjectNode out = null;
-        for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = properties.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> property = it.next();
             JsonNode current = value.get(property.getKey());
             JsonNode replacement = current;
@@ -154,7 +154,7 @@ public final class InputValidator {
 
     private static void checkReferences(JsonNode node, String path, List<FieldError> errors) {
         if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> member = it.next();
                 String child = path.isEmpty() ? member.getKey() : path + "." + member.getKey();
                 boolean reference = member.getKey().equals("$ref") || member.getKey().equals("$dynamicRef");

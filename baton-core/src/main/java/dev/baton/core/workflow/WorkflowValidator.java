@@ -86,7 +86,29 @@ public final class WorkflowValidator {
     public Workflow validate(ParsedWorkflow parsed) {
         Workflow workflow = parsed.workflow();
         ParseContext context = new ParseContext(parsed.sourceMap());
-        if (!WORKFLOW_ID.matcher(workflow.id()).matches()) {
+        check(workflow, workflow.steps().keySet(), context);
+        String source = parsed.sourceMap().source();
+        context.throwIfErrors(source.isEmpty() ? "workflow '" + workflow.id() + "'" : source);
+        return workflow;
+    }
+
+    /**
+     * Parses and validates in one pass, reporting the parser's and the validator's errors together (steps that
+     * did not parse are skipped by the validator, but still count as existing for {@code needs} and
+     * expressions).
+     *
+     * @return the valid workflow, version 0
+     * @throws BatonException INVALID_WORKFLOW with every problem, sorted by position
+     */
+    public Workflow validate(WorkflowParser parser, String text, String sourceName) {
+        WorkflowParser.Draft draft = parser.draft(text, sourceName);
+        check(draft.workflow(), draft.declaredSteps(), draft.context());
+        draft.context().throwIfErrors(draft.label());
+        return draft.workflow();
+    }
+
+    private void check(Workflow workflow, Set<String> declaredSteps, ParseContext context) {
+        if (!workflow.id().isEmpty() && !WORKFLOW_ID.matcher(workflow.id()).matches()) {
             context.error("id", "invalid workflow id '" + workflow.id() + "': use letters, digits, '.', '_' and '-',"
                     + " starting with a letter or digit, at most 128 characters");
         }
@@ -97,26 +119,31 @@ public final class WorkflowValidator {
         }
         Map<String, Set<String>> graph = new LinkedHashMap<>();
         for (Step step : workflow.steps().values()) {
-            checkStep(step, workflow, context);
+            checkStep(step, declaredSteps, context);
             graph.put(step.id(), step.dependencies());
         }
+        for (String id : declaredSteps) {
+            if (!workflow.steps().containsKey(id) && !STEP_ID.matcher(id).matches()) {
+                context.error("steps." + id, invalidStepId(id));
+            }
+        }
         if (workflow.outputs() != null) {
-            checkReferences(workflow.outputs(), "outputs", "outputs", workflow, context);
+            checkReferences(workflow.outputs(), "outputs", "outputs", declaredSteps, context);
         }
         for (List<String> cycle : DependencyCycles.find(graph)) {
             context.error("steps." + cycle.getFirst(), "dependency cycle: " + String.join(" -> ", cycle)
                     + " (each step waits for the next); remove a 'needs' or an expression reading steps.<id>");
         }
-        String source = parsed.sourceMap().source();
-        context.throwIfErrors(source.isEmpty() ? "workflow '" + workflow.id() + "'" : source);
-        return workflow;
     }
 
-    private void checkStep(Step step, Workflow workflow, ParseContext context) {
+    private static String invalidStepId(String id) {
+        return "invalid step id '" + id + "': use letters, digits, '_' and '-', starting with a letter, at most 64 characters";
+    }
+
+    private void checkStep(Step step, Set<String> steps, ParseContext context) {
         String path = "steps." + step.id();
         if (!STEP_ID.matcher(step.id()).matches()) {
-            context.error(path, "invalid step id '" + step.id() + "': use letters, digits, '_' and '-', starting with a"
-                    + " letter, at most 64 characters");
+            context.error(path, invalidStepId(step.id()));
         }
         for (int i = 0; i < step.needs().size(); i++) {
             String need = step.needs().get(i);
@@ -125,14 +152,14 @@ public final class WorkflowValidator {
             if (need.equals(step.id())) {
                 continue; // reported as a cycle
             }
-            if (!workflow.steps().containsKey(need)) {
+            if (!steps.contains(need)) {
                 context.error(field, "step '" + step.id() + "' needs '" + need + "', which is not a step of this workflow"
-                        + suggestion(need, workflow.steps().keySet()));
+                        + suggestion(need, steps));
             }
         }
-        checkReferences(step.with(), path + ".with", "step '" + step.id() + "'", workflow, context);
+        checkReferences(step.with(), path + ".with", "step '" + step.id() + "'", steps, context);
         if (step.when() != null) {
-            checkReferences(step.when(), path + ".if", "step '" + step.id() + "'", workflow, context);
+            checkReferences(step.when(), path + ".if", "step '" + step.id() + "'", steps, context);
         }
         if (step.uses().equals(BuiltInSteps.MAP)) {
             checkArguments(step.with(), BuiltInSteps.MAP_OWN, BuiltInSteps.MAP, path + ".with", context);
@@ -143,7 +170,7 @@ public final class WorkflowValidator {
                         .map(names -> names.contains("workflow")).orElse(false) && !context.sourceMap().locations()
                         .containsKey(path + ".with.step");
                 String bodyPath = overWorkflow ? path + ".with" : path + ".with.step";
-                checkReferences(body.with(), bodyPath + (overWorkflow ? "" : ".with"), "step '" + step.id() + "'", workflow, context);
+                checkReferences(body.with(), bodyPath + (overWorkflow ? "" : ".with"), "step '" + step.id() + "'", steps, context);
                 checkType(body, bodyPath, context);
             }
         } else {
@@ -229,12 +256,16 @@ public final class WorkflowValidator {
         });
     }
 
-    private static void checkReferences(ValueTemplate template, String path, String owner, Workflow workflow,
+    private static void checkReferences(ValueTemplate template, String path, String owner, Set<String> steps,
                                         ParseContext context) {
-        for (String id : template.referencedSteps()) {
-            if (!workflow.steps().containsKey(id)) {
-                context.error(path, "an expression of " + owner + " reads steps." + id
-                        + ", but the workflow has no step '" + id + "'" + suggestion(id, workflow.steps().keySet()));
+        Map<String, Set<String>> byField = Templates.referencesByField(template)
+                .orElseGet(() -> Map.of(path, template.referencedSteps()));
+        for (Map.Entry<String, Set<String>> entry : byField.entrySet()) {
+            for (String id : entry.getValue()) {
+                if (!steps.contains(id)) {
+                    context.error(entry.getKey(), "an expression of " + owner + " reads steps." + id
+                            + ", but the workflow has no step '" + id + "'" + suggestion(id, steps));
+                }
             }
         }
     }

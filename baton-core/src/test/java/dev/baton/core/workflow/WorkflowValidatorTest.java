@@ -33,6 +33,13 @@ class WorkflowValidatorTest {
             new FakeHandler("http", new StepSignature(Set.of("url"), Set.of("method", "headers", "query", "body", "expectStatus", "timeout"))),
             new FakeHandler("embed", new StepSignature(Set.of(), Set.of("text", "texts", "model")))));
 
+    /** The handler types of STEP-TYPES.md: http, embed, similarity, classify. */
+    static final StepRegistry REGISTRY_WITH_AI = StepRegistry.of(List.of(
+            new FakeHandler("http", new StepSignature(Set.of("url"), Set.of("method", "headers", "query", "body", "expectStatus", "timeout"))),
+            new FakeHandler("embed", new StepSignature(Set.of(), Set.of("text", "texts", "model"))),
+            new FakeHandler("similarity", new StepSignature(Set.of(), Set.of("a", "b", "query", "candidates", "topK", "model"))),
+            new FakeHandler("classify", new StepSignature(Set.of("text", "labels"), Set.of("model")))));
+
     private final WorkflowParser parser = new WorkflowParser();
     private final WorkflowValidator validator = new WorkflowValidator(REGISTRY);
 
@@ -108,8 +115,8 @@ class WorkflowValidatorTest {
         assertThat(errors).extracting(FieldError::toString).containsExactly(
                 "wf.yaml:6:20: steps.b.needs[1]: step 'b' needs 'fecth', which is not a step of this workflow; did you mean 'fetch'?",
                 "wf.yaml:7:5: steps.b.if: an expression of step 'b' reads steps.nope, but the workflow has no step 'nope'",
-                "wf.yaml:8:5: steps.b.with: an expression of step 'b' reads steps.fetsh, but the workflow has no step 'fetsh'; did you mean 'fetch'?",
-                "wf.yaml:9:1: outputs: an expression of outputs reads steps.gone, but the workflow has no step 'gone'");
+                "wf.yaml:8:12: steps.b.with.value: an expression of step 'b' reads steps.fetsh, but the workflow has no step 'fetsh'; did you mean 'fetch'?",
+                "wf.yaml:10:3: outputs.o: an expression of outputs reads steps.gone, but the workflow has no step 'gone'");
     }
 
     @Test
