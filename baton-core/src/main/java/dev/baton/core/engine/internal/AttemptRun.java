@@ -122,6 +122,9 @@ final class AttemptRun implements StepContext {
                         startedDurable.complete(null);
                     } else {
                         startedDurable.completeExceptionally(failure);
+                        if (!run.isClosed()) {
+                            complete(Outcome.failed(journalError(failure)));
+                        }
                     }
                 });
         return true;
@@ -192,11 +195,22 @@ final class AttemptRun implements StepContext {
                 .thenCompose(ok -> run.journal().append(new JournalEntry.AttemptFinished(run.runId(), stepId, attempt,
                         result.status(), result.output(), result.error(), run.clock().instant())))
                 .whenComplete((ok, failure) -> {
-                    if (failure == null && !run.isClosed()) {
-                        run.mailbox().execute(() -> runner.onAttemptFinished(this, result));
+                    if (run.isClosed()) {
+                        return; // the next process finds the attempt RUNNING and retries it
                     }
+                    // A store that refuses the entry fails the step rather than leaving it hanging.
+                    Outcome told = failure == null ? result : Outcome.failed(journalError(failure)).unrecorded();
+                    run.mailbox().execute(() -> runner.onAttemptFinished(this, told));
                 });
         return true;
+    }
+
+    private StepError journalError(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        String message = "the journal refused attempt " + attempt + " of step '" + stepId + "': " + cause.getMessage();
+        return cause instanceof BatonException e ? new StepError(e.code().code(), message, false)
+                : new StepError(ErrorCode.STORE_UNAVAILABLE.code(), message, false);
     }
 
     boolean isDone() {
