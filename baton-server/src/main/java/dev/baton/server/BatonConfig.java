@@ -197,11 +197,16 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
     /**
      * The embedding model.
      *
+     * @param enabled          load the in-process embedding model; when false the {@code embed},
+     *                         {@code similarity} and {@code classify} steps are still known (workflows validate)
+     *                         but fail at run time, and nothing is loaded (saves ~2 s of CPU and ~100 MB)
      * @param loadInBackground load the model on a background thread at start (readiness reports when it is
      *                         loaded); when false, {@link BatonNode#open} blocks until it is loaded
      */
-    public record Ai(boolean loadInBackground) {
-        public static final Ai DEFAULT = new Ai(true);
+    public record Ai(boolean enabled, boolean loadInBackground) {
+        public static final Ai DEFAULT = new Ai(true, true);
+        /** No model: for nodes that run no AI steps (tests, validation). */
+        public static final Ai DISABLED = new Ai(false, true);
     }
 
     static BatonException invalid(String setting, String message) {

@@ -4,6 +4,7 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.server.api.ApiRoutes;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.HandlerType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Serves a {@link BatonNode} over HTTP: the REST API under {@code /api/v1} (see {@link ApiRoutes}) on Javalin 7
@@ -65,10 +67,12 @@ public final class BatonServer implements AutoCloseable {
      * @throws BatonException UNAVAILABLE ({@code not-ready}) when the address cannot be bound
      */
     public static BatonServer start(BatonNode node, String host, int port) {
-        return start(node, host, port, SSE_KEEP_ALIVE);
+        return start(node, host, port, SSE_KEEP_ALIVE, config -> { });
     }
 
-    static BatonServer start(BatonNode node, String host, int port, Duration keepAlive) {
+    /** As {@link #start(BatonNode, String, int)}, with extra configuration (tests add fault-injecting routes). */
+    static BatonServer start(BatonNode node, String host, int port, Duration keepAlive,
+                             Consumer<JavalinConfig> extra) {
         List<Route> routes = Collections.synchronizedList(new ArrayList<>());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -83,6 +87,7 @@ public final class BatonServer implements AutoCloseable {
                 }
             });
             ApiRoutes.install(config, node, keepAlive);
+            extra.accept(config);
         });
         try {
             app.start();

@@ -49,6 +49,7 @@ public final class ApiRoutes {
     public static void install(JavalinConfig config, BatonNode node, Duration keepAlive) {
         long maxBody = node.config().server().maxRequestSize();
         config.http.maxRequestSize = maxBody;
+        config.http.prefer405over404 = true;
         RequestBodies bodies = new RequestBodies(Json.MAPPER);
         WireFormat wire = new WireFormat(Json.MAPPER);
         String tenant = node.tenantId();
