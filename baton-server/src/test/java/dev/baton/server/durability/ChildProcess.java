@@ -1,7 +1,8 @@
 package dev.baton.server.durability;
 
+import dev.baton.server.cli.BatonCli;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,11 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A {@link ChildNode} running in its own JVM (same {@code java} binary and class path as the test), with its
- * output in a log file. {@link #kill()} is a real crash: {@link Process#destroyForcibly()} is SIGKILL on Linux
- * and macOS (no shutdown hooks, no finally blocks, no orderly close of the store).
+ * {@code baton server} (the real CLI main, {@link BatonCli}) running in its own JVM with the same {@code java}
+ * binary and class path as the test, configured by {@code BATON_*} environment variables, with its output in a
+ * log file. {@link #kill()} is a real crash: {@link Process#destroyForcibly()} is SIGKILL on Linux and macOS (no
+ * shutdown hooks, no finally blocks, no orderly close of the store).
  *
  * <p>Not thread-safe: one test drives it. {@link #close()} always leaves no process behind.
  */
@@ -26,40 +30,40 @@ final class ChildProcess implements AutoCloseable {
     private static final String LOGGING = "dev/baton/server/durability/logback-child.xml";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
+    /** What {@code baton server} prints once it answers requests. */
+    private static final Pattern LISTENING = Pattern.compile("Baton server listening on (http://[^ ]+)");
+
     private final String name;
     private final Process process;
     private final Path log;
-    private final Path portFile;
 
-    private ChildProcess(String name, Process process, Path log, Path portFile) {
+    private ChildProcess(String name, Process process, Path log) {
         this.name = name;
         this.process = process;
         this.log = log;
-        this.portFile = portFile;
     }
 
     /**
      * Launches a child node.
      *
-     * @param workDir its working directory; its log ({@code <name>.log}) and port file go there too
+     * @param workDir its working directory; its log ({@code <name>.log}) goes there too
      * @param env     the {@code BATON_*} settings (the parent's own {@code BATON_*} variables are not inherited)
      */
     static ChildProcess launch(Path workDir, String name, Map<String, String> env) throws IOException {
         Path log = workDir.resolve(name + ".log");
-        Path portFile = workDir.resolve(name + ".port");
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=" + LOGGING,
                 "-cp", System.getProperty("java.class.path"),
-                ChildNode.class.getName(), portFile.toString()));
+                BatonCli.class.getName(), "server", "--host", "127.0.0.1", "--port", "0"));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(key -> key.startsWith("BATON_"));
         builder.environment().putAll(env);
-        return new ChildProcess(name, builder.start(), log, portFile);
+        return new ChildProcess(name, builder.start(), log);
     }
 
     private static String javaBinary() {
@@ -67,10 +71,14 @@ final class ChildProcess implements AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    /** Waits until the child's API listens and returns its base URL; fails with the log if the child dies. */
+    /** Waits until the child's API answers and returns its base URL; fails with the log if the child dies. */
     URI awaitListening() throws InterruptedException {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (!Files.exists(portFile)) {
+        while (true) {
+            Matcher listening = LISTENING.matcher(log());
+            if (listening.find()) {
+                return URI.create(listening.group(1));
+            }
             if (!process.isAlive()) {
                 throw new AssertionError("child '" + name + "' exited with " + process.exitValue()
                         + " before listening:\n" + log());
@@ -79,11 +87,6 @@ final class ChildProcess implements AutoCloseable {
                 throw new AssertionError("child '" + name + "' did not listen within " + START_TIMEOUT + ":\n" + log());
             }
             Thread.sleep(20);
-        }
-        try {
-            return URI.create("http://127.0.0.1:" + Files.readString(portFile).trim());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
