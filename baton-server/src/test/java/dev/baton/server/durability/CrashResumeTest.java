@@ -19,23 +19,32 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.function.BooleanSupplier;
 
+import static dev.baton.server.durability.RunViews.attemptSummary;
+import static dev.baton.server.durability.RunViews.countByStatus;
+import static dev.baton.server.durability.RunViews.interrupted;
+import static dev.baton.server.durability.RunViews.statuses;
+import static dev.baton.server.durability.RunViews.step;
+import static dev.baton.server.durability.RunViews.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Durability, end to end: a real Baton server in a child JVM on an H2 file store is killed with SIGKILL while
- * runs are in every phase — finished, in flight, still queued — then started again on the same store and killed
- * again while it resumes, then started a third time. Every unfinished run must resume and succeed: completed
- * steps are not run again (their outputs come from the journal), interrupted steps are retried (without using up
- * their retry budget), queued runs start, no accepted run is lost or duplicated.
+ * Durability, end to end: the real {@code baton server} in a child JVM on an H2 file store is killed with SIGKILL
+ * while runs are in every phase — finished, in flight, still queued — then started again on the same store and
+ * killed again while it resumes, then started a third time. Every unfinished run must resume and succeed:
+ * completed steps are not run again (their outputs come from the journal), interrupted steps are retried (without
+ * using up their retry budget), queued runs start, map steps and child runs re-attach, no accepted run is lost or
+ * duplicated.
  *
- * <p>The workflow calls a {@link SideEffectServer} in this JVM: {@code a} (http POST /a) → {@code b} (http POST
- * /b, held by the server so it is in flight at the kill) → {@code c} (transform of both answers). The server
- * records calls per {@code Idempotency-Key} ({@code <runId>/<stepId>}), which is how the test sees what was
- * executed and how often; each answer carries a unique token, so an output that came from the journal is told
- * apart from one of a second call.
+ * <p>The main workflow calls a {@link SideEffectServer} in this JVM: {@code a} (http POST /a) → {@code b} (http
+ * POST /b, held by the server so it is in flight at the kill) → {@code c} (transform of both answers); see
+ * {@link FanOutRuns} for the map/child-run workflow beside it. The server records calls with their
+ * {@code Idempotency-Key} ({@code <runId>/<stepId>}), which is how the test sees what was executed and how often;
+ * each answer carries a unique token, so an output that came from the journal is told apart from a second call's.
  */
 @Timeout(value = 300) // a guard against hangs only: on an idle 2-core machine the test takes about 20 s
 class CrashResumeTest {
@@ -43,12 +52,14 @@ class CrashResumeTest {
     /** The longest wait for one condition; generous, as CI machines may be busy. */
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int RUNS = 20;
-    /** The engine's run limit in every process. */
+    /** Run slots left for crash-resume runs by the engine's run limit (the crash-fan runs take the others). */
     private static final int MAX_RUNNING = 12;
+    /** Calls the crash-fan runs (and their child runs) keep in flight. */
+    private static final int FAN_HELD = FanOutRuns.RUNS * FanOutRuns.HELD_PER_RUN;
     /** Runs 0..FAST-1 get their /b answer at once and finish before the first kill. */
     private static final int FAST = 4;
     private static final Map<String, String> LIMITS = Map.of("BATON_ENGINE_MAX_RUNNING_RUNS",
-            Integer.toString(MAX_RUNNING));
+            Integer.toString(MAX_RUNNING + FanOutRuns.RUNS));
 
     @TempDir
     Path dir;
@@ -84,21 +95,27 @@ class CrashResumeTest {
     void every_unfinished_run_resumes_after_the_server_process_is_killed() throws Exception {
         // Runs 0..3 finish before the kill; the others hang in step b (the first 12 admitted) or wait in the queue
         // behind them (the last 4).
-        sideEffects = new SideEffectServer(call -> call.path().equals("/b") && call.n() >= FAST);
+        sideEffects = new SideEffectServer(call -> call.path().equals("/b") && call.n() >= FAST
+                                                   || FanOutRuns.held(call));
         ChildProcess first = launch("first");
         JsonApi api = new JsonApi(first.awaitListening());
         phase("first child: " + first.logLine("Baton server listening"));
         register(api);
+        FanOutRuns.register(api, sideEffects.url());
+        List<String> fanIds = FanOutRuns.start(api);
+        await("the crash-fan runs hold their calls", () -> sideEffects.heldNow() == FAN_HELD);
         Map<Integer, String> runIds = startRuns(api);
-        phase("started " + RUNS + " runs");
+        phase("started " + RUNS + " + " + FanOutRuns.RUNS + " runs");
         await(FAST + " runs succeeded, " + MAX_RUNNING + " holding in step b, the rest queued", () -> {
-            Map<String, Long> counts = countByStatus(statuses(api));
-            return sideEffects.heldNow() == MAX_RUNNING && counts.getOrDefault("succeeded", 0L) == FAST
+            Map<String, Long> counts = countByStatus(statuses(api, WORKFLOW));
+            return sideEffects.heldNow() == MAX_RUNNING + FAN_HELD && counts.getOrDefault("succeeded", 0L) == FAST
                    && counts.getOrDefault("running", 0L) == MAX_RUNNING
                    && counts.getOrDefault("queued", 0L) == RUNS - FAST - MAX_RUNNING;
         });
-        Map<String, String> before = statuses(api);
+        Map<String, String> before = statuses(api, WORKFLOW);
         Map<String, String> tokenOfA = checkBeforeTheKill(api, runIds);
+        Map<String, String> tokenOfItem0 = FanOutRuns.checkInFlight(api, fanIds);
+        Set<String> allRuns = allRuns(api);
         crash(first);
         phase("killed the first child");
 
@@ -108,9 +125,9 @@ class CrashResumeTest {
         JsonApi recovering = new JsonApi(second.awaitListening());
         phase("second child: " + second.logLine("Baton server listening") + " / " + second.logLine("resumed"));
         await("the " + MAX_RUNNING + " resumed runs retried step b, the rest still queued", () ->
-                sideEffects.heldNow() == MAX_RUNNING
-                && countByStatus(statuses(recovering)).getOrDefault("queued", 0L) == RUNS - FAST - MAX_RUNNING);
-        assertThat(statuses(recovering)).as("runs seen by the second process").isEqualTo(before);
+                sideEffects.heldNow() == MAX_RUNNING + FAN_HELD
+                && countByStatus(statuses(recovering, WORKFLOW)).getOrDefault("queued", 0L) == RUNS - FAST - MAX_RUNNING);
+        assertThat(statuses(recovering, WORKFLOW)).as("runs seen by the second process").isEqualTo(before);
         for (Map.Entry<Integer, String> run : runIds.entrySet()) {
             if (Phase.of(run.getKey()) == Phase.IN_FLIGHT) {
                 assertThat(attemptSummary(step(recovering.get("/runs/" + run.getValue()), "b")))
@@ -126,20 +143,22 @@ class CrashResumeTest {
         ChildProcess third = launch("third");
         JsonApi resumed = new JsonApi(third.awaitListening());
         phase("third child: " + third.logLine("Baton server listening") + " / " + third.logLine("resumed"));
-        await("all " + RUNS + " runs succeeded after the restart", () -> statuses(resumed).values().stream()
-                .allMatch("succeeded"::equals));
+        await("all runs succeeded after the restart", () -> Stream.of(WORKFLOW, FanOutRuns.WORKFLOW)
+                .flatMap(workflow -> statuses(resumed, workflow).values().stream()).allMatch("succeeded"::equals));
         phase("all runs succeeded");
 
-        assertThat(statuses(resumed).keySet()).as("no accepted run lost, none added").isEqualTo(before.keySet());
+        assertThat(statuses(resumed, WORKFLOW).keySet()).as("no accepted run lost, none added").isEqualTo(before.keySet());
         for (Map.Entry<Integer, String> run : runIds.entrySet()) {
             checkResumed(run.getKey(), resumed.get("/runs/" + run.getValue()), tokenOfA.get(run.getValue()));
         }
+        FanOutRuns.checkResumed(resumed, fanIds, tokenOfItem0, sideEffects);
+        assertThat(allRuns(resumed)).as("no run lost or added, of any workflow").isEqualTo(allRuns);
         assertThat(sideEffects.calls()).as("every side effect belongs to a run").allMatch(call ->
-                call.idempotencyKey() != null && runIds.containsValue(
+                call.idempotencyKey() != null && allRuns.contains(
                         call.idempotencyKey().substring(0, Math.max(0, call.idempotencyKey().lastIndexOf('/')))));
         // Starting again with the same Idempotency-Key returns the run accepted before the crash.
         assertThat(startRuns(resumed)).isEqualTo(runIds);
-        assertThat(statuses(resumed)).hasSize(RUNS);
+        assertThat(statuses(resumed, WORKFLOW)).hasSize(RUNS);
     }
 
     /** Checks every run's state just before the first kill; returns run id → the token step a got. */
@@ -310,50 +329,10 @@ class CrashResumeTest {
         return ids;
     }
 
-    /** Run id → status of every run of the workflow, from {@code GET /runs}. */
-    private static Map<String, String> statuses(JsonApi api) {
-        JsonNode page = api.get("/runs?workflow=" + WORKFLOW + "&limit=1000");
-        assertThat(page.path("nextCursor").isNull()).as("one page holds every run").isTrue();
-        Map<String, String> statuses = new LinkedHashMap<>();
-        page.path("items").forEach(run -> statuses.put(run.path("id").asText(), run.path("status").asText()));
-        return statuses;
-    }
-
-    private static JsonNode step(JsonNode view, String stepId) {
-        for (JsonNode step : view.path("steps")) {
-            if (step.path("id").asText().equals(stepId)) {
-                return step;
-            }
-        }
-        throw new AssertionError("run " + view.path("id").asText() + " has no step '" + stepId + "': " + view);
-    }
-
-    /** The token of the answer an http attempt got. */
-    private static String token(JsonNode attempt) {
-        return attempt.path("output").path("body").path("token").asText();
-    }
-
-    /** An attempt ended by a crash, as {@link #attemptSummary} writes it. */
-    private static String interrupted(int attempt) {
-        return attempt + ":failed:interrupted:retriable";
-    }
-
-    /** Attempts as {@code "<n>:<status>[:<error code>:retriable]"}, in order. */
-    private static List<String> attemptSummary(JsonNode step) {
-        List<String> summary = new ArrayList<>();
-        for (JsonNode attempt : step.path("attempts")) {
-            String text = attempt.path("attempt").asInt() + ":" + attempt.path("status").asText();
-            JsonNode error = attempt.path("error");
-            if (error.isObject()) {
-                text += ":" + error.path("code").asText() + (error.path("retriable").asBoolean() ? ":retriable" : "");
-            }
-            summary.add(text);
-        }
-        return summary;
-    }
-
-    private static Map<String, Long> countByStatus(Map<String, String> statuses) {
-        return statuses.values().stream().collect(Collectors.groupingBy(status -> status, Collectors.counting()));
+    /** The ids of every run of the three workflows. */
+    private static Set<String> allRuns(JsonApi api) {
+        return Stream.of(WORKFLOW, FanOutRuns.WORKFLOW, FanOutRuns.CHILD_WORKFLOW)
+                .flatMap(workflow -> statuses(api, workflow).keySet().stream()).collect(Collectors.toSet());
     }
 
     /** Progress on stdout (in the surefire report), with the time since the test started. */
