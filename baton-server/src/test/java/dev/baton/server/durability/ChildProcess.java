@@ -63,7 +63,11 @@ final class ChildProcess implements AutoCloseable {
                 .redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(key -> key.startsWith("BATON_"));
         builder.environment().putAll(env);
-        return new ChildProcess(name, builder.start(), log);
+        Process process = builder.start();
+        // Should the test JVM end without @AfterEach (e.g. a surefire timeout), no server is left running.
+        ProcessHandle handle = process.toHandle();
+        Runtime.getRuntime().addShutdownHook(new Thread(handle::destroyForcibly, "kill-baton-child-" + name));
+        return new ChildProcess(name, process, log);
     }
 
     private static String javaBinary() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -95,7 +96,7 @@ final class FanOutRuns {
 
     /** Checks the runs while their calls are held; returns run id → the token map item 0 got. */
     static Map<String, String> checkInFlight(JsonApi api, List<String> ids) {
-        Map<String, String> tokenOfItem0 = new java.util.HashMap<>();
+        Map<String, String> tokenOfItem0 = new HashMap<>();
         for (String id : ids) {
             JsonNode view = api.get("/runs/" + id);
             assertThat(view.path("status").asText()).as("%s run %s", WORKFLOW, id).isEqualTo("running");
