@@ -59,7 +59,7 @@ public final class JdbcStores implements AutoCloseable {
         Dialect dialect = config.dialect();
         HikariConfig pool = new HikariConfig();
         pool.setPoolName("baton-store");
-        pool.setJdbcUrl(config.url());
+        pool.setJdbcUrl(config.connectionUrl());
         pool.setUsername(config.user());
         pool.setPassword(config.password());
         pool.setMaximumPoolSize(config.poolSize());
