@@ -107,7 +107,7 @@ final class EngineFixture implements AutoCloseable {
 
     RunView finish(Run run) {
         try {
-            return engine.completion(TENANT, run.id()).get(10, TimeUnit.SECONDS);
+            return engine.completion(TENANT, run.id()).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("run " + run.id() + " did not finish: " + view(run), e);
         }
@@ -121,9 +121,9 @@ final class EngineFixture implements AutoCloseable {
         return view.run().outputs().at(path);
     }
 
-    /** Waits (for other threads, not for time) until the condition holds; fails after 10 s of real time. */
+    /** Waits (for other threads, not for time) until the condition holds; fails after 30 s of real time. */
     static void eventually(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for: " + what);

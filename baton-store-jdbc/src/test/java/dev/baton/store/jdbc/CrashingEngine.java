@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The engine side of {@link EngineCrashRecoveryTest}: a three-step workflow whose middle step blocks while a
@@ -63,6 +64,7 @@ public final class CrashingEngine {
 
     /** Logs "<runId> <stepId> <attempt>" per invocation; blocks in step b while the block file exists. */
     static final class Work implements StepHandler {
+        private static final ReentrantLock LOG_LOCK = new ReentrantLock();
         private final Path data;
 
         Work(Path data) {
@@ -92,12 +94,15 @@ public final class CrashingEngine {
             return JsonNodeFactory.instance.objectNode().put("value", arguments.path("value").asInt());
         }
 
-        private static synchronized void log(Path file, String line) {
+        private static void log(Path file, String line) {
+            LOG_LOCK.lock();
             try {
                 Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND, StandardOpenOption.SYNC);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } finally {
+                LOG_LOCK.unlock();
             }
         }
     }
