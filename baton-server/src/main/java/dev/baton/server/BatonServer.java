@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -49,13 +50,15 @@ public final class BatonServer implements AutoCloseable {
     }
 
     private final Javalin app;
+    private final ApiRoutes api;
     private final String host;
     private final List<Route> routes;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private BatonServer(Javalin app, String host, List<Route> routes) {
+    private BatonServer(Javalin app, ApiRoutes api, String host, List<Route> routes) {
         this.app = app;
+        this.api = api;
         this.host = host;
         this.routes = Collections.unmodifiableList(routes);
     }
@@ -74,6 +77,7 @@ public final class BatonServer implements AutoCloseable {
     static BatonServer start(BatonNode node, String host, int port, Duration keepAlive,
                              Consumer<JavalinConfig> extra) {
         List<Route> routes = Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<ApiRoutes> api = new AtomicReference<>();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -86,7 +90,7 @@ public final class BatonServer implements AutoCloseable {
                     routes.add(new Route(type.name(), info.getPath()));
                 }
             });
-            ApiRoutes.install(config, node, keepAlive);
+            api.set(ApiRoutes.install(config, node, keepAlive));
             extra.accept(config);
         });
         try {
@@ -95,7 +99,7 @@ public final class BatonServer implements AutoCloseable {
             throw new BatonException(ErrorCode.NOT_READY, "cannot listen on " + host + ":" + port + ": "
                     + rootMessage(e), e);
         }
-        BatonServer server = new BatonServer(app, host, new ArrayList<>(routes));
+        BatonServer server = new BatonServer(app, api.get(), host, new ArrayList<>(routes));
         LOG.info("Baton API listening on {}{}", server.url(), ApiRoutes.BASE);
         return server;
     }
@@ -129,6 +133,7 @@ public final class BatonServer implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
+                api.close();
                 app.stop();
             } finally {
                 stopped.countDown();
