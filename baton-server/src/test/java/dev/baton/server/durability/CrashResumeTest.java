@@ -35,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Durability, end to end: the real {@code baton server} in a child JVM on an H2 file store is killed with SIGKILL
  * while runs are in every phase — finished, in flight, still queued — then started again on the same store and
- * killed again while it resumes, then started a third time. Every unfinished run must resume and succeed:
+ * killed again while it resumes, then started a third time (and killed once more during a burst of runs at full
+ * speed, see {@link BurstRuns}). Every unfinished run must resume and succeed:
  * completed steps are not run again (their outputs come from the journal), interrupted steps are retried (without
  * using up their retry budget), queued runs start, map steps and child runs re-attach, no accepted run is lost or
  * duplicated.
@@ -102,6 +103,7 @@ class CrashResumeTest {
         phase("first child: " + first.logLine("Baton server listening"));
         register(api);
         FanOutRuns.register(api, sideEffects.url());
+        BurstRuns.register(api, sideEffects.url());
         List<String> fanIds = FanOutRuns.start(api);
         await("the crash-fan runs hold their calls", () -> sideEffects.heldNow() == FAN_HELD);
         Map<Integer, String> runIds = startRuns(api);
@@ -153,12 +155,30 @@ class CrashResumeTest {
         }
         FanOutRuns.checkResumed(resumed, fanIds, tokenOfItem0, sideEffects);
         assertThat(allRuns(resumed)).as("no run lost or added, of any workflow").isEqualTo(allRuns);
-        assertThat(sideEffects.calls()).as("every side effect belongs to a run").allMatch(call ->
-                call.idempotencyKey() != null && allRuns.contains(
-                        call.idempotencyKey().substring(0, Math.max(0, call.idempotencyKey().lastIndexOf('/')))));
         // Starting again with the same Idempotency-Key returns the run accepted before the crash.
         assertThat(startRuns(resumed)).isEqualTo(runIds);
         assertThat(statuses(resumed, WORKFLOW)).hasSize(RUNS);
+
+        // Last, a burst at full speed, killed wherever its runs happen to be.
+        List<String> burst = BurstRuns.start(resumed);
+        await("a quarter of the burst succeeded", () -> countByStatus(statuses(resumed, BurstRuns.WORKFLOW))
+                .getOrDefault("succeeded", 0L) >= BurstRuns.RUNS / 4);
+        crash(third);
+        phase("killed the third child during a burst of " + BurstRuns.RUNS + " runs");
+        ChildProcess fourth = launch("fourth");
+        JsonApi afterBurst = new JsonApi(fourth.awaitListening());
+        phase("fourth child: " + fourth.logLine("resumed"));
+        await("the burst succeeded after the restart", () -> statuses(afterBurst, BurstRuns.WORKFLOW).values()
+                .stream().allMatch("succeeded"::equals));
+        assertThat(statuses(afterBurst, BurstRuns.WORKFLOW).keySet()).as("burst runs")
+                .containsExactlyInAnyOrderElementsOf(burst);
+        int interrupted = BurstRuns.checkResumed(afterBurst, burst, sideEffects);
+        phase("burst succeeded; " + interrupted + " of its attempts were interrupted by the kill");
+
+        Set<String> everyRun = allRuns(afterBurst);
+        assertThat(sideEffects.calls()).as("every side effect belongs to a run").allMatch(call ->
+                call.idempotencyKey() != null && everyRun.contains(
+                        call.idempotencyKey().substring(0, Math.max(0, call.idempotencyKey().lastIndexOf('/')))));
     }
 
     /** Checks every run's state just before the first kill; returns run id → the token step a got. */
@@ -329,9 +349,9 @@ class CrashResumeTest {
         return ids;
     }
 
-    /** The ids of every run of the three workflows. */
+    /** The ids of every run of the four workflows. */
     private static Set<String> allRuns(JsonApi api) {
-        return Stream.of(WORKFLOW, FanOutRuns.WORKFLOW, FanOutRuns.CHILD_WORKFLOW)
+        return Stream.of(WORKFLOW, FanOutRuns.WORKFLOW, FanOutRuns.CHILD_WORKFLOW, BurstRuns.WORKFLOW)
                 .flatMap(workflow -> statuses(api, workflow).keySet().stream()).collect(Collectors.toSet());
     }
 
