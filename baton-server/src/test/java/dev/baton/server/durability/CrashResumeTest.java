@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -48,6 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * each answer carries a unique token, so an output that came from the journal is told apart from a second call's.
  */
 @Timeout(value = 300) // a guard against hangs only: on an idle 2-core machine the test takes about 20 s
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "destroyForcibly is TerminateProcess there, not SIGKILL")
 class CrashResumeTest {
     private static final String WORKFLOW = "crash-resume";
     /** The longest wait for one condition; generous, as CI machines may be busy. */
