@@ -76,8 +76,10 @@ public final class JdbcStores implements AutoCloseable {
             throw unavailable("cannot connect to " + Dialect.redact(config.url()), e);
         }
         try {
+            // Flyway holds one connection for its lock and migrates on another: with its own (unpooled)
+            // connections, a pool of one connection is enough for the stores.
             Flyway.configure()
-                    .dataSource(dataSource)
+                    .dataSource(config.connectionUrl(), config.user(), config.password())
                     .locations("classpath:" + dialect.migrations())
                     .load()
                     .migrate();

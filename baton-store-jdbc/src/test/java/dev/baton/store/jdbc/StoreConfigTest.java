@@ -1,5 +1,7 @@
 package dev.baton.store.jdbc;
 
+import dev.baton.core.run.Run;
+import dev.baton.core.store.StoreFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,10 +42,18 @@ class StoreConfigTest {
     }
 
     @Test
+    void a_pool_of_one_connection_is_enough_to_migrate_and_use_the_store() {
+        try (JdbcStores stores = JdbcStores.open(new StoreConfig(StoreConfig.h2(data).url(), "", "", 1))) {
+            Run run = stores.runs().create(StoreFixtures.queued("default", "wf", 1));
+            assertThat(stores.runs().find("default", run.id())).isPresent();
+        }
+    }
+
+    @Test
     void a_store_opened_from_a_bare_h2_url_writes_every_commit_at_once() throws Exception {
         String url = "jdbc:h2:file:" + data.resolve("baton").toAbsolutePath();
 
-        try (JdbcStores stores = JdbcStores.open(new StoreConfig(url, "", "", 2));
+        try (JdbcStores stores = JdbcStores.open(new StoreConfig(url, "", "", 1));
              Connection connection = stores.dataSource().getConnection();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(
