@@ -59,7 +59,7 @@ public final class JdbcStores implements AutoCloseable {
         Dialect dialect = config.dialect();
         HikariConfig pool = new HikariConfig();
         pool.setPoolName("baton-store");
-        pool.setJdbcUrl(config.url());
+        pool.setJdbcUrl(config.connectionUrl());
         pool.setUsername(config.user());
         pool.setPassword(config.password());
         pool.setMaximumPoolSize(config.poolSize());
@@ -76,8 +76,10 @@ public final class JdbcStores implements AutoCloseable {
             throw unavailable("cannot connect to " + Dialect.redact(config.url()), e);
         }
         try {
+            // Flyway holds one connection for its lock and migrates on another: with its own (unpooled)
+            // connections, a pool of one connection is enough for the stores.
             Flyway.configure()
-                    .dataSource(dataSource)
+                    .dataSource(config.connectionUrl(), config.user(), config.password())
                     .locations("classpath:" + dialect.migrations())
                     .load()
                     .migrate();

@@ -3,6 +3,7 @@ package dev.baton.store.jdbc;
 import dev.baton.core.error.BatonException;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -68,6 +69,26 @@ public record StoreConfig(String url, String user, String password, int poolSize
             throw BatonException.invalidInput("store.url", "must start with jdbc:postgresql:");
         }
         return new StoreConfig(url, user, password, poolSize);
+    }
+
+    /**
+     * The URL the connection pool uses: for H2, {@link #url()} plus the durability settings of {@link #H2_SETTINGS}
+     * ({@code WRITE_DELAY=0}, {@code DB_CLOSE_ON_EXIT=FALSE}) that the URL does not set itself, so that a
+     * hand-written {@code jdbc:h2:file:./data/baton} is as crash-safe as {@link #h2(Path)}; other URLs unchanged.
+     */
+    public String connectionUrl() {
+        if (dialect() != Dialect.H2) {
+            return url;
+        }
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        StringBuilder connection = new StringBuilder(url);
+        for (String setting : List.of("WRITE_DELAY=0", "DB_CLOSE_ON_EXIT=FALSE")) {
+            String name = setting.substring(0, setting.indexOf('=') + 1);
+            if (!upper.contains(";" + name)) {
+                connection.append(';').append(setting);
+            }
+        }
+        return connection.toString();
     }
 
     /** The database's dialect, from the URL. */
