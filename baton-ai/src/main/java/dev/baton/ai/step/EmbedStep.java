@@ -1,0 +1,79 @@
+package dev.baton.ai.step;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.ai.EmbeddingModel;
+import dev.baton.ai.EmbeddingModelRegistry;
+import dev.baton.core.step.StepContext;
+import dev.baton.core.step.StepHandler;
+import dev.baton.core.step.StepSignature;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code embed}: with {@code {text?, texts?, model?}} (exactly one of text/texts) → for {@code text}
+ * {@code {embedding: [float...], dimensions, model}}, for {@code texts}
+ * {@code {embeddings: [[float...]...], dimensions, model, count}}. Vectors are L2-normalised; a list is embedded as
+ * one batch. Thread-safe.
+ */
+public final class EmbedStep implements StepHandler {
+    private static final StepSignature SIGNATURE = new StepSignature(Set.of(), Set.of("text", "texts", "model"));
+
+    private final Embedder embedder;
+    private final int concurrencyLimit;
+
+    /**
+     * @param models           where {@code model} names are looked up
+     * @param concurrencyLimit attempts of this type running at once (CPU-bound: the number of cores), or 0
+     */
+    public EmbedStep(EmbeddingModelRegistry models, int concurrencyLimit) {
+        this.embedder = new Embedder(models);
+        this.concurrencyLimit = concurrencyLimit;
+    }
+
+    @Override
+    public String type() {
+        return "embed";
+    }
+
+    @Override
+    public StepSignature signature() {
+        return SIGNATURE;
+    }
+
+    @Override
+    public int concurrencyLimit() {
+        return concurrencyLimit;
+    }
+
+    @Override
+    public JsonNode execute(StepContext context, JsonNode arguments) throws InterruptedException {
+        Arguments.requireObject(arguments);
+        JsonNode text = Arguments.optional(arguments, "text");
+        JsonNode texts = Arguments.optional(arguments, "texts");
+        if ((text == null) == (texts == null)) {
+            throw Arguments.invalid("text", (text == null ? "neither 'text' nor 'texts' given" : "both 'text' and "
+                    + "'texts' given") + "; give exactly one: 'text' (a string) or 'texts' (a list of strings)");
+        }
+        String modelName = Arguments.model(arguments);
+        List<String> inputs = text != null ? List.of(Arguments.text(text, "text")) : Arguments.texts(texts, "texts");
+        EmbeddingModel model = embedder.ready(context, modelName);
+        List<float[]> vectors = model.embed(inputs);
+
+        ObjectNode output = Json.NODES.objectNode();
+        if (text != null) {
+            output.set("embedding", Json.vector(vectors.getFirst()));
+        } else {
+            ArrayNode embeddings = output.putArray("embeddings");
+            vectors.forEach(v -> embeddings.add(Json.vector(v)));
+        }
+        output.put("dimensions", model.dimensions());
+        output.put("model", model.name());
+        if (texts != null) {
+            output.put("count", vectors.size());
+        }
+        return output;
+    }
+}

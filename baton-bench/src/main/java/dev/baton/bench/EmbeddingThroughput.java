@@ -1,0 +1,58 @@
+package dev.baton.bench;
+
+import dev.baton.ai.onnx.BgeSmallEnV15Model;
+import dev.baton.ai.onnx.OnnxSettings;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Raw throughput of the in-process embedding model (no engine): sentences/s when one caller embeds a fixed set
+ * of texts (the distinct STS-B test sentences) in calls of 1, 16 and 64 texts, for two CPU layouts: the default
+ * (one worker per core, one ONNX intra-op thread each) and one worker using every core inside ONNX Runtime.
+ *
+ * <p>Usage: {@code EmbeddingThroughput [TSV] [--limit N]}; TSV defaults to {@code ../shared/data/stsb/sts-test.tsv};
+ * N (default: all sentences) caps the sentences per measurement. Each measurement is preceded by a warm-up pass
+ * over 200 sentences.
+ */
+public final class EmbeddingThroughput {
+    private EmbeddingThroughput() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path file = Path.of("../shared/data/stsb/sts-test.tsv");
+        int limit = Integer.MAX_VALUE;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--limit")) {
+                limit = Integer.parseInt(args[++i]);
+            } else {
+                file = Path.of(args[i]);
+            }
+        }
+        List<String> all = StsbPairs.read(file).sentences();
+        List<String> texts = all.subList(0, Math.min(limit, all.size()));
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf(Locale.ROOT, "%d sentences (distinct STS-B test sentences), %d cores%n", texts.size(), cores);
+        System.out.printf(Locale.ROOT, "%-34s %6s %10s %14s%n", "layout", "batch", "seconds", "sentences/s");
+        for (OnnxSettings settings : List.of(OnnxSettings.defaults(), new OnnxSettings(1, cores, 64))) {
+            try (BgeSmallEnV15Model model = BenchModels.quantized(settings)) {
+                String layout = settings.parallelism() + " workers x " + settings.intraOpThreads() + " intra-op";
+                for (int batch : new int[]{1, 16, 64}) {
+                    run(model, all.subList(0, Math.min(200, all.size())), batch);
+                    long start = System.nanoTime();
+                    run(model, texts, batch);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    System.out.printf(Locale.ROOT, "%-34s %6d %10.2f %14.1f%n", layout, batch, seconds,
+                            texts.size() / seconds);
+                }
+            }
+        }
+    }
+
+    private static void run(BgeSmallEnV15Model model, List<String> texts, int batch) throws InterruptedException {
+        for (int from = 0; from < texts.size(); from += batch) {
+            model.embed(texts.subList(from, Math.min(texts.size(), from + batch)));
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * Benchmarks and evaluation programs (not part of the product): embedding correctness on STS-B
+ * ({@link dev.baton.bench.StsbEvaluation}), reference similarities of known pairs
+ * ({@link dev.baton.bench.EmbeddingReference}) and raw embedding throughput
+ * ({@link dev.baton.bench.EmbeddingThroughput}). Results and commands are recorded in docs/benchmarks.md.
+ * May depend on every Baton module and on reference models that the product does not ship.
+ */
+package dev.baton.bench;
