@@ -1,0 +1,209 @@
+package dev.baton.server;
+
+import dev.baton.core.error.BatonException;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a Baton node needs to start: where its data lives, which store it uses, where the HTTP server
+ * listens, the engine's limits and how the embedding model is loaded. Immutable; every value is validated in
+ * the compact constructors with a message naming the offending setting.
+ *
+ * <p>Loaded by {@link ConfigSource} from an optional YAML file overridden by environment variables; the
+ * defaults ({@link #defaults()}) are the embedded setup: H2 in {@code ./data/baton}, 127.0.0.1:8080.
+ *
+ * @param dataDir directory for the embedded database and other local state
+ * @param store   which run/workflow store to open
+ * @param server  the HTTP listener and request limits
+ * @param engine  the engine's concurrency and queue limits
+ * @param ai      how the embedding model is loaded
+ */
+public record BatonConfig(Path dataDir, Store store, Server server, Engine engine, Ai ai) {
+
+    public BatonConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(ai, "ai");
+    }
+
+    /** The embedded default: H2 under {@code ./data}, 127.0.0.1:8080, model loaded in the background. */
+    public static BatonConfig defaults() {
+        Path dataDir = Path.of("data");
+        return new BatonConfig(dataDir, Store.h2(dataDir), Server.DEFAULT, Engine.DEFAULT, Ai.DEFAULT);
+    }
+
+    /** An in-memory node (nothing written to disk); for tests and throw-away local runs. */
+    public static BatonConfig inMemory() {
+        return defaults().withStore(Store.MEMORY);
+    }
+
+    public BatonConfig withStore(Store newStore) {
+        return new BatonConfig(dataDir, newStore, server, engine, ai);
+    }
+
+    public BatonConfig withServer(Server newServer) {
+        return new BatonConfig(dataDir, store, newServer, engine, ai);
+    }
+
+    public BatonConfig withEngine(Engine newEngine) {
+        return new BatonConfig(dataDir, store, server, newEngine, ai);
+    }
+
+    public BatonConfig withAi(Ai newAi) {
+        return new BatonConfig(dataDir, store, server, engine, newAi);
+    }
+
+    /** The kind of store. */
+    public enum StoreType {
+        /** Embedded H2 database file (the default). */
+        H2,
+        /** A PostgreSQL server. */
+        POSTGRESQL,
+        /** Nothing persisted: runs and workflows are lost when the process ends. */
+        MEMORY;
+
+        /** Lower-case name used in configuration, e.g. {@code postgresql}. */
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Parses a configuration name; throws INVALID_INPUT naming the setting for anything else. */
+        public static StoreType parse(String setting, String value) {
+            for (StoreType type : values()) {
+                if (type.configName().equalsIgnoreCase(value.trim())) {
+                    return type;
+                }
+            }
+            throw invalid(setting, "must be one of h2, postgresql, memory, got '" + value + "'");
+        }
+    }
+
+    /**
+     * The store.
+     *
+     * @param type     h2, postgresql or memory
+     * @param url      the JDBC URL (h2 and postgresql); {@code null} for memory
+     * @param user     database user, may be {@code null}
+     * @param password database password, may be {@code null}
+     * @param poolSize maximum JDBC connections, 1..1000
+     */
+    public record Store(StoreType type, String url, String user, String password, int poolSize) {
+        public static final Store MEMORY = new Store(StoreType.MEMORY, null, null, null, 1);
+
+        public Store {
+            Objects.requireNonNull(type, "store.type");
+            if (poolSize < 1 || poolSize > 1000) {
+                throw invalid("store.poolSize", "must be between 1 and 1000, got " + poolSize);
+            }
+            switch (type) {
+                case H2 -> {
+                    if (url == null || !url.startsWith("jdbc:h2:")) {
+                        throw invalid("store.url", "an h2 store needs a jdbc:h2: URL, got " + url);
+                    }
+                }
+                case POSTGRESQL -> {
+                    if (url == null || !url.startsWith("jdbc:postgresql:")) {
+                        throw invalid("store.url",
+                                "a postgresql store needs a jdbc:postgresql://host:port/db URL, got " + url);
+                    }
+                }
+                case MEMORY -> {
+                    // nothing to check
+                }
+            }
+        }
+
+        /** The embedded H2 file {@code <dataDir>/baton}. */
+        public static Store h2(Path dataDir) {
+            String file = dataDir.toAbsolutePath().normalize().resolve("baton").toString().replace('\\', '/');
+            return new Store(StoreType.H2, "jdbc:h2:file:" + file, "sa", "", 8);
+        }
+
+        /** Hides the password, so configurations can be logged. */
+        @Override
+        public String toString() {
+            return "Store[type=" + type.configName() + ", url=" + url + ", user=" + user
+                   + ", password=" + (password == null || password.isEmpty() ? "<none>" : "***")
+                   + ", poolSize=" + poolSize + "]";
+        }
+    }
+
+    /**
+     * The HTTP listener.
+     *
+     * @param host           interface to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
+     * @param port           TCP port, 0..65535 (0 picks a free port)
+     * @param maxRequestSize largest accepted request body in bytes, 1 KiB..1 GiB; larger bodies get 413
+     * @param maxWait        the longest {@code ?wait=} a start-and-wait request may ask for
+     */
+    public record Server(String host, int port, long maxRequestSize, Duration maxWait) {
+        public static final Server DEFAULT = new Server("127.0.0.1", 8080, 1024 * 1024, Duration.ofMinutes(5));
+
+        public Server {
+            if (host == null || host.isBlank()) {
+                throw invalid("server.host", "must not be empty");
+            }
+            if (port < 0 || port > 65535) {
+                throw invalid("server.port", "must be between 0 and 65535, got " + port);
+            }
+            if (maxRequestSize < 1024 || maxRequestSize > 1024L * 1024 * 1024) {
+                throw invalid("server.maxRequestSize", "must be between 1KiB and 1GiB, got " + maxRequestSize + " bytes");
+            }
+            Objects.requireNonNull(maxWait, "server.maxWait");
+            if (maxWait.isNegative() || maxWait.isZero()) {
+                throw invalid("server.maxWait", "must be positive, got " + maxWait);
+            }
+        }
+
+        public Server withAddress(String newHost, int newPort) {
+            return new Server(newHost, newPort, maxRequestSize, maxWait);
+        }
+    }
+
+    /**
+     * The engine's limits (passed to the engine's own configuration).
+     *
+     * @param maxRunningRuns        runs executing at once, admitted from the queue by priority, 1..1000000
+     * @param maxQueuedRuns         runs waiting for admission before starts are refused with 429, 0..10000000
+     * @param maxConcurrentAttempts step attempts executing handlers at once across the node, 1..1000000
+     * @param stepTypeLimits        per step type concurrency limits overriding the handlers' own (type → limit)
+     */
+    public record Engine(int maxRunningRuns, int maxQueuedRuns, int maxConcurrentAttempts,
+                         Map<String, Integer> stepTypeLimits) {
+        public static final Engine DEFAULT = new Engine(10_000, 100_000, 10_000, Map.of());
+
+        public Engine {
+            range("engine.maxRunningRuns", maxRunningRuns, 1, 1_000_000);
+            range("engine.maxQueuedRuns", maxQueuedRuns, 0, 10_000_000);
+            range("engine.maxConcurrentAttempts", maxConcurrentAttempts, 1, 1_000_000);
+            stepTypeLimits = Map.copyOf(stepTypeLimits);
+            stepTypeLimits.forEach((type, limit) -> range("engine.stepTypeLimits." + type, limit, 0, 1_000_000));
+        }
+
+        private static void range(String setting, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw invalid(setting, "must be between " + min + " and " + max + ", got " + value);
+            }
+        }
+    }
+
+    /**
+     * The embedding model.
+     *
+     * @param loadInBackground load the model on a background thread at start (readiness reports when it is
+     *                         loaded); when false, {@link BatonNode#open} blocks until it is loaded
+     */
+    public record Ai(boolean loadInBackground) {
+        public static final Ai DEFAULT = new Ai(true);
+    }
+
+    static BatonException invalid(String setting, String message) {
+        return BatonException.invalidInput(setting, message);
+    }
+}

@@ -1,0 +1,242 @@
+package dev.baton.server;
+
+import dev.baton.ai.EmbeddingModel;
+import dev.baton.ai.EmbeddingModelRegistry;
+import dev.baton.ai.onnx.BgeSmallEnV15Model;
+import dev.baton.ai.onnx.OnnxSettings;
+import dev.baton.ai.step.AiSteps;
+import dev.baton.core.engine.EngineConfig;
+import dev.baton.core.engine.LocalEngine;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.step.StepHandler;
+import dev.baton.core.step.StepRegistry;
+import dev.baton.core.store.RunStore;
+import dev.baton.core.store.StoredWorkflow;
+import dev.baton.core.store.WorkflowStore;
+import dev.baton.core.workflow.InputValidator;
+import dev.baton.core.workflow.Workflow;
+import dev.baton.core.workflow.WorkflowCatalog;
+import dev.baton.steps.http.HttpStep;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A running Baton node, wired by hand: the store (H2, PostgreSQL or memory), the step handlers ({@code http},
+ * {@code embed}, {@code similarity}, {@code classify}; the engine's built-in {@code transform}, {@code sleep},
+ * {@code map}, {@code workflow}), the workflow catalog, the engine, and the bundled templates. Opening it resumes
+ * every unfinished run found in the store.
+ *
+ * <pre>{@code
+ * try (BatonNode node = BatonNode.open(ConfigSource.load(null))) {
+ *     StoredWorkflow wf = node.register(Files.readString(file), file.toString());
+ *     Run run = node.engine().start(StartRequest.of(node.tenantId(), wf.id(), inputs));
+ *     RunView done = node.engine().completion(node.tenantId(), run.id()).join();
+ * }
+ * }</pre>
+ *
+ * <p>All runs and workflows belong to the tenant {@link #tenantId()} ({@code default}) until multi-tenancy.
+ * Thread-safe. {@link #close()} stops the engine (running attempts resume on the next open), then the model,
+ * then the store.
+ */
+public final class BatonNode implements AutoCloseable {
+    /** The tenant of every run and workflow for now. */
+    public static final String DEFAULT_TENANT = "default";
+    private static final Logger LOG = LoggerFactory.getLogger(BatonNode.class);
+
+    private final BatonConfig config;
+    private final NodeStores stores;
+    private final BgeSmallEnV15Model model;
+    private final EmbeddingModelRegistry models;
+    private final WorkflowCatalog catalog;
+    private final LocalEngine engine;
+    private final BundledTemplates templates;
+
+    private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, EmbeddingModelRegistry models,
+                      WorkflowCatalog catalog, LocalEngine engine, BundledTemplates templates) {
+        this.config = config;
+        this.stores = stores;
+        this.model = model;
+        this.models = models;
+        this.catalog = catalog;
+        this.engine = engine;
+        this.templates = templates;
+    }
+
+    /**
+     * Opens a node: the store (running migrations), the embedding model (in the background unless
+     * {@code ai.loadInBackground} is false), the catalog and the engine; then resumes unfinished runs.
+     *
+     * @throws BatonException STORE_UNAVAILABLE when the store cannot be opened (e.g. another process holds the
+     *                        H2 file); STEP_FAILED when the model is loaded in the foreground and fails
+     */
+    public static BatonNode open(BatonConfig config) {
+        NodeStores stores = NodeStores.open(config);
+        BgeSmallEnV15Model model = null;
+        try {
+            model = config.ai().loadInBackground()
+                    ? BgeSmallEnV15Model.loadInBackground(OnnxSettings.defaults())
+                    : BgeSmallEnV15Model.load(OnnxSettings.defaults());
+            EmbeddingModelRegistry models = EmbeddingModelRegistry.of(model);
+            List<StepHandler> handlers = new ArrayList<>(AiSteps.handlers(models));
+            handlers.add(new HttpStep());
+            StepRegistry steps = StepRegistry.of(handlers);
+            WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), steps);
+            InputValidator inputs = new InputValidator();
+            BatonConfig.Engine limits = config.engine();
+            LocalEngine engine = LocalEngine.builder(stores.runs(), catalog, steps)
+                    .config(EngineConfig.DEFAULT
+                            .withMaxRunningRuns(limits.maxRunningRuns())
+                            .withMaxQueuedRuns(limits.maxQueuedRuns())
+                            .withMaxConcurrentAttempts(limits.maxConcurrentAttempts())
+                            .withStepTypeLimits(limits.stepTypeLimits()))
+                    .inputValidator(inputs::validate)
+                    .build();
+            BatonNode node = new BatonNode(config, stores, model, models, catalog, engine,
+                    BundledTemplates.load(BatonNode.class.getClassLoader()));
+            int resumed = engine.resumeUnfinished();
+            if (resumed > 0) {
+                LOG.info("resumed {} unfinished run(s)", resumed);
+            }
+            return node;
+        } catch (RuntimeException e) {
+            if (model != null) {
+                model.close();
+            }
+            closeQuietly(stores.closer());
+            throw e;
+        }
+    }
+
+    /** The configuration the node was opened with. */
+    public BatonConfig config() {
+        return config;
+    }
+
+    /** The tenant of every run and workflow ({@value #DEFAULT_TENANT}). */
+    public String tenantId() {
+        return DEFAULT_TENANT;
+    }
+
+    /** Starts, observes and cancels runs. */
+    public LocalEngine engine() {
+        return engine;
+    }
+
+    /** Parses, validates, stores and resolves workflow definitions. */
+    public WorkflowCatalog catalog() {
+        return catalog;
+    }
+
+    public RunStore runStore() {
+        return stores.runs();
+    }
+
+    public WorkflowStore workflowStore() {
+        return stores.workflows();
+    }
+
+    /** The example workflows bundled in the jar. */
+    public BundledTemplates templates() {
+        return templates;
+    }
+
+    /**
+     * Validates a definition and stores it as a new version of its workflow (or returns the latest version when
+     * the source is identical).
+     *
+     * @param sourceName a file name or other label used in error locations
+     * @throws BatonException INVALID_WORKFLOW with every complaint as a field error (line/column where known)
+     */
+    public StoredWorkflow register(String source, String sourceName) {
+        return catalog.register(DEFAULT_TENANT, source, sourceName);
+    }
+
+    /**
+     * Parses and validates a definition without storing it.
+     *
+     * @return the workflow (version 0)
+     * @throws BatonException INVALID_WORKFLOW with every complaint as a field error
+     */
+    public Workflow validate(String source, String sourceName) {
+        return catalog.validate(source, sourceName);
+    }
+
+    /**
+     * A stored workflow version, parsed.
+     *
+     * @param version a version, or 0 for the latest
+     * @throws BatonException NOT_FOUND when there is no such workflow or version
+     */
+    public Workflow resolve(String workflowId, int version) {
+        return catalog.resolve(DEFAULT_TENANT, workflowId, version);
+    }
+
+    /** Deletes a workflow (its versions stay readable for runs); whether it existed. */
+    public boolean deleteWorkflow(String workflowId) {
+        return catalog.delete(DEFAULT_TENANT, workflowId);
+    }
+
+    /** The embedding models, by name. */
+    public EmbeddingModelRegistry embeddingModels() {
+        return models;
+    }
+
+    /**
+     * Readiness of each component: {@code store} (answers a query) and {@code embeddingModel} (loaded).
+     * Cheap enough for a readiness probe every few seconds.
+     */
+    public Map<String, ComponentHealth> readiness() {
+        Map<String, ComponentHealth> components = new LinkedHashMap<>();
+        components.put("store", stores.probe(DEFAULT_TENANT));
+        components.put("embeddingModel", switch (model.state()) {
+            case READY -> ComponentHealth.ready(model.name() + " loaded");
+            case LOADING -> ComponentHealth.notReady(model.name() + " is loading");
+            case FAILED -> ComponentHealth.notReady(model.name() + " failed to load; embed, similarity and "
+                    + "classify steps fail until restart (see the log)");
+        });
+        return components;
+    }
+
+    /**
+     * Waits until the embedding model is loaded (the CLI does before running workflows that embed).
+     *
+     * @throws BatonException NOT_READY after {@code timeout}; STEP_FAILED when loading failed
+     */
+    public void awaitModel(Duration timeout) throws InterruptedException {
+        EmbeddingModel m = model;
+        m.awaitReady(timeout);
+    }
+
+    /** Stops the engine (running attempts resume on the next open), unloads the model and closes the store. */
+    @Override
+    public void close() {
+        try {
+            engine.close();
+        } finally {
+            try {
+                model.close();
+            } finally {
+                closeQuietly(stores.closer());
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("closing the store failed: {}", e.toString());
+        }
+    }
+
+    static BatonException storeUnavailable(String message, Throwable cause) {
+        return new BatonException(ErrorCode.STORE_UNAVAILABLE, message, cause);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.baton.server;
+
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.server.api.ApiRoutes;
+import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Serves a {@link BatonNode} over HTTP: the REST API under {@code /api/v1} (see {@link ApiRoutes}) on Javalin 7
+ * with virtual threads. Starting takes well under a second (the embedding model keeps loading in the
+ * background; {@code GET /api/v1/health/ready} says when it is loaded).
+ *
+ * <pre>{@code
+ * try (BatonNode node = BatonNode.open(config);
+ *      BatonServer server = BatonServer.start(node, "127.0.0.1", 8080)) {
+ *     System.out.println("listening on " + server.url());
+ *     server.awaitTermination();
+ * }
+ * }</pre>
+ *
+ * <p>The server does not own the node: {@link #close()} stops the HTTP listener only, so the caller closes the
+ * node afterwards (try-with-resources in the order above does this). Thread-safe.
+ */
+public final class BatonServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatonServer.class);
+    /** Interval of keep-alive comments on event streams. */
+    static final Duration SSE_KEEP_ALIVE = Duration.ofSeconds(15);
+
+    /**
+     * One registered route.
+     *
+     * @param method upper-case HTTP method, e.g. {@code GET}
+     * @param path   the path pattern with {@code {param}} placeholders, e.g. {@code /api/v1/runs/{id}}
+     */
+    public record Route(String method, String path) {
+    }
+
+    private final Javalin app;
+    private final String host;
+    private final List<Route> routes;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private BatonServer(Javalin app, String host, List<Route> routes) {
+        this.app = app;
+        this.host = host;
+        this.routes = Collections.unmodifiableList(routes);
+    }
+
+    /**
+     * Starts serving {@code node} on {@code host:port} and returns once the port accepts connections.
+     *
+     * @param port 0 for any free port (see {@link #port()})
+     * @throws BatonException UNAVAILABLE ({@code not-ready}) when the address cannot be bound
+     */
+    public static BatonServer start(BatonNode node, String host, int port) {
+        return start(node, host, port, SSE_KEEP_ALIVE);
+    }
+
+    static BatonServer start(BatonNode node, String host, int port, Duration keepAlive) {
+        List<Route> routes = Collections.synchronizedList(new ArrayList<>());
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.concurrency.useVirtualThreads = true;
+            config.jetty.host = host;
+            config.jetty.port = port;
+            config.events.handlerAdded(info -> {
+                HandlerType type = info.getHttpMethod();
+                if (type.isHttpMethod()) {
+                    routes.add(new Route(type.name(), info.getPath()));
+                }
+            });
+            ApiRoutes.install(config, node, keepAlive);
+        });
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            throw new BatonException(ErrorCode.NOT_READY, "cannot listen on " + host + ":" + port + ": "
+                    + rootMessage(e), e);
+        }
+        BatonServer server = new BatonServer(app, host, new ArrayList<>(routes));
+        LOG.info("Baton API listening on {}{}", server.url(), ApiRoutes.BASE);
+        return server;
+    }
+
+    /** The bound TCP port (the real one when started with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** The server's base URL, e.g. {@code http://127.0.0.1:8080} (without {@code /api/v1}). */
+    public URI url() {
+        String shown = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
+        if (shown.contains(":") && !shown.startsWith("[")) {
+            shown = "[" + shown + "]";
+        }
+        return URI.create("http://" + shown + ":" + port());
+    }
+
+    /** Every route the server answers, as registered. */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /** Blocks until {@link #close()} has been called. */
+    public void awaitTermination() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops the HTTP listener (open event streams are closed). Idempotent. The node stays open. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                app.stop();
+            } finally {
+                stopped.countDown();
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

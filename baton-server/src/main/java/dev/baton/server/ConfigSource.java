@@ -1,0 +1,287 @@
+package dev.baton.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.error.FieldError;
+import dev.baton.core.error.SourceLocation;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Loads a {@link BatonConfig}: defaults, then an optional YAML file, then environment variables (which win).
+ *
+ * <p>The YAML file (all keys optional):
+ * <pre>{@code
+ * dataDir: ./data
+ * store:
+ *   type: h2            # h2 | postgresql | memory
+ *   url: jdbc:postgresql://localhost:5432/baton
+ *   user: baton
+ *   password: secret
+ *   poolSize: 8
+ * server:
+ *   host: 127.0.0.1
+ *   port: 8080
+ *   maxRequestSize: 1MiB  # bytes, or with KiB/MiB/GiB (also KB/MB/GB, same meaning)
+ *   maxWait: 5m           # longest ?wait= of start-and-wait
+ * engine:
+ *   maxRunningRuns: 10000
+ *   maxQueuedRuns: 100000
+ *   maxConcurrentAttempts: 10000
+ *   stepTypeLimits: {embed: 4}
+ * ai:
+ *   loadInBackground: true
+ * }</pre>
+ *
+ * <p>Environment variables: {@code BATON_DATA_DIR}, {@code BATON_STORE} (type), {@code BATON_STORE_URL},
+ * {@code BATON_STORE_USER}, {@code BATON_STORE_PASSWORD}, {@code BATON_STORE_POOL_SIZE}, {@code BATON_HOST},
+ * {@code BATON_PORT}, {@code BATON_MAX_REQUEST_SIZE}, {@code BATON_MAX_WAIT},
+ * {@code BATON_ENGINE_MAX_CONCURRENT_STEPS}, {@code BATON_ENGINE_MAX_QUEUED_RUNS},
+ * {@code BATON_AI_LOAD_IN_BACKGROUND}. Setting {@code BATON_STORE_URL} alone infers the type from the URL.
+ *
+ * <p>Unknown keys, wrong types and out-of-range values fail with {@link BatonException} {@code INVALID_INPUT}
+ * naming the setting (and the file line/column for YAML). Stateless; thread-safe.
+ */
+public final class ConfigSource {
+    /** The file looked for in the working directory when no {@code --config} is given. */
+    public static final Path DEFAULT_FILE = Path.of("baton.yaml");
+
+    /** Every environment variable read, for documentation and {@code baton --help}. */
+    public static final List<String> ENVIRONMENT = List.of("BATON_DATA_DIR", "BATON_STORE", "BATON_STORE_URL",
+            "BATON_STORE_USER", "BATON_STORE_PASSWORD", "BATON_STORE_POOL_SIZE", "BATON_HOST", "BATON_PORT",
+            "BATON_MAX_REQUEST_SIZE", "BATON_MAX_WAIT", "BATON_ENGINE_MAX_RUNNING_RUNS",
+            "BATON_ENGINE_MAX_QUEUED_RUNS", "BATON_ENGINE_MAX_CONCURRENT_ATTEMPTS", "BATON_AI_LOAD_IN_BACKGROUND");
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Map<String, Set<String>> SECTIONS = Map.of(
+            "", Set.of("dataDir", "store", "server", "engine", "ai"),
+            "store", Set.of("type", "url", "user", "password", "poolSize"),
+            "server", Set.of("host", "port", "maxRequestSize", "maxWait"),
+            "engine", Set.of("maxRunningRuns", "maxQueuedRuns", "maxConcurrentAttempts", "stepTypeLimits"),
+            "ai", Set.of("loadInBackground"));
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    private ConfigSource() {
+    }
+
+    /**
+     * Loads the configuration the usual way: {@code file} if given (it must exist), else {@code ./baton.yaml}
+     * if it exists, then the process environment.
+     */
+    public static BatonConfig load(Path file) {
+        Path chosen = file != null ? file : (Files.isRegularFile(DEFAULT_FILE) ? DEFAULT_FILE : null);
+        return load(chosen, System.getenv());
+    }
+
+    /**
+     * Loads from an optional YAML file and the given environment.
+     *
+     * @param file the YAML file, or {@code null} for none
+     * @param env  environment variables (only the {@code BATON_*} ones above are read)
+     */
+    public static BatonConfig load(Path file, Map<String, String> env) {
+        ObjectNode tree = file == null ? YAML.createObjectNode() : readFile(file);
+        String label = file == null ? "" : file.toString();
+        checkKeys(tree, "", label);
+        JsonNode storeNode = tree.path("store");
+        JsonNode serverNode = tree.path("server");
+        JsonNode engineNode = tree.path("engine");
+        JsonNode aiNode = tree.path("ai");
+
+        BatonConfig defaults = BatonConfig.defaults();
+        Path dataDir = Path.of(setting(env, "BATON_DATA_DIR", text(tree, "dataDir"), defaults.dataDir().toString()));
+
+        String url = setting(env, "BATON_STORE_URL", text(storeNode, "url"), null);
+        String typeText = setting(env, "BATON_STORE", text(storeNode, "type"), null);
+        BatonConfig.StoreType type = typeText != null ? BatonConfig.StoreType.parse("store.type", typeText)
+                : url == null ? BatonConfig.StoreType.H2
+                : url.startsWith("jdbc:postgresql:") ? BatonConfig.StoreType.POSTGRESQL : BatonConfig.StoreType.H2;
+        BatonConfig.Store embedded = BatonConfig.Store.h2(dataDir);
+        BatonConfig.Store store = switch (type) {
+            case MEMORY -> BatonConfig.Store.MEMORY;
+            case H2, POSTGRESQL -> new BatonConfig.Store(type,
+                    url != null ? url : type == BatonConfig.StoreType.H2 ? embedded.url() : null,
+                    setting(env, "BATON_STORE_USER", text(storeNode, "user"),
+                            type == BatonConfig.StoreType.H2 ? embedded.user() : null),
+                    setting(env, "BATON_STORE_PASSWORD", text(storeNode, "password"),
+                            type == BatonConfig.StoreType.H2 ? embedded.password() : null),
+                    integer("store.poolSize", setting(env, "BATON_STORE_POOL_SIZE", text(storeNode, "poolSize"),
+                            String.valueOf(embedded.poolSize()))));
+        };
+
+        BatonConfig.Server d = defaults.server();
+        BatonConfig.Server server = new BatonConfig.Server(
+                setting(env, "BATON_HOST", text(serverNode, "host"), d.host()),
+                integer("server.port", setting(env, "BATON_PORT", text(serverNode, "port"), String.valueOf(d.port()))),
+                size("server.maxRequestSize", setting(env, "BATON_MAX_REQUEST_SIZE", text(serverNode, "maxRequestSize"),
+                        String.valueOf(d.maxRequestSize()))),
+                duration("server.maxWait", setting(env, "BATON_MAX_WAIT", text(serverNode, "maxWait"), "5m")));
+
+        BatonConfig.Engine e = defaults.engine();
+        Map<String, Integer> limits = new LinkedHashMap<>();
+        JsonNode limitsNode = engineNode.path("stepTypeLimits");
+        if (!limitsNode.isMissingNode() && !limitsNode.isObject()) {
+            throw BatonException.invalidInput("engine.stepTypeLimits", "must be a map of step type to limit");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = limitsNode.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            limits.put(entry.getKey(), integer("engine.stepTypeLimits." + entry.getKey(), entry.getValue().asText()));
+        }
+        BatonConfig.Engine engine = new BatonConfig.Engine(
+                integer("engine.maxRunningRuns", setting(env, "BATON_ENGINE_MAX_RUNNING_RUNS",
+                        text(engineNode, "maxRunningRuns"), String.valueOf(e.maxRunningRuns()))),
+                integer("engine.maxQueuedRuns", setting(env, "BATON_ENGINE_MAX_QUEUED_RUNS",
+                        text(engineNode, "maxQueuedRuns"), String.valueOf(e.maxQueuedRuns()))),
+                integer("engine.maxConcurrentAttempts", setting(env, "BATON_ENGINE_MAX_CONCURRENT_ATTEMPTS",
+                        text(engineNode, "maxConcurrentAttempts"), String.valueOf(e.maxConcurrentAttempts()))),
+                limits);
+
+        BatonConfig.Ai ai = new BatonConfig.Ai(bool("ai.loadInBackground", setting(env, "BATON_AI_LOAD_IN_BACKGROUND",
+                text(aiNode, "loadInBackground"), "true")));
+        return new BatonConfig(dataDir, store, server, engine, ai);
+    }
+
+    private static ObjectNode readFile(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new BatonException(ErrorCode.INVALID_INPUT, "cannot read configuration file " + file + ": " + e.getMessage(),
+                    List.of(new FieldError("config", "cannot read " + file)));
+        }
+        try {
+            JsonNode node = YAML.readTree(text);
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                return YAML.createObjectNode();
+            }
+            if (!node.isObject()) {
+                throw BatonException.invalidInput("config", file + " must contain a YAML mapping");
+            }
+            return (ObjectNode) node;
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            SourceLocation where = loc == null ? SourceLocation.UNKNOWN
+                    : new SourceLocation(file.toString(), Math.max(0, loc.getLineNr()), Math.max(0, loc.getColumnNr()));
+            throw new BatonException(ErrorCode.INVALID_INPUT, file + ": malformed YAML: " + e.getOriginalMessage(),
+                    List.of(new FieldError("", "malformed YAML: " + e.getOriginalMessage(), where)));
+        }
+    }
+
+    private static void checkKeys(JsonNode node, String section, String file) {
+        Set<String> allowed = SECTIONS.get(section);
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            String path = section.isEmpty() ? key : section + "." + key;
+            if (!allowed.contains(key)) {
+                throw new BatonException(ErrorCode.INVALID_INPUT,
+                        (file.isEmpty() ? "" : file + ": ") + "unknown setting '" + path + "'; known: " + allowed,
+                        List.of(new FieldError(path, "unknown setting; known: " + allowed)));
+            }
+            if (SECTIONS.containsKey(path)) {
+                JsonNode child = node.get(key);
+                if (!child.isObject() && !child.isNull()) {
+                    throw BatonException.invalidInput(path, "must be a mapping");
+                }
+                checkKeys(child, path, file);
+            }
+        }
+    }
+
+    private static String text(JsonNode node, String key) {
+        JsonNode value = node.path(key);
+        return value.isMissingNode() || value.isNull() ? null : value.asText();
+    }
+
+    private static String setting(Map<String, String> env, String variable, String fromFile, String fallback) {
+        String fromEnv = env.get(variable);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv.trim();
+        }
+        return fromFile != null ? fromFile : fallback;
+    }
+
+    private static int integer(String setting, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw BatonException.invalidInput(setting, "must be an integer, got '" + value + "'");
+        }
+    }
+
+    private static boolean bool(String setting, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw BatonException.invalidInput(setting, "must be true or false, got '" + value + "'");
+        };
+    }
+
+    /** Parses {@code 1048576}, {@code 512KiB}, {@code 1MiB}, {@code 2GB} (binary units throughout). */
+    static long size(String setting, String value) {
+        Matcher m = SIZE.matcher(value.trim());
+        if (!m.matches()) {
+            throw BatonException.invalidInput(setting, "must be a size like 1048576, 512KiB or 1MiB, got '" + value + "'");
+        }
+        long number = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+        long factor = switch (unit.charAt(0)) {
+            case 'k' -> 1024L;
+            case 'm' -> 1024L * 1024;
+            case 'g' -> 1024L * 1024 * 1024;
+            default -> 1L;
+        };
+        return Math.multiplyExact(number, factor);
+    }
+
+    /**
+     * Parses {@code 500ms}, {@code 30s}, {@code 1m30s}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT30S}).
+     *
+     * @throws BatonException INVALID_INPUT naming {@code setting} when the text is not a duration
+     */
+    public static Duration duration(String setting, String value) {
+        String text = value.trim();
+        try {
+            if (text.startsWith("P") || text.startsWith("p")) {
+                return Duration.parse(text.toUpperCase(Locale.ROOT));
+            }
+            Matcher m = DURATION_PART.matcher(text);
+            Duration total = Duration.ZERO;
+            int end = 0;
+            while (m.find() && m.start() == end) {
+                long n = Long.parseLong(m.group(1));
+                total = total.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                });
+                end = m.end();
+            }
+            if (end == 0 || end != text.length()) {
+                throw new IllegalArgumentException(text);
+            }
+            return total;
+        } catch (RuntimeException e) {
+            throw BatonException.invalidInput(setting, "must be a duration like 500ms, 30s, 1m30s or PT30S, got '" + value + "'");
+        }
+    }
+}

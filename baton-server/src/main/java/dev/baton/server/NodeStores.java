@@ -1,0 +1,38 @@
+package dev.baton.server;
+
+import dev.baton.core.error.BatonException;
+import dev.baton.core.store.InMemoryRunStore;
+import dev.baton.core.store.InMemoryWorkflowStore;
+import dev.baton.core.store.RunQuery;
+import dev.baton.core.store.RunStore;
+import dev.baton.core.store.WorkflowStore;
+
+/**
+ * The stores a node opened, and how to probe and close them.
+ *
+ * @param runs      the run store
+ * @param workflows the workflow store
+ * @param label     what the stores are, for readiness detail (no password)
+ * @param closer    releases connections; a no-op for memory
+ */
+record NodeStores(RunStore runs, WorkflowStore workflows, String label, AutoCloseable closer) {
+
+    /** Opens the configured store. */
+    static NodeStores open(BatonConfig config) {
+        BatonConfig.Store store = config.store();
+        return switch (store.type()) {
+            case MEMORY -> new NodeStores(new InMemoryRunStore(), new InMemoryWorkflowStore(), "memory", () -> { });
+            case H2, POSTGRESQL -> JdbcStoreOpener.open(config);
+        };
+    }
+
+    /** Whether the run store answers a trivial query. */
+    ComponentHealth probe(String tenantId) {
+        try {
+            runs.list(tenantId, RunQuery.firstPage(1));
+            return ComponentHealth.ready(label + " reachable");
+        } catch (BatonException | IllegalStateException e) {
+            return ComponentHealth.notReady(label + " unreachable: " + e.getMessage());
+        }
+    }
+}

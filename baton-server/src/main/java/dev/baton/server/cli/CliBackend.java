@@ -1,0 +1,58 @@
+package dev.baton.server.cli;
+
+import dev.baton.core.workflow.Workflow;
+
+import java.nio.file.Path;
+
+/**
+ * What the CLI needs from Baton's composition root. The production backend ({@link NodeBackend}) builds a real
+ * node (H2 file store, in-process embedding model, every step type); tests may pass another.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface CliBackend {
+
+    /**
+     * Parses and validates a workflow definition without storing or running anything.
+     *
+     * @param source     the YAML or JSON text
+     * @param sourceName the file name, used in error locations
+     * @return the validated workflow (version 0)
+     * @throws dev.baton.core.error.BatonException INVALID_WORKFLOW carrying every complaint as a field error
+     *                                             with its line and column where known
+     */
+    Workflow validate(String source, String sourceName);
+
+    /**
+     * Opens an embedded node whose durable state lives under {@code dataDir} (created if missing). Unfinished
+     * runs found there are resumed.
+     *
+     * @throws dev.baton.core.error.BatonException STORE_UNAVAILABLE when the store cannot be opened (for
+     *                                             example another process holds it)
+     */
+    LocalNode openLocal(Path dataDir);
+
+    /**
+     * Starts Baton's HTTP server (REST API) and returns once it accepts connections.
+     *
+     * @param host       interface to bind, e.g. {@code 127.0.0.1}
+     * @param port       TCP port, 0 for any free port
+     * @param configFile a configuration file, or {@code null} for the defaults
+     * @throws dev.baton.core.error.BatonException INVALID_INPUT for a bad configuration, STORE_UNAVAILABLE when
+     *                                             the store cannot be opened
+     */
+    RunningServer startServer(String host, int port, Path configFile);
+
+    /** A started server. */
+    interface RunningServer extends AutoCloseable {
+        /** Where it listens, e.g. {@code http://127.0.0.1:8080}. */
+        java.net.URI url();
+
+        /** Blocks until the server stops (on close or at JVM shutdown). */
+        void awaitTermination() throws InterruptedException;
+
+        /** Stops the server and the node behind it. */
+        @Override
+        void close();
+    }
+}
