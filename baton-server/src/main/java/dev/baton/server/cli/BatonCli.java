@@ -30,11 +30,19 @@ public final class BatonCli implements Runnable {
     /** Invalid input or usage. */
     public static final int INVALID = 2;
 
+    private static final String LOGBACK_CONFIG = "logback.configurationFile";
+    /** Warnings only, on stderr: stdout is for the command's output. */
+    private static final String CLI_LOGGING = "dev/baton/server/cli/logback-cli.xml";
+
     @Spec
     CommandSpec spec;
 
     /** Runs the CLI as a process: the real composition root, System.out/err, and exits with the command's code. */
     public static void main(String[] args) {
+        boolean server = args.length > 0 && "server".equals(args[0]);
+        if (!server && System.getProperty(LOGBACK_CONFIG) == null) {
+            System.setProperty(LOGBACK_CONFIG, CLI_LOGGING);
+        }
         int code = commandLine(CliContext.of(new NodeBackend())).execute(args);
         System.exit(code);
     }

@@ -1,0 +1,36 @@
+package dev.baton.server.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.InstantSource;
+import java.util.Map;
+
+/** Runs the CLI in process with captured stdout and stderr. */
+final class CliHarness {
+    private final CliContext context;
+
+    CliHarness(CliBackend backend) {
+        this(backend, Map.of("BATON_PROGRESS", "lines"));
+    }
+
+    CliHarness(CliBackend backend, Map<String, String> env) {
+        this.context = new CliContext(backend, new ObjectMapper(), env, InstantSource.system(), System::nanoTime);
+    }
+
+    /** The outcome of one invocation. */
+    record Result(int exitCode, String out, String err) {
+    }
+
+    Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = BatonCli.commandLine(context);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}
