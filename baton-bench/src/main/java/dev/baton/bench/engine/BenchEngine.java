@@ -35,17 +35,17 @@ import java.util.stream.Stream;
  *
  * <p>The store can be wrapped (e.g. by {@link DurableMoments}) to observe the journal.
  */
-final class BenchEngine implements AutoCloseable {
-    static final String TENANT = "default";
+public final class BenchEngine implements AutoCloseable {
+    public static final String TENANT = "default";
 
     /** Which store the engine journals to. */
-    enum StoreKind {
+    public enum StoreKind {
         /** The embedded default: an H2 file database (durable across a SIGKILL of the JVM). */
         H2,
         /** {@link InMemoryRunStore}: nothing persisted; the engine's own cost without I/O. */
         MEMORY;
 
-        static StoreKind parse(String value) {
+        public static StoreKind parse(String value) {
             return switch (value) {
                 case "h2" -> H2;
                 case "memory" -> MEMORY;
@@ -76,7 +76,7 @@ final class BenchEngine implements AutoCloseable {
      *
      * @param wrap decorates the run store the engine uses (identity for none)
      */
-    static BenchEngine open(StoreKind kind, List<StepHandler> handlers, EngineConfig config,
+    public static BenchEngine open(StoreKind kind, List<StepHandler> handlers, EngineConfig config,
                             UnaryOperator<RunStore> wrap) {
         Objects.requireNonNull(kind, "kind");
         return switch (kind) {
@@ -97,22 +97,22 @@ final class BenchEngine implements AutoCloseable {
     }
 
     /** Validates and stores a workflow definition (YAML); returns its id. */
-    String register(String yaml) {
+    public String register(String yaml) {
         Workflow workflow = parser.parse(yaml, "bench.yaml");
         workflows.save(TENANT, workflow.id(), yaml);
         return workflow.id();
     }
 
-    LocalEngine engine() {
+    public LocalEngine engine() {
         return engine;
     }
 
-    RunStore runs() {
+    public RunStore runs() {
         return runs;
     }
 
     /** Where the H2 database lives, or {@code null} for memory. */
-    Path directory() {
+    public Path directory() {
         return directory;
     }
 
