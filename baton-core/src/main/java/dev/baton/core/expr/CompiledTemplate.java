@@ -41,6 +41,41 @@ final class CompiledTemplate implements ValueTemplate {
         return root instanceof TemplateNode.Constant;
     }
 
+    /** Steps read, by the field path of the expression reading them, in document order. */
+    java.util.Map<String, Set<String>> referencesByField() {
+        java.util.List<Expression> expressions = new java.util.ArrayList<>();
+        root.collectExpressions(expressions);
+        java.util.Map<String, Set<String>> out = new java.util.LinkedHashMap<>();
+        for (Expression expression : expressions) {
+            if (!expression.referencedSteps().isEmpty()) {
+                out.computeIfAbsent(expression.field(), f -> new java.util.LinkedHashSet<>()).addAll(expression.referencedSteps());
+            }
+        }
+        return out;
+    }
+
+    /** The member names when the template is an object, else null. */
+    Set<String> memberNames() {
+        return switch (root) {
+            case TemplateNode.Constant c when c.value().isObject() -> {
+                Set<String> names = new java.util.LinkedHashSet<>();
+                c.value().fieldNames().forEachRemaining(names::add);
+                yield names;
+            }
+            case TemplateNode.ObjectTemplate o -> o.members().keySet();
+            default -> null;
+        };
+    }
+
+    /** The value of an object member when it is written without expressions, else null. */
+    JsonNode constantMember(String name) {
+        return switch (root) {
+            case TemplateNode.Constant c when c.value().isObject() -> c.value().get(name);
+            case TemplateNode.ObjectTemplate o -> o.members().get(name) instanceof TemplateNode.Constant c ? c.value() : null;
+            default -> null;
+        };
+    }
+
     @Override
     public String toString() {
         return source;

@@ -42,6 +42,11 @@ final class Expression {
         return source;
     }
 
+    /** The field path the expression sits at, e.g. {@code steps.fetch.with.url}. */
+    String field() {
+        return field;
+    }
+
     Set<String> referencedSteps() {
         return referencedSteps;
     }

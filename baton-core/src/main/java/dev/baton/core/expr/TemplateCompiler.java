@@ -140,7 +140,7 @@ public final class TemplateCompiler {
         if (value.isObject()) {
             Map<String, TemplateNode> members = new LinkedHashMap<>();
             boolean constant = true;
-            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = value.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> member = it.next();
                 String memberPath = path.isEmpty() ? member.getKey() : path + "." + member.getKey();
                 TemplateNode child = node(member.getValue(), memberPath, locator, scope, errors);

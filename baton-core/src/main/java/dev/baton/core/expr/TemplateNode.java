@@ -23,6 +23,19 @@ sealed interface TemplateNode {
     /** Steps read by the expressions of this node and its children. */
     void collectSteps(Set<String> into);
 
+    /** The expressions of this node and its children, in document order. */
+    default void collectExpressions(java.util.List<Expression> into) {
+        switch (this) {
+            case Constant c -> {
+            }
+            case Single s -> into.add(s.expression());
+            case Interpolated i -> i.parts().stream().filter(Expression.class::isInstance).map(Expression.class::cast)
+                    .forEach(into::add);
+            case ObjectTemplate o -> o.members().values().forEach(member -> member.collectExpressions(into));
+            case ArrayTemplate a -> a.elements().forEach(element -> element.collectExpressions(into));
+        }
+    }
+
     /** A value without expressions; rendering returns it as is. */
     record Constant(JsonNode value) implements TemplateNode {
         @Override

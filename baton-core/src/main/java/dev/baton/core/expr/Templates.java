@@ -35,4 +35,32 @@ public final class Templates {
     public static ValueTemplate constant(JsonNode value) {
         return TemplateCompiler.DEFAULT.constant(value);
     }
+
+    /**
+     * The member names of a template written as an object (e.g. a step's {@code with}), for checking them
+     * against a step signature; empty when the template is not an object or was not compiled by Baton.
+     */
+    public static java.util.Optional<java.util.Set<String>> memberNames(ValueTemplate template) {
+        return template instanceof CompiledTemplate compiled
+                ? java.util.Optional.ofNullable(compiled.memberNames()) : java.util.Optional.empty();
+    }
+
+    /**
+     * The value of an object member written without expressions (e.g. {@code concurrency: 4}); empty when the
+     * member is absent, contains an expression, or the template is not an object.
+     */
+    public static java.util.Optional<JsonNode> constantMember(ValueTemplate template, String name) {
+        return template instanceof CompiledTemplate compiled
+                ? java.util.Optional.ofNullable(compiled.constantMember(name)) : java.util.Optional.empty();
+    }
+
+    /**
+     * The steps a template reads, by the field path of each expression (e.g. {@code steps.b.with.url} →
+     * {@code [fetch]}), for precise error positions; empty when the template was not compiled by Baton (then use
+     * {@link ValueTemplate#referencedSteps()}).
+     */
+    public static java.util.Optional<java.util.Map<String, java.util.Set<String>>> referencesByField(ValueTemplate template) {
+        return template instanceof CompiledTemplate compiled
+                ? java.util.Optional.of(compiled.referencesByField()) : java.util.Optional.empty();
+    }
 }

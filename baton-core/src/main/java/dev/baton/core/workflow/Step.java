@@ -45,7 +45,8 @@ public record Step(String id, String uses, ValueTemplate with, List<String> need
      * for a {@code map} step those its inner step reads. The engine starts the step when all of these have
      * finished; the validator checks them for existence and cycles.
      *
-     * @return step ids in a stable order (needs first, then in order of appearance); unmodifiable
+     * @return step ids in a stable order (needs first, then in order of appearance); unmodifiable. Computed on
+     *         each call (cheap, but cache it on hot paths)
      */
     public Set<String> dependencies() {
         Set<String> ids = new LinkedHashSet<>(needs);

@@ -61,15 +61,37 @@ public final class WorkflowParser {
      * @throws BatonException INVALID_WORKFLOW with one {@link dev.baton.core.error.FieldError} per problem
      */
     public ParsedWorkflow read(String text, String sourceName) {
+        Draft draft = draft(text, sourceName);
+        draft.context().throwIfErrors(draft.label());
+        return new ParsedWorkflow(draft.workflow(), draft.context().sourceMap());
+    }
+
+    /**
+     * A parse that goes as far as it can: the workflow holds every step that parsed, the context every error.
+     *
+     * @param workflow      the workflow with the steps and fields that parsed (id may be empty)
+     * @param context       the errors so far and the source map
+     * @param declaredSteps every step id of the document, also of steps that did not parse
+     * @param label         the source name, or "the workflow"
+     */
+    record Draft(Workflow workflow, ParseContext context, Set<String> declaredSteps, String label) {
+    }
+
+    /**
+     * Parses as much as possible, recording errors instead of throwing, so that the validator can add its own.
+     *
+     * @throws BatonException INVALID_WORKFLOW only when the text is not a readable YAML/JSON object at all
+     */
+    Draft draft(String text, String sourceName) {
         Objects.requireNonNull(text, "text");
         String source = sourceName == null ? "" : sourceName;
         SourceReader.Document document = reader.read(text, source);
         ParseContext context = new ParseContext(document.locations());
-        String what = source.isEmpty() ? "the workflow" : source;
+        String label = source.isEmpty() ? "the workflow" : source;
         JsonNode root = document.root();
         if (!root.isObject()) {
             context.error("", "a workflow must be an object with 'id' and 'steps', got " + ParseContext.describe(root));
-            context.throwIfErrors(what);
+            context.throwIfErrors(label);
         }
         context.rejectUnknownFields(root, "", WORKFLOW_FIELDS, "in the workflow");
 
@@ -87,10 +109,12 @@ public final class WorkflowParser {
         Workflow.StepDefaults defaults = defaults(root.get("defaults"), context);
         Map<String, Step> steps = steps(root.get("steps"), context, defaults);
         ValueTemplate outputs = outputs(root.get("outputs"), context);
-
-        context.throwIfErrors(what);
-        Workflow workflow = new Workflow(id, 0, description, inputSchema, steps, outputs, timeout, defaults);
-        return new ParsedWorkflow(workflow, document.locations());
+        Set<String> declared = new java.util.LinkedHashSet<>();
+        if (root.path("steps").isObject()) {
+            root.get("steps").fieldNames().forEachRemaining(declared::add);
+        }
+        Workflow workflow = new Workflow(id == null ? "" : id, 0, description, inputSchema, steps, outputs, timeout, defaults);
+        return new Draft(workflow, context, declared, label);
     }
 
     private static JsonNode inputSchema(JsonNode node, ParseContext context) {
@@ -134,7 +158,7 @@ public final class WorkflowParser {
             context.error("steps", "a workflow needs at least one step");
         }
         StepParser parser = new StepParser(context, templates, defaults);
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             Step step = parser.step(entry.getKey(), entry.getValue(), "steps." + entry.getKey());
             if (step != null) {
