@@ -1,16 +1,14 @@
 package dev.baton.core.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.core.engine.internal.EngineCore;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunEvent;
 import dev.baton.core.step.StepRegistry;
 import dev.baton.core.store.RunStore;
-import dev.baton.core.workflow.Workflow;
+import dev.baton.core.workflow.InputValidator;
 import dev.baton.core.workflow.WorkflowResolver;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -18,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -122,7 +119,7 @@ public final class LocalEngine implements Engine {
         private EngineClock clock;
         private RandomGenerator random;
         private EngineConfig config = EngineConfig.DEFAULT;
-        private BiConsumer<Workflow, JsonNode> inputValidator = (workflow, inputs) -> { };
+        private InputValidator inputValidator;
 
         private Builder(RunStore store, WorkflowResolver resolver, StepRegistry registry) {
             this.store = Objects.requireNonNull(store, "store");
@@ -130,7 +127,7 @@ public final class LocalEngine implements Engine {
             this.registry = Objects.requireNonNull(registry, "registry");
         }
 
-        /** Time and timers; default {@link EngineClock#system()}. */
+        /** Time and timers; default a {@link SystemEngineClock} owned (and closed) by the engine. */
         public Builder clock(EngineClock value) {
             this.clock = Objects.requireNonNull(value, "clock");
             return this;
@@ -149,21 +146,21 @@ public final class LocalEngine implements Engine {
         }
 
         /**
-         * Checks run inputs against the workflow's input schema before a run is stored; must throw
-         * {@code BatonException(INVALID_INPUT)} naming the field. Default: accept anything.
+         * Checks run inputs (also of child runs) against the workflow's input schema and applies its defaults
+         * before a run is stored. Default: a new {@link InputValidator}; pass one to share its schema cache.
          */
-        public Builder inputValidator(BiConsumer<Workflow, JsonNode> value) {
+        public Builder inputValidator(InputValidator value) {
             this.inputValidator = Objects.requireNonNull(value, "inputValidator");
             return this;
         }
 
+        /** Builds the engine; call {@link LocalEngine#resumeUnfinished()} next. */
         public LocalEngine build() {
-            return new LocalEngine(new EngineCore(store, resolver, registry, inputValidator,
-                    clock == null ? EngineClock.system() : clock,
-                    random == null ? new SplittableRandom() : random, config));
+            SystemEngineClock owned = clock == null ? new SystemEngineClock() : null;
+            return new LocalEngine(new EngineCore(store, resolver, registry,
+                    inputValidator == null ? new InputValidator() : inputValidator,
+                    owned != null ? owned : clock, random == null ? new SplittableRandom() : random, config,
+                    owned != null ? owned::close : () -> { }));
         }
     }
-
-    /** The step types the engine executes itself; the validator knows their signatures. */
-    public static final List<String> BUILT_IN_STEP_TYPES = List.of("transform", "sleep", "workflow", "map");
 }

@@ -9,8 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
-import static dev.baton.core.engine.TestWorkflows.step;
-import static dev.baton.core.engine.TestWorkflows.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,12 +16,12 @@ class AdmissionTest {
 
     private static Run start(EngineFixture fixture, String name, int priority, String key) {
         return fixture.engine.start(new StartRequest(EngineFixture.TENANT, "one", 0,
-                TestWorkflows.json("{name: " + name + "}"), priority, key));
+                EngineFixture.json("{name: " + name + "}"), priority, key));
     }
 
     private static EngineFixture fixture(EngineConfig config, TestHandlers.Gate gate) {
         EngineFixture fixture = new EngineFixture(config, gate);
-        fixture.register(workflow("one").step(step("work", gate.type(), "{value: '{{ inputs.name }}'}")).build());
+        fixture.register("one");
         return fixture;
     }
 
@@ -76,9 +74,8 @@ class AdmissionTest {
     void a_step_types_own_concurrency_limit_applies_and_configuration_overrides_it() {
         TestHandlers.Gate limited = new TestHandlers.Gate("limited", 1);
         try (EngineFixture fixture = new EngineFixture(limited)) {
-            fixture.register(workflow("three").step(step("a", "limited", "{}")).step(step("b", "limited", "{}"))
-                    .step(step("c", "limited", "{}")).build());
-            Run run = fixture.start("three");
+            fixture.register("three-limited");
+            Run run = fixture.start("three-limited");
             EngineFixture.eventually("one inside", () -> limited.inside.get() == 1);
             limited.release(3);
             fixture.finish(run);
@@ -87,13 +84,32 @@ class AdmissionTest {
         TestHandlers.Gate overridden = new TestHandlers.Gate("limited", 1);
         try (EngineFixture fixture = new EngineFixture(EngineConfig.DEFAULT.withStepTypeLimits(Map.of("limited", 2)),
                 overridden)) {
-            fixture.register(workflow("three").step(step("a", "limited", "{}")).step(step("b", "limited", "{}"))
-                    .step(step("c", "limited", "{}")).build());
-            Run run = fixture.start("three");
+            fixture.register("three-limited");
+            Run run = fixture.start("three-limited");
             EngineFixture.eventually("two inside", () -> overridden.inside.get() == 2);
             overridden.release(3);
             fixture.finish(run);
             assertThat(overridden.maxInside.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void a_queued_run_that_is_cancelled_never_starts() {
+        TestHandlers.Gate gate = new TestHandlers.Gate("gate");
+        try (EngineFixture fixture = fixture(EngineConfig.DEFAULT.withMaxRunningRuns(1), gate)) {
+            Run running = start(fixture, "running", 0, null);
+            Run queued = start(fixture, "queued", 0, null);
+            Run after = start(fixture, "after", 0, null);
+
+            Run cancelled = fixture.engine.cancel(EngineFixture.TENANT, queued.id(), "not needed");
+            gate.release(3);
+            fixture.finish(running);
+            fixture.finish(after);
+
+            assertThat(cancelled.status()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(cancelled.startedAt()).isNull();
+            assertThat(fixture.finish(queued).attempts()).isEmpty();
+            assertThat(gate.enteredValues).containsExactly("running", "after");
         }
     }
 
@@ -127,6 +143,7 @@ class AdmissionTest {
                     .hasSize(2);
             gate.release(2);
             fixture.finish(once);
+            fixture.finish(other);
             assertThat(gate.enteredValues).containsExactlyInAnyOrder("x", "z");
         }
     }
@@ -135,11 +152,29 @@ class AdmissionTest {
     void invalid_inputs_and_unknown_workflows_are_refused_before_anything_is_stored() {
         TestHandlers.Gate gate = new TestHandlers.Gate("gate");
         try (EngineFixture fixture = fixture(EngineConfig.DEFAULT, gate)) {
+            fixture.register("greet");
             assertThatThrownBy(() -> fixture.engine.start(StartRequest.of(EngineFixture.TENANT, "missing", null)))
                     .isInstanceOfSatisfying(BatonException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+            assertThatThrownBy(() -> fixture.start("greet", "{name: 42}"))
+                    .isInstanceOfSatisfying(BatonException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                        assertThat(e.errors()).extracting(dev.baton.core.error.FieldError::field).contains("name");
+                    });
             assertThat(fixture.store.unfinished()).isEmpty();
             assertThat(List.of(fixture.engine.activeRuns(), fixture.engine.queuedRuns())).containsOnly(0);
+        }
+    }
+
+    @Test
+    void inputs_are_stored_with_the_schema_defaults_applied() {
+        try (EngineFixture fixture = new EngineFixture()) {
+            fixture.register("greet");
+
+            RunView view = fixture.finish(fixture.start("greet", "{name: baton}"));
+
+            assertThat(view.run().inputs().path("punctuation").asText()).isEqualTo("!");
+            assertThat(view.run().outputs().path("say").asText()).isEqualTo("hello baton!");
         }
     }
 }

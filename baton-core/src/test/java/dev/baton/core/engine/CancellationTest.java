@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static dev.baton.core.engine.TestWorkflows.step;
-import static dev.baton.core.engine.TestWorkflows.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CancellationTest {
@@ -28,9 +26,7 @@ class CancellationTest {
 
     @Test
     void cancel_interrupts_running_steps_and_pending_steps_never_start() {
-        fixture.register(workflow("long")
-                .step(step("running", "gate", "{}"))
-                .step(step("pending", "echo", "{}").needs("running")).build());
+        fixture.register("long");
         Run run = fixture.start("long");
         EngineFixture.eventually("step running", () -> gate.inside.get() == 1);
 
@@ -49,8 +45,7 @@ class CancellationTest {
     void cancel_stops_a_pending_retry() {
         TestHandlers.Flaky down = new TestHandlers.Flaky("down", 100, TestHandlers.retriable("503"));
         try (EngineFixture own = new EngineFixture(down)) {
-            own.register(workflow("retrying").step(step("call", "down", "{}")
-                    .retry(dev.baton.core.workflow.RetryPolicy.DEFAULT)).build());
+            own.register("retrying");
             Run run = own.start("retrying");
             EngineFixture.eventually("retry scheduled", () -> own.clock.pendingTimers() == 1);
 
@@ -65,7 +60,7 @@ class CancellationTest {
 
     @Test
     void cancelling_a_finished_run_is_a_no_op() {
-        fixture.register(workflow("quick").step(step("a", "echo", "{}")).build());
+        fixture.register("quick");
         Run run = fixture.start("quick");
         fixture.finish(run);
 
@@ -76,17 +71,17 @@ class CancellationTest {
 
     @Test
     void subscribers_get_stored_events_then_live_ones_until_the_run_finishes() {
-        fixture.register(workflow("watched").step(step("a", "gate", "{}")).build());
+        fixture.register("watched");
         Run run = fixture.start("watched");
         EngineFixture.eventually("step running", () -> gate.inside.get() == 1);
         List<RunEvent> seen = new CopyOnWriteArrayList<>();
 
-        try (Engine.Subscription ignored = fixture.engine.subscribe(EngineFixture.TENANT, run.id(), 0, seen::add)) {
-            EngineFixture.eventually("replayed events", () -> seen.size() == 2);
-            gate.release(1);
-            fixture.finish(run);
-            EngineFixture.eventually("live events", () -> seen.size() == 4);
-        }
+        Engine.Subscription subscription = fixture.engine.subscribe(EngineFixture.TENANT, run.id(), 0, seen::add);
+        EngineFixture.eventually("replayed events", () -> seen.size() == 2);
+        gate.release(1);
+        fixture.finish(run);
+        EngineFixture.eventually("live events", () -> seen.size() == 4);
+        subscription.close();
 
         assertThat(seen).extracting(RunEvent::sequence).containsExactly(1L, 2L, 3L, 4L);
         assertThat(seen).extracting(e -> e.entry().getClass().getSimpleName())

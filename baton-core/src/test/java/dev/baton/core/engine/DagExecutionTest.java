@@ -4,12 +4,9 @@ import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
 import dev.baton.core.run.StepAttempt;
-import dev.baton.core.workflow.OnError;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import static dev.baton.core.engine.TestWorkflows.step;
-import static dev.baton.core.engine.TestWorkflows.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DagExecutionTest {
@@ -25,8 +22,7 @@ class DagExecutionTest {
 
     @Test
     void independent_steps_run_in_parallel() {
-        fixture.register(workflow("fan").step(step("a", "gate", "{value: 1}"))
-                .step(step("b", "gate", "{value: 2}")).step(step("c", "gate", "{value: 3}")).build());
+        fixture.register("fan");
         Run run = fixture.start("fan");
 
         EngineFixture.eventually("all three inside the handler at once", () -> gate.inside.get() == 3);
@@ -38,12 +34,7 @@ class DagExecutionTest {
 
     @Test
     void dependent_steps_start_after_their_dependencies_and_see_their_outputs() {
-        fixture.register(workflow("chain")
-                .step(step("first", "echo", "{value: '{{ inputs.name }}'}"))
-                .step(step("second", "echo", "{value: '{{ steps.first.output.echo.value + \"!\" }}'}"))
-                .step(step("third", "echo", "{value: 3}").needs("second"))
-                .outputs("{greeting: '{{ steps.second.output.echo.value }}', status: '{{ steps.third.status }}'}")
-                .build());
+        fixture.register("chain");
         Run run = fixture.start("chain", "{name: baton}");
 
         RunView view = fixture.finish(run);
@@ -60,7 +51,7 @@ class DagExecutionTest {
 
     @Test
     void without_output_expressions_the_outputs_are_every_steps_output_by_id() {
-        fixture.register(workflow("plain").step(step("a", "transform", "{value: '{{ inputs.n * 2 }}'}")).build());
+        fixture.register("plain");
 
         RunView view = fixture.finish(fixture.start("plain", "{n: 21}"));
 
@@ -69,11 +60,7 @@ class DagExecutionTest {
 
     @Test
     void a_false_if_skips_the_step_and_dependents_still_run_and_see_it_skipped() {
-        fixture.register(workflow("cond")
-                .step(step("maybe", "echo", "{value: 1}").when("{{ inputs.enabled }}"))
-                .step(step("after", "transform",
-                        "{value: {status: '{{ steps.maybe.status }}', output: '{{ steps.maybe.output }}'}}"))
-                .build());
+        fixture.register("cond");
 
         RunView view = fixture.finish(fixture.start("cond", "{enabled: false}"));
 
@@ -87,11 +74,7 @@ class DagExecutionTest {
 
     @Test
     void on_error_continue_records_the_error_and_the_run_still_succeeds() {
-        fixture.register(workflow("partial")
-                .step(step("bad", "broken", "{}").onError(OnError.CONTINUE))
-                .step(step("good", "transform",
-                        "{value: {code: '{{ steps.bad.error.code }}', status: '{{ steps.bad.status }}'}}"))
-                .build());
+        fixture.register("partial");
 
         RunView view = fixture.finish(fixture.start("partial"));
 
@@ -106,10 +89,7 @@ class DagExecutionTest {
 
     @Test
     void on_error_fail_fails_the_run_naming_the_step_and_pending_steps_never_start() {
-        fixture.register(workflow("fails")
-                .step(step("bad", "broken", "{}"))
-                .step(step("later", "echo", "{}").needs("bad"))
-                .build());
+        fixture.register("fails");
 
         RunView view = fixture.finish(fixture.start("fails"));
 
@@ -121,11 +101,7 @@ class DagExecutionTest {
 
     @Test
     void a_failing_step_cancels_the_steps_still_running() {
-        fixture.register(workflow("stop-others")
-                .step(step("slow", "gate", "{}"))
-                .step(step("tick", "sleep", "{duration: 1s}"))
-                .step(step("bad", "broken", "{}").needs("tick"))
-                .build());
+        fixture.register("stop-others");
         Run run = fixture.start("stop-others");
         EngineFixture.eventually("slow step running", () -> gate.inside.get() == 1);
         fixture.advanceWhenTimers(1, java.time.Duration.ofSeconds(1));
@@ -140,8 +116,7 @@ class DagExecutionTest {
 
     @Test
     void an_output_expression_that_fails_fails_the_run_with_expression_failed() {
-        fixture.register(workflow("bad-outputs").step(step("a", "transform", "{value: 1}"))
-                .outputs("{x: '{{ steps.a.output.missing.deeper }}'}").build());
+        fixture.register("bad-outputs");
 
         RunView view = fixture.finish(fixture.start("bad-outputs"));
 

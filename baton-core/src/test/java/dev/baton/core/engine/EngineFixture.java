@@ -1,12 +1,21 @@
 package dev.baton.core.engine;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.run.Run;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepRegistry;
 import dev.baton.core.store.InMemoryRunStore;
 import dev.baton.core.workflow.Workflow;
+import dev.baton.core.workflow.WorkflowParser;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +30,8 @@ import java.util.function.BooleanSupplier;
 /** An engine over an in-memory store and a manual clock, with helpers to start runs and wait for them. */
 final class EngineFixture implements AutoCloseable {
     static final String TENANT = "default";
+    static final WorkflowParser PARSER = new WorkflowParser();
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     final InMemoryRunStore store = new InMemoryRunStore();
@@ -54,14 +65,34 @@ final class EngineFixture implements AutoCloseable {
                 .build();
     }
 
-    EngineFixture register(Workflow workflow) {
-        workflows.put(workflow.id(), workflow);
-        return this;
+    /** Parses {@code /engine/<name>.yaml} from the test resources and registers it as version 1. */
+    EngineFixture register(String name) {
+        String resource = "/engine/" + name + ".yaml";
+        try (InputStream in = EngineFixture.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test workflow " + resource);
+            }
+            Workflow workflow = PARSER.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name + ".yaml")
+                    .withVersion(1);
+            workflows.put(workflow.id(), workflow);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode json(String yaml) {
+        try {
+            JsonNode node = YAML.readTree(yaml);
+            return node == null ? YAML.createObjectNode() : node;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     Run start(String workflowId, String inputsYaml) {
         return engine.start(new dev.baton.core.engine.StartRequest(TENANT, workflowId, 0,
-                TestWorkflows.json(inputsYaml), 0, null));
+                json(inputsYaml), 0, null));
     }
 
     Run start(String workflowId) {

@@ -4,16 +4,11 @@ import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
 import dev.baton.core.run.StepAttempt;
-import dev.baton.core.workflow.Backoff;
-import dev.baton.core.workflow.OnError;
-import dev.baton.core.workflow.RetryPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
-import static dev.baton.core.engine.TestWorkflows.step;
-import static dev.baton.core.engine.TestWorkflows.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class FlowControlStepsTest {
@@ -30,8 +25,7 @@ class FlowControlStepsTest {
 
     @Test
     void map_keeps_input_order_and_respects_its_concurrency_limit() {
-        fixture.register(workflow("map").step(step("each", "map", "{items: '{{ inputs.words }}', concurrency: 2}")
-                .body(step("inner", "gate", "{value: '{{ item + \"-\" + string(index) }}'}"))).build());
+        fixture.register("map");
         Run run = fixture.start("map", "{words: [a, b, c, d, e]}");
 
         for (int released = 0; released < 5; released++) {
@@ -53,9 +47,7 @@ class FlowControlStepsTest {
 
     @Test
     void map_items_have_their_own_retries() {
-        RetryPolicy quick = new RetryPolicy(2, Backoff.FIXED, Duration.ofSeconds(1), Duration.ofSeconds(1), 1.0, 0.0);
-        fixture.register(workflow("map-retry").step(step("each", "map", "{items: [1, 2]}")
-                .body(step("inner", "flaky", "{value: '{{ item }}'}").retry(quick))).build());
+        fixture.register("map-retry");
         Run run = fixture.start("map-retry");
 
         fixture.advanceWhenTimers(2, Duration.ofSeconds(1));
@@ -70,8 +62,7 @@ class FlowControlStepsTest {
 
     @Test
     void a_failed_map_item_fails_the_map_step() {
-        fixture.register(workflow("map-fail").step(step("each", "map", "{items: [1, 2, 3]}")
-                .body(step("inner", "broken", "{}"))).build());
+        fixture.register("map-fail");
 
         RunView view = fixture.finish(fixture.start("map-fail"));
 
@@ -83,8 +74,7 @@ class FlowControlStepsTest {
 
     @Test
     void a_map_item_with_on_error_continue_leaves_a_null_slot() {
-        fixture.register(workflow("map-continue").step(step("each", "map", "{items: [1], concurrency: 1}")
-                .body(step("inner", "broken", "{}").onError(OnError.CONTINUE))).build());
+        fixture.register("map-continue");
 
         RunView view = fixture.finish(fixture.start("map-continue"));
 
@@ -94,8 +84,7 @@ class FlowControlStepsTest {
 
     @Test
     void map_rejects_items_that_are_not_a_list() {
-        fixture.register(workflow("map-bad").step(step("each", "map", "{items: 5}")
-                .body(step("inner", "echo", "{}"))).build());
+        fixture.register("map-bad");
 
         RunView view = fixture.finish(fixture.start("map-bad"));
 
@@ -106,11 +95,9 @@ class FlowControlStepsTest {
 
     @Test
     void a_workflow_step_runs_a_child_run_and_outputs_its_outputs() {
-        fixture.register(workflow("child").step(step("double", "transform", "{value: '{{ inputs.n * 2 }}'}"))
-                .outputs("{result: '{{ steps.double.output }}'}").build());
-        fixture.register(workflow("parent").step(step("call", "workflow",
-                "{workflow: child, inputs: {n: '{{ inputs.n }}'}}")).build());
-        Run run = fixture.start("parent", "{n: 21}");
+        fixture.register("child-double");
+        fixture.register("parent-double");
+        Run run = fixture.start("parent-double", "{n: 21}");
 
         RunView view = fixture.finish(run);
 
@@ -124,10 +111,10 @@ class FlowControlStepsTest {
 
     @Test
     void a_failed_child_run_fails_the_workflow_step_with_the_childs_error_code() {
-        fixture.register(workflow("child").step(step("bad", "broken", "{}")).build());
-        fixture.register(workflow("parent").step(step("call", "workflow", "{workflow: child}")).build());
+        fixture.register("child-broken");
+        fixture.register("parent-broken");
 
-        RunView view = fixture.finish(fixture.start("parent"));
+        RunView view = fixture.finish(fixture.start("parent-broken"));
 
         assertThat(view.run().status()).isEqualTo(RunStatus.FAILED);
         assertThat(view.run().error().code()).isEqualTo("step-failed");
@@ -136,11 +123,9 @@ class FlowControlStepsTest {
 
     @Test
     void map_over_a_workflow_starts_one_child_run_per_item_in_order() {
-        fixture.register(workflow("child").step(step("up", "transform", "{value: '{{ inputs.word + \"!\" }}'}"))
-                .outputs("{text: '{{ steps.up.output }}'}").build());
-        fixture.register(workflow("parent").step(step("each", "map", "{items: '{{ inputs.words }}'}")
-                .body(step("inner", "workflow", "{workflow: child, inputs: {word: '{{ item }}'}}"))).build());
-        Run run = fixture.start("parent", "{words: [x, y, z]}");
+        fixture.register("child-upper");
+        fixture.register("parent-map-workflow");
+        Run run = fixture.start("parent-map-workflow", "{words: [x, y, z]}");
 
         RunView view = fixture.finish(run);
 
@@ -152,9 +137,9 @@ class FlowControlStepsTest {
 
     @Test
     void cancelling_a_parent_cancels_its_child_run() {
-        fixture.register(workflow("child").step(step("wait", "gate", "{}")).build());
-        fixture.register(workflow("parent").step(step("call", "workflow", "{workflow: child}")).build());
-        Run run = fixture.start("parent");
+        fixture.register("child-gate");
+        fixture.register("parent-gate");
+        Run run = fixture.start("parent-gate");
         EngineFixture.eventually("child step running", () -> gate.inside.get() == 1);
 
         fixture.engine.cancel(EngineFixture.TENANT, run.id(), "stop");
@@ -167,8 +152,7 @@ class FlowControlStepsTest {
 
     @Test
     void sleep_waits_on_the_engine_clock_and_outputs_its_wake_up_instant() {
-        fixture.register(workflow("nap").step(step("nap", "sleep", "{duration: 1m30s}"))
-                .step(step("after", "echo", "{}").needs("nap")).build());
+        fixture.register("nap");
         Run run = fixture.start("nap");
 
         EngineFixture.eventually("sleep timer armed", () -> fixture.clock.pendingTimers() == 1);

@@ -10,8 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
-import static dev.baton.core.engine.TestWorkflows.step;
-import static dev.baton.core.engine.TestWorkflows.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ResumeTest {
@@ -26,10 +24,8 @@ class ResumeTest {
 
     @Test
     void after_a_crash_completed_steps_are_not_run_again_and_interrupted_ones_are_retried() {
-        fixture.register(workflow("three").step(step("a", "echo", "{value: 1}"))
-                .step(step("b", "gate", "{value: '{{ steps.a.output.step }}'}"))
-                .step(step("c", "echo", "{value: '{{ steps.b.output.echo.value }}'}")).build());
-        Run run = fixture.start("three");
+        fixture.register("resume-three");
+        Run run = fixture.start("resume-three");
         EngineFixture.eventually("b running", () -> gate.inside.get() == 1);
 
         fixture.restart();
@@ -53,7 +49,7 @@ class ResumeTest {
     void queued_runs_are_admitted_again_after_a_restart() {
         fixture.close();
         fixture = new EngineFixture(EngineConfig.DEFAULT.withMaxRunningRuns(1), gate, echo);
-        fixture.register(workflow("one").step(step("work", "gate", "{value: '{{ inputs.name }}'}")).build());
+        fixture.register("one");
         Run first = fixture.start("one", "{name: first}");
         Run second = fixture.start("one", "{name: second}");
         EngineFixture.eventually("first running", () -> gate.inside.get() == 1);
@@ -68,9 +64,8 @@ class ResumeTest {
 
     @Test
     void a_sleep_fires_at_its_original_instant_after_a_restart() {
-        fixture.register(workflow("nap").step(step("nap", "sleep", "{duration: 1m}"))
-                .step(step("after", "echo", "{}").needs("nap")).build());
-        Run run = fixture.start("nap");
+        fixture.register("resume-nap");
+        Run run = fixture.start("resume-nap");
         fixture.advanceWhenTimers(1, Duration.ofSeconds(40));
 
         fixture.restart();
@@ -87,10 +82,9 @@ class ResumeTest {
 
     @Test
     void a_resumed_parent_reattaches_to_its_child_run() {
-        fixture.register(workflow("child").step(step("wait", "gate", "{}")).build());
-        fixture.register(workflow("parent").step(step("call", "workflow", "{workflow: child}"))
-                .step(step("after", "echo", "{}").needs("call")).build());
-        Run run = fixture.start("parent");
+        fixture.register("child-gate");
+        fixture.register("parent-gate");
+        Run run = fixture.start("parent-gate");
         EngineFixture.eventually("child step running", () -> gate.inside.get() == 1);
 
         fixture.restart();
@@ -106,9 +100,8 @@ class ResumeTest {
 
     @Test
     void a_resumed_map_keeps_finished_items_and_retries_interrupted_ones() {
-        fixture.register(workflow("map").step(step("each", "map", "{items: [a, b, c], concurrency: 3}")
-                .body(step("inner", "gate", "{value: '{{ item }}'}"))).build());
-        Run run = fixture.start("map");
+        fixture.register("resume-map");
+        Run run = fixture.start("resume-map");
         EngineFixture.eventually("three items inside", () -> gate.inside.get() == 3);
         gate.release(1);
         EngineFixture.eventually("one item finished", () -> fixture.view(run).attempts().stream()
@@ -125,5 +118,22 @@ class ResumeTest {
         assertThat(view.attempts()).filteredOn(a -> a.status() == AttemptStatus.SUCCEEDED
                 && a.stepId().startsWith("each[")).hasSize(3);
         assertThat(view.attempts()).filteredOn(a -> a.stepId().equals("each")).hasSize(1);
+    }
+
+    @Test
+    void a_cancellation_requested_before_a_crash_is_honoured_on_resume() {
+        fixture.register("resume-three");
+        Run run = fixture.start("resume-three");
+        EngineFixture.eventually("b running", () -> gate.inside.get() == 1);
+        fixture.engine.close();
+        fixture.store.append(java.util.List.of(new dev.baton.core.run.JournalEntry.CancelRequested(run.id(),
+                "requested just before the crash", fixture.clock.instant())));
+
+        fixture.restart();
+        RunView view = fixture.finish(run);
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(view.run().error().message()).contains("requested just before the crash");
+        assertThat(echo.invocations("c")).isZero();
     }
 }

@@ -4,7 +4,6 @@ import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
 import dev.baton.core.run.StepAttempt;
-import dev.baton.core.workflow.Backoff;
 import dev.baton.core.workflow.RetryPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,14 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import static dev.baton.core.engine.TestWorkflows.step;
-import static dev.baton.core.engine.TestWorkflows.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RetryAndTimeoutTest {
-    private static final RetryPolicy EXPONENTIAL =
-            new RetryPolicy(4, Backoff.EXPONENTIAL, Duration.ofSeconds(1), Duration.ofSeconds(30), 2.0, 0.0);
-
     private final TestHandlers.Flaky flaky = new TestHandlers.Flaky("flaky", 2, TestHandlers.retriable("503"));
     private final TestHandlers.Flaky down = new TestHandlers.Flaky("down", 100, TestHandlers.retriable("503"));
     private final TestHandlers.Flaky rejected = new TestHandlers.Flaky("rejected", 100, TestHandlers.rejected("400"));
@@ -35,7 +29,7 @@ class RetryAndTimeoutTest {
 
     @Test
     void retries_retriable_errors_with_exponential_backoff_until_success() {
-        fixture.register(workflow("flaky").step(step("call", "flaky", "{}").retry(EXPONENTIAL)).build());
+        fixture.register("flaky");
         Run run = fixture.start("flaky");
 
         fixture.advanceWhenTimers(1, Duration.ofSeconds(1));
@@ -54,7 +48,7 @@ class RetryAndTimeoutTest {
 
     @Test
     void retries_with_exponential_backoff_until_max_attempts() {
-        fixture.register(workflow("down").step(step("call", "down", "{}").retry(EXPONENTIAL)).build());
+        fixture.register("down");
         Run run = fixture.start("down");
 
         fixture.advanceWhenTimers(1, Duration.ofSeconds(1));
@@ -72,15 +66,15 @@ class RetryAndTimeoutTest {
 
     @Test
     void jitter_comes_from_the_injected_random_generator() {
-        RetryPolicy jittered = new RetryPolicy(3, Backoff.EXPONENTIAL, Duration.ofSeconds(1), Duration.ofSeconds(30),
-                2.0, 0.5);
-        fixture.register(workflow("jitter").step(step("call", "flaky", "{}").retry(jittered)).build());
+        fixture.register("jitter");
         Run run = fixture.start("jitter");
 
         fixture.advanceWhenTimers(1, Duration.ofSeconds(1));
         fixture.advanceWhenTimers(1, Duration.ofSeconds(2));
         fixture.finish(run);
 
+        RetryPolicy jittered = fixture.workflows.get("jitter").steps().get("call").retry();
+        assertThat(jittered.jitter()).isEqualTo(0.5);
         SplittableRandom sameSeed = new SplittableRandom(42);
         List<Duration> expected = new ArrayList<>();
         expected.add(jittered.delayBefore(2, sameSeed));
@@ -91,7 +85,7 @@ class RetryAndTimeoutTest {
 
     @Test
     void a_non_retriable_error_is_not_retried() {
-        fixture.register(workflow("rejected").step(step("call", "rejected", "{}").retry(EXPONENTIAL)).build());
+        fixture.register("rejected");
 
         RunView view = fixture.finish(fixture.start("rejected"));
 
@@ -106,9 +100,7 @@ class RetryAndTimeoutTest {
 
     @Test
     void an_attempt_that_exceeds_its_timeout_times_out_and_is_retried() {
-        RetryPolicy twice = new RetryPolicy(2, Backoff.FIXED, Duration.ofSeconds(1), Duration.ofSeconds(1), 1.0, 0.0);
-        fixture.register(workflow("slow").step(step("call", "gate", "{}").retry(twice)
-                .timeout(Duration.ofSeconds(5))).build());
+        fixture.register("slow");
         Run run = fixture.start("slow");
 
         EngineFixture.eventually("first attempt running", () -> gate.inside.get() == 1);
@@ -129,8 +121,7 @@ class RetryAndTimeoutTest {
 
     @Test
     void the_workflow_default_timeout_applies_to_steps_without_their_own() {
-        fixture.register(workflow("default-timeout").defaults(RetryPolicy.NONE, Duration.ofSeconds(3))
-                .step(step("call", "gate", "{}")).build());
+        fixture.register("default-timeout");
         Run run = fixture.start("default-timeout");
 
         EngineFixture.eventually("attempt running", () -> gate.inside.get() == 1);
@@ -143,9 +134,7 @@ class RetryAndTimeoutTest {
 
     @Test
     void a_run_that_exceeds_its_timeout_ends_timed_out_and_running_steps_are_interrupted() {
-        fixture.register(workflow("run-timeout").timeout(Duration.ofMinutes(1))
-                .step(step("call", "gate", "{}"))
-                .step(step("after", "gate", "{}").needs("call")).build());
+        fixture.register("run-timeout");
         Run run = fixture.start("run-timeout");
 
         EngineFixture.eventually("attempt running", () -> gate.inside.get() == 1);

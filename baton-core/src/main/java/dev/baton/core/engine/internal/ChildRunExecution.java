@@ -54,15 +54,15 @@ final class ChildRunExecution implements Execution {
         try {
             JsonNode workflow = input.path("workflow");
             if (!workflow.isTextual() || workflow.textValue().isBlank()) {
-                throw DurationText.invalid("with.workflow", "expected the id of a registered workflow");
+                throw BuiltInArguments.invalid("with.workflow", "expected the id of a registered workflow");
             }
             JsonNode version = input.path("version");
             if (!version.isMissingNode() && !version.isNull() && !(version.canConvertToInt() && version.intValue() >= 0)) {
-                throw DurationText.invalid("with.version", "expected a version number >= 1, or 0 for the latest");
+                throw BuiltInArguments.invalid("with.version", "expected a version number >= 1, or 0 for the latest");
             }
             JsonNode inputs = input.path("inputs");
             if (!inputs.isMissingNode() && !inputs.isNull() && !inputs.isObject()) {
-                throw DurationText.invalid("with.inputs", "expected an object");
+                throw BuiltInArguments.invalid("with.inputs", "expected an object");
             }
             started = parent.core().startChild(parent, attempt.stepId(), workflow.textValue(),
                     version.isNumber() ? version.intValue() : 0, inputs.isObject() ? inputs : null);

@@ -17,6 +17,7 @@ import dev.baton.core.run.StepError;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepRegistry;
 import dev.baton.core.store.RunStore;
+import dev.baton.core.workflow.InputValidator;
 import dev.baton.core.workflow.RetryPolicy;
 import dev.baton.core.workflow.Workflow;
 import dev.baton.core.workflow.WorkflowResolver;
@@ -33,7 +34,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -50,7 +50,7 @@ public final class EngineCore implements AutoCloseable {
     private final RunStore store;
     private final WorkflowResolver resolver;
     private final StepRegistry registry;
-    private final BiConsumer<Workflow, JsonNode> inputValidator;
+    private final InputValidator inputValidator;
     private final EngineClock clock;
     private final RandomGenerator random;
     private final ReentrantLock randomLock = new ReentrantLock();
@@ -63,16 +63,17 @@ public final class EngineCore implements AutoCloseable {
     private final Map<String, PriorityPermits> typePermits = new ConcurrentHashMap<>();
     private final Map<String, RunCoordinator> active = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<RunView>> completions = new ConcurrentHashMap<>();
+    private final Runnable onClose;
     private volatile boolean closed;
 
     /**
-     * @param inputValidator checks run inputs against the workflow's input schema; throws
-     *                       {@code BatonException(INVALID_INPUT)}
+     * @param inputValidator checks run inputs against the workflow's input schema and applies its defaults
      * @param random         jitter source; used under a lock, so any {@link RandomGenerator} will do
+     * @param onClose        run last by {@link #close()} (e.g. to stop a clock the engine owns)
      */
     public EngineCore(RunStore store, WorkflowResolver resolver, StepRegistry registry,
-                      BiConsumer<Workflow, JsonNode> inputValidator, EngineClock clock, RandomGenerator random,
-                      EngineConfig config) {
+                      InputValidator inputValidator, EngineClock clock, RandomGenerator random,
+                      EngineConfig config, Runnable onClose) {
         this.store = store;
         this.resolver = resolver;
         this.registry = registry;
@@ -80,6 +81,7 @@ public final class EngineCore implements AutoCloseable {
         this.clock = clock;
         this.random = random;
         this.config = config;
+        this.onClose = onClose;
         this.events = new EventHub(store, executor);
         this.journal = new Journal(store, config.journalBatchSize(), events::onDurable);
         this.admission = new Admission(config.maxRunningRuns(), config.maxQueuedRuns());
@@ -97,11 +99,13 @@ public final class EngineCore implements AutoCloseable {
             }
         }
         Workflow workflow = resolver.resolve(request.tenantId(), request.workflowId(), request.workflowVersion());
-        inputValidator.accept(workflow, request.inputs());
+        JsonNode inputs = inputValidator.validate(workflow, request.inputs());
         admission.checkCapacity();
-        Run created = store.create(newRun(request.tenantId(), workflow, request.inputs(), request.priority(),
-                request.idempotencyKey(), null, null));
-        if (created.status() == RunStatus.QUEUED && !active.containsKey(created.id()) && admission.offer(created)) {
+        Run fresh = newRun(request.tenantId(), workflow, inputs, request.priority(), request.idempotencyKey(), null,
+                null);
+        Run created = store.create(fresh);
+        // Only the request that created the run admits it (a concurrent start with the same key gets it back).
+        if (created.id().equals(fresh.id()) && admission.offer(created)) {
             activate(created);
         }
         return created;
@@ -113,11 +117,14 @@ public final class EngineCore implements AutoCloseable {
         String key = parent.runId() + "/" + stepId;
         Optional<Run> existing = store.findByIdempotencyKey(parent.tenantId(), key);
         if (existing.isPresent()) {
+            if (existing.get().status() == RunStatus.QUEUED) {
+                activateOnce(existing.get());
+            }
             return existing.get();
         }
         Workflow workflow = resolver.resolve(parent.tenantId(), workflowId, version);
-        JsonNode childInputs = inputs == null ? JsonNodeFactory.instance.objectNode() : inputs;
-        inputValidator.accept(workflow, childInputs);
+        JsonNode childInputs = inputValidator.validate(workflow,
+                inputs == null ? JsonNodeFactory.instance.objectNode() : inputs);
         Run created = store.create(newRun(parent.tenantId(), workflow, childInputs, parent.priority(), key,
                 parent.runId(), stepId));
         if (created.status() == RunStatus.QUEUED) {
@@ -154,14 +161,7 @@ public final class EngineCore implements AutoCloseable {
             return run;
         }
         ensureOpen();
-        RunCoordinator owner = active.get(runId);
-        if (owner != null) {
-            journal.append(new JournalEntry.CancelRequested(runId, reason, clock.instant())).join();
-            owner.cancel(reason);
-            return store.find(tenantId, runId).orElse(run);
-        }
-        if (run.status() == RunStatus.QUEUED) {
-            admission.remove(runId);
+        if (run.status() == RunStatus.QUEUED && admission.remove(runId)) {
             StepError error = StepError.of(ErrorCode.CANCELLED, reason == null || reason.isBlank()
                     ? "cancelled before it started" : "cancelled before it started: " + reason);
             journal.append(List.of(new JournalEntry.CancelRequested(runId, reason, clock.instant()),
@@ -170,8 +170,12 @@ public final class EngineCore implements AutoCloseable {
             completeWaiters(finished);
             return finished;
         }
-        // RUNNING but not owned here: the owner (after a restart, this node once resumed) will see the request.
         journal.append(new JournalEntry.CancelRequested(runId, reason, clock.instant())).join();
+        // The owner acts on it now; a run owned by no one (yet) sees the request when it is resumed.
+        RunCoordinator owner = active.get(runId);
+        if (owner != null) {
+            owner.cancel(reason);
+        }
         return store.find(tenantId, runId).orElse(run);
     }
 
@@ -192,31 +196,56 @@ public final class EngineCore implements AutoCloseable {
         return events.subscribe(runId, afterSequence, listener);
     }
 
+    /**
+     * Takes ownership of every unfinished run in the store: running ones first (they already hold admission slots,
+     * even beyond the limit), then queued ones through admission by priority.
+     */
     public int resumeUnfinished() {
         ensureOpen();
-        int resumed = 0;
-        for (Run run : store.unfinished()) {
-            if (active.containsKey(run.id())) {
+        List<Run> unfinished = store.unfinished().stream().filter(run -> !active.containsKey(run.id())).toList();
+        for (Run run : unfinished) {
+            if (run.status() != RunStatus.RUNNING) {
                 continue;
             }
-            resumed++;
-            if (run.status() == RunStatus.RUNNING) {
-                if (run.parentRunId() == null) {
-                    admission.forceAdmit();
-                }
-                Workflow workflow = resolveOrFail(run);
-                if (workflow != null) {
-                    RunCoordinator coordinator = new RunCoordinator(this, run, workflow);
-                    active.put(run.id(), coordinator);
-                    coordinator.resume(store.attempts(run.id()));
-                }
-            } else if (run.parentRunId() != null) {
+            if (run.parentRunId() == null) {
+                admission.forceAdmit();
+            }
+            Workflow workflow = resolveOrFail(run);
+            if (workflow != null) {
+                RunCoordinator coordinator = new RunCoordinator(this, run, workflow);
+                active.put(run.id(), coordinator);
+                coordinator.resume(store.attempts(run.id()));
+                cancelRequest(run.id()).ifPresent(coordinator::cancel);
+            }
+        }
+        for (Run run : unfinished) {
+            if (run.status() != RunStatus.QUEUED) {
+                continue;
+            }
+            if (run.parentRunId() != null) {
                 activateOnce(run);
             } else if (admission.offer(run)) {
                 activate(run);
             }
         }
-        return resumed;
+        return unfinished.size();
+    }
+
+    /** The reason of a cancellation requested before a restart, if any (read from the run's events). */
+    private Optional<String> cancelRequest(String runId) {
+        long after = 0;
+        while (true) {
+            List<RunEvent> page = store.events(runId, after, 1000);
+            for (RunEvent event : page) {
+                if (event.entry() instanceof JournalEntry.CancelRequested requested) {
+                    return Optional.of(requested.reason() == null ? "" : requested.reason());
+                }
+                after = event.sequence();
+            }
+            if (page.size() < 1000) {
+                return Optional.empty();
+            }
+        }
     }
 
     // --- ownership --------------------------------------------------------------------------------------------
@@ -345,5 +374,6 @@ public final class EngineCore implements AutoCloseable {
         closed = true;
         journal.close();
         executor.shutdownNow();
+        onClose.run();
     }
 }

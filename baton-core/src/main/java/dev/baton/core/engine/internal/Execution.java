@@ -5,6 +5,7 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.StepAttempt;
 import dev.baton.core.step.StepHandler;
+import dev.baton.core.workflow.BuiltInSteps;
 import dev.baton.core.workflow.Step;
 
 /**
@@ -59,10 +60,10 @@ sealed interface Execution permits HandlerExecution, TransformExecution, SleepEx
      */
     static Execution forStep(RunCoordinator run, Step step) {
         return switch (step.uses()) {
-            case "transform" -> new TransformExecution();
-            case "sleep" -> new SleepExecution();
-            case "workflow" -> new ChildRunExecution();
-            case "map" -> new MapExecution();
+            case BuiltInSteps.TRANSFORM -> new TransformExecution();
+            case BuiltInSteps.SLEEP -> new SleepExecution();
+            case BuiltInSteps.WORKFLOW -> new ChildRunExecution();
+            case BuiltInSteps.MAP -> new MapExecution();
             default -> {
                 StepHandler handler = run.core().registry().find(step.uses()).orElseThrow(() -> new BatonException(
                         ErrorCode.INVALID_WORKFLOW, "step '" + step.id() + "' uses unknown step type '"

@@ -9,6 +9,7 @@ import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.StepAttempt;
 import dev.baton.core.run.StepError;
+import dev.baton.core.workflow.BuiltInSteps;
 import dev.baton.core.workflow.OnError;
 import dev.baton.core.workflow.Step;
 
@@ -30,8 +31,6 @@ import java.util.Map;
  * journaled outputs, interrupted items are retried, the rest start as usual.
  */
 final class MapExecution implements Execution {
-    static final int DEFAULT_CONCURRENCY = 8;
-
     private AttemptRun attempt;
     private JsonNode items;
     private int concurrency;
@@ -105,17 +104,17 @@ final class MapExecution implements Execution {
         }
         items = input == null ? null : input.get("items");
         if (items == null || !items.isArray()) {
-            throw DurationText.invalid("with.items", "expected a list, got "
+            throw BuiltInArguments.invalid("with.items", "expected a list, got "
                     + (items == null ? "nothing" : items.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
         }
         JsonNode limit = input.path("concurrency");
         if (limit.isMissingNode() || limit.isNull()) {
-            concurrency = DEFAULT_CONCURRENCY;
+            concurrency = BuiltInSteps.DEFAULT_MAP_CONCURRENCY;
         } else if (limit.canConvertToInt() && limit.isIntegralNumber() && limit.intValue() >= 1
-                && limit.intValue() <= 1000) {
+                && limit.intValue() <= BuiltInSteps.MAX_MAP_CONCURRENCY) {
             concurrency = limit.intValue();
         } else {
-            throw DurationText.invalid("with.concurrency", "expected an integer between 1 and 1000, got " + limit);
+            throw BuiltInArguments.invalid("with.concurrency", "expected an integer between 1 and 1000, got " + limit);
         }
         runners = new StepRunner[items.size()];
         outputs = new JsonNode[items.size()];

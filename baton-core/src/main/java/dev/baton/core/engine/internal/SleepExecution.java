@@ -24,7 +24,7 @@ final class SleepExecution implements Execution {
     public void begin(AttemptRun attempt, JsonNode input) {
         Duration duration;
         try {
-            duration = DurationText.parse("with.duration", input.path("duration"));
+            duration = BuiltInArguments.duration("with.duration", input.path("duration"));
         } catch (BatonException e) {
             if (attempt.markStarted(input)) {
                 attempt.completeFromExecution(Outcome.failed(e));
