@@ -1,6 +1,7 @@
 package dev.baton.core.store;
 
 import dev.baton.core.error.BatonException;
+import dev.baton.core.run.Run;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -24,7 +25,7 @@ public record RunCursor(Instant createdAt, String id) {
     }
 
     /** The cursor pointing after this run. */
-    public static RunCursor after(dev.baton.core.run.Run run) {
+    public static RunCursor after(Run run) {
         return new RunCursor(run.createdAt(), run.id());
     }
 
@@ -54,11 +55,5 @@ public record RunCursor(Instant createdAt, String id) {
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw BatonException.invalidInput("cursor", "not a cursor returned by a previous page");
         }
-    }
-
-    /** Whether a run sorts after this position in newest-first order, i.e. belongs to a following page. */
-    public boolean precedes(Instant runCreatedAt, String runId) {
-        int byTime = runCreatedAt.compareTo(createdAt);
-        return byTime < 0 || (byTime == 0 && runId.compareTo(id) < 0);
     }
 }

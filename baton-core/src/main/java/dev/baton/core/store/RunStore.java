@@ -20,7 +20,8 @@ public interface RunStore {
 
     /**
      * Stores a new run (normally {@code QUEUED}). If {@code run.idempotencyKey()} is not null and a run of the
-     * same tenant with the same key exists, nothing is written and that existing run is returned.
+     * same tenant with the same key exists, nothing is written and that existing run is returned. A run whose id
+     * is already stored is also returned as stored, so a retried create is harmless.
      *
      * @return the stored run: {@code run} itself, or the existing run with the same idempotency key
      */
@@ -30,6 +31,13 @@ public interface RunStore {
      * Appends journal entries atomically (all or none) and applies them to the run and attempt records, in
      * order. Entries may belong to different runs (group commit). Re-applying an entry already applied
      * (same run/step/attempt and status) is a no-op, so replay after a crash is safe.
+     *
+     * <p>Precisely: {@code RunStarted} only moves a {@code QUEUED} run to {@code RUNNING}; {@code AttemptStarted}
+     * only records an attempt not yet recorded; {@code AttemptFinished} only finishes an attempt that is running or
+     * not recorded (a skipped step: recorded with start = end = {@code at}), never a finished one;
+     * {@code RunFinished} only finishes a non-terminal run; {@code CancelRequested} counts once per non-terminal
+     * run. Every entry that applies becomes the run's next event (sequence 1, 2, ...); an entry that changes
+     * nothing is not journaled again.
      *
      * @throws dev.baton.core.error.BatonException NOT_FOUND if a run does not exist
      */

@@ -380,6 +380,27 @@ public abstract class RunStoreContract extends RunStoreListingContract {
     }
 
     @Test
+    void keeps_large_json_values() {
+        ObjectNode big = (ObjectNode) json("{}");
+        var vectors = big.putArray("vectors");
+        for (int i = 0; i < 3_000; i++) {
+            var vector = vectors.addArray();
+            for (int d = 0; d < 96; d++) {
+                vector.add((i * 96 + d) / 1024.0);
+            }
+        }
+        big.put("text", "lorem ipsum ".repeat(50_000));
+        Run run = store.create(queued("default", "wf", 0));
+
+        store.append(List.of(attemptStarted(run, "embed", 1, 1), new JournalEntry.AttemptFinished(run.id(), "embed", 1,
+                AttemptStatus.SUCCEEDED, big, null, T0.plusMillis(2))));
+
+        assertThat(store.attempts(run.id()).getFirst().output()).isEqualTo(big);
+        assertThat(((JournalEntry.AttemptFinished) store.events(run.id(), 1, 1).getFirst().entry()).output())
+                .isEqualTo(big);
+    }
+
+    @Test
     void unfinished_lists_queued_and_running_runs_of_every_tenant_oldest_first() {
         Run running = store.create(queued("acme", "wf", 5));
         Run finished = store.create(queued("default", "wf", 1));

@@ -139,7 +139,8 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public List<StepAttempt> attempts(String runId) {
         String sql = "SELECT run_id, step_id, attempt, status, input, output, error_code, error_message,"
-                + " error_retriable, started_at, finished_at FROM step_attempts WHERE run_id = ?"
+                + " error_retriable, started_at, finished_at FROM step_attempts"
+                + " WHERE run_no = (SELECT run_no FROM runs WHERE id = ?)"
                 + " ORDER BY started_at, step_id, attempt";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -213,7 +214,8 @@ public final class JdbcRunStore implements RunStore {
         if (limit < 1) {
             throw BatonException.invalidInput("limit", "must be >= 1, got " + limit);
         }
-        String sql = "SELECT seq, type, payload, at FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+        String sql = "SELECT seq, type, payload, at FROM run_events WHERE run_no = (SELECT run_no FROM runs WHERE id = ?)"
+                + " AND seq > ? ORDER BY seq LIMIT ?";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, runId);

@@ -25,8 +25,8 @@ import java.util.TreeSet;
  * Applies a list of journal entries in one transaction with a constant number of round trips, whatever the
  * number of entries (group commit):
  * <ol>
- *   <li>lock the runs' rows ({@code SELECT ... FOR UPDATE}, one statement, in id order to avoid deadlocks) and
- *       read their status and event counter; a missing run aborts with NOT_FOUND;</li>
+ *   <li>lock the runs' rows ({@code SELECT ... FOR UPDATE}, one statement, in run_no order to avoid deadlocks)
+ *       and read their internal number, status and event counter; a missing run aborts with NOT_FOUND;</li>
  *   <li>decide run-level entries in memory from the locked state;</li>
  *   <li>batch "insert if absent" for started attempts and a conditional update ({@code status = 'running'})
  *       for finished ones, then batch-insert finished attempts that had no row (skipped steps); the update
@@ -38,11 +38,11 @@ import java.util.TreeSet;
  * Requires drivers that report batch update counts (pgjdbc does unless {@code reWriteBatchedInserts} is on).
  */
 final class JournalAppender {
-    private static final String ATTEMPT_COLUMNS = "run_id, step_id, attempt, tenant_id, status, input, output,"
+    private static final String ATTEMPT_COLUMNS = "run_no, run_id, step_id, attempt, tenant_id, status, input, output,"
             + " error_code, error_message, error_retriable, started_at, finished_at";
 
-    private final String lockRuns = "SELECT id, tenant_id, status, cancel_requested_at, event_seq FROM runs"
-            + " WHERE id = ANY(?) ORDER BY id FOR UPDATE";
+    private final String lockRuns = "SELECT run_no, id, tenant_id, status, cancel_requested_at, event_seq FROM runs"
+            + " WHERE id = ANY(?) ORDER BY run_no FOR UPDATE";
     private final String insertAttempt;
     private final String finishAttempt;
     private final String insertEvent;
@@ -50,19 +50,19 @@ final class JournalAppender {
 
     JournalAppender(Dialect dialect) {
         String json = dialect.json();
-        insertAttempt = "INSERT INTO step_attempts (" + ATTEMPT_COLUMNS + ") SELECT ?, ?, ?, ?, ?, " + json + ", "
+        insertAttempt = "INSERT INTO step_attempts (" + ATTEMPT_COLUMNS + ") SELECT ?, ?, ?, ?, ?, ?, " + json + ", "
                 + json + ", ?, ?, ?, ?, ? WHERE NOT EXISTS"
-                + " (SELECT 1 FROM step_attempts WHERE run_id = ? AND step_id = ? AND attempt = ?)";
+                + " (SELECT 1 FROM step_attempts WHERE run_no = ? AND step_id = ? AND attempt = ?)";
         finishAttempt = "UPDATE step_attempts SET status = ?, output = " + json + ", error_code = ?,"
                 + " error_message = ?, error_retriable = ?, finished_at = ?"
-                + " WHERE run_id = ? AND step_id = ? AND attempt = ? AND status = 'running'";
-        insertEvent = "INSERT INTO run_events (run_id, seq, tenant_id, type, payload, at) VALUES (?, ?, ?, ?, "
-                + json + ", ?)";
+                + " WHERE run_no = ? AND step_id = ? AND attempt = ? AND status = 'running'";
+        insertEvent = "INSERT INTO run_events (run_no, run_id, seq, tenant_id, type, payload, at)"
+                + " VALUES (?, ?, ?, ?, ?, " + json + ", ?)";
         updateRun = "UPDATE runs SET status = ?, started_at = COALESCE(started_at, ?),"
                 + " finished_at = COALESCE(finished_at, ?), cancel_requested_at = COALESCE(cancel_requested_at, ?),"
                 + " outputs = COALESCE(outputs, " + json + "), error_code = COALESCE(error_code, ?),"
                 + " error_message = COALESCE(error_message, ?), error_retriable = COALESCE(error_retriable, ?),"
-                + " event_seq = ? WHERE id = ?";
+                + " event_seq = ? WHERE run_no = ?";
     }
 
     /** Applies the entries on {@code connection}, which is in a transaction the caller commits. */
@@ -92,7 +92,7 @@ final class JournalAppender {
             }
         }
         insertStartedAttempts(connection, entries, runs, starts, applied);
-        List<Integer> withoutRow = finishAttempts(connection, entries, finishes, applied);
+        List<Integer> withoutRow = finishAttempts(connection, entries, runs, finishes, applied);
         insertFinishedAttempts(connection, entries, runs, withoutRow, applied);
         insertEvents(connection, entries, runs, applied);
         updateRuns(connection, runs);
@@ -108,7 +108,7 @@ final class JournalAppender {
             statement.setArray(1, connection.createArrayOf("VARCHAR", ids.toArray()));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    RunRow run = new RunRow(rows.getString("id"), rows.getString("tenant_id"),
+                    RunRow run = new RunRow(rows.getLong("run_no"), rows.getString("id"), rows.getString("tenant_id"),
                             RunStatus.fromWireName(rows.getString("status")),
                             rows.getObject("cancel_requested_at") != null, rows.getLong("event_seq"));
                     runs.put(run.id, run);
@@ -131,7 +131,7 @@ final class JournalAppender {
         try (PreparedStatement statement = connection.prepareStatement(insertAttempt)) {
             for (int i : starts) {
                 var e = (JournalEntry.AttemptStarted) entries.get(i);
-                bindAttempt(statement, runs.get(e.runId()).tenantId, e.runId(), e.stepId(), e.attempt(),
+                bindAttempt(statement, runs.get(e.runId()), e.stepId(), e.attempt(),
                         AttemptStatus.RUNNING, e.input(), null, null, e.at(), null);
                 statement.addBatch();
             }
@@ -140,8 +140,8 @@ final class JournalAppender {
     }
 
     /** Finishes running attempts; returns the entries whose attempt had no running row. */
-    private List<Integer> finishAttempts(Connection connection, List<JournalEntry> entries, List<Integer> finishes,
-                                         boolean[] applied) throws SQLException {
+    private List<Integer> finishAttempts(Connection connection, List<JournalEntry> entries, Map<String, RunRow> runs,
+                                         List<Integer> finishes, boolean[] applied) throws SQLException {
         if (finishes.isEmpty()) {
             return List.of();
         }
@@ -152,7 +152,7 @@ final class JournalAppender {
                 SqlValues.setJson(statement, 2, e.output());
                 SqlValues.setError(statement, 3, e.error());
                 SqlValues.setInstant(statement, 6, e.at());
-                statement.setString(7, e.runId());
+                statement.setLong(7, runs.get(e.runId()).runNo);
                 statement.setString(8, e.stepId());
                 statement.setInt(9, e.attempt());
                 statement.addBatch();
@@ -177,7 +177,7 @@ final class JournalAppender {
         try (PreparedStatement statement = connection.prepareStatement(insertAttempt)) {
             for (int i : withoutRow) {
                 var e = (JournalEntry.AttemptFinished) entries.get(i);
-                bindAttempt(statement, runs.get(e.runId()).tenantId, e.runId(), e.stepId(), e.attempt(), e.status(),
+                bindAttempt(statement, runs.get(e.runId()), e.stepId(), e.attempt(), e.status(),
                         null, e.output(), e.error(), e.at(), e.at());
                 statement.addBatch();
             }
@@ -185,22 +185,22 @@ final class JournalAppender {
         }
     }
 
-    private static void bindAttempt(PreparedStatement statement, String tenantId, String runId, String stepId,
-                                    int attempt, AttemptStatus status, JsonNode input, JsonNode output, StepError error, Instant startedAt, Instant finishedAt)
+    private static void bindAttempt(PreparedStatement statement, RunRow run, String stepId, int attempt, AttemptStatus status, JsonNode input, JsonNode output, StepError error, Instant startedAt, Instant finishedAt)
             throws SQLException {
-        statement.setString(1, runId);
-        statement.setString(2, stepId);
-        statement.setInt(3, attempt);
-        statement.setString(4, tenantId);
-        statement.setString(5, status.wireName());
-        SqlValues.setJson(statement, 6, input);
-        SqlValues.setJson(statement, 7, output);
-        SqlValues.setError(statement, 8, error);
-        SqlValues.setInstant(statement, 11, startedAt);
-        SqlValues.setInstant(statement, 12, finishedAt);
-        statement.setString(13, runId);
-        statement.setString(14, stepId);
-        statement.setInt(15, attempt);
+        statement.setLong(1, run.runNo);
+        statement.setString(2, run.id);
+        statement.setString(3, stepId);
+        statement.setInt(4, attempt);
+        statement.setString(5, run.tenantId);
+        statement.setString(6, status.wireName());
+        SqlValues.setJson(statement, 7, input);
+        SqlValues.setJson(statement, 8, output);
+        SqlValues.setError(statement, 9, error);
+        SqlValues.setInstant(statement, 12, startedAt);
+        SqlValues.setInstant(statement, 13, finishedAt);
+        statement.setLong(14, run.runNo);
+        statement.setString(15, stepId);
+        statement.setInt(16, attempt);
     }
 
     private void insertEvents(Connection connection, List<JournalEntry> entries, Map<String, RunRow> runs,
@@ -214,12 +214,13 @@ final class JournalAppender {
                 JournalEntry entry = entries.get(i);
                 RunRow run = runs.get(entry.runId());
                 run.changed = true;
-                statement.setString(1, run.id);
-                statement.setLong(2, ++run.eventSeq);
-                statement.setString(3, run.tenantId);
-                statement.setString(4, JournalCodec.type(entry));
-                statement.setString(5, JournalCodec.payload(entry));
-                SqlValues.setInstant(statement, 6, entry.at());
+                statement.setLong(1, run.runNo);
+                statement.setString(2, run.id);
+                statement.setLong(3, ++run.eventSeq);
+                statement.setString(4, run.tenantId);
+                statement.setString(5, JournalCodec.type(entry));
+                statement.setString(6, JournalCodec.payload(entry));
+                SqlValues.setInstant(statement, 7, entry.at());
                 statement.addBatch();
                 batched++;
             }
@@ -244,7 +245,7 @@ final class JournalAppender {
                 SqlValues.setJson(statement, 5, finished == null ? null : finished.outputs());
                 SqlValues.setError(statement, 6, finished == null ? null : finished.error());
                 statement.setLong(9, run.eventSeq);
-                statement.setString(10, run.id);
+                statement.setLong(10, run.runNo);
                 statement.addBatch();
                 batched++;
             }
@@ -266,6 +267,7 @@ final class JournalAppender {
 
     /** A locked run row and the changes this append makes to it. */
     private static final class RunRow {
+        final long runNo;
         final String id;
         final String tenantId;
         RunStatus status;
@@ -276,7 +278,8 @@ final class JournalAppender {
         Instant cancelRequestedAt;
         JournalEntry.RunFinished finished;
 
-        RunRow(String id, String tenantId, RunStatus status, boolean cancelRequested, long eventSeq) {
+        RunRow(long runNo, String id, String tenantId, RunStatus status, boolean cancelRequested, long eventSeq) {
+            this.runNo = runNo;
             this.id = id;
             this.tenantId = tenantId;
             this.status = status;
