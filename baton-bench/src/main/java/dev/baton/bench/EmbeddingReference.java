@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * Cosine similarity of known sentence pairs under the fp32 reference export of bge-small-en-v1.5 and under the
  * shipped quantized model, and their difference. The fp32 figures are the reference values hard-coded in
- * {@code KnownPairsTest} (baton-ai).
+ * {@code dev.baton.ai.step.KnownPairsTest} (baton-ai).
  *
  * <p>Usage: {@code EmbeddingReference} (no arguments).
  */

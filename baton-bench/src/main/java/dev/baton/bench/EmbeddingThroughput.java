@@ -14,7 +14,9 @@ import java.util.Locale;
  *
  * <p>Usage: {@code EmbeddingThroughput [TSV] [--limit N]}; TSV defaults to {@code ../shared/data/stsb/sts-test.tsv};
  * N (default: all sentences) caps the sentences per measurement. Each measurement is preceded by a warm-up pass
- * over 200 sentences.
+ * over 200 sentences. Besides wall-clock sentences/s it prints sentences per CPU-second of the process, that
+ * times the cores the layout can keep busy (an optimistic estimate of the rate on an idle machine), and the load
+ * average, because on a shared machine the wall-clock rate mostly measures the neighbours.
  */
 public final class EmbeddingThroughput {
     private EmbeddingThroughput() {
@@ -34,17 +36,23 @@ public final class EmbeddingThroughput {
         List<String> texts = all.subList(0, Math.min(limit, all.size()));
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf(Locale.ROOT, "%d sentences (distinct STS-B test sentences), %d cores%n", texts.size(), cores);
-        System.out.printf(Locale.ROOT, "%-34s %6s %10s %14s%n", "layout", "batch", "seconds", "sentences/s");
+        System.out.printf(Locale.ROOT, "%-26s %6s %9s %12s %14s %12s %6s%n", "layout", "batch", "seconds",
+                "sentences/s", "per CPU-second", "idle est.", "load");
         for (OnnxSettings settings : List.of(OnnxSettings.defaults(), new OnnxSettings(1, cores, 64))) {
             try (BgeSmallEnV15Model model = BenchModels.quantized(settings)) {
                 String layout = settings.parallelism() + " workers x " + settings.intraOpThreads() + " intra-op";
                 for (int batch : new int[]{1, 16, 64}) {
                     run(model, all.subList(0, Math.min(200, all.size())), batch);
                     long start = System.nanoTime();
+                    long cpuStart = ProcessCpu.nanos();
                     run(model, texts, batch);
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    System.out.printf(Locale.ROOT, "%-34s %6d %10.2f %14.1f%n", layout, batch, seconds,
-                            texts.size() / seconds);
+                    double cpuSeconds = (ProcessCpu.nanos() - cpuStart) / 1e9;
+                    double perCpuSecond = texts.size() / cpuSeconds;
+                    int busyCores = Math.min(cores, Math.min(settings.parallelism(), batch) * settings.intraOpThreads());
+                    System.out.printf(Locale.ROOT, "%-26s %6d %9.2f %12.1f %14.1f %12.1f %6.1f%n", layout, batch,
+                            seconds, texts.size() / seconds, perCpuSecond, perCpuSecond * busyCores,
+                            ProcessCpu.loadAverage());
                 }
             }
         }

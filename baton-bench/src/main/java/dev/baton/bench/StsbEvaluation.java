@@ -45,6 +45,7 @@ public final class StsbEvaluation {
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
 
         long start = System.nanoTime();
+        long cpuStart = ProcessCpu.nanos();
         Map<String, float[]> vectors = new HashMap<>();
         for (int from = 0; from < sentences.size(); from += BATCH) {
             List<String> batch = sentences.subList(from, Math.min(sentences.size(), from + BATCH));
@@ -54,6 +55,7 @@ public final class StsbEvaluation {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (ProcessCpu.nanos() - cpuStart) / 1e9;
 
         double[] gold = new double[data.pairs().size()];
         double[] cosine = new double[gold.length];
@@ -76,6 +78,10 @@ public final class StsbEvaluation {
         System.out.printf(Locale.ROOT, "model load       %.2f s%n", loadSeconds);
         System.out.printf(Locale.ROOT, "embedding        %d sentences in %.2f s = %.1f sentences/s (%d cores)%n",
                 sentences.size(), seconds, sentences.size() / seconds, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "                 %.1f sentences per CPU-second (x %d cores = %.1f/s on an idle "
+                        + "machine); load average %.1f%n", sentences.size() / cpuSeconds,
+                Runtime.getRuntime().availableProcessors(),
+                sentences.size() / cpuSeconds * Runtime.getRuntime().availableProcessors(), ProcessCpu.loadAverage());
         if (model instanceof AutoCloseable closeable) {
             closeable.close();
         }

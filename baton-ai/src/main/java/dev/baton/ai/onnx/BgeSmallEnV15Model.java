@@ -174,27 +174,35 @@ public final class BgeSmallEnV15Model implements EmbeddingModel, AutoCloseable {
             if (Thread.interrupted()) {
                 throw new InterruptedException("embedding cancelled after " + from + " of " + texts.size() + " texts");
             }
-            embedBatch(model, texts.subList(from, Math.min(texts.size(), from + settings.batchSize())), vectors);
+            embedBatch(model, texts.subList(from, Math.min(texts.size(), from + settings.batchSize())), from, vectors);
         }
         return vectors;
     }
 
-    private static void embedBatch(Loaded model, List<String> batch, List<float[]> into) throws InterruptedException {
+    private static void embedBatch(Loaded model, List<String> batch, int offset, List<float[]> into)
+            throws InterruptedException {
         List<Future<float[]>> futures = new ArrayList<>(batch.size());
         for (String text : batch) {
             futures.add(model.workers().submit(() -> model.encoder().embed(text).content().vector()));
         }
+        int index = 0;
         try {
             for (Future<float[]> future : futures) {
                 into.add(future.get());
+                index++;
             }
         } catch (InterruptedException e) {
             futures.forEach(f -> f.cancel(true));
             throw e;
         } catch (ExecutionException e) {
             futures.forEach(f -> f.cancel(true));
-            throw new BatonException(ErrorCode.STEP_FAILED, "embedding model " + NAME + " failed: "
-                    + e.getCause().getMessage(), e.getCause());
+            Throwable cause = e.getCause();
+            if (cause instanceof IllegalArgumentException) {
+                // e.g. a text of only zero-width characters: nothing left to embed after tokenisation
+                throw invalid("texts[" + (offset + index) + "]", "cannot be embedded: " + cause.getMessage());
+            }
+            throw new BatonException(ErrorCode.STEP_FAILED, "embedding model " + NAME + " failed on texts["
+                    + (offset + index) + "]: " + cause, cause);
         }
     }
 

@@ -78,6 +78,15 @@ class BgeSmallEnV15ModelTest {
     }
 
     @Test
+    void text_with_nothing_to_embed_is_an_invalid_argument() {
+        assertThatThrownBy(() -> model.embed(List.of("fine", "\u200b\u200b")))
+                .isInstanceOfSatisfying(BatonException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+                    assertThat(e.getMessage()).startsWith("texts[1]:");
+                });
+    }
+
+    @Test
     void interrupted_caller_stops_embedding() {
         Thread.currentThread().interrupt();
         try {
