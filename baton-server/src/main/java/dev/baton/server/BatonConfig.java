@@ -1,6 +1,7 @@
 package dev.baton.server;
 
 import dev.baton.core.error.BatonException;
+import dev.baton.store.jdbc.StoreConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,15 +92,15 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
      * @param url      the JDBC URL (h2 and postgresql); {@code null} for memory
      * @param user     database user, may be {@code null}
      * @param password database password, may be {@code null}
-     * @param poolSize maximum JDBC connections, 1..1000
+     * @param poolSize maximum JDBC connections, 1..200
      */
     public record Store(StoreType type, String url, String user, String password, int poolSize) {
         public static final Store MEMORY = new Store(StoreType.MEMORY, null, null, null, 1);
 
         public Store {
             Objects.requireNonNull(type, "store.type");
-            if (poolSize < 1 || poolSize > 1000) {
-                throw invalid("store.poolSize", "must be between 1 and 1000, got " + poolSize);
+            if (poolSize < 1 || poolSize > 200) {
+                throw invalid("store.poolSize", "must be between 1 and 200, got " + poolSize);
             }
             switch (type) {
                 case H2 -> {
@@ -119,10 +120,10 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
             }
         }
 
-        /** The embedded H2 file {@code <dataDir>/baton}. */
+        /** The embedded H2 file {@code <dataDir>/baton}, with the store's durability settings. */
         public static Store h2(Path dataDir) {
-            String file = dataDir.toAbsolutePath().normalize().resolve("baton").toString().replace('\\', '/');
-            return new Store(StoreType.H2, "jdbc:h2:file:" + file, "sa", "", 8);
+            StoreConfig embedded = StoreConfig.h2(dataDir);
+            return new Store(StoreType.H2, embedded.url(), embedded.user(), embedded.password(), embedded.poolSize());
         }
 
         /** Hides the password, so configurations can be logged. */
@@ -196,11 +197,16 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
     /**
      * The embedding model.
      *
+     * @param enabled          load the in-process embedding model; when false the {@code embed},
+     *                         {@code similarity} and {@code classify} steps are still known (workflows validate)
+     *                         but fail at run time, and nothing is loaded (saves ~2 s of CPU and ~100 MB)
      * @param loadInBackground load the model on a background thread at start (readiness reports when it is
      *                         loaded); when false, {@link BatonNode#open} blocks until it is loaded
      */
-    public record Ai(boolean loadInBackground) {
-        public static final Ai DEFAULT = new Ai(true);
+    public record Ai(boolean enabled, boolean loadInBackground) {
+        public static final Ai DEFAULT = new Ai(true, true);
+        /** No model: for nodes that run no AI steps (tests, validation). */
+        public static final Ai DISABLED = new Ai(false, true);
     }
 
     static BatonException invalid(String setting, String message) {

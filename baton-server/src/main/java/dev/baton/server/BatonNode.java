@@ -1,6 +1,5 @@
 package dev.baton.server;
 
-import dev.baton.ai.EmbeddingModel;
 import dev.baton.ai.EmbeddingModelRegistry;
 import dev.baton.ai.onnx.BgeSmallEnV15Model;
 import dev.baton.ai.onnx.OnnxSettings;
@@ -11,6 +10,7 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepRegistry;
+import dev.baton.core.store.InMemoryWorkflowStore;
 import dev.baton.core.store.RunStore;
 import dev.baton.core.store.StoredWorkflow;
 import dev.baton.core.store.WorkflowStore;
@@ -42,27 +42,32 @@ import java.util.Map;
  * }</pre>
  *
  * <p>All runs and workflows belong to the tenant {@link #tenantId()} ({@code default}) until multi-tenancy.
- * Thread-safe. {@link #close()} stops the engine (running attempts resume on the next open), then the model,
- * then the store.
+ * Thread-safe. {@link #close()} stops the engine (running attempts resume on the next open), then the model
+ * (waiting for a background load to finish first), then the store.
  */
 public final class BatonNode implements AutoCloseable {
     /** The tenant of every run and workflow for now. */
     public static final String DEFAULT_TENANT = "default";
     private static final Logger LOG = LoggerFactory.getLogger(BatonNode.class);
+    /** How long {@link #close()} lets a model that is still loading finish before closing it anyway. */
+    private static final Duration MODEL_CLOSE_WAIT = Duration.ofMinutes(2);
 
     private final BatonConfig config;
     private final NodeStores stores;
     private final BgeSmallEnV15Model model;
+    private final HttpStep http;
     private final EmbeddingModelRegistry models;
     private final WorkflowCatalog catalog;
     private final LocalEngine engine;
     private final BundledTemplates templates;
 
-    private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, EmbeddingModelRegistry models,
-                      WorkflowCatalog catalog, LocalEngine engine, BundledTemplates templates) {
+    private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
+                      EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
+                      BundledTemplates templates) {
         this.config = config;
         this.stores = stores;
         this.model = model;
+        this.http = http;
         this.models = models;
         this.catalog = catalog;
         this.engine = engine;
@@ -79,14 +84,18 @@ public final class BatonNode implements AutoCloseable {
     public static BatonNode open(BatonConfig config) {
         NodeStores stores = NodeStores.open(config);
         BgeSmallEnV15Model model = null;
+        HttpStep http = null;
         try {
-            model = config.ai().loadInBackground()
-                    ? BgeSmallEnV15Model.loadInBackground(OnnxSettings.defaults())
-                    : BgeSmallEnV15Model.load(OnnxSettings.defaults());
-            EmbeddingModelRegistry models = EmbeddingModelRegistry.of(model);
-            List<StepHandler> handlers = new ArrayList<>(AiSteps.handlers(models));
-            handlers.add(new HttpStep());
-            StepRegistry steps = StepRegistry.of(handlers);
+            BatonConfig.Ai ai = config.ai();
+            if (ai.enabled()) {
+                model = ai.loadInBackground()
+                        ? BgeSmallEnV15Model.loadInBackground(OnnxSettings.defaults())
+                        : BgeSmallEnV15Model.load(OnnxSettings.defaults());
+            }
+            EmbeddingModelRegistry models = model != null ? EmbeddingModelRegistry.of(model)
+                    : new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME);
+            http = new HttpStep();
+            StepRegistry steps = stepRegistry(models, http);
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), steps);
             InputValidator inputs = new InputValidator();
             BatonConfig.Engine limits = config.engine();
@@ -98,7 +107,7 @@ public final class BatonNode implements AutoCloseable {
                             .withStepTypeLimits(limits.stepTypeLimits()))
                     .inputValidator(inputs::validate)
                     .build();
-            BatonNode node = new BatonNode(config, stores, model, models, catalog, engine,
+            BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine,
                     BundledTemplates.load(BatonNode.class.getClassLoader()));
             int resumed = engine.resumeUnfinished();
             if (resumed > 0) {
@@ -106,12 +115,34 @@ public final class BatonNode implements AutoCloseable {
             }
             return node;
         } catch (RuntimeException e) {
-            if (model != null) {
-                model.close();
+            closeModel(model);
+            if (http != null) {
+                http.close();
             }
             closeQuietly(stores.closer());
             throw e;
         }
+    }
+
+    /**
+     * Parses and validates a definition against every step type a node knows, without opening a node: no store,
+     * no model loaded. For {@code baton validate}.
+     *
+     * @return the workflow (version 0)
+     * @throws BatonException INVALID_WORKFLOW with every complaint as a field error (line/column where known)
+     */
+    public static Workflow validateDefinition(String source, String sourceName) {
+        try (HttpStep probe = new HttpStep()) {
+            StepRegistry steps = stepRegistry(new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME), probe);
+            return new WorkflowCatalog(new InMemoryWorkflowStore(), steps).validate(source, sourceName);
+        }
+    }
+
+    /** Every step handler of a node: http plus the AI steps over {@code models}. */
+    private static StepRegistry stepRegistry(EmbeddingModelRegistry models, HttpStep http) {
+        List<StepHandler> handlers = new ArrayList<>(AiSteps.handlers(models));
+        handlers.add(http);
+        return StepRegistry.of(handlers);
     }
 
     /** The configuration the node was opened with. */
@@ -155,7 +186,10 @@ public final class BatonNode implements AutoCloseable {
      * @throws BatonException INVALID_WORKFLOW with every complaint as a field error (line/column where known)
      */
     public StoredWorkflow register(String source, String sourceName) {
-        return catalog.register(DEFAULT_TENANT, source, sourceName);
+        Workflow registered = catalog.register(DEFAULT_TENANT, source, sourceName);
+        return catalog.source(DEFAULT_TENANT, registered.id(), registered.version())
+                .orElseThrow(() -> new BatonException(ErrorCode.INTERNAL, "workflow '" + registered.id()
+                        + "' version " + registered.version() + " was registered but cannot be read back"));
     }
 
     /**
@@ -195,6 +229,10 @@ public final class BatonNode implements AutoCloseable {
     public Map<String, ComponentHealth> readiness() {
         Map<String, ComponentHealth> components = new LinkedHashMap<>();
         components.put("store", stores.probe(DEFAULT_TENANT));
+        if (model == null) {
+            components.put("embeddingModel", ComponentHealth.ready("disabled (ai.enabled: false)"));
+            return components;
+        }
         components.put("embeddingModel", switch (model.state()) {
             case READY -> ComponentHealth.ready(model.name() + " loaded");
             case LOADING -> ComponentHealth.notReady(model.name() + " is loading");
@@ -210,8 +248,10 @@ public final class BatonNode implements AutoCloseable {
      * @throws BatonException NOT_READY after {@code timeout}; STEP_FAILED when loading failed
      */
     public void awaitModel(Duration timeout) throws InterruptedException {
-        EmbeddingModel m = model;
-        m.awaitReady(timeout);
+        if (model == null) {
+            throw new BatonException(ErrorCode.NOT_READY, "the embedding model is disabled (ai.enabled: false)");
+        }
+        model.awaitReady(timeout);
     }
 
     /** Stops the engine (running attempts resume on the next open), unloads the model and closes the store. */
@@ -221,11 +261,30 @@ public final class BatonNode implements AutoCloseable {
             engine.close();
         } finally {
             try {
-                model.close();
+                closeModel(model);
+                http.close();
             } finally {
                 closeQuietly(stores.closer());
             }
         }
+    }
+
+    /**
+     * Closes the model, first letting a background load finish: ONNX Runtime must not be inside
+     * {@code createSession} on the loader thread when the JVM exits (it crashes in native code).
+     */
+    private static void closeModel(BgeSmallEnV15Model model) {
+        if (model == null) {
+            return;
+        }
+        try {
+            model.awaitReady(MODEL_CLOSE_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (BatonException e) {
+            LOG.debug("closing a model that is not ready: {}", e.getMessage());
+        }
+        model.close();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
@@ -234,9 +293,5 @@ public final class BatonNode implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("closing the store failed: {}", e.toString());
         }
-    }
-
-    static BatonException storeUnavailable(String message, Throwable cause) {
-        return new BatonException(ErrorCode.STORE_UNAVAILABLE, message, cause);
     }
 }

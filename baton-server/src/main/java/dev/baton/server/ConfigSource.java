@@ -46,6 +46,7 @@ import java.util.regex.Pattern;
  *   maxConcurrentAttempts: 10000
  *   stepTypeLimits: {embed: 4}
  * ai:
+ *   enabled: true
  *   loadInBackground: true
  * }</pre>
  *
@@ -66,7 +67,8 @@ public final class ConfigSource {
     public static final List<String> ENVIRONMENT = List.of("BATON_DATA_DIR", "BATON_STORE", "BATON_STORE_URL",
             "BATON_STORE_USER", "BATON_STORE_PASSWORD", "BATON_STORE_POOL_SIZE", "BATON_HOST", "BATON_PORT",
             "BATON_MAX_REQUEST_SIZE", "BATON_MAX_WAIT", "BATON_ENGINE_MAX_RUNNING_RUNS",
-            "BATON_ENGINE_MAX_QUEUED_RUNS", "BATON_ENGINE_MAX_CONCURRENT_ATTEMPTS", "BATON_AI_LOAD_IN_BACKGROUND");
+            "BATON_ENGINE_MAX_QUEUED_RUNS", "BATON_ENGINE_MAX_CONCURRENT_ATTEMPTS", "BATON_AI_ENABLED",
+            "BATON_AI_LOAD_IN_BACKGROUND");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Map<String, Set<String>> SECTIONS = Map.of(
@@ -74,7 +76,7 @@ public final class ConfigSource {
             "store", Set.of("type", "url", "user", "password", "poolSize"),
             "server", Set.of("host", "port", "maxRequestSize", "maxWait"),
             "engine", Set.of("maxRunningRuns", "maxQueuedRuns", "maxConcurrentAttempts", "stepTypeLimits"),
-            "ai", Set.of("loadInBackground"));
+            "ai", Set.of("enabled", "loadInBackground"));
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
@@ -154,7 +156,9 @@ public final class ConfigSource {
                         text(engineNode, "maxConcurrentAttempts"), String.valueOf(e.maxConcurrentAttempts()))),
                 limits);
 
-        BatonConfig.Ai ai = new BatonConfig.Ai(bool("ai.loadInBackground", setting(env, "BATON_AI_LOAD_IN_BACKGROUND",
+        BatonConfig.Ai ai = new BatonConfig.Ai(
+                bool("ai.enabled", setting(env, "BATON_AI_ENABLED", text(aiNode, "enabled"), "true")),
+                bool("ai.loadInBackground", setting(env, "BATON_AI_LOAD_IN_BACKGROUND",
                 text(aiNode, "loadInBackground"), "true")));
         return new BatonConfig(dataDir, store, server, engine, ai);
     }

@@ -6,6 +6,8 @@ import dev.baton.core.store.InMemoryWorkflowStore;
 import dev.baton.core.store.RunQuery;
 import dev.baton.core.store.RunStore;
 import dev.baton.core.store.WorkflowStore;
+import dev.baton.store.jdbc.JdbcStores;
+import dev.baton.store.jdbc.StoreConfig;
 
 /**
  * The stores a node opened, and how to probe and close them.
@@ -22,8 +24,25 @@ record NodeStores(RunStore runs, WorkflowStore workflows, String label, AutoClos
         BatonConfig.Store store = config.store();
         return switch (store.type()) {
             case MEMORY -> new NodeStores(new InMemoryRunStore(), new InMemoryWorkflowStore(), "memory", () -> { });
-            case H2, POSTGRESQL -> JdbcStoreOpener.open(config);
+            case H2, POSTGRESQL -> {
+                JdbcStores jdbc = JdbcStores.open(new StoreConfig(store.url(), store.user(), store.password(),
+                        store.poolSize()));
+                String label = store.type().configName() + " " + withoutParameters(store.url());
+                yield new NodeStores(jdbc.runs(), jdbc.workflows(), label, jdbc);
+            }
         };
+    }
+
+    /** The URL without {@code ;settings} or {@code ?query}, which may carry credentials. */
+    private static String withoutParameters(String url) {
+        int cut = url.length();
+        for (char c : new char[] {';', '?'}) {
+            int at = url.indexOf(c);
+            if (at >= 0) {
+                cut = Math.min(cut, at);
+            }
+        }
+        return url.substring(0, cut);
     }
 
     /** Whether the run store answers a trivial query. */

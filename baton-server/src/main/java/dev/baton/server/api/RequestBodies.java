@@ -94,6 +94,7 @@ final class RequestBodies {
 
     /** Parses JSON text as {@code type} with the strict rules above. */
     <T> T parse(String body, Class<T> type) {
+        tree(body); // syntax first, so a syntax error is reported as such (with line and column), not as a field
         try {
             return json.readValue(body, type);
         } catch (ValueInstantiationException e) {

@@ -7,7 +7,7 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.StepError;
-import dev.baton.core.store.StoredWorkflow;
+import dev.baton.core.workflow.Workflow;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,11 +31,11 @@ import java.util.function.LongSupplier;
 final class BatchRunner {
     private final Engine engine;
     private final String tenantId;
-    private final StoredWorkflow workflow;
+    private final Workflow workflow;
     private final int concurrency;
     private final LongSupplier nanoTime;
 
-    BatchRunner(Engine engine, String tenantId, StoredWorkflow workflow, int concurrency, LongSupplier nanoTime) {
+    BatchRunner(Engine engine, String tenantId, Workflow workflow, int concurrency, LongSupplier nanoTime) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be >= 1, got " + concurrency);
         }

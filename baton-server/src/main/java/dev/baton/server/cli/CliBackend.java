@@ -35,13 +35,14 @@ public interface CliBackend {
     /**
      * Starts Baton's HTTP server (REST API) and returns once it accepts connections.
      *
-     * @param host       interface to bind, e.g. {@code 127.0.0.1}
-     * @param port       TCP port, 0 for any free port
-     * @param configFile a configuration file, or {@code null} for the defaults
+     * @param host       interface to bind, e.g. {@code 127.0.0.1}; {@code null} for the configured one
+     * @param port       TCP port, 0 for any free port; {@code null} for the configured one
+     * @param configFile a configuration file, or {@code null} for {@code ./baton.yaml} when present, else the
+     *                   defaults (environment variables apply on top)
      * @throws dev.baton.core.error.BatonException INVALID_INPUT for a bad configuration, STORE_UNAVAILABLE when
      *                                             the store cannot be opened
      */
-    RunningServer startServer(String host, int port, Path configFile);
+    RunningServer startServer(String host, Integer port, Path configFile);
 
     /** A started server. */
     interface RunningServer extends AutoCloseable {

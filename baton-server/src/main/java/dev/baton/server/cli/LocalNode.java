@@ -1,7 +1,7 @@
 package dev.baton.server.cli;
 
 import dev.baton.core.engine.Engine;
-import dev.baton.core.store.StoredWorkflow;
+import dev.baton.core.workflow.Workflow;
 
 /**
  * An embedded Baton node as the CLI drives it: a workflow store to register the file being run, and the engine
@@ -20,10 +20,10 @@ public interface LocalNode extends AutoCloseable {
      *
      * @param source     the YAML or JSON text
      * @param sourceName the file name, used in error locations
-     * @return the stored version, whose id and version the runs use
+     * @return the validated workflow with the version the store assigned, which the runs use
      * @throws dev.baton.core.error.BatonException INVALID_WORKFLOW with field errors when the definition is invalid
      */
-    StoredWorkflow register(String source, String sourceName);
+    Workflow register(String source, String sourceName);
 
     /** The node's engine. */
     Engine engine();

@@ -9,7 +9,7 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
-import dev.baton.core.store.StoredWorkflow;
+import dev.baton.core.workflow.Workflow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -98,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
             ResultWriter.checkFormat(output);
         }
         try (LocalNode node = context.backend().openLocal(dataDir)) {
-            StoredWorkflow workflow = node.register(workflowFile.source(), workflowFile.name());
+            Workflow workflow = node.register(workflowFile.source(), workflowFile.name());
             return batch ? runBatch(node, workflow, batchInputs) : runOnce(node, workflow, constants);
         }
     }
@@ -123,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
         return list;
     }
 
-    private int runOnce(LocalNode node, StoredWorkflow workflow, ObjectNode runInputs) throws Exception {
+    private int runOnce(LocalNode node, Workflow workflow, ObjectNode runInputs) throws Exception {
         Engine engine = node.engine();
         Run run = engine.start(new StartRequest(node.tenantId(), workflow.id(), workflow.version(), runInputs, 0, null));
         RunView view;
@@ -142,7 +142,7 @@ final class RunCommand implements Callable<Integer> {
         return view.run().status() == RunStatus.SUCCEEDED ? BatonCli.OK : BatonCli.RUN_FAILED;
     }
 
-    private int runBatch(LocalNode node, StoredWorkflow workflow, List<RunInput> batchInputs) throws Exception {
+    private int runBatch(LocalNode node, Workflow workflow, List<RunInput> batchInputs) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path resultsFile = output != null ? output

@@ -20,14 +20,15 @@ final class ServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default ${DEFAULT-VALUE}).")
+    @Option(names = "--host", description = "Interface to bind (default: the configuration's, else 127.0.0.1).")
     String host;
 
-    @Option(names = {"-p", "--port"}, defaultValue = "8080", description = "TCP port, 0 for any free one "
-            + "(default ${DEFAULT-VALUE}).")
-    int port;
+    @Option(names = {"-p", "--port"}, description = "TCP port, 0 for any free one (default: the configuration's, "
+            + "else 8080).")
+    Integer port;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (defaults otherwise).")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration file (default: ./baton.yaml when present); BATON_* variables apply on top.")
     Path config;
 
     ServerCommand(CliContext context) {
@@ -36,7 +37,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (port < 0 || port > 65_535) {
+        if (port != null && (port < 0 || port > 65_535)) {
             throw BatonException.invalidInput("--port", "must be between 0 and 65535, got " + port);
         }
         if (config != null && !Files.isRegularFile(config)) {

@@ -80,6 +80,16 @@ class ServerApiTest {
     }
 
     @Test
+    void the_bundled_examples_are_templates_that_register() {
+        JsonNode items = api.get("/templates").json().get("items");
+        assertThat(items.findValuesAsText("name")).contains("classify-documents", "near-duplicates");
+        String id = TestServer.uniqueId("classify-documents");
+        var created = api.postJson("/templates/classify-documents", "{\"id\": \"" + id + "\"}");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        assertThat(api.get("/workflows/" + id).json().get("source").asText()).contains("classify");
+    }
+
+    @Test
     void templates_are_listed_and_instantiated_under_a_new_id() {
         JsonNode items = api.get("/templates").json().get("items");
         assertThat(items.findValuesAsText("name")).contains("echo");
@@ -93,6 +103,8 @@ class ServerApiTest {
         assertThat(run.json().get("status").asText()).isEqualTo("succeeded");
 
         assertThat(api.postJson("/templates/nope", "").status()).isEqualTo(404);
+        assertThat(api.postJson("/templates/echo", "{\"name\": \"x\"}").json().get("errors").get(0).get("field").asText())
+                .isEqualTo("name");
         assertThat(api.postJson("/templates/echo", "{\"id\": \"bad id!\"}").status()).isEqualTo(400);
     }
 }

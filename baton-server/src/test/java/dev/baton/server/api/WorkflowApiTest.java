@@ -53,7 +53,7 @@ class WorkflowApiTest {
 
         String wrapped = ApiClient.JSON.createObjectNode().put("source", greet(id, "Hi")).toString();
         var second = api.postJson("/workflows", wrapped);
-        assertThat(second.status()).as(second.text()).isEqualTo(200);
+        assertThat(second.status()).as(second.text()).isEqualTo(201);
         assertThat(second.json().get("version").asInt()).isEqualTo(2);
     }
 

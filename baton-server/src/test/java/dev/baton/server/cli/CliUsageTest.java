@@ -24,7 +24,7 @@ class CliUsageTest {
         }
 
         @Override
-        public RunningServer startServer(String host, int port, Path configFile) {
+        public RunningServer startServer(String host, Integer port, Path configFile) {
             throw new AssertionError("startServer must not be called");
         }
     };

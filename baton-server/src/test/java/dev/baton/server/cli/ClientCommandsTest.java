@@ -38,7 +38,7 @@ class ClientCommandsTest {
         }
 
         @Override
-        public RunningServer startServer(String host, int port, Path configFile) {
+        public RunningServer startServer(String host, Integer port, Path configFile) {
             throw new AssertionError("not used");
         }
     });
