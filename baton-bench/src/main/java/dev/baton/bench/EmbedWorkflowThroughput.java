@@ -36,7 +36,7 @@ import java.util.concurrent.Semaphore;
  * Each is measured {@code --rounds} times after one warm-up pass; the best round counts (noise on a shared machine
  * only slows a round down). Ratio = engine sentences/s ÷ raw sentences/s.
  *
- * <p>Usage: {@code EmbedWorkflowThroughput [--tsv FILE] [--limit N] [--batch 64] [--in-flight 2] [--rounds 3]
+ * <p>Usage: {@code EmbedWorkflowThroughput [--tsv FILE] [--limit N] [--batch 64] [--in-flight 4] [--rounds 3]
  * [--store h2|memory]}; TSV defaults to {@code ../shared/data/stsb/sts-test.tsv} (its distinct sentences).
  */
 public final class EmbedWorkflowThroughput {
@@ -47,7 +47,7 @@ public final class EmbedWorkflowThroughput {
         Path file = Path.of("../shared/data/stsb/sts-test.tsv");
         int limit = Integer.MAX_VALUE;
         int batch = 64;
-        int inFlight = 2;
+        int inFlight = 4;
         int rounds = 3;
         BenchEngine.StoreKind store = BenchEngine.StoreKind.H2;
         for (int i = 0; i < args.length; i++) {
@@ -113,6 +113,14 @@ public final class EmbedWorkflowThroughput {
         }
     }
 
+    /** Process CPU time. */
+    private static final class ProcessCpu {
+        static long processCpuNanos() {
+            return ((com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        }
+    }
+
     private interface Pass {
         void run() throws Exception;
     }
@@ -120,12 +128,15 @@ public final class EmbedWorkflowThroughput {
     private static double best(int rounds, Pass pass, int sentences, String label) throws Exception {
         double best = 0;
         for (int r = 0; r < rounds; r++) {
+            long cpu = ProcessCpu.processCpuNanos();
             long start = System.nanoTime();
             pass.run();
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (ProcessCpu.processCpuNanos() - cpu) / 1e9;
             double rate = sentences / seconds;
-            System.out.printf(Locale.ROOT, "%-28s round %d: %7.2f s %9.1f sentences/s%n", label, r + 1, seconds,
-                    rate);
+            System.out.printf(Locale.ROOT, "%-28s round %d: %7.2f s %9.1f sentences/s %7.1f per CPU-second "
+                            + "(load %.1f)%n", label, r + 1, seconds, rate, sentences / cpuSeconds,
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             best = Math.max(best, rate);
         }
         return best;

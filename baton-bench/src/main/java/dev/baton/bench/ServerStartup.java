@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -53,17 +54,23 @@ public final class ServerStartup {
                 System.getProperty("java.version"), javaOptions, Runtime.getRuntime().availableProcessors());
         double[] live = new double[runs];
         double[] ready = new double[runs];
+        double[] liveCpu = new double[runs];
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
             for (int r = 0; r < runs; r++) {
                 double[] times = once(client, java, javaOptions, jar.toAbsolutePath());
                 live[r] = times[0];
                 ready[r] = times[1];
-                System.out.printf(Locale.ROOT, "run %d: live %.0f ms, ready %.0f ms%n", r + 1, live[r], ready[r]);
+                liveCpu[r] = times[2];
+                System.out.printf(Locale.ROOT, "run %d: live %.0f ms, ready %.0f ms; the server had used %.0f ms "
+                                  + "of CPU when live; load average %.1f%n", r + 1, live[r], ready[r], liveCpu[r],
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             }
         }
-        System.out.printf(Locale.ROOT, "median: live %.0f ms (min %.0f, max %.0f), ready %.0f ms (min %.0f, max %.0f)%n",
+        System.out.printf(Locale.ROOT, "median: live %.0f ms (min %.0f, max %.0f), ready %.0f ms (min %.0f, max %.0f),"
+                          + " CPU until live %.0f ms%n",
                 median(live), Arrays.stream(live).min().orElseThrow(), Arrays.stream(live).max().orElseThrow(),
-                median(ready), Arrays.stream(ready).min().orElseThrow(), Arrays.stream(ready).max().orElseThrow());
+                median(ready), Arrays.stream(ready).min().orElseThrow(), Arrays.stream(ready).max().orElseThrow(),
+                median(liveCpu));
     }
 
     /** One start: milliseconds to live and to ready. */
@@ -83,11 +90,12 @@ public final class ServerStartup {
         Process process = builder.start();
         try {
             double live = waitFor200(client, process, port, "/api/v1/health/live", start, directory);
+            double liveCpu = cpuMillis(process.pid());
             double ready = waitFor200(client, process, port, "/api/v1/health/ready", start, directory);
-            return new double[]{live, ready};
+            return new double[]{live, ready, liveCpu};
         } finally {
             process.destroy();
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
             delete(directory);
@@ -117,6 +125,18 @@ public final class ServerStartup {
             Thread.sleep(5);
         }
         throw new IllegalStateException(path + " did not answer 200 within 3 minutes");
+    }
+
+    /** User + system CPU time of a process from {@code /proc/<pid>/stat} (Linux; clock ticks of 10 ms), or -1. */
+    private static double cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after the command: state(0) ... utime is field 14 of the full line, i.e. index 11 here
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static int freePort() throws IOException {
