@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -63,7 +64,7 @@ public final class ServerStartup {
                 liveCpu[r] = times[2];
                 System.out.printf(Locale.ROOT, "run %d: live %.0f ms, ready %.0f ms; the server had used %.0f ms "
                                   + "of CPU when live; load average %.1f%n", r + 1, live[r], ready[r], liveCpu[r],
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             }
         }
         System.out.printf(Locale.ROOT, "median: live %.0f ms (min %.0f, max %.0f), ready %.0f ms (min %.0f, max %.0f),"
