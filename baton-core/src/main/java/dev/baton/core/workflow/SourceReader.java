@@ -112,7 +112,7 @@ final class SourceReader {
                 at = location(e.getLocation(), source);
             }
             throw error(source, at.line(), at.column(), (isJson ? "malformed JSON: " : "malformed YAML: ")
-                    + describe(e));
+                    + describe(e) + (isJson ? "" : unquotedExpressionHint(text, at.line())));
         } catch (IOException e) {
             throw error(source, 0, 0, "unreadable document: " + e.getMessage());
         }
@@ -174,6 +174,19 @@ final class SourceReader {
         };
     }
 
+    /** YAML reads an unquoted {@code {{ x }}} as a nested mapping; say so when the failing line has one. */
+    private static String unquotedExpressionHint(String text, int line) {
+        String[] lines = text.split("\\R", -1);
+        for (int l = Math.max(1, line - 1); l <= Math.min(lines.length, line); l++) {
+            String content = lines[l - 1];
+            int colon = content.indexOf(": {{");
+            if (colon >= 0 || content.stripLeading().startsWith("- {{")) {
+                return "; a value that starts with '{{' must be quoted in YAML: write \"{{ ... }}\"";
+            }
+        }
+        return "";
+    }
+
     private static boolean isYaml12Boolean(String text) {
         return switch (text) {
             case "true", "True", "TRUE", "false", "False", "FALSE" -> true;
@@ -218,7 +231,8 @@ final class SourceReader {
             }
             out.append(l);
         }
-        String result = SOURCE_REFERENCE.matcher(out.toString()).replaceAll("line $1, column $2");
+        String result = SOURCE_REFERENCE.matcher(out.toString()).replaceAll("line $1, column $2")
+                .replaceAll("Expected a field name \\(Scalar value in YAML\\), got this instead: <[^>]*>", "expected a key");
         return result.isEmpty() ? "syntax error" : result;
     }
 

@@ -58,8 +58,14 @@ final class StepParser {
             with = own;
         }
         ValueTemplate withTemplate = with == null ? null : compile(with, ParseContext.child(path, "with"), ExpressionScope.RUN);
-        if (context.errorCount() > errorsBefore || uses == null || withTemplate == null) {
+        if (uses == null || with == null) {
             return null;
+        }
+        if (context.errorCount() > errorsBefore) {
+            // The document will be rejected; keep what parsed so the validator can still check this step's type,
+            // arguments and needs, with the raw arguments standing in for templates that did not compile.
+            return new Step(id, uses, withTemplate == null ? templates.constant(with) : withTemplate, needs, when,
+                    retry, timeout, onError, body, context.locate(path));
         }
         return new Step(id, uses, withTemplate, needs, when, retry, timeout == null ? defaults.timeout() : timeout,
                 onError, body, context.locate(path));

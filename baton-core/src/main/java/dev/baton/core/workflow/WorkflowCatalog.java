@@ -23,6 +23,7 @@ import java.util.Optional;
  */
 public final class WorkflowCatalog implements WorkflowResolver {
     static final int CACHE_LIMIT = 1024;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkflowCatalog.class);
 
     private final WorkflowStore store;
     private final WorkflowParser parser;
@@ -110,11 +111,24 @@ public final class WorkflowCatalog implements WorkflowResolver {
         return load(stored.get());
     }
 
-    /** The latest version of every workflow of the tenant, ordered by id. */
+    /**
+     * The latest version of every workflow of the tenant, ordered by id. A stored version that no longer
+     * validates (say a step type's plug-in was removed) is still listed as parsed; one that no longer parses is
+     * left out and logged.
+     */
     public List<Workflow> list(String tenantId) {
         List<Workflow> out = new ArrayList<>();
         for (StoredWorkflow stored : store.list(tenantId)) {
-            out.add(load(stored));
+            try {
+                out.add(load(stored));
+            } catch (BatonException invalid) {
+                try {
+                    out.add(parser.parse(stored.source(), stored.id()).withVersion(stored.version()));
+                } catch (BatonException unparseable) {
+                    LOG.warn("stored workflow {} v{} of tenant {} no longer parses: {}", stored.id(), stored.version(),
+                            tenantId, unparseable.getMessage());
+                }
+            }
         }
         return out;
     }

@@ -123,4 +123,13 @@ class WorkflowCatalogTest {
         assertThat(catalog.resolve("default", "greet", 1).version()).isEqualTo(1);
         assertThat(catalog.list("default")).isEmpty();
     }
+
+    @Test
+    void list_still_shows_a_stored_version_whose_step_type_is_gone() {
+        store.save("default", "legacy", "id: legacy\nsteps:\n  a: {uses: retired.type}\n");
+        assertThat(catalog.list("default")).extracting(Workflow::id, Workflow::version)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("legacy", 1));
+        assertThatThrownBy(() -> catalog.resolve("default", "legacy", 0))
+                .hasMessageContaining("unknown step type 'retired.type'");
+    }
 }
