@@ -9,6 +9,7 @@ import dev.baton.core.run.Run;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepRegistry;
 import dev.baton.core.store.InMemoryRunStore;
+import dev.baton.core.store.RunStore;
 import dev.baton.core.workflow.Workflow;
 import dev.baton.core.workflow.WorkflowParser;
 
@@ -34,7 +35,7 @@ final class EngineFixture implements AutoCloseable {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    final InMemoryRunStore store = new InMemoryRunStore();
+    final RunStore store;
     ManualEngineClock clock = new ManualEngineClock(T0);
     final Map<String, Workflow> workflows = new ConcurrentHashMap<>();
     final StepRegistry registry;
@@ -42,6 +43,11 @@ final class EngineFixture implements AutoCloseable {
     LocalEngine engine;
 
     EngineFixture(EngineConfig config, StepHandler... handlers) {
+        this(new InMemoryRunStore(), config, handlers);
+    }
+
+    EngineFixture(RunStore store, EngineConfig config, StepHandler... handlers) {
+        this.store = store;
         this.registry = StepRegistry.of(List.of(handlers));
         this.config = config;
         this.engine = newEngine();
@@ -101,7 +107,7 @@ final class EngineFixture implements AutoCloseable {
 
     RunView finish(Run run) {
         try {
-            return engine.completion(TENANT, run.id()).get(10, TimeUnit.SECONDS);
+            return engine.completion(TENANT, run.id()).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("run " + run.id() + " did not finish: " + view(run), e);
         }
@@ -115,9 +121,9 @@ final class EngineFixture implements AutoCloseable {
         return view.run().outputs().at(path);
     }
 
-    /** Waits (for other threads, not for time) until the condition holds; fails after 10 s of real time. */
+    /** Waits (for other threads, not for time) until the condition holds; fails after 30 s of real time. */
     static void eventually(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for: " + what);

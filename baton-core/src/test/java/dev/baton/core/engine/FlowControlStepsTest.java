@@ -136,6 +136,18 @@ class FlowControlStepsTest {
     }
 
     @Test
+    void a_workflow_that_calls_itself_fails_at_the_nesting_limit() {
+        fixture.register("recursive");
+
+        RunView view = fixture.finish(fixture.start("recursive"));
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(view.run().error().message()).contains("nested 16 deep").contains("call itself");
+        assertThat(fixture.store.list(EngineFixture.TENANT, dev.baton.core.store.RunQuery.firstPage(100)).items())
+                .hasSize(16);
+    }
+
+    @Test
     void cancelling_a_parent_cancels_its_child_run() {
         fixture.register("child-gate");
         fixture.register("parent-gate");

@@ -136,4 +136,29 @@ class ResumeTest {
         assertThat(view.run().error().message()).contains("requested just before the crash");
         assertThat(echo.invocations("c")).isZero();
     }
+
+    @Test
+    void a_run_whose_failing_step_was_journaled_before_the_crash_ends_failed_on_resume() {
+        fixture.register("resume-failed");
+        fixture.engine.close();
+        var now = fixture.clock.instant();
+        Run run = fixture.store.create(new Run("crashed-run", EngineFixture.TENANT, "resume-failed", 1,
+                RunStatus.QUEUED, 0, EngineFixture.json("{}"), null, null, null, null, null, now, null, null));
+        fixture.store.append(java.util.List.of(
+                new dev.baton.core.run.JournalEntry.RunStarted(run.id(), now),
+                new dev.baton.core.run.JournalEntry.AttemptStarted(run.id(), "x", 1, null, now),
+                new dev.baton.core.run.JournalEntry.AttemptFinished(run.id(), "x", 1, AttemptStatus.FAILED, null,
+                        new dev.baton.core.run.StepError("upstream-rejected", "400 from upstream", false), now),
+                new dev.baton.core.run.JournalEntry.AttemptStarted(run.id(), "y", 1, null, now)));
+
+        fixture.restart();
+        RunView view = fixture.finish(run);
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(view.run().error().message()).contains("step 'x' failed").contains("400 from upstream");
+        assertThat(echo.calls).isEmpty();
+        assertThat(gate.entered).isEmpty();
+        assertThat(view.attempts()).filteredOn(a -> a.stepId().equals("y")).singleElement()
+                .satisfies(a -> assertThat(a.status().isTerminal()).isTrue());
+    }
 }

@@ -15,6 +15,7 @@ import dev.baton.core.workflow.Step;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -122,9 +123,40 @@ final class AttemptRun implements StepContext {
                         startedDurable.complete(null);
                     } else {
                         startedDurable.completeExceptionally(failure);
+                        if (!run.isClosed()) {
+                            complete(Outcome.failed(journalError(failure)));
+                        }
                     }
                 });
         return true;
+    }
+
+    /**
+     * Records an attempt that is decided as soon as it starts (a pure computation such as {@code transform}):
+     * {@code AttemptStarted} and {@code AttemptFinished} go to the journal in one append, and the runner is told
+     * once both are durable. Does nothing if the attempt was cancelled first.
+     */
+    void startAndFinish(JsonNode input, Outcome result) {
+        if (!state.compareAndSet(NEW, STARTED) || !outcome.complete(result)) {
+            return;
+        }
+        Instant now = run.clock().instant();
+        run.journal().append(List.of(
+                        new JournalEntry.AttemptStarted(run.runId(), stepId, attempt, input, now),
+                        new JournalEntry.AttemptFinished(run.runId(), stepId, attempt, result.status(), result.output(),
+                                result.error(), now)))
+                .whenComplete((ok, failure) -> {
+                    if (failure == null) {
+                        startedDurable.complete(null);
+                    } else {
+                        startedDurable.completeExceptionally(failure);
+                    }
+                    if (run.isClosed()) {
+                        return;
+                    }
+                    Outcome told = failure == null ? result : Outcome.failed(journalError(failure)).unrecorded();
+                    run.mailbox().execute(() -> runner.onAttemptFinished(this, told));
+                });
     }
 
     /** Completes when {@code AttemptStarted} is durable. */
@@ -192,11 +224,22 @@ final class AttemptRun implements StepContext {
                 .thenCompose(ok -> run.journal().append(new JournalEntry.AttemptFinished(run.runId(), stepId, attempt,
                         result.status(), result.output(), result.error(), run.clock().instant())))
                 .whenComplete((ok, failure) -> {
-                    if (failure == null && !run.isClosed()) {
-                        run.mailbox().execute(() -> runner.onAttemptFinished(this, result));
+                    if (run.isClosed()) {
+                        return; // the next process finds the attempt RUNNING and retries it
                     }
+                    // A store that refuses the entry fails the step rather than leaving it hanging.
+                    Outcome told = failure == null ? result : Outcome.failed(journalError(failure)).unrecorded();
+                    run.mailbox().execute(() -> runner.onAttemptFinished(this, told));
                 });
         return true;
+    }
+
+    private StepError journalError(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        String message = "the journal refused attempt " + attempt + " of step '" + stepId + "': " + cause.getMessage();
+        return cause instanceof BatonException e ? new StepError(e.code().code(), message, false)
+                : new StepError(ErrorCode.STORE_UNAVAILABLE.code(), message, false);
     }
 
     boolean isDone() {

@@ -46,6 +46,8 @@ import java.util.random.RandomGenerator;
  */
 public final class EngineCore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineCore.class);
+    /** Deepest chain of child runs ({@code workflow} and {@code map} steps) under one top-level run. */
+    static final int MAX_NESTING = 16;
 
     private final RunStore store;
     private final WorkflowResolver resolver;
@@ -62,7 +64,7 @@ public final class EngineCore implements AutoCloseable {
     private final PriorityPermits globalPermits;
     private final Map<String, PriorityPermits> typePermits = new ConcurrentHashMap<>();
     private final Map<String, RunCoordinator> active = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<RunView>> completions = new ConcurrentHashMap<>();
+    private final Completions completions;
     private final Runnable onClose;
     private volatile boolean closed;
 
@@ -82,6 +84,7 @@ public final class EngineCore implements AutoCloseable {
         this.random = random;
         this.config = config;
         this.onClose = onClose;
+        this.completions = new Completions(store);
         this.events = new EventHub(store, executor);
         this.journal = new Journal(store, config.journalBatchSize(), events::onDurable);
         this.admission = new Admission(config.maxRunningRuns(), config.maxQueuedRuns());
@@ -90,6 +93,7 @@ public final class EngineCore implements AutoCloseable {
 
     // --- Engine operations ------------------------------------------------------------------------------------
 
+    /** See {@link Engine#start}. */
     public Run start(StartRequest request) {
         ensureOpen();
         if (request.idempotencyKey() != null) {
@@ -122,6 +126,7 @@ public final class EngineCore implements AutoCloseable {
             }
             return existing.get();
         }
+        checkNesting(parent);
         Workflow workflow = resolver.resolve(parent.tenantId(), workflowId, version);
         JsonNode childInputs = inputValidator.validate(workflow,
                 inputs == null ? JsonNodeFactory.instance.objectNode() : inputs);
@@ -133,28 +138,37 @@ public final class EngineCore implements AutoCloseable {
         return created;
     }
 
+    /** Refuses child runs nested deeper than {@link #MAX_NESTING} (a workflow that calls itself, directly or not). */
+    private void checkNesting(RunCoordinator parent) {
+        int depth = 1;
+        String ancestor = parent.run().parentRunId();
+        while (ancestor != null) {
+            if (++depth >= MAX_NESTING) {
+                throw new BatonException(ErrorCode.INVALID_ARGUMENT, "child runs are nested " + MAX_NESTING
+                        + " deep under run " + parent.runId() + "; does workflow '" + parent.workflow().id()
+                        + "' call itself?");
+            }
+            ancestor = store.find(parent.tenantId(), ancestor).map(Run::parentRunId).orElse(null);
+        }
+    }
+
     private Run newRun(String tenantId, Workflow workflow, JsonNode inputs, int priority, String key,
                        String parentRunId, String parentStepId) {
         return new Run(UUID.randomUUID().toString(), tenantId, workflow.id(), workflow.version(), RunStatus.QUEUED,
                 priority, inputs, null, null, key, parentRunId, parentStepId, clock.instant(), null, null);
     }
 
+    /** See {@link Engine#get}. */
     public Optional<RunView> get(String tenantId, String runId) {
         return store.find(tenantId, runId).map(run -> new RunView(run, store.attempts(run.id())));
     }
 
+    /** See {@link Engine#completion}. */
     public CompletableFuture<RunView> completion(String tenantId, String runId) {
-        Run run = store.find(tenantId, runId).orElseThrow(() -> BatonException.notFound("run", runId));
-        if (run.status().isTerminal()) {
-            return CompletableFuture.completedFuture(new RunView(run, store.attempts(runId)));
-        }
-        CompletableFuture<RunView> future = completions.computeIfAbsent(runId, id -> new CompletableFuture<>());
-        // The run may have finished between the read above and the registration.
-        store.find(tenantId, runId).filter(r -> r.status().isTerminal())
-                .ifPresent(r -> future.complete(new RunView(r, store.attempts(runId))));
-        return future.thenApply(view -> view);
+        return completions.await(tenantId, runId);
     }
 
+    /** See {@link Engine#cancel}. */
     public Run cancel(String tenantId, String runId, String reason) {
         Run run = store.find(tenantId, runId).orElseThrow(() -> BatonException.notFound("run", runId));
         if (run.status().isTerminal()) {
@@ -167,7 +181,7 @@ public final class EngineCore implements AutoCloseable {
             journal.append(List.of(new JournalEntry.CancelRequested(runId, reason, clock.instant()),
                     new JournalEntry.RunFinished(runId, RunStatus.CANCELLED, null, error, clock.instant()))).join();
             Run finished = store.find(tenantId, runId).orElse(run);
-            completeWaiters(finished);
+            completions.complete(finished);
             return finished;
         }
         journal.append(new JournalEntry.CancelRequested(runId, reason, clock.instant())).join();
@@ -190,6 +204,7 @@ public final class EngineCore implements AutoCloseable {
         });
     }
 
+    /** See {@link Engine#subscribe}. */
     public Engine.Subscription subscribe(String tenantId, String runId, long afterSequence,
                                          Consumer<RunEvent> listener) {
         store.find(tenantId, runId).orElseThrow(() -> BatonException.notFound("run", runId));
@@ -214,8 +229,7 @@ public final class EngineCore implements AutoCloseable {
             if (workflow != null) {
                 RunCoordinator coordinator = new RunCoordinator(this, run, workflow);
                 active.put(run.id(), coordinator);
-                coordinator.resume(store.attempts(run.id()));
-                cancelRequest(run.id()).ifPresent(coordinator::cancel);
+                coordinator.resume(store.attempts(run.id()), cancelRequest(run.id()).orElse(null));
             }
         }
         for (Run run : unfinished) {
@@ -290,14 +304,7 @@ public final class EngineCore implements AutoCloseable {
         if (run.parentRunId() == null && !closed) {
             admission.release().ifPresent(this::activate);
         }
-        store.find(run.tenantId(), run.id()).ifPresent(this::completeWaiters);
-    }
-
-    private void completeWaiters(Run finished) {
-        CompletableFuture<RunView> future = completions.remove(finished.id());
-        if (future != null) {
-            future.complete(new RunView(finished, store.attempts(finished.id())));
-        }
+        completions.runFinished(run.tenantId(), run.id());
     }
 
     // --- services for coordinators -----------------------------------------------------------------------------

@@ -41,7 +41,8 @@ final class Journal implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param onDurable told about every durable batch (after the futures completed), e.g. to wake event followers
+     * @param onDurable told about every durable batch (before its futures complete), e.g. to wake event followers;
+     *                  must not block
      */
     Journal(RunStore store, int batchSize, Consumer<List<JournalEntry>> onDurable) {
         this.store = store;
@@ -117,8 +118,12 @@ final class Journal implements AutoCloseable {
         while (true) {
             try {
                 store.append(entries);
+                try {
+                    onDurable.accept(entries);
+                } catch (RuntimeException e) {
+                    LOG.warn("a journal listener failed", e);
+                }
                 batch.forEach(r -> r.done.complete(null));
-                onDurable.accept(entries);
                 return;
             } catch (BatonException e) {
                 if (!e.retriable()) {

@@ -48,6 +48,8 @@ final class RunCoordinator {
     private RunStatus ending;
     private StepError endingError;
     private boolean finishing;
+    /** While rebuilding from the journal: steps found finished must not dispatch others yet. */
+    private boolean recovering;
 
     RunCoordinator(EngineCore core, Run run, Workflow workflow) {
         this.core = core;
@@ -66,9 +68,14 @@ final class RunCoordinator {
                 .thenRun(() -> mailbox.execute(() -> begin(now)));
     }
 
-    /** Resumes a run a previous process left running, from its journaled attempts. */
-    void resume(List<StepAttempt> attempts) {
+    /**
+     * Resumes a run a previous process left running, from its journaled attempts.
+     *
+     * @param cancelReason the reason of a cancellation requested before the restart, or {@code null}
+     */
+    void resume(List<StepAttempt> attempts, String cancelReason) {
         mailbox.execute(() -> {
+            recovering = true;
             recovered = attempts.stream().collect(Collectors.groupingBy(StepAttempt::stepId));
             Instant began = run.startedAt() != null ? run.startedAt() : clock().instant();
             armRunTimeout(began);
@@ -84,6 +91,10 @@ final class RunCoordinator {
                 slot.runner.recover(recovered.get(slot.step.id()));
             }
             recovered = Map.of();
+            recovering = false;
+            if (cancelReason != null) {
+                end(RunStatus.CANCELLED, cancelled(cancelReason));
+            }
             dispatch();
         });
     }
@@ -104,8 +115,11 @@ final class RunCoordinator {
 
     /** Requests cancellation (after {@code CancelRequested} is durable). */
     void cancel(String reason) {
-        mailbox.execute(() -> end(RunStatus.CANCELLED, StepError.of(ErrorCode.CANCELLED,
-                reason == null || reason.isBlank() ? "cancelled" : "cancelled: " + reason)));
+        mailbox.execute(() -> end(RunStatus.CANCELLED, cancelled(reason)));
+    }
+
+    private static StepError cancelled(String reason) {
+        return StepError.of(ErrorCode.CANCELLED, reason == null || reason.isBlank() ? "cancelled" : "cancelled: " + reason);
     }
 
     private void end(RunStatus status, StepError error) {
@@ -126,7 +140,7 @@ final class RunCoordinator {
     }
 
     private void dispatch() {
-        if (finishing) {
+        if (finishing || recovering) {
             return;
         }
         if (ending != null) {

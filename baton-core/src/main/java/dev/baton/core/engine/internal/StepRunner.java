@@ -3,6 +3,7 @@ package dev.baton.core.engine.internal;
 import dev.baton.core.engine.EngineClock;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.expr.Bindings;
+import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.JournalEntry;
 import dev.baton.core.run.StepAttempt;
 import dev.baton.core.run.StepError;
@@ -36,6 +37,7 @@ final class StepRunner {
     private AttemptRun current;
     private EngineClock.Timer retryTimer;
     private boolean cancelling;
+    private StepError cancelReason;
     private boolean done;
 
     /**
@@ -66,11 +68,16 @@ final class StepRunner {
      * (sleep, workflow, map) or recorded as interrupted and retried.
      */
     void recover(List<StepAttempt> attempts) {
-        if (done) {
-            return;
-        }
         List<StepAttempt> ordered = attempts.stream().sorted(Comparator.comparingInt(StepAttempt::attempt)).toList();
         StepAttempt latest = ordered.getLast();
+        if (done) {
+            // The run ended while it was being rebuilt: close the attempt the crash left open, do not resume it.
+            if (!latest.status().isTerminal()) {
+                run.journal().append(new JournalEntry.AttemptFinished(run.runId(), stepId, latest.attempt(),
+                        AttemptStatus.CANCELLED, null, cancelReason, run.clock().instant()));
+            }
+            return;
+        }
         lastAttempt = latest.attempt();
         // The latest attempt is counted by onAttemptFinished below, the earlier ones here.
         interruptions = (int) ordered.subList(0, ordered.size() - 1).stream().filter(a -> a.error() != null
@@ -134,6 +141,7 @@ final class StepRunner {
             return;
         }
         cancelling = true;
+        cancelReason = reason;
         Outcome cancelled = Outcome.cancelled(reason);
         if (current != null) {
             // If its outcome was already decided, the pending onAttemptFinished finishes the step (no retry).
