@@ -3,8 +3,9 @@ package dev.baton.ai.onnx;
 /**
  * How an in-process ONNX model uses the CPU.
  *
- * <p>The model encodes one text per ONNX Runtime call (LangChain4j's encoder does not pad batches), so the cores
- * are used by running {@code parallelism} texts at once, each call using {@code intraOpThreads} threads inside
+ * <p>The model encodes one text per ONNX Runtime call (LangChain4j's encoder does not pad batches, and must not:
+ * the quantized model's activation scales are computed per tensor at run time, so in a padded batch a text's
+ * vector would depend on its batch-mates), so the cores are used by running {@code parallelism} texts at once, each call using {@code intraOpThreads} threads inside
  * ONNX Runtime. On small machines {@code parallelism = cores, intraOpThreads = 1} avoids oversubscription (see
  * docs/benchmarks.md for the measurements behind the default).
  *

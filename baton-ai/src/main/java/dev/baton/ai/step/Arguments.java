@@ -77,8 +77,9 @@ final class Arguments {
         boolean zero = true;
         for (int i = 0; i < node.size(); i++) {
             JsonNode x = node.get(i);
-            if (!x.isNumber() || !Double.isFinite(x.doubleValue())) {
-                throw invalid(field + "[" + i + "]", "must be a finite number, got " + kind(x));
+            if (!x.isNumber() || !Float.isFinite(x.floatValue())) {
+                throw invalid(field + "[" + i + "]", "must be a number within the float range, got "
+                        + (x.isNumber() ? x.asText() : kind(x)));
             }
             vector[i] = x.floatValue();
             zero &= vector[i] == 0f;

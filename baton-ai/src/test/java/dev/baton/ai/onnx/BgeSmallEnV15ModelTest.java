@@ -66,6 +66,25 @@ class BgeSmallEnV15ModelTest {
     }
 
     @Test
+    void concurrent_callers_get_the_same_vectors_as_a_single_caller() throws Exception {
+        List<String> texts = List.of("Rain is expected tomorrow.", "The match ended in a draw.",
+                "Bond yields climbed.", "A new compiler release is out.");
+        List<float[]> expected = model.embed(texts);
+        List<java.util.concurrent.Future<List<float[]>>> results = new ArrayList<>();
+        try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++) {
+                results.add(callers.submit(() -> model.embed(texts)));
+            }
+        }
+        for (var result : results) {
+            List<float[]> vectors = result.get();
+            for (int i = 0; i < texts.size(); i++) {
+                assertThat(vectors.get(i)).containsExactly(expected.get(i));
+            }
+        }
+    }
+
+    @Test
     void blank_text_is_rejected_naming_its_index() {
         assertThatThrownBy(() -> model.embed(List.of("fine", "  ")))
                 .isInstanceOfSatisfying(BatonException.class, e -> {

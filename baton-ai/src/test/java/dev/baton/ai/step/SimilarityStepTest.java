@@ -86,6 +86,7 @@ class SimilarityStepTest {
             "{'a': 'text', 'b': [1, 2, 3]}                     | b",
             "{'a': [0, 0], 'b': [1, 2]}                        | a",
             "{'a': [1, 'x'], 'b': [1, 2]}                      | a[1]",
+            "{'a': [1, 1e300], 'b': [1, 2]}                    | a[1]",
             "{'a': {'k': 1}, 'b': 'y'}                         | a",
             "{'query': 'q', 'candidates': []}                  | candidates",
             "{'query': 'q'}                                    | candidates",

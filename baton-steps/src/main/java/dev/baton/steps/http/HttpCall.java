@@ -96,8 +96,7 @@ record HttpCall(URI uri, HttpMethod method, Map<String, String> headers, JsonNod
             throw invalid("query", "must be an object of parameter names to values");
         }
         StringBuilder extra = new StringBuilder();
-        for (Iterator<Map.Entry<String, JsonNode>> it = query.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> param = it.next();
+        for (Map.Entry<String, JsonNode> param : query.properties()) {
             List<JsonNode> values = new ArrayList<>();
             if (param.getValue().isArray()) {
                 param.getValue().forEach(values::add);
@@ -138,8 +137,7 @@ record HttpCall(URI uri, HttpMethod method, Map<String, String> headers, JsonNod
         if (!node.isObject()) {
             throw invalid("headers", "must be an object of header names to values");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> header = it.next();
+        for (Map.Entry<String, JsonNode> header : node.properties()) {
             JsonNode value = header.getValue();
             if (value.isContainerNode() || value.isNull()) {
                 throw invalid("headers." + header.getKey(), "must be a string, number or boolean");
