@@ -17,6 +17,8 @@ import dev.baton.core.store.WorkflowStore;
 import dev.baton.core.workflow.InputValidator;
 import dev.baton.core.workflow.Workflow;
 import dev.baton.core.workflow.WorkflowCatalog;
+import dev.baton.core.workflow.WorkflowParser;
+import dev.baton.core.workflow.WorkflowValidator;
 import dev.baton.steps.http.HttpStep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * A running Baton node, wired by hand: the store (H2, PostgreSQL or memory), the step handlers ({@code http},
@@ -51,6 +55,14 @@ public final class BatonNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatonNode.class);
     /** How long {@link #close()} lets a model that is still loading finish before closing it anyway. */
     private static final Duration MODEL_CLOSE_WAIT = Duration.ofMinutes(2);
+    /** Validated once at start so the language's classes (parser, CEL) are loaded before the first request. */
+    private static final String WARM_UP = """
+            id: warm-up
+            inputs: {type: object, properties: {text: {type: string}}}
+            steps:
+              a: {uses: transform, with: {value: "{{ inputs.text }}"}}
+            outputs: {text: "{{ steps.a.output }}"}
+            """;
 
     private final BatonConfig config;
     private final NodeStores stores;
@@ -82,44 +94,87 @@ public final class BatonNode implements AutoCloseable {
      *                        H2 file); STEP_FAILED when the model is loaded in the foreground and fails
      */
     public static BatonNode open(BatonConfig config) {
-        NodeStores stores = NodeStores.open(config);
+        // The store (pool, migrations) opens on its own thread while this one loads the language (parser,
+        // validator, CEL): the two are the bulk of start-up and independent until the catalog is built.
+        CompletableFuture<NodeStores> opening = new CompletableFuture<>();
+        Thread.ofVirtual().name("baton-store-open").start(() -> {
+            try {
+                opening.complete(NodeStores.open(config));
+            } catch (Throwable t) {
+                opening.completeExceptionally(t);
+            }
+        });
+        NodeStores stores = null;
         BgeSmallEnV15Model model = null;
         HttpStep http = null;
+        LocalEngine engine = null;
         try {
-            BatonConfig.Ai ai = config.ai();
-            if (ai.enabled()) {
-                model = ai.loadInBackground()
-                        ? BgeSmallEnV15Model.loadInBackground(OnnxSettings.defaults())
-                        : BgeSmallEnV15Model.load(OnnxSettings.defaults());
-            }
-            EmbeddingModelRegistry models = model != null ? EmbeddingModelRegistry.of(model)
-                    : new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME);
+            EmbeddingModelRegistry models = new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME);
             http = new HttpStep();
             StepRegistry steps = stepRegistry(models, http);
-            WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), steps);
-            InputValidator inputs = new InputValidator();
+            WorkflowParser parser = new WorkflowParser();
+            WorkflowValidator validator = new WorkflowValidator(steps);
+            new WorkflowCatalog(new InMemoryWorkflowStore(), parser, validator).validate(WARM_UP, "warm-up");
+            BundledTemplates templates = BundledTemplates.load(BatonNode.class.getClassLoader());
+
+            stores = awaitStores(opening);
+            WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
             BatonConfig.Engine limits = config.engine();
-            LocalEngine engine = LocalEngine.builder(stores.runs(), catalog, steps)
+            engine = LocalEngine.builder(stores.runs(), catalog, steps)
                     .config(EngineConfig.DEFAULT
                             .withMaxRunningRuns(limits.maxRunningRuns())
                             .withMaxQueuedRuns(limits.maxQueuedRuns())
                             .withMaxConcurrentAttempts(limits.maxConcurrentAttempts())
                             .withStepTypeLimits(limits.stepTypeLimits()))
-                    .inputValidator(inputs::validate)
+                    .inputValidator(new InputValidator())
                     .build();
-            BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine,
-                    BundledTemplates.load(BatonNode.class.getClassLoader()));
+            // The model loads last, so on a small machine it does not slow down the rest of the start-up; it is
+            // registered before unfinished runs resume (their embed steps wait for it to load).
+            BatonConfig.Ai ai = config.ai();
+            if (ai.enabled()) {
+                model = ai.loadInBackground()
+                        ? BgeSmallEnV15Model.loadInBackground(OnnxSettings.defaults())
+                        : BgeSmallEnV15Model.load(OnnxSettings.defaults());
+                models.register(model);
+            }
+            BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates);
             int resumed = engine.resumeUnfinished();
             if (resumed > 0) {
                 LOG.info("resumed {} unfinished run(s)", resumed);
             }
             return node;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            if (engine != null) {
+                engine.close();
+            }
             closeModel(model);
             if (http != null) {
                 http.close();
             }
-            closeQuietly(stores.closer());
+            if (stores == null) {
+                try {
+                    stores = opening.join();
+                } catch (RuntimeException ignored) {
+                    // the store did not open: nothing to close
+                }
+            }
+            if (stores != null) {
+                closeQuietly(stores.closer());
+            }
+            throw e;
+        }
+    }
+
+    private static NodeStores awaitStores(CompletableFuture<NodeStores> opening) {
+        try {
+            return opening.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
             throw e;
         }
     }

@@ -4,6 +4,7 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.server.api.ApiRoutes;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.HandlerType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Serves a {@link BatonNode} over HTTP: the REST API under {@code /api/v1} (see {@link ApiRoutes}) on Javalin 7
@@ -47,13 +50,15 @@ public final class BatonServer implements AutoCloseable {
     }
 
     private final Javalin app;
+    private final ApiRoutes api;
     private final String host;
     private final List<Route> routes;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private BatonServer(Javalin app, String host, List<Route> routes) {
+    private BatonServer(Javalin app, ApiRoutes api, String host, List<Route> routes) {
         this.app = app;
+        this.api = api;
         this.host = host;
         this.routes = Collections.unmodifiableList(routes);
     }
@@ -65,11 +70,14 @@ public final class BatonServer implements AutoCloseable {
      * @throws BatonException UNAVAILABLE ({@code not-ready}) when the address cannot be bound
      */
     public static BatonServer start(BatonNode node, String host, int port) {
-        return start(node, host, port, SSE_KEEP_ALIVE);
+        return start(node, host, port, SSE_KEEP_ALIVE, config -> { });
     }
 
-    static BatonServer start(BatonNode node, String host, int port, Duration keepAlive) {
+    /** As {@link #start(BatonNode, String, int)}, with extra configuration (tests add fault-injecting routes). */
+    static BatonServer start(BatonNode node, String host, int port, Duration keepAlive,
+                             Consumer<JavalinConfig> extra) {
         List<Route> routes = Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<ApiRoutes> api = new AtomicReference<>();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -82,7 +90,8 @@ public final class BatonServer implements AutoCloseable {
                     routes.add(new Route(type.name(), info.getPath()));
                 }
             });
-            ApiRoutes.install(config, node, keepAlive);
+            api.set(ApiRoutes.install(config, node, keepAlive));
+            extra.accept(config);
         });
         try {
             app.start();
@@ -90,7 +99,7 @@ public final class BatonServer implements AutoCloseable {
             throw new BatonException(ErrorCode.NOT_READY, "cannot listen on " + host + ":" + port + ": "
                     + rootMessage(e), e);
         }
-        BatonServer server = new BatonServer(app, host, new ArrayList<>(routes));
+        BatonServer server = new BatonServer(app, api.get(), host, new ArrayList<>(routes));
         LOG.info("Baton API listening on {}{}", server.url(), ApiRoutes.BASE);
         return server;
     }
@@ -124,6 +133,7 @@ public final class BatonServer implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
+                api.close();
                 app.stop();
             } finally {
                 stopped.countDown();

@@ -143,8 +143,7 @@ public final class ConfigSource {
         if (!limitsNode.isMissingNode() && !limitsNode.isObject()) {
             throw BatonException.invalidInput("engine.stepTypeLimits", "must be a map of step type to limit");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = limitsNode.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : limitsNode.properties()) {
             limits.put(entry.getKey(), integer("engine.stepTypeLimits." + entry.getKey(), entry.getValue().asText()));
         }
         BatonConfig.Engine engine = new BatonConfig.Engine(

@@ -25,7 +25,7 @@ import java.util.Map;
  * answers (unknown route 404, 405, 413 from the body limit, 415) → problem+json with a matching code;
  * anything else → 500 problem without internals, logged with the request id.
  */
-public final class ApiRoutes {
+public final class ApiRoutes implements AutoCloseable {
     /** The base path of every route. */
     public static final String BASE = "/api/v1";
     private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
@@ -38,17 +38,28 @@ public final class ApiRoutes {
             415, "unsupported-media-type",
             503, ErrorCode.NOT_READY.code());
 
-    private ApiRoutes() {
+    private final RunEventStream events;
+
+    private ApiRoutes(RunEventStream events) {
+        this.events = events;
+    }
+
+    /** Ends open event streams, so that stopping the HTTP server does not wait for them. Idempotent. */
+    @Override
+    public void close() {
+        events.closeAll();
     }
 
     /**
      * Installs the API for {@code node} into {@code config}.
      *
      * @param keepAlive interval of keep-alive comments on event streams
+     * @return the installed API; close it before stopping the server
      */
-    public static void install(JavalinConfig config, BatonNode node, Duration keepAlive) {
+    public static ApiRoutes install(JavalinConfig config, BatonNode node, Duration keepAlive) {
         long maxBody = node.config().server().maxRequestSize();
         config.http.maxRequestSize = maxBody;
+        config.http.prefer405over404 = true;
         RequestBodies bodies = new RequestBodies(Json.MAPPER);
         WireFormat wire = new WireFormat(Json.MAPPER);
         String tenant = node.tenantId();
@@ -116,6 +127,7 @@ public final class ApiRoutes {
         });
         routes.error(404, ctx -> ensureProblem(ctx, "no route " + ctx.method() + " " + ctx.path()));
         routes.error(405, ctx -> ensureProblem(ctx, "method " + ctx.method() + " is not allowed on " + ctx.path()));
+        return new ApiRoutes(events);
     }
 
     /** Turns a bare error status (set by Javalin itself) into a problem, unless a problem was already written. */

@@ -2,6 +2,7 @@ package dev.baton.server.api;
 
 import dev.baton.core.engine.Engine;
 import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.JournalEntry;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunEvent;
@@ -16,6 +17,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,17 +31,22 @@ import java.util.concurrent.TimeUnit;
  * sent every {@code keepAlive} so proxies keep the connection open.
  *
  * <p>The handler blocks its (virtual) request thread for the life of the stream; the engine's listener only
- * enqueues, so a slow client never blocks the engine.
+ * enqueues, so a slow client never blocks the engine. {@link #closeAll()} ends open streams when the server
+ * stops. Thread-safe.
  */
 final class RunEventStream {
     private static final Logger LOG = LoggerFactory.getLogger(RunEventStream.class);
     private static final int REPLAY_PAGE = 1000;
+    /** Put into a stream's queue to end it (server stopping). */
+    private static final Object STOP = new Object();
 
     private final String tenant;
     private final Engine engine;
     private final RunStore runs;
     private final WireFormat wire;
     private final Duration keepAlive;
+    private final Set<BlockingQueue<Object>> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     RunEventStream(String tenant, Engine engine, RunStore runs, WireFormat wire, Duration keepAlive) {
         this.tenant = tenant;
@@ -48,7 +56,16 @@ final class RunEventStream {
         this.keepAlive = keepAlive;
     }
 
+    /** Ends every open stream (the server is stopping); new requests get 503. */
+    void closeAll() {
+        closed = true;
+        open.forEach(queue -> queue.add(STOP));
+    }
+
     void stream(Context ctx) throws InterruptedException {
+        if (closed) {
+            throw new BatonException(ErrorCode.NOT_READY, "the server is stopping");
+        }
         String runId = ctx.pathParam("id");
         Run run = runs.find(tenant, runId).orElseThrow(() -> BatonException.notFound("run", runId));
         long after = lastEventId(ctx);
@@ -74,12 +91,17 @@ final class RunEventStream {
     }
 
     private void follow(OutputStream out, String runId, long after) throws IOException, InterruptedException {
-        BlockingQueue<RunEvent> queue = new LinkedBlockingQueue<>();
+        BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         long last = after;
-        try (Engine.Subscription ignored = engine.subscribe(tenant, runId, after, queue::add)) {
-            while (true) {
-                RunEvent event = queue.poll(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
-                if (event == null) {
+        open.add(queue);
+        Engine.Subscription subscription = engine.subscribe(tenant, runId, after, queue::add);
+        try {
+            while (!closed) {
+                Object next = queue.poll(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
+                if (next == STOP) {
+                    return;
+                }
+                if (!(next instanceof RunEvent event)) {
                     out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     boolean finished = runs.find(tenant, runId).map(r -> r.status().isTerminal()).orElse(true);
@@ -98,6 +120,9 @@ final class RunEventStream {
                     return;
                 }
             }
+        } finally {
+            open.remove(queue);
+            subscription.close();
         }
     }
 

@@ -36,6 +36,8 @@ final class Progress implements AutoCloseable {
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicLong lastDraw;
+    /** How many runs had finished at the last drawing, so the final state is not printed twice. */
+    private final AtomicInteger lastDrawnDone = new AtomicInteger(-1);
 
     Progress(PrintWriter err, int total, Mode mode, LongSupplier nanoTime, Duration lineInterval) {
         this.err = err;
@@ -81,13 +83,14 @@ final class Progress implements AutoCloseable {
     /** Draws the final state (ending the bar's line). */
     @Override
     public void close() {
-        if (mode != Mode.NONE) {
+        if (mode == Mode.BAR || mode == Mode.LINES && lastDrawnDone.get() != done.get()) {
             draw(nanoTime.getAsLong(), true);
         }
     }
 
     private void draw(long now, boolean last) {
         int finished = done.get();
+        lastDrawnDone.set(finished);
         double seconds = (now - startNanos) / 1e9;
         double rate = seconds > 0 ? finished / seconds : 0;
         String counts = String.format(Locale.ROOT, "%d/%d runs, %d failed, %.1f runs/s", finished, total,

@@ -40,6 +40,9 @@ import java.util.concurrent.ExecutionException;
 final class RunCommand implements Callable<Integer> {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
+    /** How many skipped files are named one by one; the rest are counted. */
+    private static final int SKIPPED_SHOWN = 5;
+
     private final CliContext context;
 
     @Spec
@@ -97,9 +100,23 @@ final class RunCommand implements Callable<Integer> {
         if (output != null) {
             ResultWriter.checkFormat(output);
         }
-        try (LocalNode node = context.backend().openLocal(dataDir)) {
+        try (LocalNode node = open()) {
             Workflow workflow = node.register(workflowFile.source(), workflowFile.name());
             return batch ? runBatch(node, workflow, batchInputs) : runOnce(node, workflow, constants);
+        }
+    }
+
+    /** Opens the local node, saying what to do when another process holds the data directory. */
+    private LocalNode open() {
+        try {
+            return context.backend().openLocal(dataDir);
+        } catch (BatonException e) {
+            if (e.code() != ErrorCode.STORE_UNAVAILABLE) {
+                throw e;
+            }
+            throw new BatonException(e.code(), e.getMessage() + System.lineSeparator() + "  (is a `baton server` or "
+                    + "another `baton run` using " + dataDir.toAbsolutePath().normalize() + "? Stop it, or pass "
+                    + "another --data-dir)", e);
         }
     }
 
@@ -111,8 +128,12 @@ final class RunCommand implements Callable<Integer> {
         } else {
             InputDirectory.Listing listing = new InputDirectory(context.json(), InputDirectory.DEFAULT_MAX_FILE_BYTES)
                     .read(inputDir, constants);
-            for (String skipped : listing.skipped()) {
-                err.println("skipped " + skipped);
+            List<String> skipped = listing.skipped();
+            for (int i = 0; i < Math.min(skipped.size(), SKIPPED_SHOWN); i++) {
+                err.println("skipped " + skipped.get(i));
+            }
+            if (skipped.size() > SKIPPED_SHOWN) {
+                err.println("skipped " + (skipped.size() - SKIPPED_SHOWN) + " more files (binary, not UTF-8 or too large)");
             }
             list = listing.inputs();
         }
@@ -164,11 +185,11 @@ final class RunCommand implements Callable<Integer> {
         writer.write(resultsFile, results);
         BatchSummary summary = BatchSummary.of(results, elapsed);
         if (jsonOutput) {
-            ObjectNode node1 = summary.toJson(context.json());
-            node1.put("workflow", workflow.id());
-            node1.put("version", workflow.version());
-            node1.put("results", resultsFile.toString());
-            out.println(context.json().writeValueAsString(node1));
+            ObjectNode summaryJson = summary.toJson(context.json());
+            summaryJson.put("workflow", workflow.id());
+            summaryJson.put("version", workflow.version());
+            summaryJson.put("results", resultsFile.toString());
+            out.println(context.json().writeValueAsString(summaryJson));
         } else {
             printFailures(out, results);
             out.println(summary.describe());

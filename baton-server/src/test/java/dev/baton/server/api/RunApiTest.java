@@ -236,6 +236,19 @@ class RunApiTest {
     }
 
     @Test
+    void oversized_chunked_bodies_without_a_length_are_413_too() {
+        String id = registerGreet();
+        byte[] big = ("{\"inputs\": {\"name\": \"" + "y".repeat(2 * 1024 * 1024) + "\"}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var request = java.net.http.HttpRequest.newBuilder(api.uri("/workflows/" + id + "/runs"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)));
+        var response = api.send(request, Map.of());
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.json().get("code").asText()).isEqualTo("payload-too-large");
+    }
+
+    @Test
     void non_json_run_bodies_are_415() {
         String id = registerGreet();
         var response = api.post("/workflows/" + id + "/runs", "text/csv", "name\nAda");

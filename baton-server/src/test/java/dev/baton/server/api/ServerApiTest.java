@@ -5,7 +5,6 @@ import dev.baton.server.BatonServer;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,8 +35,7 @@ class ServerApiTest {
         assertThat(doc.get("openapi").asText()).startsWith("3.1");
         String base = doc.get("servers").get(0).get("url").asText();
         Set<String> documented = new HashSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields(); paths.hasNext(); ) {
-            Map.Entry<String, JsonNode> path = paths.next();
+        for (Map.Entry<String, JsonNode> path : doc.get("paths").properties()) {
             path.getValue().fieldNames().forEachRemaining(method ->
                     documented.add(method.toUpperCase() + " " + base + path.getKey()));
         }
@@ -77,6 +75,15 @@ class ServerApiTest {
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.json().get("code").asText()).isEqualTo("not-found");
+    }
+
+    @Test
+    void a_wrong_method_on_a_known_path_is_a_405_problem() {
+        var response = api.send(java.net.http.HttpRequest.newBuilder(api.uri("/runs"))
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.noBody()), Map.of());
+        assertThat(response.status()).isEqualTo(405);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("code").asText()).isEqualTo("method-not-allowed");
     }
 
     @Test

@@ -5,6 +5,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.time.InstantSource;
 import java.util.Map;
 
@@ -26,6 +27,11 @@ final class CliHarness {
 
     Result run(String... args) {
         StringWriter out = new StringWriter();
+        return run(out, args);
+    }
+
+    /** Runs with stdout going to {@code out} as it is written (for commands that keep running). */
+    Result run(Writer out, String... args) {
         StringWriter err = new StringWriter();
         CommandLine cli = BatonCli.commandLine(context);
         cli.setOut(new PrintWriter(out, true));

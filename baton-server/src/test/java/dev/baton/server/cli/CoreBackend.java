@@ -34,7 +34,7 @@ final class CoreBackend implements CliBackend {
         InMemoryRunStore runs = new InMemoryRunStore();
         WorkflowCatalog catalog = new WorkflowCatalog(new InMemoryWorkflowStore(), registry);
         InputValidator inputs = new InputValidator();
-        LocalEngine engine = LocalEngine.builder(runs, catalog, registry).inputValidator(inputs::validate).build();
+        LocalEngine engine = LocalEngine.builder(runs, catalog, registry).inputValidator(inputs).build();
         return new LocalNode() {
             @Override
             public String tenantId() {

@@ -2,6 +2,8 @@ package dev.baton.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -220,6 +222,32 @@ class RunCommandTest {
         assertThat(rows).extracting(r -> r.at("/outputs/length").asInt()).containsExactly(11, 3);
         assertThat(rows).extracting(r -> r.at("/outputs/unit").asText()).containsOnly("chars");
         assertThat(rows.get(0).get("source").asText()).isEqualTo(docs.resolve("two.md").toString());
+    }
+
+    @Test
+    void a_data_directory_held_by_another_process_exits_1_with_a_hint() {
+        CliBackend held = new CliBackend() {
+            @Override
+            public dev.baton.core.workflow.Workflow validate(String source, String sourceName) {
+                return backend.validate(source, sourceName);
+            }
+
+            @Override
+            public LocalNode openLocal(Path dataDir) {
+                throw new BatonException(ErrorCode.STORE_UNAVAILABLE, "store: database may be already in use");
+            }
+
+            @Override
+            public RunningServer startServer(String host, Integer port, Path configFile) {
+                throw new AssertionError("not used");
+            }
+        };
+
+        CliHarness.Result result = new CliHarness(held).run("run", divide.toString(), "--input", "d=1",
+                "--data-dir", data.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("already in use").contains("another --data-dir");
     }
 
     @Test
