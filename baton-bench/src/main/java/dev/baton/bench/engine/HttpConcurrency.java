@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Reports: wall time from the first start to the last completion (ideal: delay + start-up of N runs), the
  * server's peak of requests open at once, the engine's peak of active runs, peak heap used (sampled every 100 ms)
- * and RSS ({@code VmRSS}/{@code VmHWM} of this JVM).
+ * and RSS ({@code VmRSS}/{@code VmHWM} of this JVM). Prints progress every 10 s; gives up (exit 2) when runs have
+ * not all reported completion after {@code --give-up-after-s} (default 600).
  */
 public final class HttpConcurrency {
     private HttpConcurrency() {
@@ -43,6 +44,7 @@ public final class HttpConcurrency {
         int runs = 10_000;
         long delayMillis = 5_000;
         int starters = 16;
+        long giveUpSeconds = 600;
         EngineConfig config = EngineConfig.DEFAULT;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -50,6 +52,7 @@ public final class HttpConcurrency {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--delay-ms" -> delayMillis = Long.parseLong(args[++i]);
                 case "--starters" -> starters = Integer.parseInt(args[++i]);
+                case "--give-up-after-s" -> giveUpSeconds = Long.parseLong(args[++i]);
                 case "--max-running" -> config = config.withMaxRunningRuns(Integer.parseInt(args[++i]));
                 case "--max-attempts" -> config = config.withMaxConcurrentAttempts(Integer.parseInt(args[++i]));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see the Javadoc");
@@ -80,7 +83,7 @@ public final class HttpConcurrency {
                               url: "http://127.0.0.1:%d/slow"
                               timeout: 120s
                         """.formatted(port));
-                measure(bench.engine(), workflow, runs, starters, port);
+                measure(bench.engine(), workflow, runs, starters, port, giveUpSeconds);
             }
         } finally {
             server.getOutputStream().close();
@@ -96,8 +99,8 @@ public final class HttpConcurrency {
                 .start();
     }
 
-    private static void measure(LocalEngine engine, String workflow, int runs, int starters, int port)
-            throws Exception {
+    private static void measure(LocalEngine engine, String workflow, int runs, int starters, int port,
+                                long giveUpSeconds) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger peakActive = new AtomicInteger();
@@ -147,7 +150,19 @@ public final class HttpConcurrency {
             thread.join();
         }
         System.out.printf(Locale.ROOT, "all %d runs started in %.2f s%n", runs, (allStarted[0] - begin) / 1e9);
-        done.await();
+        long giveUp = begin + giveUpSeconds * 1_000_000_000L;
+        while (!done.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            System.out.printf(Locale.ROOT, "%.0f s: %d of %d runs finished; engine: %d active, %d queued, %d attempts "
+                            + "waiting for permits; server: %s%n", (System.nanoTime() - begin) / 1e9,
+                    runs - done.getCount(), runs, engine.activeRuns(), engine.queuedRuns(),
+                    engine.attemptsWaitingForPermits(), stats(port));
+            if (System.nanoTime() > giveUp) {
+                System.out.printf(Locale.ROOT, "GAVE UP after %d s: %d runs never reported completion%n",
+                        giveUpSeconds, done.getCount());
+                System.out.println("at peak heap: " + peakHeap.get().format());
+                System.exit(2);
+            }
+        }
         sampler.interrupt();
         sampler.join();
         double wall = (lastDone.get() - begin) / 1e9;
