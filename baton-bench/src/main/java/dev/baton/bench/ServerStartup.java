@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * {@code GET /health/ready} every 5 ms. Reports, from {@link ProcessBuilder#start()} (the process is created; JVM
  * boot included), the time to the first 200 of each, per run and the median. The process is stopped after each run.
  *
- * <p>Usage: {@code ServerStartup [--jar baton-server/target/baton.jar] [--runs 5] [--java-opt OPT]...}; the JDK is
+ * <p>Usage: {@code ServerStartup [--jar baton-server/target/baton.jar] [--runs 5] [--java-opt OPT]...
+ * [--env NAME=VALUE]...}; the JDK is
  * the one running this program.
  */
 public final class ServerStartup {
@@ -39,11 +40,16 @@ public final class ServerStartup {
         Path jar = Path.of("baton-server/target/baton.jar");
         int runs = 5;
         List<String> javaOptions = new ArrayList<>();
+        java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--java-opt" -> javaOptions.add(args[++i]);
+                case "--env" -> {
+                    String[] pair = args[++i].split("=", 2);
+                    environment.put(pair[0], pair.length > 1 ? pair[1] : "");
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see the Javadoc");
             }
         }
@@ -51,14 +57,15 @@ public final class ServerStartup {
             throw new IllegalArgumentException(jar + " does not exist: build it first (./baton --help builds it)");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        System.out.printf(Locale.ROOT, "%s, %d runs, java %s, options %s, cores %d%n", jar, runs,
-                System.getProperty("java.version"), javaOptions, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "%s, %d runs, java %s, options %s, environment %s, cores %d%n", jar, runs,
+                System.getProperty("java.version"), javaOptions, environment,
+                Runtime.getRuntime().availableProcessors());
         double[] live = new double[runs];
         double[] ready = new double[runs];
         double[] liveCpu = new double[runs];
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
             for (int r = 0; r < runs; r++) {
-                double[] times = once(client, java, javaOptions, jar.toAbsolutePath());
+                double[] times = once(client, java, javaOptions, environment, jar.toAbsolutePath());
                 live[r] = times[0];
                 ready[r] = times[1];
                 liveCpu[r] = times[2];
@@ -75,8 +82,8 @@ public final class ServerStartup {
     }
 
     /** One start: milliseconds to live and to ready. */
-    private static double[] once(HttpClient client, String java, List<String> javaOptions, Path jar)
-            throws Exception {
+    private static double[] once(HttpClient client, String java, List<String> javaOptions,
+                                 java.util.Map<String, String> environment, Path jar) throws Exception {
         Path directory = Files.createTempDirectory("baton-startup-");
         int port = freePort();
         List<String> command = new ArrayList<>();
@@ -87,6 +94,7 @@ public final class ServerStartup {
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("server.log").toFile());
         builder.environment().put("BATON_DATA_DIR", directory.resolve("data").toString());
+        builder.environment().putAll(environment);
         long start = System.nanoTime();
         Process process = builder.start();
         try {
