@@ -1,5 +1,8 @@
 package dev.baton.core.engine;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
@@ -11,6 +14,7 @@ import java.util.concurrent.TimeUnit;
  * removed from the queue at once, so many long timeouts that are cancelled early cost nothing.
  */
 public final class SystemEngineClock implements EngineClock, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SystemEngineClock.class);
     private final ScheduledThreadPoolExecutor timers;
 
     /** Creates the clock and its timer thread. */
@@ -31,7 +35,14 @@ public final class SystemEngineClock implements EngineClock, AutoCloseable {
     @Override
     public Timer schedule(Duration delay, Runnable task) {
         long nanos = delay.isNegative() ? 0 : saturatedNanos(delay);
-        ScheduledFuture<?> future = timers.schedule(task, nanos, TimeUnit.NANOSECONDS);
+        // A scheduled executor keeps a task's exception in its future, where no one would see it: log it.
+        ScheduledFuture<?> future = timers.schedule(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.error("an engine timer failed", e);
+            }
+        }, nanos, TimeUnit.NANOSECONDS);
         return () -> future.cancel(false);
     }
 

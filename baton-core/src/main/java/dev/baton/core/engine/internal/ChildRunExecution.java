@@ -69,14 +69,23 @@ final class ChildRunExecution implements Execution {
         } catch (BatonException e) {
             attempt.completeFromExecution(Outcome.failed(new StepError(e.code().code(), e.getMessage(), false)));
             return;
+        } catch (RuntimeException e) {
+            attempt.completeFromExecution(Outcome.failed(new StepError(ErrorCode.INTERNAL.code(),
+                    "child run of step '" + attempt.stepId() + "' could not be started: " + e, false)));
+            return;
         }
         child = started;
         if (stopped) {
             parent.core().cancelChild(started, "the parent step was stopped");
             return;
         }
-        parent.core().completion(started.tenantId(), started.id())
-                .whenComplete((view, failure) -> finish(attempt, view, failure));
+        try {
+            parent.core().completion(started.tenantId(), started.id())
+                    .whenComplete((view, failure) -> finish(attempt, view, failure));
+        } catch (RuntimeException e) {
+            // A store that cannot be read now must not leave the parent step waiting forever.
+            finish(attempt, null, e);
+        }
     }
 
     private void finish(AttemptRun attempt, RunView view, Throwable failure) {

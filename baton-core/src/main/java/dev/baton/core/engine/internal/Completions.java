@@ -8,48 +8,80 @@ import dev.baton.core.store.RunStore;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 
 /**
- * Futures of callers waiting for runs to finish. A waiter gets the run's final view, read from the store after
- * {@code RunFinished} is durable. Thread-safe: a waiter registered while the run finishes is completed by
- * whichever of {@link #await} and {@link #runFinished} comes second.
+ * Futures of callers waiting for runs to finish. A waiter gets the run's final view: the one the run's coordinator
+ * built from what it journaled once {@code RunFinished} is durable (no store read, so 10,000 runs ending in the
+ * same second need no connection each), or, for a run this node does not own, the one read from the store.
+ *
+ * <p>Thread-safe: a waiter registered while the run finishes is completed by whichever of {@link #await} and
+ * {@link #runFinished} comes second. {@link #runFinished} and {@link #runFailed} never touch the store and never
+ * throw.
  */
 final class Completions {
     private final RunStore store;
+    private final BiPredicate<String, String> owned;
     private final Map<String, CompletableFuture<RunView>> waiting = new ConcurrentHashMap<>();
 
-    Completions(RunStore store) {
+    /**
+     * @param owned whether this node owns a run (tenant id, run id): its coordinator will report its end, so
+     *              awaiting it needs no store read
+     */
+    Completions(RunStore store, BiPredicate<String, String> owned) {
         this.store = store;
+        this.owned = owned;
     }
 
     /**
-     * A future of the run's final view (completed at once for a finished run).
+     * A future of the run's final view (completed at once for a finished run). It fails only if the store refused
+     * the run's {@code RunFinished}.
      *
-     * @throws BatonException NOT_FOUND for an unknown run
+     * @throws BatonException NOT_FOUND for an unknown run, STORE_UNAVAILABLE if the store cannot be read
      */
     CompletableFuture<RunView> await(String tenantId, String runId) {
-        Run run = store.find(tenantId, runId).orElseThrow(() -> BatonException.notFound("run", runId));
-        if (run.status().isTerminal()) {
-            return CompletableFuture.completedFuture(new RunView(run, store.attempts(runId)));
+        CompletableFuture<RunView> future;
+        if (owned.test(tenantId, runId)) {
+            future = waiting.computeIfAbsent(runId, id -> new CompletableFuture<>());
+            // The owner lets go of the run before completing its waiters: still owned means we will be completed.
+            if (owned.test(tenantId, runId)) {
+                return future.thenApply(view -> view); // callers cannot complete the shared future
+            }
+        } else {
+            Run run = store.find(tenantId, runId).orElseThrow(() -> BatonException.notFound("run", runId));
+            if (run.status().isTerminal()) {
+                return CompletableFuture.completedFuture(new RunView(run, store.attempts(runId)));
+            }
+            future = waiting.computeIfAbsent(runId, id -> new CompletableFuture<>());
         }
-        CompletableFuture<RunView> future = waiting.computeIfAbsent(runId, id -> new CompletableFuture<>());
-        // The run may have finished between the read above and the registration.
-        store.find(tenantId, runId).filter(r -> r.status().isTerminal()).ifPresent(this::complete);
-        return future.thenApply(view -> view); // callers cannot complete the shared future
+        // The run may have finished between the check above and the registration.
+        try {
+            store.find(tenantId, runId).filter(r -> r.status().isTerminal())
+                    .ifPresent(r -> complete(new RunView(r, store.attempts(runId))));
+        } catch (RuntimeException e) {
+            waiting.remove(runId, future);
+            throw e;
+        }
+        return future.thenApply(view -> view);
     }
 
-    /** The run's {@code RunFinished} is durable: completes its waiters, if any. */
-    void runFinished(String tenantId, String runId) {
-        if (waiting.containsKey(runId)) {
-            store.find(tenantId, runId).ifPresent(this::complete);
-        }
+    /** The run's {@code RunFinished} is durable: completes its waiters, if any, with its final view. */
+    void runFinished(RunView finished) {
+        complete(finished);
     }
 
-    /** Completes the waiters of a run known to be finished. */
-    void complete(Run finished) {
-        CompletableFuture<RunView> future = waiting.remove(finished.id());
+    /** The run could not be finished in the store: its waiters fail with that error. */
+    void runFailed(String runId, Throwable failure) {
+        CompletableFuture<RunView> future = waiting.remove(runId);
         if (future != null) {
-            future.complete(new RunView(finished, store.attempts(finished.id())));
+            future.completeExceptionally(failure);
+        }
+    }
+
+    private void complete(RunView view) {
+        CompletableFuture<RunView> future = waiting.remove(view.run().id());
+        if (future != null) {
+            future.complete(view);
         }
     }
 }

@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,7 +85,7 @@ public final class EngineCore implements AutoCloseable {
         this.random = random;
         this.config = config;
         this.onClose = onClose;
-        this.completions = new Completions(store);
+        this.completions = new Completions(store, this::owns);
         this.events = new EventHub(store, executor);
         this.journal = new Journal(store, config.journalBatchSize(), events::onDurable);
         this.admission = new Admission(config.maxRunningRuns(), config.maxQueuedRuns());
@@ -163,6 +164,12 @@ public final class EngineCore implements AutoCloseable {
         return store.find(tenantId, runId).map(run -> new RunView(run, store.attempts(run.id())));
     }
 
+    /** Whether this node owns the (unfinished) run right now. */
+    private boolean owns(String tenantId, String runId) {
+        RunCoordinator owner = active.get(runId);
+        return owner != null && owner.tenantId().equals(tenantId);
+    }
+
     /** See {@link Engine#completion}. */
     public CompletableFuture<RunView> completion(String tenantId, String runId) {
         return completions.await(tenantId, runId);
@@ -178,10 +185,11 @@ public final class EngineCore implements AutoCloseable {
         if (run.status() == RunStatus.QUEUED && admission.remove(runId)) {
             StepError error = StepError.of(ErrorCode.CANCELLED, reason == null || reason.isBlank()
                     ? "cancelled before it started" : "cancelled before it started: " + reason);
-            journal.append(List.of(new JournalEntry.CancelRequested(runId, reason, clock.instant()),
-                    new JournalEntry.RunFinished(runId, RunStatus.CANCELLED, null, error, clock.instant()))).join();
-            Run finished = store.find(tenantId, runId).orElse(run);
-            completions.complete(finished);
+            Instant at = clock.instant();
+            journal.append(List.of(new JournalEntry.CancelRequested(runId, reason, at),
+                    new JournalEntry.RunFinished(runId, RunStatus.CANCELLED, null, error, at))).join();
+            Run finished = finishedWithoutStart(run, RunStatus.CANCELLED, error, at);
+            completions.runFinished(new RunView(finished, List.of()));
             return finished;
         }
         journal.append(new JournalEntry.CancelRequested(runId, reason, clock.instant())).join();
@@ -284,27 +292,104 @@ public final class EngineCore implements AutoCloseable {
     private Workflow resolveOrFail(Run run) {
         try {
             return resolver.resolve(run.tenantId(), run.workflowId(), run.workflowVersion());
-        } catch (BatonException e) {
-            StepError error = new StepError(e.code().code(), "workflow '" + run.workflowId() + "' version "
+        } catch (RuntimeException e) {
+            String code = e instanceof BatonException b ? b.code().code() : ErrorCode.INTERNAL.code();
+            StepError error = new StepError(code, "workflow '" + run.workflowId() + "' version "
                     + run.workflowVersion() + " cannot be loaded: " + e.getMessage(), false);
-            journal.append(List.of(new JournalEntry.RunStarted(run.id(), clock.instant()),
-                            new JournalEntry.RunFinished(run.id(), RunStatus.FAILED, null, error, clock.instant())))
-                    .thenRun(() -> executor.execute(() -> afterFinish(run)));
+            Instant at = clock.instant();
+            Run finished = new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(),
+                    RunStatus.FAILED, run.priority(), run.inputs(), null, error, run.idempotencyKey(),
+                    run.parentRunId(), run.parentStepId(), run.createdAt(),
+                    run.startedAt() != null ? run.startedAt() : at, at);
+            journal.append(List.of(new JournalEntry.RunStarted(run.id(), at),
+                            new JournalEntry.RunFinished(run.id(), RunStatus.FAILED, null, error, at)))
+                    .whenComplete((ok, failure) -> {
+                        if (failure == null) {
+                            afterFinish(new RunView(finished, List.of()));
+                        } else {
+                            afterFinishFailed(run, failure);
+                        }
+                    });
             return null;
         }
     }
 
-    /** Called once a run's {@code RunFinished} is durable. */
-    void onRunFinished(RunCoordinator coordinator) {
-        active.remove(coordinator.runId());
-        executor.execute(() -> afterFinish(coordinator.run()));
+    /** A run finished before it was started (cancelled while queued), as the store holds it. */
+    private static Run finishedWithoutStart(Run run, RunStatus status, StepError error, Instant at) {
+        return new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(), status, run.priority(),
+                run.inputs(), null, error, run.idempotencyKey(), run.parentRunId(), run.parentStepId(),
+                run.createdAt(), run.startedAt(), at);
     }
 
-    private void afterFinish(Run run) {
-        if (run.parentRunId() == null && !closed) {
-            admission.release().ifPresent(this::activate);
+    /**
+     * Called (on the journal writer thread) once a run's {@code RunFinished} is durable, with the run's final view
+     * as the coordinator journaled it.
+     */
+    void onRunFinished(RunCoordinator coordinator, RunView view) {
+        active.remove(coordinator.runId());
+        afterFinish(view);
+    }
+
+    /**
+     * The store refused a run's {@code RunFinished} (a non-retriable failure, the journal retries the others): the
+     * run stays unfinished in the store (a restart resumes it), but this node lets go of it and its waiters fail
+     * with the store's error rather than hang.
+     */
+    void onRunFinishFailed(RunCoordinator coordinator, Throwable failure) {
+        active.remove(coordinator.runId());
+        if (closed) {
+            return; // the next process resumes the run; close() leaves waiters of unfinished runs incomplete
         }
-        completions.runFinished(run.tenantId(), run.id());
+        afterFinishFailed(coordinator.run(), failure);
+    }
+
+    private void afterFinishFailed(Run run, Throwable failure) {
+        LOG.error("run {} could not be finished in the store", run.id(), failure);
+        completions.runFailed(run.id(), failure);
+        releaseAdmission(run);
+    }
+
+    /** Completes the waiters (no store access, never throws), then admits the next queued run. */
+    private void afterFinish(RunView view) {
+        completions.runFinished(view);
+        releaseAdmission(view.run());
+    }
+
+    private void releaseAdmission(Run run) {
+        if (run.parentRunId() != null || closed) {
+            return;
+        }
+        Optional<Run> next = admission.release();
+        if (next.isEmpty()) {
+            return;
+        }
+        try {
+            executor.execute(() -> activateSafely(next.get()));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("engine closed; run {} stays queued for the next start", next.get().id());
+        }
+    }
+
+    /** Activates an admitted run; an unexpected failure fails that run instead of losing it. */
+    private void activateSafely(Run run) {
+        try {
+            activate(run);
+        } catch (RuntimeException | Error e) {
+            LOG.error("run {} could not be activated", run.id(), e);
+            active.remove(run.id());
+            StepError error = new StepError(ErrorCode.INTERNAL.code(), "run " + run.id() + " could not be started: "
+                    + e, false);
+            Instant at = clock.instant();
+            journal.append(new JournalEntry.RunFinished(run.id(), RunStatus.FAILED, null, error, at))
+                    .whenComplete((ok, failure) -> {
+                        if (failure == null) {
+                            afterFinish(new RunView(finishedWithoutStart(run, RunStatus.FAILED, error, at),
+                                    List.of()));
+                        } else {
+                            afterFinishFailed(run, failure);
+                        }
+                    });
+        }
     }
 
     // --- services for coordinators -----------------------------------------------------------------------------

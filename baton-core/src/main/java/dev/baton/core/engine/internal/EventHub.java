@@ -1,6 +1,7 @@
 package dev.baton.core.engine.internal;
 
 import dev.baton.core.engine.Engine;
+import dev.baton.core.error.BatonException;
 import dev.baton.core.run.JournalEntry;
 import dev.baton.core.run.RunEvent;
 import dev.baton.core.store.RunStore;
@@ -76,8 +77,27 @@ final class EventHub {
         }
 
         private void pull() {
+            long backoffMillis = 10;
             while (!closed) {
-                List<RunEvent> events = store.events(runId, last, PAGE);
+                List<RunEvent> events;
+                try {
+                    events = store.events(runId, last, PAGE);
+                } catch (BatonException e) {
+                    if (!e.retriable() || backoffMillis > 1000) {
+                        LOG.warn("events of run {} cannot be read; unsubscribing: {}", runId, e.getMessage());
+                        close();
+                        return;
+                    }
+                    // No later batch may wake this follower (the run may be over): retry here, on its own thread.
+                    try {
+                        Thread.sleep(backoffMillis);
+                    } catch (InterruptedException interrupted) {
+                        close();
+                        return;
+                    }
+                    backoffMillis *= 2;
+                    continue;
+                }
                 for (RunEvent event : events) {
                     if (closed) {
                         return;

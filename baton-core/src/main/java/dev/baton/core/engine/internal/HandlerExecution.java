@@ -30,8 +30,15 @@ final class HandlerExecution implements Execution {
     public void begin(AttemptRun attempt, JsonNode input) {
         attempt.run().core().executor().execute(() -> {
             thread = Thread.currentThread();
-            if (!stopped) {
-                run(attempt, input);
+            try {
+                if (!stopped) {
+                    run(attempt, input);
+                }
+            } catch (RuntimeException | Error e) {
+                // Not the handler (its exceptions are outcomes): the engine itself failed around it.
+                attempt.complete(Outcome.failed(new StepError(ErrorCode.INTERNAL.code(),
+                        "step '" + attempt.stepId() + "' attempt " + attempt.attempt() + " failed inside the engine: "
+                                + e, false)));
             }
         });
     }

@@ -8,11 +8,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A run's serial executor: tasks posted from any thread run one at a time, in order, on a shared executor. This
  * is what makes a run's coordinator single-owner without a thread per run (10,000 waiting runs cost 10,000 small
  * queues, not threads). Tasks must not block for long.
+ *
+ * <p>A task that throws is logged and handed to the mailbox's failure handler (a run coordinator fails its run),
+ * and the next tasks still run: an exception never silently stops a mailbox.
  */
 final class Mailbox implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(Mailbox.class);
@@ -20,9 +24,19 @@ final class Mailbox implements Executor {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final Executor executor;
+    private final Consumer<Throwable> onFailure;
 
+    /** A mailbox whose failed tasks are only logged. */
     Mailbox(Executor executor) {
+        this(executor, failure -> { });
+    }
+
+    /**
+     * @param onFailure told (on the mailbox, after logging) about every task that threw; must not throw itself
+     */
+    Mailbox(Executor executor, Consumer<Throwable> onFailure) {
         this.executor = executor;
+        this.onFailure = onFailure;
     }
 
     @Override
@@ -44,6 +58,11 @@ final class Mailbox implements Executor {
                 task.run();
             } catch (RuntimeException | Error e) {
                 LOG.error("run task failed", e);
+                try {
+                    onFailure.accept(e);
+                } catch (RuntimeException | Error handlerFailure) {
+                    LOG.error("the failure handler of a run task failed", handlerFailure);
+                }
             }
         } while (pending.decrementAndGet() > 0);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.core.engine.EngineClock;
+import dev.baton.core.engine.RunView;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.expr.Bindings;
@@ -34,16 +35,23 @@ import java.util.stream.Collectors;
  * <p>Steps whose dependencies failed with {@code onError: continue} or were skipped still run; they see
  * {@code steps.<id>.status} and a {@code null} output. When the run must end early, running steps are cancelled
  * and pending ones never start; {@code RunFinished} is journaled once every running step has stopped.
+ *
+ * <p>Failure handling: a mailbox task that throws (a bug, or an exception a step type did not expect) ends the run
+ * {@code FAILED} with {@code internal}; a {@code RunStarted} the store refuses fails the run; a {@code RunFinished}
+ * the store refuses is reported to the engine, which fails the run's waiters. A run never hangs silently.
  */
 final class RunCoordinator {
     private final EngineCore core;
     private final Workflow workflow;
     private final Mailbox mailbox;
+    private final RunJournal journal;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final Map<String, JsonNode> finishedSteps = new HashMap<>();
     private Map<String, List<StepAttempt>> recovered = Map.of();
     private volatile Run run;
     private Instant startedAt;
+    /** When {@code RunStarted} became durable in this process (for the final view), else {@code null}. */
+    private volatile Instant journaledStart;
     private EngineClock.Timer runTimer;
     private RunStatus ending;
     private StepError endingError;
@@ -55,7 +63,8 @@ final class RunCoordinator {
         this.core = core;
         this.run = run;
         this.workflow = workflow;
-        this.mailbox = new Mailbox(core.executor());
+        this.mailbox = new Mailbox(core.executor(), this::onTaskFailure);
+        this.journal = new RunJournal(core.journal());
         for (Step step : workflow.steps().values()) {
             slots.put(step.id(), new Slot(step, Dependencies.of(step, workflow)));
         }
@@ -64,8 +73,46 @@ final class RunCoordinator {
     /** Starts a queued run: journals {@code RunStarted}, then dispatches the first steps. */
     void start() {
         Instant now = clock().instant();
-        journal().append(new JournalEntry.RunStarted(run.id(), now))
-                .thenRun(() -> mailbox.execute(() -> begin(now)));
+        journal.append(new JournalEntry.RunStarted(run.id(), now)).whenComplete((ok, failure) -> {
+            if (failure == null) {
+                journaledStart = now;
+                mailbox.execute(() -> begin(now));
+            } else if (!isClosed()) {
+                mailbox.execute(() -> {
+                    if (!finishing) {
+                        finish(RunStatus.FAILED, null, storeError("the journal refused the start of run " + run.id(),
+                                failure));
+                    }
+                });
+            }
+        });
+    }
+
+    /**
+     * A mailbox task threw (a bug, or an exception nobody expected): the run's state can no longer be trusted, so it
+     * ends FAILED with {@code internal} at once; running steps are cancelled, their late outcomes are ignored.
+     */
+    private void onTaskFailure(Throwable failure) {
+        if (finishing || isClosed()) {
+            return;
+        }
+        StepError error = new StepError(ErrorCode.INTERNAL.code(), "run " + run.id() + " failed inside the engine: "
+                + failure, false);
+        try {
+            end(RunStatus.FAILED, error);
+        } catch (RuntimeException | Error e) {
+            failure.addSuppressed(e);
+        }
+        if (!finishing) {
+            finish(RunStatus.FAILED, null, error);
+        }
+    }
+
+    static StepError storeError(String what, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        String code = cause instanceof BatonException e ? e.code().code() : ErrorCode.STORE_UNAVAILABLE.code();
+        return new StepError(code, what + ": " + cause.getMessage(), false);
     }
 
     /**
@@ -76,6 +123,7 @@ final class RunCoordinator {
     void resume(List<StepAttempt> attempts, String cancelReason) {
         mailbox.execute(() -> {
             recovering = true;
+            journal.seed(attempts);
             recovered = attempts.stream().collect(Collectors.groupingBy(StepAttempt::stepId));
             Instant began = run.startedAt() != null ? run.startedAt() : clock().instant();
             armRunTimeout(began);
@@ -209,8 +257,27 @@ final class RunCoordinator {
         if (runTimer != null) {
             runTimer.cancel();
         }
-        journal().append(new JournalEntry.RunFinished(run.id(), status, outputs, error, clock().instant()))
-                .thenRun(() -> core.onRunFinished(this));
+        Instant at = clock().instant();
+        journal.append(new JournalEntry.RunFinished(run.id(), status, outputs, error, at)).whenComplete((ok, failure) -> {
+            if (failure == null) {
+                core.onRunFinished(this, finalView(status, outputs, error, at));
+            } else {
+                core.onRunFinishFailed(this, failure);
+            }
+        });
+    }
+
+    /**
+     * The run as the store holds it once {@code RunFinished} is durable, built from what this coordinator journaled
+     * (no read back from the store).
+     */
+    private RunView finalView(RunStatus status, JsonNode outputs, StepError error, Instant finishedAt) {
+        Run r = run;
+        Instant started = r.startedAt() != null ? r.startedAt() : journaledStart;
+        Run finished = new Run(r.id(), r.tenantId(), r.workflowId(), r.workflowVersion(), status, r.priority(),
+                r.inputs(), outputs, error, r.idempotencyKey(), r.parentRunId(), r.parentStepId(), r.createdAt(),
+                started, finishedAt);
+        return new RunView(finished, journal.attempts());
     }
 
     /** The variables of an attempt: inputs, finished steps, run metadata (with {@code attempt} when n > 0). */
@@ -248,8 +315,9 @@ final class RunCoordinator {
         return core;
     }
 
-    Journal journal() {
-        return core.journal();
+    /** This run's journal: appends are applied to the run's in-memory attempts once durable. */
+    RunJournal journal() {
+        return journal;
     }
 
     EngineClock clock() {

@@ -1,0 +1,80 @@
+package dev.baton.core.engine;
+
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.run.JournalEntry;
+import dev.baton.core.run.Run;
+import dev.baton.core.run.RunEvent;
+import dev.baton.core.run.StepAttempt;
+import dev.baton.core.store.InMemoryRunStore;
+import dev.baton.core.store.Page;
+import dev.baton.core.store.RunQuery;
+import dev.baton.core.store.RunStore;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An in-memory store whose reads can be made to fail (as a connection pool that is exhausted for 30 s does) and
+ * that can refuse {@code RunFinished} entries (non-retriable).
+ */
+final class FaultyStore implements RunStore {
+    final InMemoryRunStore delegate = new InMemoryRunStore();
+    volatile boolean readsFail;
+    volatile boolean refuseRunFinished;
+
+    private void read() {
+        if (readsFail) {
+            throw new BatonException(ErrorCode.STORE_UNAVAILABLE, "no database connection available in 30 s");
+        }
+    }
+
+    @Override
+    public Run create(Run run) {
+        return delegate.create(run);
+    }
+
+    @Override
+    public void append(List<JournalEntry> entries) {
+        if (refuseRunFinished && entries.stream().anyMatch(e -> e instanceof JournalEntry.RunFinished)) {
+            throw new BatonException(ErrorCode.INVALID_ARGUMENT, "outputs too large to store");
+        }
+        delegate.append(entries);
+    }
+
+    @Override
+    public Optional<Run> find(String tenantId, String runId) {
+        read();
+        return delegate.find(tenantId, runId);
+    }
+
+    @Override
+    public Optional<Run> findByIdempotencyKey(String tenantId, String idempotencyKey) {
+        read();
+        return delegate.findByIdempotencyKey(tenantId, idempotencyKey);
+    }
+
+    @Override
+    public List<StepAttempt> attempts(String runId) {
+        read();
+        return delegate.attempts(runId);
+    }
+
+    @Override
+    public Page<Run> list(String tenantId, RunQuery query) {
+        read();
+        return delegate.list(tenantId, query);
+    }
+
+    @Override
+    public List<Run> unfinished() {
+        read();
+        return delegate.unfinished();
+    }
+
+    @Override
+    public List<RunEvent> events(String runId, long afterSequence, int limit) {
+        read();
+        return delegate.events(runId, afterSequence, limit);
+    }
+}
