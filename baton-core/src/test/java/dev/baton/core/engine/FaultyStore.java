@@ -16,12 +16,14 @@ import java.util.Optional;
 
 /**
  * An in-memory store whose reads can be made to fail (as a connection pool that is exhausted for 30 s does) and
- * that can refuse {@code RunFinished} entries (non-retriable).
+ * that can refuse {@code RunFinished} entries (non-retriable). Records every append it accepted.
  */
 final class FaultyStore implements RunStore {
     final InMemoryRunStore delegate = new InMemoryRunStore();
     volatile boolean readsFail;
     volatile boolean refuseRunFinished;
+    /** Every append, in order. */
+    final List<List<JournalEntry>> appends = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private void read() {
         if (readsFail) {
@@ -40,6 +42,7 @@ final class FaultyStore implements RunStore {
             throw new BatonException(ErrorCode.INVALID_ARGUMENT, "outputs too large to store");
         }
         delegate.append(entries);
+        appends.add(List.copyOf(entries));
     }
 
     @Override

@@ -45,6 +45,9 @@ final class AttemptRun implements StepContext {
     private volatile Instant deadline = Instant.MAX;
     private volatile EngineClock.Timer timeoutTimer;
     private volatile Execution execution;
+    /** Whether {@code AttemptStarted} went to the journal with the previous step's finish (see prepareStart). */
+    private volatile boolean prestarted;
+    private JsonNode preparedInput;
 
     AttemptRun(RunCoordinator run, StepRunner runner, Step step, String stepId, int attempt, Bindings bindings) {
         this.run = run;
@@ -102,6 +105,46 @@ final class AttemptRun implements StepContext {
         chosen.reattach(this, previous);
     }
 
+    /**
+     * Prepares attempt 1 of a plug-in handler step so that its {@code AttemptStarted} can be journaled in the same
+     * append as the {@code AttemptFinished} of the step it depends on (one commit between a step finishing and its
+     * dependent starting, instead of two). Renders {@code with} now, on the run's mailbox.
+     *
+     * @return the entry to journal, or {@code null} if this attempt must start the usual way (it has an {@code if},
+     *         its arguments do not render, or its type is built in)
+     */
+    JournalEntry.AttemptStarted prepareStart() {
+        if (attempt != 1 || step.when() != null) {
+            return null;
+        }
+        Execution chosen;
+        JsonNode input;
+        try {
+            chosen = Execution.forStep(run, step);
+            if (!(chosen instanceof HandlerExecution)) {
+                return null;
+            }
+            input = step.with().render(bindings);
+        } catch (BatonException e) {
+            return null; // the usual path records the failure
+        }
+        execution = chosen;
+        preparedInput = input;
+        return new JournalEntry.AttemptStarted(run.runId(), stepId, attempt, input, run.clock().instant());
+    }
+
+    /** The prepared {@code AttemptStarted} is durable: the attempt counts as started (on the run's mailbox). */
+    void activatePrestarted() {
+        prestarted = true;
+        state.set(STARTED);
+        startedDurable.complete(null);
+    }
+
+    /** Hands a prestarted attempt to its execution (on the run's mailbox). */
+    void beginPrestarted() {
+        execution.begin(this, preparedInput);
+    }
+
     private void failBeforeStart(JsonNode input, BatonException e) {
         if (markStarted(input)) {
             complete(Outcome.failed(e));
@@ -114,6 +157,9 @@ final class AttemptRun implements StepContext {
      * @return whether the attempt is started (false: cancelled before it started, do nothing)
      */
     boolean markStarted(JsonNode input) {
+        if (prestarted) {
+            return true; // journaled with the previous step's finish
+        }
         if (!state.compareAndSet(NEW, STARTED)) {
             return false;
         }
@@ -220,21 +266,23 @@ final class AttemptRun implements StepContext {
             run.mailbox().execute(() -> runner.onAttemptFinished(this, result.unrecorded()));
             return true;
         }
-        startedDurable
-                .thenCompose(ok -> run.journal().append(new JournalEntry.AttemptFinished(run.runId(), stepId, attempt,
-                        result.status(), result.output(), result.error(), run.clock().instant())))
-                .whenComplete((ok, failure) -> {
-                    if (run.isClosed()) {
-                        return; // the next process finds the attempt RUNNING and retries it
-                    }
-                    // A store that refuses the entry fails the step rather than leaving it hanging.
-                    Outcome told = failure == null ? result : Outcome.failed(journalError(failure)).unrecorded();
-                    run.mailbox().execute(() -> runner.onAttemptFinished(this, told));
-                });
+        // The runner journals AttemptFinished on the mailbox, where it can add its dependents' starts.
+        startedDurable.whenComplete((ok, failure) -> {
+            if (run.isClosed()) {
+                return; // the next process finds the attempt RUNNING and retries it
+            }
+            if (failure == null) {
+                run.mailbox().execute(() -> runner.journalFinish(this, result));
+            } else {
+                // A store that refused the start fails the step rather than leaving it hanging.
+                Outcome told = Outcome.failed(journalError(failure)).unrecorded();
+                run.mailbox().execute(() -> runner.onAttemptFinished(this, told));
+            }
+        });
         return true;
     }
 
-    private StepError journalError(Throwable failure) {
+    StepError journalError(Throwable failure) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         String message = "the journal refused attempt " + attempt + " of step '" + stepId + "': " + cause.getMessage();

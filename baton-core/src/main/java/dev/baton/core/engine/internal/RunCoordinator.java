@@ -19,6 +19,7 @@ import dev.baton.core.workflow.Step;
 import dev.baton.core.workflow.Workflow;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,15 +177,20 @@ final class RunCoordinator {
         }
         ending = status;
         endingError = error;
-        StepError reason = status == RunStatus.FAILED
-                ? StepError.of(ErrorCode.CANCELLED, "another step failed: " + error.message())
-                : error;
+        StepError reason = stopReason();
         for (Slot slot : slots.values()) {
             if (slot.state == SlotState.ACTIVE) {
                 slot.runner.cancel(reason);
             }
         }
         dispatch();
+    }
+
+    /** Why running steps are stopped when the run ends early. */
+    private StepError stopReason() {
+        return ending == RunStatus.FAILED
+                ? StepError.of(ErrorCode.CANCELLED, "another step failed: " + endingError.message())
+                : endingError;
     }
 
     private void dispatch() {
@@ -199,7 +205,8 @@ final class RunCoordinator {
         }
         boolean allDone = true;
         for (Slot slot : slots.values()) {
-            if (slot.state == SlotState.PENDING && slot.dependencies.stream().allMatch(this::isDone)) {
+            if (slot.state == SlotState.PENDING && slot.prestart == null
+                    && slot.dependencies.stream().allMatch(this::isDone)) {
                 slot.state = SlotState.ACTIVE;
                 slot.runner = runnerFor(slot);
                 slot.runner.start();
@@ -217,7 +224,93 @@ final class RunCoordinator {
     }
 
     private StepRunner runnerFor(Slot slot) {
-        return new StepRunner(this, slot.step, slot.step.id(), this::bindings, outcome -> onStepFinished(slot, outcome));
+        StepRunner runner = new StepRunner(this, slot.step, slot.step.id(), this::bindings,
+                outcome -> onStepFinished(slot, outcome));
+        runner.prestartDependentsWith(outcome -> prestartDependents(slot, outcome));
+        return runner;
+    }
+
+    /**
+     * The step in {@code finished} just succeeded (not yet durable): prepares the first attempts of the steps this
+     * makes ready, rendering their arguments with its output, so that their {@code AttemptStarted} go to the
+     * journal in the same append as its {@code AttemptFinished} (atomic: a crash never sees a dependent started
+     * without its dependency finished). They begin once that append is durable ({@link Prestarts#activate}).
+     */
+    private Prestarts prestartDependents(Slot finished, Outcome outcome) {
+        if (ending != null || finishing || recovering) {
+            return Prestarts.NONE;
+        }
+        String id = finished.step.id();
+        Map<String, JsonNode> steps = null;
+        List<Slot> prepared = new ArrayList<>();
+        List<JournalEntry> entries = new ArrayList<>();
+        for (Slot slot : slots.values()) {
+            if (slot.state != SlotState.PENDING || slot.prestart != null || !slot.dependencies.contains(id)
+                    || !slot.dependencies.stream().allMatch(d -> d.equals(id) || isDone(d))) {
+                continue;
+            }
+            if (steps == null) {
+                steps = new HashMap<>(finishedSteps);
+                steps.put(id, stepBinding(outcome));
+            }
+            StepRunner runner = runnerFor(slot);
+            JournalEntry.AttemptStarted entry = runner.prepareFirst(bindings(1, steps));
+            if (entry != null) {
+                slot.prestart = runner;
+                prepared.add(slot);
+                entries.add(entry);
+            }
+        }
+        return prepared.isEmpty() ? Prestarts.NONE : new Prestarts(this, prepared, entries);
+    }
+
+    /** Prepared starts are durable: their steps are active; they begin, or are cancelled if the run is ending. */
+    private void activatePrestarted(List<Slot> prepared) {
+        for (Slot slot : prepared) {
+            StepRunner runner = slot.prestart;
+            slot.prestart = null;
+            slot.state = SlotState.ACTIVE;
+            slot.runner = runner;
+            boolean proceed = ending == null && !finishing;
+            runner.activatePrepared(proceed);
+            if (!proceed) {
+                runner.cancel(ending != null ? stopReason() : cancelled("the run has finished"));
+            }
+        }
+    }
+
+    /**
+     * Starts of dependent steps journaled together with the {@code AttemptFinished} of the step they depend on.
+     * Confined to the run's mailbox.
+     */
+    static final class Prestarts {
+        static final Prestarts NONE = new Prestarts(null, List.of(), List.of());
+
+        private final RunCoordinator coordinator;
+        private final List<Slot> slots;
+        private final List<JournalEntry> entries;
+
+        private Prestarts(RunCoordinator coordinator, List<Slot> slots, List<JournalEntry> entries) {
+            this.coordinator = coordinator;
+            this.slots = slots;
+            this.entries = List.copyOf(entries);
+        }
+
+        List<JournalEntry> entries() {
+            return entries;
+        }
+
+        /** The append is durable: the dependents are started (call before the finished step is reported). */
+        void activate() {
+            if (!slots.isEmpty()) {
+                coordinator.activatePrestarted(slots);
+            }
+        }
+
+        /** The append failed: nothing of it is durable; the dependents start the usual way, if at all. */
+        void discard() {
+            slots.forEach(slot -> slot.prestart = null);
+        }
     }
 
     private void onStepFinished(Slot slot, Outcome outcome) {
@@ -282,6 +375,10 @@ final class RunCoordinator {
 
     /** The variables of an attempt: inputs, finished steps, run metadata (with {@code attempt} when n > 0). */
     Bindings bindings(int attempt) {
+        return bindings(attempt, finishedSteps);
+    }
+
+    private Bindings bindings(int attempt, Map<String, JsonNode> steps) {
         ObjectNode meta = JsonNodeFactory.instance.objectNode()
                 .put("id", run.id())
                 .put("workflow", run.workflowId())
@@ -290,7 +387,7 @@ final class RunCoordinator {
         if (attempt > 0) {
             meta.put("attempt", attempt);
         }
-        return new Bindings(run.inputs(), finishedSteps, meta, Map.of());
+        return new Bindings(run.inputs(), steps, meta, Map.of());
     }
 
     private static JsonNode stepBinding(Outcome outcome) {
@@ -359,6 +456,8 @@ final class RunCoordinator {
         final Set<String> dependencies;
         SlotState state = SlotState.PENDING;
         StepRunner runner;
+        /** A runner whose first attempt's start is being journaled with a dependency's finish. */
+        StepRunner prestart;
         Outcome outcome;
 
         Slot(Step step, Set<String> dependencies) {

@@ -10,9 +10,11 @@ import dev.baton.core.run.StepError;
 import dev.baton.core.workflow.Step;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -39,6 +41,7 @@ final class StepRunner {
     private boolean cancelling;
     private StepError cancelReason;
     private boolean done;
+    private Function<Outcome, RunCoordinator.Prestarts> prestarter = outcome -> RunCoordinator.Prestarts.NONE;
 
     /**
      * @param bindings the variables for attempt n
@@ -54,6 +57,64 @@ final class StepRunner {
 
     void start() {
         launch(lastAttempt + 1);
+    }
+
+    /**
+     * Sets what prepares the starts of the dependents of this step when it succeeds (top-level steps; map items
+     * have none), so they are journaled with this step's {@code AttemptFinished}.
+     */
+    void prestartDependentsWith(Function<Outcome, RunCoordinator.Prestarts> prestarter) {
+        this.prestarter = prestarter;
+    }
+
+    /**
+     * Prepares attempt 1 without starting it (see {@link AttemptRun#prepareStart()}).
+     *
+     * @return its {@code AttemptStarted}, or {@code null} if it must be started with {@link #start()}
+     */
+    JournalEntry.AttemptStarted prepareFirst(Bindings first) {
+        AttemptRun prepared = new AttemptRun(run, this, step, stepId, 1, first);
+        JournalEntry.AttemptStarted entry = prepared.prepareStart();
+        if (entry != null) {
+            lastAttempt = 1;
+            current = prepared;
+        }
+        return entry;
+    }
+
+    /** The prepared start is durable: the attempt is started; {@code begin} hands it to its execution. */
+    void activatePrepared(boolean begin) {
+        current.activatePrestarted();
+        if (begin) {
+            current.beginPrestarted();
+        }
+    }
+
+    /**
+     * Journals an attempt's decided outcome (on the mailbox, once its start is durable). A success that ends the
+     * step carries the starts of the dependents it makes ready in the same append; they begin once it is durable.
+     */
+    void journalFinish(AttemptRun attempt, Outcome result) {
+        RunCoordinator.Prestarts prestarts = !done && !cancelling && attempt == current
+                && result.status() == AttemptStatus.SUCCEEDED ? prestarter.apply(result) : RunCoordinator.Prestarts.NONE;
+        List<JournalEntry> entries = new ArrayList<>(1 + prestarts.entries().size());
+        entries.add(new JournalEntry.AttemptFinished(run.runId(), stepId, attempt.attempt(), result.status(),
+                result.output(), result.error(), run.clock().instant()));
+        entries.addAll(prestarts.entries());
+        run.journal().append(entries).whenComplete((ok, failure) -> {
+            if (run.isClosed()) {
+                return; // the next process finds the attempts RUNNING and retries them
+            }
+            Outcome told = failure == null ? result : Outcome.failed(attempt.journalError(failure)).unrecorded();
+            run.mailbox().execute(() -> {
+                if (failure == null) {
+                    prestarts.activate();
+                } else {
+                    prestarts.discard();
+                }
+                onAttemptFinished(attempt, told);
+            });
+        });
     }
 
     private void launch(int attempt) {
