@@ -28,6 +28,18 @@ public interface RunStore {
     Run create(Run run);
 
     /**
+     * Stores many new runs, as {@link #create} does for each, in order: the result holds, at the same index, each
+     * run as stored, or the earlier run its idempotency key (or id) resolves to, including an earlier run of the
+     * same list. Implementations write them in one transaction where they can (the engine's journal writer groups
+     * the runs of concurrent {@code start} calls this way); the default creates them one by one.
+     *
+     * @return one stored run per element of {@code runs}, same order
+     */
+    default List<Run> createAll(List<Run> runs) {
+        return runs.stream().map(this::create).toList();
+    }
+
+    /**
      * Appends journal entries atomically (all or none) and applies them to the run and attempt records, in
      * order. Entries may belong to different runs (group commit). Re-applying an entry already applied
      * (same run/step/attempt and status) is a no-op, so replay after a crash is safe.

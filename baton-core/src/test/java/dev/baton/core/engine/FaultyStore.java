@@ -36,6 +36,15 @@ final class FaultyStore implements RunStore {
         return delegate.create(run);
     }
 
+    /** The runs of every createAll call, in order. */
+    final List<List<Run>> creations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public List<Run> createAll(List<Run> runs) {
+        creations.add(List.copyOf(runs));
+        return RunStore.super.createAll(runs);
+    }
+
     @Override
     public void append(List<JournalEntry> entries) {
         if (refuseRunFinished && entries.stream().anyMatch(e -> e instanceof JournalEntry.RunFinished)) {

@@ -112,6 +112,43 @@ public abstract class RunStoreContract extends RunStoreValuesContract {
     }
 
     @Test
+    void create_all_stores_every_run_and_returns_them_in_order() {
+        List<Run> runs = List.of(queued("default", "wf", 1), queuedWithKey("default", "k1"), queued("acme", "wf", 2));
+
+        List<Run> stored = store.createAll(runs);
+
+        assertThat(stored).containsExactlyElementsOf(runs);
+        for (Run run : runs) {
+            assertThat(store.find(run.tenantId(), run.id())).contains(run);
+        }
+        assertThat(store.findByIdempotencyKey("default", "k1")).contains(runs.get(1));
+    }
+
+    @Test
+    void create_all_resolves_used_and_repeated_idempotency_keys_to_the_earlier_run() {
+        Run earlier = store.create(queuedWithKey("default", "order-1"));
+        Run again = queuedWithKey("default", "order-1");
+        Run fresh = queuedWithKey("default", "order-2");
+        Run repeat = queuedWithKey("default", "order-2");
+        Run otherTenant = queuedWithKey("acme", "order-2");
+        Run plain = queued("default", "wf", 3);
+
+        List<Run> stored = store.createAll(List.of(again, fresh, repeat, otherTenant, plain, earlier));
+
+        assertThat(stored).containsExactly(earlier, fresh, fresh, otherTenant, plain, earlier);
+        assertThat(store.find("default", again.id())).isEmpty();
+        assertThat(store.find("default", repeat.id())).isEmpty();
+        assertThat(store.list("default", RunQuery.firstPage(10)).items()).hasSize(3);
+        assertThat(store.findByIdempotencyKey("acme", "order-2")).contains(otherTenant);
+    }
+
+    @Test
+    void create_all_of_nothing_stores_nothing() {
+        assertThat(store.createAll(List.of())).isEmpty();
+        assertThat(store.unfinished()).isEmpty();
+    }
+
+    @Test
     void run_started_moves_a_queued_run_to_running() {
         Run run = store.create(queued("default", "wf", 0));
 

@@ -20,7 +20,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -81,6 +83,116 @@ public final class JdbcRunStore implements RunStore {
                 }
             }
         }
+    }
+
+    /**
+     * Stores many runs in one transaction: runs whose (tenant, idempotency key) is already stored, or repeated in
+     * {@code runs}, resolve to the earlier run; the others are inserted with one batched statement. If an insert
+     * collides with a run stored concurrently (or an already stored id), the transaction is rolled back and the
+     * runs are created one by one, which resolves each collision as {@link #create} does.
+     */
+    @Override
+    public List<Run> createAll(List<Run> runs) {
+        Objects.requireNonNull(runs, "runs");
+        if (runs.size() <= 1) {
+            return runs.isEmpty() ? List.of() : List.of(create(runs.getFirst()));
+        }
+        for (Run run : runs) {
+            Objects.requireNonNull(run, "run");
+            checkLength("id", run.id(), 64);
+            checkLength("tenantId", run.tenantId(), 64);
+            checkLength("workflowId", run.workflowId(), 200);
+            checkLength("idempotencyKey", run.idempotencyKey(), 255);
+            checkLength("parentStepId", run.parentStepId(), 300);
+        }
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    List<Run> stored = insertAll(connection, runs);
+                    connection.commit();
+                    return stored;
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (isDuplicateKey(e)) {
+                    return runs.stream().map(this::create).toList();
+                }
+                if (!SqlValues.isTransient(e) || attempt == TRANSIENT_RETRIES) {
+                    throw SqlValues.failure("create " + runs.size() + " runs", e);
+                }
+            }
+        }
+    }
+
+    private List<Run> insertAll(Connection connection, List<Run> runs) throws SQLException {
+        Map<String, Run> byKey = new HashMap<>();
+        List<String> keys = runs.stream().map(Run::idempotencyKey).filter(Objects::nonNull).distinct().toList();
+        if (!keys.isEmpty()) {
+            String sql = "SELECT " + RUN_COLUMNS + " FROM runs WHERE idempotency_key IN ("
+                    + String.join(", ", java.util.Collections.nCopies(keys.size(), "?")) + ")";
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < keys.size(); i++) {
+                    statement.setString(i + 1, keys.get(i));
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        Run found = readRun(rows);
+                        byKey.put(found.tenantId() + '\u0000' + found.idempotencyKey(), found);
+                    }
+                }
+            }
+        }
+        List<Run> result = new ArrayList<>(runs.size());
+        Map<String, Run> byId = new HashMap<>();
+        try (PreparedStatement insert = connection.prepareStatement(insertRun)) {
+            int inserts = 0;
+            for (Run run : runs) {
+                String key = run.idempotencyKey() == null ? null : run.tenantId() + '\u0000' + run.idempotencyKey();
+                Run earlier = key != null ? byKey.get(key) : null;
+                Run sameId = byId.get(run.id());
+                if (earlier == null && sameId != null && sameId.tenantId().equals(run.tenantId())) {
+                    earlier = sameId;
+                }
+                if (earlier != null) {
+                    result.add(earlier);
+                    continue;
+                }
+                if (sameId != null) {
+                    throw new BatonException(ErrorCode.CONFLICT, "run id '" + run.id()
+                            + "' is already used by another tenant");
+                }
+                Run stored = stored(run);
+                bindRun(insert, stored);
+                insert.addBatch();
+                inserts++;
+                byId.put(stored.id(), stored);
+                if (key != null) {
+                    byKey.put(key, stored);
+                }
+                result.add(stored);
+            }
+            if (inserts > 0) {
+                insert.executeBatch();
+            }
+        }
+        return result;
+    }
+
+    /** Whether a (possibly batched) insert failed on a unique key. */
+    private static boolean isDuplicateKey(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException next = sql; next != null; next = next.getNextException()) {
+                    if (SqlValues.isDuplicateKey(next)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** The run a duplicate-key failure collided with: same idempotency key in the tenant, or same id. */

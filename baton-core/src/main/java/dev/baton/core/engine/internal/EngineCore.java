@@ -108,12 +108,24 @@ public final class EngineCore implements AutoCloseable {
         admission.checkCapacity();
         Run fresh = newRun(request.tenantId(), workflow, inputs, request.priority(), request.idempotencyKey(), null,
                 null);
-        Run created = store.create(fresh);
+        Run created = durable(journal.create(fresh));
         // Only the request that created the run admits it (a concurrent start with the same key gets it back).
         if (created.id().equals(fresh.id()) && admission.offer(created)) {
             activate(created);
         }
         return created;
+    }
+
+    /** Waits for the journal writer to store a run; its failure is rethrown as it was raised. */
+    private static Run durable(CompletableFuture<Run> creation) {
+        try {
+            return creation.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /** Starts (or, by its idempotency key, finds) the child run of a {@code workflow} step or map item. */

@@ -3,6 +3,7 @@ package dev.baton.core.engine.internal;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.JournalEntry;
+import dev.baton.core.run.Run;
 import dev.baton.core.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,18 +26,22 @@ import java.util.function.Consumer;
  * or the journal is closed. A non-retriable failure of a batch is narrowed down by appending its requests one by
  * one, so one bad entry (e.g. an unknown run) fails only its own future.
  *
+ * <p>New runs go the same way ({@link #create}): the runs of concurrent {@code start} calls are stored with
+ * {@link RunStore#createAll}, one transaction per batch (written before the batch's entries), instead of one
+ * transaction each.
+ *
  * <p>Futures complete on the writer thread: continuations must be short (post to a run's mailbox).
  */
 final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
     /** Wakes the writer on close so it notices without waiting for its poll timeout. */
-    private static final Request WAKE = new Request(List.of(), new CompletableFuture<>());
+    private static final Work WAKE = new Request(List.of(), new CompletableFuture<>());
 
     private final RunStore store;
     private final int batchSize;
     private final Consumer<List<JournalEntry>> onDurable;
-    private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Work> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
 
@@ -70,11 +75,28 @@ final class Journal implements AutoCloseable {
         return request.done;
     }
 
+    /**
+     * Queues a new run to be stored; the future completes with the run as stored (or the earlier run its
+     * idempotency key resolves to) once it is durable, or fails with the store's error.
+     */
+    CompletableFuture<Run> create(Run run) {
+        Creation creation = new Creation(run, new CompletableFuture<>());
+        if (closed) {
+            creation.done.completeExceptionally(closedError());
+            return creation.done;
+        }
+        queue.add(creation);
+        if (closed && queue.remove(creation)) {
+            creation.done.completeExceptionally(closedError());
+        }
+        return creation.done;
+    }
+
     private void write() {
-        List<Request> batch = new ArrayList<>();
+        List<Work> batch = new ArrayList<>();
         while (true) {
             try {
-                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Work first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (closed && queue.isEmpty()) {
                         return;
@@ -88,25 +110,72 @@ final class Journal implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                int size = first.entries.size();
-                Request next;
+                int size = first.size();
+                Work next;
                 while (size < batchSize && (next = queue.poll()) != null) {
                     if (next == WAKE) {
                         continue;
                     }
                     batch.add(next);
-                    size += next.entries.size();
+                    size += next.size();
                 }
-                commit(batch);
+                List<Creation> creations = new ArrayList<>();
+                List<Request> requests = new ArrayList<>();
+                for (Work work : batch) {
+                    switch (work) {
+                        case Creation c -> creations.add(c);
+                        case Request r -> requests.add(r);
+                    }
+                }
+                if (!creations.isEmpty()) {
+                    create(creations);
+                }
+                if (!requests.isEmpty()) {
+                    commit(requests);
+                }
             } catch (InterruptedException e) {
                 if (closed) {
+                    batch.forEach(w -> w.fail(closedError()));
                     return;
                 }
             } catch (RuntimeException | Error e) {
                 LOG.error("journal writer failed", e);
-                batch.forEach(r -> r.done.completeExceptionally(e));
+                batch.forEach(w -> w.fail(e));
             } finally {
                 batch.clear();
+            }
+        }
+    }
+
+    /** Stores a batch of new runs: one transaction, retried like appends; a refused batch is split into runs. */
+    private void create(List<Creation> creations) throws InterruptedException {
+        long backoffMillis = 10;
+        while (true) {
+            try {
+                List<Run> stored = store.createAll(creations.stream().map(Creation::run).toList());
+                for (int i = 0; i < creations.size(); i++) {
+                    creations.get(i).done.complete(stored.get(i));
+                }
+                return;
+            } catch (BatonException e) {
+                if (!e.retriable()) {
+                    if (creations.size() > 1) {
+                        for (Creation creation : creations) {
+                            create(List.of(creation));
+                        }
+                    } else {
+                        creations.getFirst().done.completeExceptionally(e);
+                    }
+                    return;
+                }
+                if (closed) {
+                    creations.forEach(c -> c.done.completeExceptionally(e));
+                    return;
+                }
+                LOG.warn("storing {} new runs failed, retrying in {} ms: {}", creations.size(), backoffMillis,
+                        e.getMessage());
+                Thread.sleep(backoffMillis);
+                backoffMillis = Math.min(backoffMillis * 2, 1000);
             }
         }
     }
@@ -157,12 +226,12 @@ final class Journal implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Request left;
+        Work left;
         while ((left = queue.poll()) != null) {
             if (left == WAKE) {
                 continue;
             }
-            left.done.completeExceptionally(closedError());
+            left.fail(closedError());
         }
     }
 
@@ -174,6 +243,35 @@ final class Journal implements AutoCloseable {
         return new BatonException(ErrorCode.STORE_UNAVAILABLE, "the engine is closed");
     }
 
-    private record Request(List<JournalEntry> entries, CompletableFuture<Void> done) {
+    /** What the writer is asked to do. */
+    private sealed interface Work permits Request, Creation {
+        /** Its weight against the batch size. */
+        int size();
+
+        void fail(Throwable failure);
+    }
+
+    private record Request(List<JournalEntry> entries, CompletableFuture<Void> done) implements Work {
+        @Override
+        public int size() {
+            return entries.size();
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            done.completeExceptionally(failure);
+        }
+    }
+
+    private record Creation(Run run, CompletableFuture<Run> done) implements Work {
+        @Override
+        public int size() {
+            return 1;
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            done.completeExceptionally(failure);
+        }
     }
 }
