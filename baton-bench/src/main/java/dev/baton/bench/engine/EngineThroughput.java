@@ -84,6 +84,7 @@ public final class EngineThroughput {
             long entries = observed[0].entries();
             long appendNanos = observed[0].appendNanos();
             long createNanos = observed[0].createNanos();
+            long creates = observed[0].creates();
             long cpu = processCpuNanos();
             Result r = drive(bench.engine(), workflow, runs, inFlight, starters, rate);
             moments.record(false);
@@ -91,16 +92,18 @@ public final class EngineThroughput {
             entries = observed[0].entries() - entries;
             appendNanos = observed[0].appendNanos() - appendNanos;
             createNanos = observed[0].createNanos() - createNanos;
+            creates = observed[0].creates() - creates;
             cpu = processCpuNanos() - cpu;
             System.out.printf(Locale.ROOT, "timed:   %d runs in %.2f s = %.0f runs/s (failed: %d)%n", runs,
                     r.seconds(), runs / r.seconds(), r.failed());
             System.out.printf(Locale.ROOT, "journal: %d transactions, %d entries (%.1f entries/transaction, "
-                            + "%.2f entries/run) + %d run inserts%n", appends, entries, entries / (double) appends,
-                    entries / (double) runs, runs);
+                            + "%.2f entries/run) + %d run inserts in %d transactions (%.1f runs/transaction)%n",
+                    appends, entries, entries / (double) appends, entries / (double) runs, runs, creates,
+                    runs / (double) creates);
             System.out.printf(Locale.ROOT, "store time: append %.1f%% of the timed wall time (one writer thread, "
-                            + "%.2f ms/transaction), create %.2f ms/run (summed over starters: %.0f%% of wall)%n",
+                            + "%.2f ms/transaction), create %.1f%% (%.2f ms/transaction, %.3f ms/run)%n",
                     100 * appendNanos / 1e9 / r.seconds(), appendNanos / 1e6 / appends,
-                    createNanos / 1e6 / runs, 100 * createNanos / 1e9 / r.seconds());
+                    100 * createNanos / 1e9 / r.seconds(), createNanos / 1e6 / creates, createNanos / 1e6 / runs);
             System.out.printf(Locale.ROOT, "process CPU: %.1f s over %.1f s wall = %.2f cores busy of %d; "
                             + "%.0f runs per CPU-second%n", cpu / 1e9, r.seconds(), cpu / 1e9 / r.seconds(),
                     Runtime.getRuntime().availableProcessors(), runs / (cpu / 1e9));
