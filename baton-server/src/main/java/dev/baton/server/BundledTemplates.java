@@ -5,12 +5,16 @@ import dev.baton.core.error.BatonException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -54,21 +58,25 @@ public final class BundledTemplates {
     }
 
     /**
-     * Loads every template named in {@code /templates/index.txt} (one file name per line, written by the build
-     * from the repository's {@code examples/}) on the class path of {@code loader}. Reads each one with
+     * Loads every template named in a {@code /templates/index.txt} (one file name per line; the build writes the
+     * jar's from the repository's {@code examples/}) on the class path of {@code loader}, every such index counted. Reads each one with
      * {@link ClassLoader#getResourceAsStream}: no zip file system over the (large) jar, no directory listing.
      *
      * @throws UncheckedIOException when the index names a file that cannot be read
      */
     public static BundledTemplates load(ClassLoader loader) {
         Map<String, Template> found = new TreeMap<>();
-        try (InputStream index = loader.getResourceAsStream(INDEX)) {
-            if (index == null) {
-                return new BundledTemplates(found);
+        try {
+            Set<String> files = new TreeSet<>();
+            Enumeration<URL> indexes = loader.getResources(INDEX);
+            while (indexes.hasMoreElements()) {
+                try (InputStream index = indexes.nextElement().openStream()) {
+                    for (String line : new String(index.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
+                        files.add(line.strip());
+                    }
+                }
             }
-            String[] lines = new String(index.readAllBytes(), StandardCharsets.UTF_8).split("\\R");
-            for (String line : lines) {
-                String file = line.strip();
+            for (String file : files) {
                 var matcher = FILE.matcher(file);
                 if (!matcher.matches()) {
                     continue;

@@ -81,7 +81,7 @@ public final class NodeStartup implements AutoCloseable {
      * @throws BatonException NOT_READY while it is still opening or when opening failed (the message says which)
      */
     public BatonNode require() {
-        BatonNode open = node.getNow(null);
+        BatonNode open = openNode();
         if (open != null) {
             return open;
         }
@@ -93,13 +93,18 @@ public final class NodeStartup implements AutoCloseable {
      * {@code node} component that is not ready, with what it is doing or why it failed.
      */
     public Map<String, ComponentHealth> readiness() {
-        BatonNode open = node.getNow(null);
+        BatonNode open = openNode();
         if (open != null) {
             return open.readiness();
         }
         Map<String, ComponentHealth> components = new LinkedHashMap<>();
         components.put("node", ComponentHealth.notReady(status()));
         return components;
+    }
+
+    /** The node when it opened successfully, else null (still opening, or failed). */
+    private BatonNode openNode() {
+        return node.isDone() && !node.isCompletedExceptionally() ? node.join() : null;
     }
 
     private String status() {
