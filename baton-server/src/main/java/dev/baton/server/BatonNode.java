@@ -109,6 +109,15 @@ public final class BatonNode implements AutoCloseable {
         HttpStep http = null;
         LocalEngine engine = null;
         try {
+            // The model starts loading first, in the background, beside the store and the language: with the
+            // HTTP listener already answering liveness (see NodeStartup), what remains is the time to "ready",
+            // and the model is its longest part.
+            BatonConfig.Ai ai = config.ai();
+            if (ai.enabled()) {
+                model = ai.loadInBackground()
+                        ? BgeSmallEnV15Model.loadInBackground(OnnxSettings.defaults())
+                        : BgeSmallEnV15Model.load(OnnxSettings.defaults());
+            }
             EmbeddingModelRegistry models = new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME);
             http = new HttpStep();
             StepRegistry steps = stepRegistry(models, http);
@@ -128,13 +137,8 @@ public final class BatonNode implements AutoCloseable {
                             .withStepTypeLimits(limits.stepTypeLimits()))
                     .inputValidator(new InputValidator())
                     .build();
-            // The model loads last, so on a small machine it does not slow down the rest of the start-up; it is
-            // registered before unfinished runs resume (their embed steps wait for it to load).
-            BatonConfig.Ai ai = config.ai();
-            if (ai.enabled()) {
-                model = ai.loadInBackground()
-                        ? BgeSmallEnV15Model.loadInBackground(OnnxSettings.defaults())
-                        : BgeSmallEnV15Model.load(OnnxSettings.defaults());
+            if (model != null) {
+                // Registered before unfinished runs resume (their embed steps wait for it to load).
                 models.register(model);
             }
             BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates);

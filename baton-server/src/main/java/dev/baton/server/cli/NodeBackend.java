@@ -14,6 +14,7 @@ import dev.baton.server.NodeStartup;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -106,8 +107,24 @@ public final class NodeBackend implements CliBackend {
         }
 
         @Override
+        public void awaitReady() throws InterruptedException {
+            try {
+                startup.future().get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                failure.compareAndSet(null, cause);
+                server.close();
+                rethrowFailure();
+            }
+        }
+
+        @Override
         public void awaitTermination() throws InterruptedException {
             server.awaitTermination();
+            rethrowFailure();
+        }
+
+        private void rethrowFailure() {
             Throwable error = failure.get();
             if (error instanceof BatonException e) {
                 throw e;
