@@ -72,8 +72,8 @@ public final class HttpConcurrency {
             int port = Integer.parseInt(ready.substring("listening on ".length()).trim());
             System.out.printf(Locale.ROOT, "store=%s runs=%d delay=%d ms starters=%d maxRunningRuns=%d "
                             + "maxConcurrentAttempts=%d maxQueuedRuns=%d httpClients=%d cores=%d maxHeap=%d MiB%n", store, runs,
-                    delayMillis, starters, config.maxRunningRuns(), config.maxConcurrentAttempts(), http.clients(),
-                    config.maxQueuedRuns(), Runtime.getRuntime().availableProcessors(),
+                    delayMillis, starters, config.maxRunningRuns(), config.maxConcurrentAttempts(),
+                    config.maxQueuedRuns(), http.clients(), Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().maxMemory() / 1048576);
             System.out.println("before: " + ProcessMemory.now().format());
             try (BenchEngine bench = BenchEngine.open(store, List.of(new HttpStep(http)), config, s -> s)) {
