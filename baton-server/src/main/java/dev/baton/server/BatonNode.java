@@ -20,6 +20,7 @@ import dev.baton.core.workflow.WorkflowCatalog;
 import dev.baton.core.workflow.WorkflowParser;
 import dev.baton.core.workflow.WorkflowValidator;
 import dev.baton.steps.http.HttpStep;
+import dev.baton.steps.http.HttpStepSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +120,7 @@ public final class BatonNode implements AutoCloseable {
                         : BgeSmallEnV15Model.load(OnnxSettings.defaults());
             }
             EmbeddingModelRegistry models = new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME);
-            http = new HttpStep();
+            http = new HttpStep(HttpStepSettings.defaults().withClients(config.http().clients()));
             StepRegistry steps = stepRegistry(models, http);
             WorkflowParser parser = new WorkflowParser();
             WorkflowValidator validator = new WorkflowValidator(steps);
