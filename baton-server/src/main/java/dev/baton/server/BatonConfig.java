@@ -22,8 +22,9 @@ import java.util.Objects;
  * @param server  the HTTP listener and request limits
  * @param engine  the engine's concurrency and queue limits
  * @param ai      how the embedding model is loaded
+ * @param http    the {@code http} step's client settings
  */
-public record BatonConfig(Path dataDir, Store store, Server server, Engine engine, Ai ai) {
+public record BatonConfig(Path dataDir, Store store, Server server, Engine engine, Ai ai, Http http) {
 
     public BatonConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -31,6 +32,12 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(ai, "ai");
+        Objects.requireNonNull(http, "http");
+    }
+
+    /** A configuration with {@link Http#DEFAULT} http settings. */
+    public BatonConfig(Path dataDir, Store store, Server server, Engine engine, Ai ai) {
+        this(dataDir, store, server, engine, ai, Http.DEFAULT);
     }
 
     /** The embedded default: H2 under {@code ./data}, 127.0.0.1:8080, model loaded in the background. */
@@ -45,19 +52,23 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
     }
 
     public BatonConfig withStore(Store newStore) {
-        return new BatonConfig(dataDir, newStore, server, engine, ai);
+        return new BatonConfig(dataDir, newStore, server, engine, ai, http);
     }
 
     public BatonConfig withServer(Server newServer) {
-        return new BatonConfig(dataDir, store, newServer, engine, ai);
+        return new BatonConfig(dataDir, store, newServer, engine, ai, http);
     }
 
     public BatonConfig withEngine(Engine newEngine) {
-        return new BatonConfig(dataDir, store, server, newEngine, ai);
+        return new BatonConfig(dataDir, store, server, newEngine, ai, http);
     }
 
     public BatonConfig withAi(Ai newAi) {
-        return new BatonConfig(dataDir, store, server, engine, newAi);
+        return new BatonConfig(dataDir, store, server, engine, newAi, http);
+    }
+
+    public BatonConfig withHttp(Http newHttp) {
+        return new BatonConfig(dataDir, store, server, engine, ai, newHttp);
     }
 
     /** The kind of store. */
@@ -207,6 +218,24 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
         public static final Ai DEFAULT = new Ai(true, true);
         /** No model: for nodes that run no AI steps (tests, validation). */
         public static final Ai DISABLED = new Ai(false, true);
+    }
+
+    /**
+     * Settings of the {@code http} step.
+     *
+     * @param clients how many JDK HTTP clients the step spreads its requests over, round-robin (1..256; each is
+     *                built on first use); more than one avoids contention inside one client with thousands of
+     *                concurrent requests
+     */
+    public record Http(int clients) {
+        /** 8 clients. */
+        public static final Http DEFAULT = new Http(8);
+
+        public Http {
+            if (clients < 1 || clients > 256) {
+                throw invalid("http.clients", "must be between 1 and 256, got " + clients);
+            }
+        }
     }
 
     static BatonException invalid(String setting, String message) {

@@ -20,6 +20,7 @@ import dev.baton.core.workflow.WorkflowCatalog;
 import dev.baton.core.workflow.WorkflowParser;
 import dev.baton.core.workflow.WorkflowValidator;
 import dev.baton.steps.http.HttpStep;
+import dev.baton.steps.http.HttpStepSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,8 +110,17 @@ public final class BatonNode implements AutoCloseable {
         HttpStep http = null;
         LocalEngine engine = null;
         try {
+            // The model starts loading first, in the background, beside the store and the language: with the
+            // HTTP listener already answering liveness (see NodeStartup), what remains is the time to "ready",
+            // and the model is its longest part.
+            BatonConfig.Ai ai = config.ai();
+            if (ai.enabled()) {
+                model = ai.loadInBackground()
+                        ? BgeSmallEnV15Model.loadInBackground(OnnxSettings.defaults())
+                        : BgeSmallEnV15Model.load(OnnxSettings.defaults());
+            }
             EmbeddingModelRegistry models = new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME);
-            http = new HttpStep();
+            http = new HttpStep(HttpStepSettings.defaults().withClients(config.http().clients()));
             StepRegistry steps = stepRegistry(models, http);
             WorkflowParser parser = new WorkflowParser();
             WorkflowValidator validator = new WorkflowValidator(steps);
@@ -128,13 +138,8 @@ public final class BatonNode implements AutoCloseable {
                             .withStepTypeLimits(limits.stepTypeLimits()))
                     .inputValidator(new InputValidator())
                     .build();
-            // The model loads last, so on a small machine it does not slow down the rest of the start-up; it is
-            // registered before unfinished runs resume (their embed steps wait for it to load).
-            BatonConfig.Ai ai = config.ai();
-            if (ai.enabled()) {
-                model = ai.loadInBackground()
-                        ? BgeSmallEnV15Model.loadInBackground(OnnxSettings.defaults())
-                        : BgeSmallEnV15Model.load(OnnxSettings.defaults());
+            if (model != null) {
+                // Registered before unfinished runs resume (their embed steps wait for it to load).
                 models.register(model);
             }
             BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates);

@@ -21,8 +21,9 @@ import java.util.function.Consumer;
 
 /**
  * Serves a {@link BatonNode} over HTTP: the REST API under {@code /api/v1} (see {@link ApiRoutes}) on Javalin 7
- * with virtual threads. Starting takes well under a second (the embedding model keeps loading in the
- * background; {@code GET /api/v1/health/ready} says when it is loaded).
+ * with virtual threads. The listener can start before the node is open ({@link NodeStartup}): liveness answers
+ * at once, {@code GET /api/v1/health/ready} says when the node (store, language, templates) is open and the
+ * embedding model loaded, and the other routes answer 503 ({@code not-ready}, {@code Retry-After}) until then.
  *
  * <pre>{@code
  * try (BatonNode node = BatonNode.open(config);
@@ -73,8 +74,24 @@ public final class BatonServer implements AutoCloseable {
         return start(node, host, port, SSE_KEEP_ALIVE, config -> { });
     }
 
+    /**
+     * Starts serving a node that may still be opening (see {@link NodeStartup}) and returns once the port accepts
+     * connections: liveness answers from then on, readiness and the other routes say when the node is open.
+     *
+     * @throws BatonException UNAVAILABLE ({@code not-ready}) when the address cannot be bound
+     */
+    public static BatonServer start(NodeStartup startup, String host, int port) {
+        return start(startup, host, port, SSE_KEEP_ALIVE, config -> { });
+    }
+
     /** As {@link #start(BatonNode, String, int)}, with extra configuration (tests add fault-injecting routes). */
     static BatonServer start(BatonNode node, String host, int port, Duration keepAlive,
+                             Consumer<JavalinConfig> extra) {
+        return start(NodeStartup.opened(node), host, port, keepAlive, extra);
+    }
+
+    /** As {@link #start(NodeStartup, String, int)}, with extra configuration. */
+    static BatonServer start(NodeStartup startup, String host, int port, Duration keepAlive,
                              Consumer<JavalinConfig> extra) {
         List<Route> routes = Collections.synchronizedList(new ArrayList<>());
         AtomicReference<ApiRoutes> api = new AtomicReference<>();
@@ -90,7 +107,7 @@ public final class BatonServer implements AutoCloseable {
                     routes.add(new Route(type.name(), info.getPath()));
                 }
             });
-            api.set(ApiRoutes.install(config, node, keepAlive));
+            api.set(ApiRoutes.install(config, startup, keepAlive));
             extra.accept(config);
         });
         try {

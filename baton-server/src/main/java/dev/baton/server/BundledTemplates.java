@@ -5,31 +5,27 @@ import dev.baton.core.error.BatonException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystemAlreadyExistsException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The example workflows bundled in the jar under {@code /templates} (copied from the repository's
- * {@code examples/} at build time), by name (the file name without {@code .yaml}/{@code .yml}/{@code .json}).
+ * {@code examples/} at build time, with an index of their file names in {@code /templates/index.txt}), by name
+ * (the file name without {@code .yaml}/{@code .yml}/{@code .json}).
  * Loaded once at construction; immutable and thread-safe afterwards.
  */
 public final class BundledTemplates {
     private static final String ROOT = "templates";
+    private static final String INDEX = ROOT + "/index.txt";
     private static final Pattern FILE = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]*)\\.(yaml|yml|json)");
     private static final Pattern ID_LINE = Pattern.compile("(?m)^id:[ \\t]*[^\\n#]*");
 
@@ -61,16 +57,40 @@ public final class BundledTemplates {
         this.byName = Collections.unmodifiableMap(new TreeMap<>(byName));
     }
 
-    /** Loads every template found under {@code /templates} on the class path of {@code loader}. */
+    /**
+     * Loads every template named in a {@code /templates/index.txt} (one file name per line; the build writes the
+     * jar's from the repository's {@code examples/}) on the class path of {@code loader}, every such index counted. Reads each one with
+     * {@link ClassLoader#getResourceAsStream}: no zip file system over the (large) jar, no directory listing.
+     *
+     * @throws UncheckedIOException when the index names a file that cannot be read
+     */
     public static BundledTemplates load(ClassLoader loader) {
         Map<String, Template> found = new TreeMap<>();
         try {
-            Enumeration<URL> roots = loader.getResources(ROOT);
-            while (roots.hasMoreElements()) {
-                collect(roots.nextElement(), found);
+            Set<String> files = new TreeSet<>();
+            Enumeration<URL> indexes = loader.getResources(INDEX);
+            while (indexes.hasMoreElements()) {
+                try (InputStream index = indexes.nextElement().openStream()) {
+                    for (String line : new String(index.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
+                        files.add(line.strip());
+                    }
+                }
+            }
+            for (String file : files) {
+                var matcher = FILE.matcher(file);
+                if (!matcher.matches()) {
+                    continue;
+                }
+                try (InputStream in = loader.getResourceAsStream(ROOT + "/" + file)) {
+                    if (in == null) {
+                        throw new IOException(INDEX + " names '" + file + "', which is not on the class path");
+                    }
+                    found.putIfAbsent(matcher.group(1),
+                            new Template(matcher.group(1), new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list bundled templates", e);
+            throw new UncheckedIOException("cannot read the bundled templates", e);
         }
         return new BundledTemplates(found);
     }
@@ -89,47 +109,5 @@ public final class BundledTemplates {
 
     public Optional<Template> find(String name) {
         return Optional.ofNullable(byName.get(name));
-    }
-
-    private static void collect(URL root, Map<String, Template> found) throws IOException {
-        URI uri;
-        try {
-            uri = root.toURI();
-        } catch (URISyntaxException e) {
-            throw new IOException("bad template location " + root, e);
-        }
-        if ("jar".equals(uri.getScheme())) {
-            FileSystem fs;
-            boolean owned = false;
-            try {
-                fs = FileSystems.newFileSystem(uri, Map.of());
-                owned = true;
-            } catch (FileSystemAlreadyExistsException e) {
-                fs = FileSystems.getFileSystem(uri);
-            }
-            try {
-                read(fs.provider().getPath(uri), found);
-            } finally {
-                if (owned) {
-                    fs.close();
-                }
-            }
-        } else if ("file".equals(uri.getScheme())) {
-            read(Path.of(uri), found);
-        }
-    }
-
-    private static void read(Path dir, Map<String, Template> found) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.sorted().toList()) {
-                var matcher = FILE.matcher(file.getFileName().toString());
-                if (matcher.matches() && Files.isRegularFile(file)) {
-                    try (InputStream in = Files.newInputStream(file)) {
-                        found.putIfAbsent(matcher.group(1),
-                                new Template(matcher.group(1), new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-                    }
-                }
-            }
-        }
     }
 }

@@ -48,13 +48,15 @@ import java.util.regex.Pattern;
  * ai:
  *   enabled: true
  *   loadInBackground: true
+ * http:
+ *   clients: 8            # JDK HTTP clients the http step spreads requests over (1..256)
  * }</pre>
  *
  * <p>Environment variables: {@code BATON_DATA_DIR}, {@code BATON_STORE} (type), {@code BATON_STORE_URL},
  * {@code BATON_STORE_USER}, {@code BATON_STORE_PASSWORD}, {@code BATON_STORE_POOL_SIZE}, {@code BATON_HOST},
  * {@code BATON_PORT}, {@code BATON_MAX_REQUEST_SIZE}, {@code BATON_MAX_WAIT},
  * {@code BATON_ENGINE_MAX_CONCURRENT_STEPS}, {@code BATON_ENGINE_MAX_QUEUED_RUNS},
- * {@code BATON_AI_LOAD_IN_BACKGROUND}. Setting {@code BATON_STORE_URL} alone infers the type from the URL.
+ * {@code BATON_AI_LOAD_IN_BACKGROUND}, {@code BATON_HTTP_CLIENTS}. Setting {@code BATON_STORE_URL} alone infers the type from the URL.
  *
  * <p>Unknown keys, wrong types and out-of-range values fail with {@link BatonException} {@code INVALID_INPUT}
  * naming the setting (and the file line/column for YAML). Stateless; thread-safe.
@@ -68,15 +70,16 @@ public final class ConfigSource {
             "BATON_STORE_USER", "BATON_STORE_PASSWORD", "BATON_STORE_POOL_SIZE", "BATON_HOST", "BATON_PORT",
             "BATON_MAX_REQUEST_SIZE", "BATON_MAX_WAIT", "BATON_ENGINE_MAX_RUNNING_RUNS",
             "BATON_ENGINE_MAX_QUEUED_RUNS", "BATON_ENGINE_MAX_CONCURRENT_ATTEMPTS", "BATON_AI_ENABLED",
-            "BATON_AI_LOAD_IN_BACKGROUND");
+            "BATON_AI_LOAD_IN_BACKGROUND", "BATON_HTTP_CLIENTS");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Map<String, Set<String>> SECTIONS = Map.of(
-            "", Set.of("dataDir", "store", "server", "engine", "ai"),
+            "", Set.of("dataDir", "store", "server", "engine", "ai", "http"),
             "store", Set.of("type", "url", "user", "password", "poolSize"),
             "server", Set.of("host", "port", "maxRequestSize", "maxWait"),
             "engine", Set.of("maxRunningRuns", "maxQueuedRuns", "maxConcurrentAttempts", "stepTypeLimits"),
-            "ai", Set.of("enabled", "loadInBackground"));
+            "ai", Set.of("enabled", "loadInBackground"),
+            "http", Set.of("clients"));
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
@@ -107,6 +110,7 @@ public final class ConfigSource {
         JsonNode serverNode = tree.path("server");
         JsonNode engineNode = tree.path("engine");
         JsonNode aiNode = tree.path("ai");
+        JsonNode httpNode = tree.path("http");
 
         BatonConfig defaults = BatonConfig.defaults();
         Path dataDir = Path.of(setting(env, "BATON_DATA_DIR", text(tree, "dataDir"), defaults.dataDir().toString()));
@@ -159,7 +163,9 @@ public final class ConfigSource {
                 bool("ai.enabled", setting(env, "BATON_AI_ENABLED", text(aiNode, "enabled"), "true")),
                 bool("ai.loadInBackground", setting(env, "BATON_AI_LOAD_IN_BACKGROUND",
                 text(aiNode, "loadInBackground"), "true")));
-        return new BatonConfig(dataDir, store, server, engine, ai);
+        BatonConfig.Http http = new BatonConfig.Http(integer("http.clients", setting(env, "BATON_HTTP_CLIENTS",
+                text(httpNode, "clients"), String.valueOf(BatonConfig.Http.DEFAULT.clients()))));
+        return new BatonConfig(dataDir, store, server, engine, ai, http);
     }
 
     private static ObjectNode readFile(Path file) {

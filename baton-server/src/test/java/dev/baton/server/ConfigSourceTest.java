@@ -108,4 +108,16 @@ class ConfigSourceTest {
         assertThat(ConfigSource.duration("x", "PT2S")).isEqualTo(Duration.ofSeconds(2));
         assertThatThrownBy(() -> ConfigSource.duration("wait", "5 minutes")).hasMessageContaining("wait");
     }
+
+    @Test
+    void http_clients_come_from_the_file_or_the_environment_and_are_range_checked(@TempDir Path dir)
+            throws IOException {
+        Path file = Files.writeString(dir.resolve("baton.yaml"), "http:\n  clients: 3\n");
+
+        assertThat(ConfigSource.load(null, Map.of()).http().clients()).isEqualTo(BatonConfig.Http.DEFAULT.clients());
+        assertThat(ConfigSource.load(file, Map.of()).http().clients()).isEqualTo(3);
+        assertThat(ConfigSource.load(file, Map.of("BATON_HTTP_CLIENTS", "16")).http().clients()).isEqualTo(16);
+        assertThatThrownBy(() -> ConfigSource.load(null, Map.of("BATON_HTTP_CLIENTS", "0")))
+                .isInstanceOf(BatonException.class).hasMessageContaining("http.clients");
+    }
 }

@@ -6,6 +6,7 @@ import dev.baton.core.engine.LocalEngine;
 import dev.baton.core.engine.StartRequest;
 import dev.baton.core.run.RunStatus;
 import dev.baton.steps.http.HttpStep;
+import dev.baton.steps.http.HttpStepSettings;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -28,7 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code --delay-ms}, default 5,000) as fast as {@code --starters} threads can, then waits until every run has
  * finished; every run must succeed. Store: {@code --store h2} (default; the embedded default in a temporary
  * directory) or {@code memory}. Engine limits: {@link EngineConfig#DEFAULT} (10,000 running runs, 10,000 concurrent
- * attempts), or {@code --max-running}/{@code --max-attempts}.
+ * attempts), or {@code --max-running}/{@code --max-attempts}. HTTP clients the step spreads its requests over:
+ * {@code --http-clients N} (default {@link HttpStepSettings#DEFAULT_CLIENTS}; 1 = one shared client, as before).
  *
  * <p>Reports: wall time from the first start to the last completion (ideal: delay + start-up of N runs), the
  * server's peak of requests open at once, the engine's peak of active runs, peak heap used (sampled every 100 ms)
@@ -46,6 +48,7 @@ public final class HttpConcurrency {
         int starters = 16;
         long giveUpSeconds = 600;
         EngineConfig config = EngineConfig.DEFAULT;
+        HttpStepSettings http = HttpStepSettings.defaults();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--store" -> store = BenchEngine.StoreKind.parse(args[++i]);
@@ -54,6 +57,7 @@ public final class HttpConcurrency {
                 case "--starters" -> starters = Integer.parseInt(args[++i]);
                 case "--give-up-after-s" -> giveUpSeconds = Long.parseLong(args[++i]);
                 case "--max-running" -> config = config.withMaxRunningRuns(Integer.parseInt(args[++i]));
+                case "--http-clients" -> http = http.withClients(Integer.parseInt(args[++i]));
                 case "--max-attempts" -> config = config.withMaxConcurrentAttempts(Integer.parseInt(args[++i]));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see the Javadoc");
             }
@@ -67,12 +71,12 @@ public final class HttpConcurrency {
             }
             int port = Integer.parseInt(ready.substring("listening on ".length()).trim());
             System.out.printf(Locale.ROOT, "store=%s runs=%d delay=%d ms starters=%d maxRunningRuns=%d "
-                            + "maxConcurrentAttempts=%d maxQueuedRuns=%d cores=%d maxHeap=%d MiB%n", store, runs,
+                            + "maxConcurrentAttempts=%d maxQueuedRuns=%d httpClients=%d cores=%d maxHeap=%d MiB%n", store, runs,
                     delayMillis, starters, config.maxRunningRuns(), config.maxConcurrentAttempts(),
-                    config.maxQueuedRuns(), Runtime.getRuntime().availableProcessors(),
+                    config.maxQueuedRuns(), http.clients(), Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().maxMemory() / 1048576);
             System.out.println("before: " + ProcessMemory.now().format());
-            try (BenchEngine bench = BenchEngine.open(store, List.of(new HttpStep()), config, s -> s)) {
+            try (BenchEngine bench = BenchEngine.open(store, List.of(new HttpStep(http)), config, s -> s)) {
                 String workflow = bench.register("""
                         id: bench-slow-http
                         description: one slow HTTP call

@@ -3,6 +3,7 @@ package dev.baton.server.api;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.server.BatonNode;
+import dev.baton.server.NodeStartup;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -15,6 +16,8 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The REST API under {@value #BASE}: installs every route, the request-id and body-size guards, and the
@@ -38,37 +41,78 @@ public final class ApiRoutes implements AutoCloseable {
             415, "unsupported-media-type",
             503, ErrorCode.NOT_READY.code());
 
-    private final RunEventStream events;
+    /** The routes that need an open node, built once it is open. */
+    private record Endpoints(WorkflowEndpoints workflows, RunEndpoints runs, RunEventStream events,
+                             TemplateEndpoints templates) {
+    }
 
-    private ApiRoutes(RunEventStream events) {
-        this.events = events;
+    private final NodeStartup startup;
+    private final AtomicReference<Endpoints> endpoints = new AtomicReference<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ApiRoutes(NodeStartup startup) {
+        this.startup = startup;
     }
 
     /** Ends open event streams, so that stopping the HTTP server does not wait for them. Idempotent. */
     @Override
     public void close() {
-        events.closeAll();
+        closed.set(true);
+        Endpoints ready = endpoints.get();
+        if (ready != null) {
+            ready.events().closeAll();
+        }
+    }
+
+    /** The node's endpoints, or NOT_READY (503, {@code Retry-After}) while the node is still opening. */
+    private Endpoints ready() {
+        Endpoints ready = endpoints.get();
+        if (ready != null) {
+            return ready;
+        }
+        startup.require();
+        // Opened between the two reads: the completion callback is about to publish the endpoints.
+        throw new BatonException(ErrorCode.NOT_READY, "the node is starting; retry shortly");
     }
 
     /**
-     * Installs the API for {@code node} into {@code config}.
+     * Installs the API for an open {@code node} into {@code config}.
      *
      * @param keepAlive interval of keep-alive comments on event streams
      * @return the installed API; close it before stopping the server
      */
     public static ApiRoutes install(JavalinConfig config, BatonNode node, Duration keepAlive) {
-        long maxBody = node.config().server().maxRequestSize();
+        return install(config, NodeStartup.opened(node), keepAlive);
+    }
+
+    /**
+     * Installs the API for a node that may still be opening into {@code config}. Liveness, readiness and the
+     * OpenAPI document answer at once; every other route answers 503 problem+json ({@code not-ready},
+     * {@code Retry-After}) until the node is open, and from then on serves it.
+     *
+     * @param keepAlive interval of keep-alive comments on event streams
+     * @return the installed API; close it before stopping the server
+     */
+    public static ApiRoutes install(JavalinConfig config, NodeStartup startup, Duration keepAlive) {
+        long maxBody = startup.config().server().maxRequestSize();
         config.http.maxRequestSize = maxBody;
         config.http.prefer405over404 = true;
-        RequestBodies bodies = new RequestBodies(Json.MAPPER);
-        WireFormat wire = new WireFormat(Json.MAPPER);
-        String tenant = node.tenantId();
-        var workflows = new WorkflowEndpoints(node, bodies, wire);
-        var runs = new RunEndpoints(tenant, node.engine(), node.runStore(), bodies, wire,
-                node.config().server().maxWait());
-        var events = new RunEventStream(tenant, node.engine(), node.runStore(), wire, keepAlive);
-        var templates = new TemplateEndpoints(node, bodies, wire);
-        var health = new HealthEndpoints(node);
+        ApiRoutes api = new ApiRoutes(startup);
+        startup.future().thenAccept(node -> {
+            RequestBodies bodies = new RequestBodies(Json.MAPPER);
+            WireFormat wire = new WireFormat(Json.MAPPER);
+            String tenant = node.tenantId();
+            Endpoints ready = new Endpoints(new WorkflowEndpoints(node, bodies, wire),
+                    new RunEndpoints(tenant, node.engine(), node.runStore(), bodies, wire,
+                            node.config().server().maxWait()),
+                    new RunEventStream(tenant, node.engine(), node.runStore(), wire, keepAlive),
+                    new TemplateEndpoints(node, bodies, wire));
+            api.endpoints.set(ready);
+            if (api.closed.get()) {
+                ready.events().closeAll();
+            }
+        });
+        var health = new HealthEndpoints(startup);
         byte[] openApi = openApiDocument();
 
         var routes = config.routes;
@@ -82,24 +126,24 @@ public final class ApiRoutes implements AutoCloseable {
         });
         routes.after(ctx -> RequestIds.clear());
 
-        routes.post(BASE + "/workflows", workflows::register);
-        routes.get(BASE + "/workflows", workflows::list);
-        routes.post(BASE + "/workflows/validate", workflows::validate);
-        routes.get(BASE + "/workflows/{id}", workflows::get);
-        routes.put(BASE + "/workflows/{id}", workflows::update);
-        routes.delete(BASE + "/workflows/{id}", workflows::delete);
-        routes.get(BASE + "/workflows/{id}/versions/{version}", workflows::getVersion);
-        routes.post(BASE + "/workflows/{id}/runs", runs::start);
-        routes.post(BASE + "/workflows/{id}/runs/batch", runs::startBatch);
+        routes.post(BASE + "/workflows", ctx -> api.ready().workflows().register(ctx));
+        routes.get(BASE + "/workflows", ctx -> api.ready().workflows().list(ctx));
+        routes.post(BASE + "/workflows/validate", ctx -> api.ready().workflows().validate(ctx));
+        routes.get(BASE + "/workflows/{id}", ctx -> api.ready().workflows().get(ctx));
+        routes.put(BASE + "/workflows/{id}", ctx -> api.ready().workflows().update(ctx));
+        routes.delete(BASE + "/workflows/{id}", ctx -> api.ready().workflows().delete(ctx));
+        routes.get(BASE + "/workflows/{id}/versions/{version}", ctx -> api.ready().workflows().getVersion(ctx));
+        routes.post(BASE + "/workflows/{id}/runs", ctx -> api.ready().runs().start(ctx));
+        routes.post(BASE + "/workflows/{id}/runs/batch", ctx -> api.ready().runs().startBatch(ctx));
 
-        routes.get(BASE + "/runs", runs::list);
-        routes.get(BASE + "/runs/{id}", runs::get);
-        routes.post(BASE + "/runs/{id}/cancel", runs::cancel);
-        routes.get(BASE + "/runs/{id}/events", events::stream);
+        routes.get(BASE + "/runs", ctx -> api.ready().runs().list(ctx));
+        routes.get(BASE + "/runs/{id}", ctx -> api.ready().runs().get(ctx));
+        routes.post(BASE + "/runs/{id}/cancel", ctx -> api.ready().runs().cancel(ctx));
+        routes.get(BASE + "/runs/{id}/events", ctx -> api.ready().events().stream(ctx));
 
-        routes.get(BASE + "/templates", templates::list);
-        routes.get(BASE + "/templates/{name}", templates::get);
-        routes.post(BASE + "/templates/{name}", templates::instantiate);
+        routes.get(BASE + "/templates", ctx -> api.ready().templates().list(ctx));
+        routes.get(BASE + "/templates/{name}", ctx -> api.ready().templates().get(ctx));
+        routes.post(BASE + "/templates/{name}", ctx -> api.ready().templates().instantiate(ctx));
 
         routes.get(BASE + "/health/live", health::live);
         routes.get(BASE + "/health/ready", health::ready);
@@ -127,7 +171,7 @@ public final class ApiRoutes implements AutoCloseable {
         });
         routes.error(404, ctx -> ensureProblem(ctx, "no route " + ctx.method() + " " + ctx.path()));
         routes.error(405, ctx -> ensureProblem(ctx, "method " + ctx.method() + " is not allowed on " + ctx.path()));
-        return new ApiRoutes(events);
+        return api;
     }
 
     /** Turns a bare error status (set by Javalin itself) into a problem, unless a problem was already written. */

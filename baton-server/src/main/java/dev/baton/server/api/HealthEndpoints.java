@@ -1,7 +1,7 @@
 package dev.baton.server.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baton.server.BatonNode;
+import dev.baton.server.NodeStartup;
 import dev.baton.server.ComponentHealth;
 import io.javalin.http.Context;
 
@@ -12,10 +12,10 @@ import java.util.Map;
  * of the node is ready, else {@code 503} with {@code Retry-After} and per-component detail).
  */
 final class HealthEndpoints {
-    private final BatonNode node;
+    private final NodeStartup startup;
 
-    HealthEndpoints(BatonNode node) {
-        this.node = node;
+    HealthEndpoints(NodeStartup startup) {
+        this.startup = startup;
     }
 
     void live(Context ctx) {
@@ -24,9 +24,12 @@ final class HealthEndpoints {
         Json.respond(ctx, 200, body);
     }
 
-    /** {@code {status: "ready"|"not-ready", components: {store: {ready, detail}, embeddingModel: {...}}}}. */
+    /**
+     * {@code {status: "ready"|"not-ready", components: {store: {ready, detail}, embeddingModel: {...}}}}; while the
+     * node is still opening, one component {@code node} (not ready) says so.
+     */
     void ready(Context ctx) {
-        Map<String, ComponentHealth> components = node.readiness();
+        Map<String, ComponentHealth> components = startup.readiness();
         boolean ready = components.values().stream().allMatch(ComponentHealth::ready);
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("status", ready ? "ready" : "not-ready");

@@ -49,6 +49,15 @@ public interface CliBackend {
         /** Where it listens, e.g. {@code http://127.0.0.1:8080}. */
         java.net.URI url();
 
+        /**
+         * Blocks until the server can serve every route (its node is open). The listener answers liveness (and
+         * 503 not-ready elsewhere) before that. The default returns at once: the server is ready when started.
+         *
+         * @throws dev.baton.core.error.BatonException when the node failed to open (the server has stopped)
+         */
+        default void awaitReady() throws InterruptedException {
+        }
+
         /** Blocks until the server stops (on close or at JVM shutdown). */
         void awaitTermination() throws InterruptedException;
 

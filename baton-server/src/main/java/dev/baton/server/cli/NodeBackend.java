@@ -1,16 +1,22 @@
 package dev.baton.server.cli;
 
 import dev.baton.core.engine.Engine;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
 import dev.baton.core.store.StoredWorkflow;
 import dev.baton.core.workflow.Workflow;
 import dev.baton.server.BatonConfig;
 import dev.baton.server.BatonNode;
 import dev.baton.server.BatonServer;
 import dev.baton.server.ConfigSource;
+import dev.baton.server.NodeStartup;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The production backend: opens real {@link BatonNode}s. {@code baton run} uses the embedded default (an H2
@@ -40,13 +46,12 @@ public final class NodeBackend implements CliBackend {
         BatonConfig.Server server = config.server();
         config = config.withServer(new BatonConfig.Server(host != null ? host : server.host(),
                 port != null ? port : server.port(), server.maxRequestSize(), server.maxWait()));
-        BatonNode node = BatonNode.open(config);
-        try {
-            return new Serving(node, BatonServer.start(node, config.server().host(), config.server().port()));
-        } catch (RuntimeException e) {
-            node.close();
-            throw e;
-        }
+        // The listener first (liveness answers within the JVM's start-up), then the node opens in the background;
+        // until it is open, readiness says so and the other routes answer 503 with Retry-After.
+        NodeStartup startup = NodeStartup.deferred(config);
+        BatonServer listening = BatonServer.start(startup, config.server().host(), config.server().port());
+        startup.begin();
+        return new Serving(startup, listening);
     }
 
     /** A local node: the CLI's view of a {@link BatonNode}. */
@@ -74,14 +79,26 @@ public final class NodeBackend implements CliBackend {
     }
 
     /** A server and the node it serves; closing stops the listener, then the node. Idempotent. */
+    /**
+     * A server with its node: when the node fails to open, the listener stops and {@link #awaitTermination()}
+     * throws the failure (the command exits with an error instead of serving 503 forever).
+     */
     private static final class Serving implements RunningServer {
-        private final BatonNode node;
+        private final NodeStartup startup;
         private final BatonServer server;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Serving(BatonNode node, BatonServer server) {
-            this.node = node;
+        Serving(NodeStartup startup, BatonServer server) {
+            this.startup = startup;
             this.server = server;
+            startup.future().whenComplete((node, error) -> {
+                if (error != null) {
+                    failure.set(error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error);
+                    server.close();
+                }
+            });
         }
 
         @Override
@@ -90,8 +107,31 @@ public final class NodeBackend implements CliBackend {
         }
 
         @Override
+        public void awaitReady() throws InterruptedException {
+            try {
+                startup.future().get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                failure.compareAndSet(null, cause);
+                server.close();
+                rethrowFailure();
+            }
+        }
+
+        @Override
         public void awaitTermination() throws InterruptedException {
             server.awaitTermination();
+            rethrowFailure();
+        }
+
+        private void rethrowFailure() {
+            Throwable error = failure.get();
+            if (error instanceof BatonException e) {
+                throw e;
+            }
+            if (error != null) {
+                throw new BatonException(ErrorCode.INTERNAL, "the server failed to start: " + error, error);
+            }
         }
 
         @Override
@@ -100,7 +140,7 @@ public final class NodeBackend implements CliBackend {
                 try {
                     server.close();
                 } finally {
-                    node.close();
+                    startup.close();
                 }
             }
         }

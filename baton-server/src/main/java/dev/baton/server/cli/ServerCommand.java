@@ -45,6 +45,8 @@ final class ServerCommand implements Callable<Integer> {
         }
         try (CliBackend.RunningServer server = context.backend().startServer(host, port, config)) {
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(server::close));
+            // Liveness answers from here on; the line below is printed once every route serves (scripts wait for it).
+            server.awaitReady();
             PrintWriter out = spec.commandLine().getOut();
             out.println("Baton server listening on " + server.url() + " (API: " + server.url() + ApiClient.BASE_PATH
                     + ", OpenAPI: " + server.url() + ApiClient.BASE_PATH + "/openapi.json)");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.error.FieldError;
+import dev.baton.core.workflow.DurationFormat;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -174,7 +175,14 @@ record HttpCall(URI uri, HttpMethod method, Map<String, String> headers, JsonNod
         if (node == null || node.isNull()) {
             return null;
         }
-        Duration timeout = node.isTextual() ? DurationText.parse(node.textValue()) : null;
+        Duration timeout = null;
+        if (node.isTextual()) {
+            try {
+                timeout = DurationFormat.parse(node.textValue());
+            } catch (IllegalArgumentException e) {
+                timeout = null;
+            }
+        }
         if (timeout == null || timeout.isZero() || timeout.isNegative()) {
             throw invalid("timeout", "must be a positive duration such as 500ms, 30s, 1m30s or PT30S, got " + node);
         }

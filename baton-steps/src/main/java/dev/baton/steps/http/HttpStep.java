@@ -50,8 +50,10 @@ import java.util.concurrent.Executors;
  *   <li>Cancellation: interrupting the attempt's thread aborts the exchange and closes its connection.</li>
  * </ul>
  *
- * <p>One shared {@link HttpClient} (HTTP/2 with fallback to HTTP/1.1, redirects followed except https→http,
- * virtual-thread executor). Thread-safe.
+ * <p>Exchanges are spread round-robin over {@link HttpStepSettings#clients()} {@link HttpClient}s (HTTP/2 with
+ * fallback to HTTP/1.1, redirects followed except https→http, virtual-thread executor), each built on first use:
+ * one client's internal locks become the bottleneck with thousands of concurrent requests (see
+ * {@link HttpClientPool}). Thread-safe.
  */
 public final class HttpStep implements StepHandler, AutoCloseable {
     static final StepSignature SIGNATURE = new StepSignature(Set.of("url"),
@@ -59,22 +61,22 @@ public final class HttpStep implements StepHandler, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ERROR_BODY_PREVIEW = 300;
 
-    private final HttpClient client;
+    private final HttpClientPool clients;
     private final HttpStepSettings settings;
 
-    /** A step with {@link HttpStepSettings#defaults()} and its own client. */
+    /** A step with {@link HttpStepSettings#defaults()} and its own clients. */
     public HttpStep() {
         this(HttpStepSettings.defaults());
     }
 
     public HttpStep(HttpStepSettings settings) {
         this.settings = settings;
-        this.client = HttpClient.newBuilder()
+        this.clients = new HttpClientPool(settings.clients(), () -> HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_2)
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
+                .build());
     }
 
     @Override
@@ -144,7 +146,7 @@ public final class HttpStep implements StepHandler, AutoCloseable {
 
     private HttpResponse<byte[]> send(HttpRequest request, HttpCall call) throws InterruptedException {
         CompletableFuture<HttpResponse<byte[]>> exchange =
-                client.sendAsync(request, LimitedBody.handler(settings.maxResponseBytes()));
+                clients.next().sendAsync(request, LimitedBody.handler(settings.maxResponseBytes()));
         try {
             return exchange.get();
         } catch (InterruptedException e) {
@@ -244,9 +246,9 @@ public final class HttpStep implements StepHandler, AutoCloseable {
         return ": " + (oneLine.length() > ERROR_BODY_PREVIEW ? oneLine.substring(0, ERROR_BODY_PREVIEW) + "…" : oneLine);
     }
 
-    /** Closes the shared client, aborting exchanges in flight. */
+    /** Closes the clients, aborting exchanges in flight. */
     @Override
     public void close() {
-        client.shutdownNow();
+        clients.close();
     }
 }

@@ -10,10 +10,18 @@ import java.util.Objects;
  * @param defaultTimeout   request timeout when a step gives none (positive); always also bounded by the attempt's
  *                         remaining time
  * @param maxResponseBytes largest response body accepted, in bytes (1 .. 1 GiB)
+ * @param clients          how many JDK {@code HttpClient}s the step spreads its exchanges over, round-robin
+ *                         (1 .. {@value #MAX_CLIENTS}); each is built on first use. More than one avoids lock
+ *                         contention inside a single client with thousands of concurrent requests
  */
-public record HttpStepSettings(Duration connectTimeout, Duration defaultTimeout, long maxResponseBytes) {
+public record HttpStepSettings(Duration connectTimeout, Duration defaultTimeout, long maxResponseBytes,
+                               int clients) {
     /** 10 MiB. */
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 10L * 1024 * 1024;
+    /** Default number of clients: enough to split 10,000 concurrent exchanges into ~1,250 per client. */
+    public static final int DEFAULT_CLIENTS = 8;
+    /** Upper bound of {@link #clients()}. */
+    public static final int MAX_CLIENTS = 256;
 
     public HttpStepSettings {
         requirePositive(connectTimeout, "connectTimeout");
@@ -21,9 +29,22 @@ public record HttpStepSettings(Duration connectTimeout, Duration defaultTimeout,
         if (maxResponseBytes < 1 || maxResponseBytes > 1L << 30) {
             throw new IllegalArgumentException("maxResponseBytes must be in 1..1073741824, got " + maxResponseBytes);
         }
+        if (clients < 1 || clients > MAX_CLIENTS) {
+            throw new IllegalArgumentException("clients must be in 1.." + MAX_CLIENTS + ", got " + clients);
+        }
     }
 
-    /** Connect timeout 10 s, request timeout 30 s, responses up to 10 MiB. */
+    /** Settings with {@value #DEFAULT_CLIENTS} clients. */
+    public HttpStepSettings(Duration connectTimeout, Duration defaultTimeout, long maxResponseBytes) {
+        this(connectTimeout, defaultTimeout, maxResponseBytes, DEFAULT_CLIENTS);
+    }
+
+    /** These settings with {@code clients} clients. */
+    public HttpStepSettings withClients(int clients) {
+        return new HttpStepSettings(connectTimeout, defaultTimeout, maxResponseBytes, clients);
+    }
+
+    /** Connect timeout 10 s, request timeout 30 s, responses up to 10 MiB, {@value #DEFAULT_CLIENTS} clients. */
     public static HttpStepSettings defaults() {
         return new HttpStepSettings(Duration.ofSeconds(10), Duration.ofSeconds(30), DEFAULT_MAX_RESPONSE_BYTES);
     }
