@@ -41,9 +41,12 @@ import java.util.random.RandomGenerator;
 /**
  * The machinery behind {@link dev.baton.core.engine.LocalEngine}: not API, use {@code LocalEngine}.
  *
- * <p>Ownership: this node owns every run it has in {@link #active} (one {@link RunCoordinator} each) and nothing
- * else. A run becomes owned when it is admitted (or resumed) and stops being owned when {@code RunFinished} is
- * durable. Multi-node operation will put a lease in front of {@link #activate}.
+ * <p>It takes the engine operations ({@code start}, {@code cancel}, {@code completion}, ...), starts child runs for
+ * {@code workflow} and {@code map} steps, and provides the shared services of the run coordinators (journal,
+ * permits, backoff, clock, executor). Which runs this node owns, and what happens when one finishes, is
+ * {@link RunOwnership}'s.
+ *
+ * <p>Thread-safety: safe for concurrent use; the engine operations may be called from any thread.
  */
 public final class EngineCore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineCore.class);
@@ -64,8 +67,8 @@ public final class EngineCore implements AutoCloseable {
     private final Admission admission;
     private final PriorityPermits globalPermits;
     private final Map<String, PriorityPermits> typePermits = new ConcurrentHashMap<>();
-    private final Map<String, RunCoordinator> active = new ConcurrentHashMap<>();
     private final Completions completions;
+    private final RunOwnership ownership;
     private final Runnable onClose;
     private volatile boolean closed;
 
@@ -90,6 +93,7 @@ public final class EngineCore implements AutoCloseable {
         this.journal = new Journal(store, config.journalBatchSize(), events::onDurable);
         this.admission = new Admission(config.maxRunningRuns(), config.maxQueuedRuns());
         this.globalPermits = new PriorityPermits(config.maxConcurrentAttempts());
+        this.ownership = new RunOwnership(this, store, resolver, journal, clock, executor, admission, completions);
     }
 
     // --- Engine operations ------------------------------------------------------------------------------------
@@ -111,7 +115,7 @@ public final class EngineCore implements AutoCloseable {
         Run created = durable(journal.create(fresh));
         // Only the request that created the run admits it (a concurrent start with the same key gets it back).
         if (created.id().equals(fresh.id()) && admission.offer(created)) {
-            activate(created);
+            ownership.activate(created);
         }
         return created;
     }
@@ -135,7 +139,7 @@ public final class EngineCore implements AutoCloseable {
         Optional<Run> existing = store.findByIdempotencyKey(parent.tenantId(), key);
         if (existing.isPresent()) {
             if (existing.get().status() == RunStatus.QUEUED) {
-                activateOnce(existing.get());
+                ownership.activateOnce(existing.get());
             }
             return existing.get();
         }
@@ -146,7 +150,7 @@ public final class EngineCore implements AutoCloseable {
         Run created = store.create(newRun(parent.tenantId(), workflow, childInputs, parent.priority(), key,
                 parent.runId(), stepId));
         if (created.status() == RunStatus.QUEUED) {
-            activateOnce(created);
+            ownership.activateOnce(created);
         }
         return created;
     }
@@ -176,10 +180,18 @@ public final class EngineCore implements AutoCloseable {
         return store.find(tenantId, runId).map(run -> new RunView(run, store.attempts(run.id())));
     }
 
+    /**
+     * Takes ownership of every unfinished run in the store: running ones first (they already hold admission slots,
+     * even beyond the limit), then queued ones through admission by priority.
+     */
+    public int resumeUnfinished() {
+        ensureOpen();
+        return ownership.resumeUnfinished();
+    }
+
     /** Whether this node owns the (unfinished) run right now. */
     private boolean owns(String tenantId, String runId) {
-        RunCoordinator owner = active.get(runId);
-        return owner != null && owner.tenantId().equals(tenantId);
+        return ownership.owns(tenantId, runId);
     }
 
     /** See {@link Engine#completion}. */
@@ -200,16 +212,13 @@ public final class EngineCore implements AutoCloseable {
             Instant at = clock.instant();
             journal.append(List.of(new JournalEntry.CancelRequested(runId, reason, at),
                     new JournalEntry.RunFinished(runId, RunStatus.CANCELLED, null, error, at))).join();
-            Run finished = finishedWithoutStart(run, RunStatus.CANCELLED, error, at);
+            Run finished = RunOwnership.finishedWithoutStart(run, RunStatus.CANCELLED, error, at);
             completions.runFinished(new RunView(finished, List.of()));
             return finished;
         }
         journal.append(new JournalEntry.CancelRequested(runId, reason, clock.instant())).join();
         // The owner acts on it now; a run owned by no one (yet) sees the request when it is resumed.
-        RunCoordinator owner = active.get(runId);
-        if (owner != null) {
-            owner.cancel(reason);
-        }
+        ownership.owner(runId).ifPresent(owner -> owner.cancel(reason));
         return store.find(tenantId, runId).orElse(run);
     }
 
@@ -231,177 +240,14 @@ public final class EngineCore implements AutoCloseable {
         return events.subscribe(runId, afterSequence, listener);
     }
 
-    /**
-     * Takes ownership of every unfinished run in the store: running ones first (they already hold admission slots,
-     * even beyond the limit), then queued ones through admission by priority.
-     */
-    public int resumeUnfinished() {
-        ensureOpen();
-        List<Run> unfinished = store.unfinished().stream().filter(run -> !active.containsKey(run.id())).toList();
-        for (Run run : unfinished) {
-            if (run.status() != RunStatus.RUNNING) {
-                continue;
-            }
-            if (run.parentRunId() == null) {
-                admission.forceAdmit();
-            }
-            Workflow workflow = resolveOrFail(run);
-            if (workflow != null) {
-                RunCoordinator coordinator = new RunCoordinator(this, run, workflow);
-                active.put(run.id(), coordinator);
-                coordinator.resume(store.attempts(run.id()), cancelRequest(run.id()).orElse(null));
-            }
-        }
-        for (Run run : unfinished) {
-            if (run.status() != RunStatus.QUEUED) {
-                continue;
-            }
-            if (run.parentRunId() != null) {
-                activateOnce(run);
-            } else if (admission.offer(run)) {
-                activate(run);
-            }
-        }
-        return unfinished.size();
-    }
-
-    /** The reason of a cancellation requested before a restart, if any (read from the run's events). */
-    private Optional<String> cancelRequest(String runId) {
-        long after = 0;
-        while (true) {
-            List<RunEvent> page = store.events(runId, after, 1000);
-            for (RunEvent event : page) {
-                if (event.entry() instanceof JournalEntry.CancelRequested requested) {
-                    return Optional.of(requested.reason() == null ? "" : requested.reason());
-                }
-                after = event.sequence();
-            }
-            if (page.size() < 1000) {
-                return Optional.empty();
-            }
-        }
-    }
-
-    // --- ownership --------------------------------------------------------------------------------------------
-
-    private void activate(Run run) {
-        Workflow workflow = resolveOrFail(run);
-        if (workflow == null) {
-            return;
-        }
-        RunCoordinator coordinator = new RunCoordinator(this, run, workflow);
-        if (active.putIfAbsent(run.id(), coordinator) == null) {
-            coordinator.start();
-        }
-    }
-
-    private void activateOnce(Run child) {
-        if (!active.containsKey(child.id())) {
-            activate(child);
-        }
-    }
-
-    private Workflow resolveOrFail(Run run) {
-        try {
-            return resolver.resolve(run.tenantId(), run.workflowId(), run.workflowVersion());
-        } catch (RuntimeException e) {
-            String code = e instanceof BatonException b ? b.code().code() : ErrorCode.INTERNAL.code();
-            StepError error = new StepError(code, "workflow '" + run.workflowId() + "' version "
-                    + run.workflowVersion() + " cannot be loaded: " + e.getMessage(), false);
-            Instant at = clock.instant();
-            Run finished = new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(),
-                    RunStatus.FAILED, run.priority(), run.inputs(), null, error, run.idempotencyKey(),
-                    run.parentRunId(), run.parentStepId(), run.createdAt(),
-                    run.startedAt() != null ? run.startedAt() : at, at);
-            journal.append(List.of(new JournalEntry.RunStarted(run.id(), at),
-                            new JournalEntry.RunFinished(run.id(), RunStatus.FAILED, null, error, at)))
-                    .whenComplete((ok, failure) -> {
-                        if (failure == null) {
-                            afterFinish(new RunView(finished, List.of()));
-                        } else {
-                            afterFinishFailed(run, failure);
-                        }
-                    });
-            return null;
-        }
-    }
-
-    /** A run finished before it was started (cancelled while queued), as the store holds it. */
-    private static Run finishedWithoutStart(Run run, RunStatus status, StepError error, Instant at) {
-        return new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(), status, run.priority(),
-                run.inputs(), null, error, run.idempotencyKey(), run.parentRunId(), run.parentStepId(),
-                run.createdAt(), run.startedAt(), at);
-    }
-
-    /**
-     * Called (on the journal writer thread) once a run's {@code RunFinished} is durable, with the run's final view
-     * as the coordinator journaled it.
-     */
+    /** See {@link RunOwnership#onRunFinished}. */
     void onRunFinished(RunCoordinator coordinator, RunView view) {
-        active.remove(coordinator.runId());
-        afterFinish(view);
+        ownership.onRunFinished(coordinator, view);
     }
 
-    /**
-     * The store refused a run's {@code RunFinished} (a non-retriable failure, the journal retries the others): the
-     * run stays unfinished in the store (a restart resumes it), but this node lets go of it and its waiters fail
-     * with the store's error rather than hang.
-     */
+    /** See {@link RunOwnership#onRunFinishFailed}. */
     void onRunFinishFailed(RunCoordinator coordinator, Throwable failure) {
-        active.remove(coordinator.runId());
-        if (closed) {
-            return; // the next process resumes the run; close() leaves waiters of unfinished runs incomplete
-        }
-        afterFinishFailed(coordinator.run(), failure);
-    }
-
-    private void afterFinishFailed(Run run, Throwable failure) {
-        LOG.error("run {} could not be finished in the store", run.id(), failure);
-        completions.runFailed(run.id(), failure);
-        releaseAdmission(run);
-    }
-
-    /** Completes the waiters (no store access, never throws), then admits the next queued run. */
-    private void afterFinish(RunView view) {
-        completions.runFinished(view);
-        releaseAdmission(view.run());
-    }
-
-    private void releaseAdmission(Run run) {
-        if (run.parentRunId() != null || closed) {
-            return;
-        }
-        Optional<Run> next = admission.release();
-        if (next.isEmpty()) {
-            return;
-        }
-        try {
-            executor.execute(() -> activateSafely(next.get()));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.debug("engine closed; run {} stays queued for the next start", next.get().id());
-        }
-    }
-
-    /** Activates an admitted run; an unexpected failure fails that run instead of losing it. */
-    private void activateSafely(Run run) {
-        try {
-            activate(run);
-        } catch (RuntimeException | Error e) {
-            LOG.error("run {} could not be activated", run.id(), e);
-            active.remove(run.id());
-            StepError error = new StepError(ErrorCode.INTERNAL.code(), "run " + run.id() + " could not be started: "
-                    + e, false);
-            Instant at = clock.instant();
-            journal.append(new JournalEntry.RunFinished(run.id(), RunStatus.FAILED, null, error, at))
-                    .whenComplete((ok, failure) -> {
-                        if (failure == null) {
-                            afterFinish(new RunView(finishedWithoutStart(run, RunStatus.FAILED, error, at),
-                                    List.of()));
-                        } else {
-                            afterFinishFailed(run, failure);
-                        }
-                    });
-        }
+        ownership.onRunFinishFailed(coordinator, failure);
     }
 
     // --- services for coordinators -----------------------------------------------------------------------------
@@ -446,7 +292,7 @@ public final class EngineCore implements AutoCloseable {
 
     /** Runs owned by this node right now. */
     public int activeRuns() {
-        return active.size();
+        return ownership.size();
     }
 
     /** Step attempts waiting for a global concurrency permit. */

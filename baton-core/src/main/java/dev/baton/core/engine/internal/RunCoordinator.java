@@ -1,30 +1,25 @@
 package dev.baton.core.engine.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.core.engine.EngineClock;
 import dev.baton.core.engine.RunView;
+import dev.baton.core.engine.internal.StepGraph.Slot;
+import dev.baton.core.engine.internal.StepGraph.SlotState;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.expr.Bindings;
-import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.JournalEntry;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
 import dev.baton.core.run.StepAttempt;
 import dev.baton.core.run.StepError;
 import dev.baton.core.workflow.OnError;
-import dev.baton.core.workflow.Step;
 import dev.baton.core.workflow.Workflow;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -40,17 +35,22 @@ import java.util.stream.Collectors;
  * <p>Failure handling: a mailbox task that throws (a bug, or an exception a step type did not expect) ends the run
  * {@code FAILED} with {@code internal}; a {@code RunStarted} the store refuses fails the run; a {@code RunFinished}
  * the store refuses is reported to the engine, which fails the run's waiters. A run never hangs silently.
+ *
+ * <p>The steps and their readiness are a {@link StepGraph}; the variables the run's expressions see are
+ * {@link RunBindings}; starts of dependents journaled with their dependency's finish are {@link Prestarts}.
+ *
+ * <p>Thread-safety: its state is confined to the run's mailbox; {@link #start}, {@link #resume} and
+ * {@link #cancel} may be called from any thread (they hand their work to the mailbox).
  */
 final class RunCoordinator {
     private final EngineCore core;
     private final Workflow workflow;
     private final Mailbox mailbox;
     private final RunJournal journal;
-    private final Map<String, Slot> slots = new LinkedHashMap<>();
-    private final Map<String, JsonNode> finishedSteps = new HashMap<>();
+    private final StepGraph graph;
+    private final RunBindings bindings;
     private Map<String, List<StepAttempt>> recovered = Map.of();
     private volatile Run run;
-    private Instant startedAt;
     /** When {@code RunStarted} became durable in this process (for the final view), else {@code null}. */
     private volatile Instant journaledStart;
     private EngineClock.Timer runTimer;
@@ -66,9 +66,8 @@ final class RunCoordinator {
         this.workflow = workflow;
         this.mailbox = new Mailbox(core.executor(), this::onTaskFailure);
         this.journal = new RunJournal(core.journal());
-        for (Step step : workflow.steps().values()) {
-            slots.put(step.id(), new Slot(step, Dependencies.of(step, workflow)));
-        }
+        this.graph = new StepGraph(workflow);
+        this.bindings = new RunBindings(run);
     }
 
     /** Starts a queued run: journals {@code RunStarted}, then dispatches the first steps. */
@@ -128,8 +127,8 @@ final class RunCoordinator {
             recovered = attempts.stream().collect(Collectors.groupingBy(StepAttempt::stepId));
             Instant began = run.startedAt() != null ? run.startedAt() : clock().instant();
             armRunTimeout(began);
-            startedAt = began;
-            List<Slot> resumed = slots.values().stream()
+            bindings.started(began);
+            List<Slot> resumed = graph.slots().stream()
                     .filter(slot -> recovered.containsKey(slot.step.id())).toList();
             for (Slot slot : resumed) {
                 slot.runner = runnerFor(slot);
@@ -149,7 +148,7 @@ final class RunCoordinator {
     }
 
     private void begin(Instant now) {
-        startedAt = now;
+        bindings.started(now);
         armRunTimeout(now);
         dispatch();
     }
@@ -178,7 +177,7 @@ final class RunCoordinator {
         ending = status;
         endingError = error;
         StepError reason = stopReason();
-        for (Slot slot : slots.values()) {
+        for (Slot slot : graph.slots()) {
             if (slot.state == SlotState.ACTIVE) {
                 slot.runner.cancel(reason);
             }
@@ -198,15 +197,14 @@ final class RunCoordinator {
             return;
         }
         if (ending != null) {
-            if (slots.values().stream().noneMatch(s -> s.state == SlotState.ACTIVE)) {
+            if (!graph.anyActive()) {
                 finish(ending, null, endingError);
             }
             return;
         }
         boolean allDone = true;
-        for (Slot slot : slots.values()) {
-            if (slot.state == SlotState.PENDING && slot.prestart == null
-                    && slot.dependencies.stream().allMatch(this::isDone)) {
+        for (Slot slot : graph.slots()) {
+            if (graph.isReady(slot)) {
                 slot.state = SlotState.ACTIVE;
                 slot.runner = runnerFor(slot);
                 slot.runner.start();
@@ -216,11 +214,6 @@ final class RunCoordinator {
         if (allDone) {
             succeed();
         }
-    }
-
-    private boolean isDone(String stepId) {
-        Slot slot = slots.get(stepId);
-        return slot == null || slot.state == SlotState.DONE;
     }
 
     private StepRunner runnerFor(Slot slot) {
@@ -244,17 +237,15 @@ final class RunCoordinator {
         Map<String, JsonNode> steps = null;
         List<Slot> prepared = new ArrayList<>();
         List<JournalEntry> entries = new ArrayList<>();
-        for (Slot slot : slots.values()) {
-            if (slot.state != SlotState.PENDING || slot.prestart != null || !slot.dependencies.contains(id)
-                    || !slot.dependencies.stream().allMatch(d -> d.equals(id) || isDone(d))) {
+        for (Slot slot : graph.slots()) {
+            if (!graph.isReadyAfter(slot, id)) {
                 continue;
             }
             if (steps == null) {
-                steps = new HashMap<>(finishedSteps);
-                steps.put(id, stepBinding(outcome));
+                steps = bindings.stepsWith(id, outcome);
             }
             StepRunner runner = runnerFor(slot);
-            JournalEntry.AttemptStarted entry = runner.prepareFirst(bindings(1, steps));
+            JournalEntry.AttemptStarted entry = runner.prepareFirst(bindings.of(1, steps));
             if (entry != null) {
                 slot.prestart = runner;
                 prepared.add(slot);
@@ -265,7 +256,7 @@ final class RunCoordinator {
     }
 
     /** Prepared starts are durable: their steps are active; they begin, or are cancelled if the run is ending. */
-    private void activatePrestarted(List<Slot> prepared) {
+    void activatePrestarted(List<Slot> prepared) {
         for (Slot slot : prepared) {
             StepRunner runner = slot.prestart;
             slot.prestart = null;
@@ -279,44 +270,10 @@ final class RunCoordinator {
         }
     }
 
-    /**
-     * Starts of dependent steps journaled together with the {@code AttemptFinished} of the step they depend on.
-     * Confined to the run's mailbox.
-     */
-    static final class Prestarts {
-        static final Prestarts NONE = new Prestarts(null, List.of(), List.of());
-
-        private final RunCoordinator coordinator;
-        private final List<Slot> slots;
-        private final List<JournalEntry> entries;
-
-        private Prestarts(RunCoordinator coordinator, List<Slot> slots, List<JournalEntry> entries) {
-            this.coordinator = coordinator;
-            this.slots = slots;
-            this.entries = List.copyOf(entries);
-        }
-
-        List<JournalEntry> entries() {
-            return entries;
-        }
-
-        /** The append is durable: the dependents are started (call before the finished step is reported). */
-        void activate() {
-            if (!slots.isEmpty()) {
-                coordinator.activatePrestarted(slots);
-            }
-        }
-
-        /** The append failed: nothing of it is durable; the dependents start the usual way, if at all. */
-        void discard() {
-            slots.forEach(slot -> slot.prestart = null);
-        }
-    }
-
     private void onStepFinished(Slot slot, Outcome outcome) {
         slot.state = SlotState.DONE;
         slot.outcome = outcome;
-        finishedSteps.put(slot.step.id(), stepBinding(outcome));
+        bindings.stepFinished(slot.step.id(), outcome);
         if (outcome.isFailure() && slot.step.onError() == OnError.FAIL) {
             StepError cause = outcome.error();
             String code = cause == null ? ErrorCode.STEP_FAILED.code() : cause.code();
@@ -331,11 +288,9 @@ final class RunCoordinator {
         JsonNode outputs;
         try {
             if (workflow.outputs() == null) {
-                ObjectNode all = JsonNodeFactory.instance.objectNode();
-                slots.forEach((id, slot) -> all.set(id, slot.outcome == null ? null : slot.outcome.output()));
-                outputs = all;
+                outputs = graph.outputsById();
             } else {
-                outputs = workflow.outputs().render(bindings(0));
+                outputs = workflow.outputs().render(bindings.of(0));
             }
         } catch (BatonException e) {
             finish(RunStatus.FAILED, null, new StepError(ErrorCode.EXPRESSION_FAILED.code(),
@@ -375,32 +330,7 @@ final class RunCoordinator {
 
     /** The variables of an attempt: inputs, finished steps, run metadata (with {@code attempt} when n > 0). */
     Bindings bindings(int attempt) {
-        return bindings(attempt, finishedSteps);
-    }
-
-    private Bindings bindings(int attempt, Map<String, JsonNode> steps) {
-        ObjectNode meta = JsonNodeFactory.instance.objectNode()
-                .put("id", run.id())
-                .put("workflow", run.workflowId())
-                .put("version", run.workflowVersion())
-                .put("startedAt", startedAt == null ? null : startedAt.toString());
-        if (attempt > 0) {
-            meta.put("attempt", attempt);
-        }
-        return new Bindings(run.inputs(), steps, meta, Map.of());
-    }
-
-    private static JsonNode stepBinding(Outcome outcome) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.set("output", outcome.status() == AttemptStatus.SUCCEEDED ? outcome.output() : null);
-        node.put("status", outcome.status().wireName());
-        if (outcome.error() == null) {
-            node.putNull("error");
-        } else {
-            node.putObject("error").put("code", outcome.error().code()).put("message", outcome.error().message())
-                    .put("retriable", outcome.error().retriable());
-        }
-        return node;
+        return bindings.of(attempt);
     }
 
     /** Attempts journaled by a previous process, by step id (only while resuming; map items read theirs). */
@@ -447,22 +377,5 @@ final class RunCoordinator {
 
     boolean isClosed() {
         return core.isClosed();
-    }
-
-    private enum SlotState { PENDING, ACTIVE, DONE }
-
-    private static final class Slot {
-        final Step step;
-        final Set<String> dependencies;
-        SlotState state = SlotState.PENDING;
-        StepRunner runner;
-        /** A runner whose first attempt's start is being journaled with a dependency's finish. */
-        StepRunner prestart;
-        Outcome outcome;
-
-        Slot(Step step, Set<String> dependencies) {
-            this.step = step;
-            this.dependencies = dependencies;
-        }
     }
 }

@@ -41,7 +41,7 @@ final class StepRunner {
     private boolean cancelling;
     private StepError cancelReason;
     private boolean done;
-    private Function<Outcome, RunCoordinator.Prestarts> prestarter = outcome -> RunCoordinator.Prestarts.NONE;
+    private Function<Outcome, Prestarts> prestarter = outcome -> Prestarts.NONE;
 
     /**
      * @param bindings the variables for attempt n
@@ -63,7 +63,7 @@ final class StepRunner {
      * Sets what prepares the starts of the dependents of this step when it succeeds (top-level steps; map items
      * have none), so they are journaled with this step's {@code AttemptFinished}.
      */
-    void prestartDependentsWith(Function<Outcome, RunCoordinator.Prestarts> prestarter) {
+    void prestartDependentsWith(Function<Outcome, Prestarts> prestarter) {
         this.prestarter = prestarter;
     }
 
@@ -95,8 +95,8 @@ final class StepRunner {
      * step carries the starts of the dependents it makes ready in the same append; they begin once it is durable.
      */
     void journalFinish(AttemptRun attempt, Outcome result) {
-        RunCoordinator.Prestarts prestarts = !done && !cancelling && attempt == current
-                && result.status() == AttemptStatus.SUCCEEDED ? prestarter.apply(result) : RunCoordinator.Prestarts.NONE;
+        Prestarts prestarts = !done && !cancelling && attempt == current
+                && result.status() == AttemptStatus.SUCCEEDED ? prestarter.apply(result) : Prestarts.NONE;
         List<JournalEntry> entries = new ArrayList<>(1 + prestarts.entries().size());
         entries.add(new JournalEntry.AttemptFinished(run.runId(), stepId, attempt.attempt(), result.status(),
                 result.output(), result.error(), run.clock().instant()));

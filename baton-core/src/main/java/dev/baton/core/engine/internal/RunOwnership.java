@@ -1,0 +1,248 @@
+package dev.baton.core.engine.internal;
+
+import dev.baton.core.engine.EngineClock;
+import dev.baton.core.engine.RunView;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.run.JournalEntry;
+import dev.baton.core.run.Run;
+import dev.baton.core.run.RunEvent;
+import dev.baton.core.run.RunStatus;
+import dev.baton.core.run.StepError;
+import dev.baton.core.store.RunStore;
+import dev.baton.core.workflow.Workflow;
+import dev.baton.core.workflow.WorkflowResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The runs this node owns: one {@link RunCoordinator} per run in {@link #active}, and nothing else. A run becomes
+ * owned when it is admitted ({@link #activate}) or resumed ({@link #resumeUnfinished}) and stops being owned when
+ * its {@code RunFinished} is durable (or refused by the store); its waiters are then completed and the next queued
+ * run is admitted. A run whose workflow cannot be loaded, or that cannot be activated, is finished {@code FAILED}
+ * rather than lost. Multi-node operation will put a lease in front of {@link #activate}.
+ *
+ * <p>Thread-safety: safe for concurrent use. The owned runs are a {@link ConcurrentHashMap} (a run is activated at
+ * most once, by {@code putIfAbsent}); {@link Admission} and {@link Completions} are thread-safe; finishing callbacks
+ * arrive on the journal writer thread and never block it (activation of the next run goes to the executor).
+ */
+final class RunOwnership {
+    private static final Logger LOG = LoggerFactory.getLogger(RunOwnership.class);
+
+    private final EngineCore core;
+    private final RunStore store;
+    private final WorkflowResolver resolver;
+    private final Journal journal;
+    private final EngineClock clock;
+    private final ExecutorService executor;
+    private final Admission admission;
+    private final Completions completions;
+    private final Map<String, RunCoordinator> active = new ConcurrentHashMap<>();
+
+    RunOwnership(EngineCore core, RunStore store, WorkflowResolver resolver, Journal journal, EngineClock clock,
+                 ExecutorService executor, Admission admission, Completions completions) {
+        this.core = core;
+        this.store = store;
+        this.resolver = resolver;
+        this.journal = journal;
+        this.clock = clock;
+        this.executor = executor;
+        this.admission = admission;
+        this.completions = completions;
+    }
+
+    /** Whether this node owns the (unfinished) run right now. */
+    boolean owns(String tenantId, String runId) {
+        RunCoordinator owner = active.get(runId);
+        return owner != null && owner.tenantId().equals(tenantId);
+    }
+
+    /** The coordinator of an owned run, if this node owns it. */
+    Optional<RunCoordinator> owner(String runId) {
+        return Optional.ofNullable(active.get(runId));
+    }
+
+    /** Runs owned by this node right now. */
+    int size() {
+        return active.size();
+    }
+
+    /**
+     * Takes ownership of every unfinished run in the store: running ones first (they already hold admission slots,
+     * even beyond the limit), then queued ones through admission by priority.
+     */
+    int resumeUnfinished() {
+        List<Run> unfinished = store.unfinished().stream().filter(run -> !active.containsKey(run.id())).toList();
+        for (Run run : unfinished) {
+            if (run.status() != RunStatus.RUNNING) {
+                continue;
+            }
+            if (run.parentRunId() == null) {
+                admission.forceAdmit();
+            }
+            Workflow workflow = resolveOrFail(run);
+            if (workflow != null) {
+                RunCoordinator coordinator = new RunCoordinator(core, run, workflow);
+                active.put(run.id(), coordinator);
+                coordinator.resume(store.attempts(run.id()), cancelRequest(run.id()).orElse(null));
+            }
+        }
+        for (Run run : unfinished) {
+            if (run.status() != RunStatus.QUEUED) {
+                continue;
+            }
+            if (run.parentRunId() != null) {
+                activateOnce(run);
+            } else if (admission.offer(run)) {
+                activate(run);
+            }
+        }
+        return unfinished.size();
+    }
+
+    /** The reason of a cancellation requested before a restart, if any (read from the run's events). */
+    private Optional<String> cancelRequest(String runId) {
+        long after = 0;
+        while (true) {
+            List<RunEvent> page = store.events(runId, after, 1000);
+            for (RunEvent event : page) {
+                if (event.entry() instanceof JournalEntry.CancelRequested requested) {
+                    return Optional.of(requested.reason() == null ? "" : requested.reason());
+                }
+                after = event.sequence();
+            }
+            if (page.size() < 1000) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Takes ownership of an admitted run and starts it (unless this node owns it already). */
+    void activate(Run run) {
+        Workflow workflow = resolveOrFail(run);
+        if (workflow == null) {
+            return;
+        }
+        RunCoordinator coordinator = new RunCoordinator(core, run, workflow);
+        if (active.putIfAbsent(run.id(), coordinator) == null) {
+            coordinator.start();
+        }
+    }
+
+    /** Activates a queued child run unless this node owns it already. */
+    void activateOnce(Run child) {
+        if (!active.containsKey(child.id())) {
+            activate(child);
+        }
+    }
+
+    private Workflow resolveOrFail(Run run) {
+        try {
+            return resolver.resolve(run.tenantId(), run.workflowId(), run.workflowVersion());
+        } catch (RuntimeException e) {
+            String code = e instanceof BatonException b ? b.code().code() : ErrorCode.INTERNAL.code();
+            StepError error = new StepError(code, "workflow '" + run.workflowId() + "' version "
+                    + run.workflowVersion() + " cannot be loaded: " + e.getMessage(), false);
+            Instant at = clock.instant();
+            Run finished = new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(),
+                    RunStatus.FAILED, run.priority(), run.inputs(), null, error, run.idempotencyKey(),
+                    run.parentRunId(), run.parentStepId(), run.createdAt(),
+                    run.startedAt() != null ? run.startedAt() : at, at);
+            journal.append(List.of(new JournalEntry.RunStarted(run.id(), at),
+                            new JournalEntry.RunFinished(run.id(), RunStatus.FAILED, null, error, at)))
+                    .whenComplete((ok, failure) -> {
+                        if (failure == null) {
+                            afterFinish(new RunView(finished, List.of()));
+                        } else {
+                            afterFinishFailed(run, failure);
+                        }
+                    });
+            return null;
+        }
+    }
+
+    /** A run finished before it was started (cancelled while queued), as the store holds it. */
+    static Run finishedWithoutStart(Run run, RunStatus status, StepError error, Instant at) {
+        return new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(), status, run.priority(),
+                run.inputs(), null, error, run.idempotencyKey(), run.parentRunId(), run.parentStepId(),
+                run.createdAt(), run.startedAt(), at);
+    }
+
+    /**
+     * Called (on the journal writer thread) once a run's {@code RunFinished} is durable, with the run's final view
+     * as the coordinator journaled it.
+     */
+    void onRunFinished(RunCoordinator coordinator, RunView view) {
+        active.remove(coordinator.runId());
+        afterFinish(view);
+    }
+
+    /**
+     * The store refused a run's {@code RunFinished} (a non-retriable failure, the journal retries the others): the
+     * run stays unfinished in the store (a restart resumes it), but this node lets go of it and its waiters fail
+     * with the store's error rather than hang.
+     */
+    void onRunFinishFailed(RunCoordinator coordinator, Throwable failure) {
+        active.remove(coordinator.runId());
+        if (core.isClosed()) {
+            return; // the next process resumes the run; close() leaves waiters of unfinished runs incomplete
+        }
+        afterFinishFailed(coordinator.run(), failure);
+    }
+
+    private void afterFinishFailed(Run run, Throwable failure) {
+        LOG.error("run {} could not be finished in the store", run.id(), failure);
+        completions.runFailed(run.id(), failure);
+        releaseAdmission(run);
+    }
+
+    /** Completes the waiters (no store access, never throws), then admits the next queued run. */
+    private void afterFinish(RunView view) {
+        completions.runFinished(view);
+        releaseAdmission(view.run());
+    }
+
+    private void releaseAdmission(Run run) {
+        if (run.parentRunId() != null || core.isClosed()) {
+            return;
+        }
+        Optional<Run> next = admission.release();
+        if (next.isEmpty()) {
+            return;
+        }
+        try {
+            executor.execute(() -> activateSafely(next.get()));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("engine closed; run {} stays queued for the next start", next.get().id());
+        }
+    }
+
+    /** Activates an admitted run; an unexpected failure fails that run instead of losing it. */
+    private void activateSafely(Run run) {
+        try {
+            activate(run);
+        } catch (RuntimeException | Error e) {
+            LOG.error("run {} could not be activated", run.id(), e);
+            active.remove(run.id());
+            StepError error = new StepError(ErrorCode.INTERNAL.code(), "run " + run.id() + " could not be started: "
+                    + e, false);
+            Instant at = clock.instant();
+            journal.append(new JournalEntry.RunFinished(run.id(), RunStatus.FAILED, null, error, at))
+                    .whenComplete((ok, failure) -> {
+                        if (failure == null) {
+                            afterFinish(new RunView(finishedWithoutStart(run, RunStatus.FAILED, error, at),
+                                    List.of()));
+                        } else {
+                            afterFinishFailed(run, failure);
+                        }
+                    });
+        }
+    }
+}
