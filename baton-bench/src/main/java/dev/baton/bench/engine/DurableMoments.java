@@ -2,16 +2,12 @@ package dev.baton.bench.engine;
 
 import dev.baton.core.run.JournalEntry;
 import dev.baton.core.run.Run;
-import dev.baton.core.run.RunEvent;
-import dev.baton.core.run.StepAttempt;
-import dev.baton.core.store.Page;
-import dev.baton.core.store.RunQuery;
+import dev.baton.core.store.ForwardingRunStore;
 import dev.baton.core.store.RunStore;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,8 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and entries, to report the group-commit batch size. Adds two {@code System.nanoTime()} calls and a map lookup
  * per entry; nothing else.
  */
-final class DurableMoments implements RunStore {
-    private final RunStore store;
+final class DurableMoments extends ForwardingRunStore {
     private final ChainMoments moments;
     private final AtomicLong appends = new AtomicLong();
     private final AtomicLong entries = new AtomicLong();
@@ -31,7 +26,7 @@ final class DurableMoments implements RunStore {
     private final AtomicLong createNanos = new AtomicLong();
 
     DurableMoments(RunStore store, ChainMoments moments) {
-        this.store = store;
+        super(store);
         this.moments = moments;
     }
 
@@ -40,7 +35,7 @@ final class DurableMoments implements RunStore {
         creates.incrementAndGet();
         long start = System.nanoTime();
         try {
-            return store.create(run);
+            return super.create(run);
         } finally {
             createNanos.addAndGet(System.nanoTime() - start);
         }
@@ -52,7 +47,7 @@ final class DurableMoments implements RunStore {
         creates.incrementAndGet();
         long start = System.nanoTime();
         try {
-            return store.createAll(runs);
+            return super.createAll(runs);
         } finally {
             createNanos.addAndGet(System.nanoTime() - start);
         }
@@ -61,7 +56,7 @@ final class DurableMoments implements RunStore {
     @Override
     public void append(List<JournalEntry> batch) {
         long start = System.nanoTime();
-        store.append(batch);
+        super.append(batch);
         long nanos = System.nanoTime();
         appendNanos.addAndGet(nanos - start);
         long wallMicros = micros(Instant.now());
@@ -118,35 +113,5 @@ final class DurableMoments implements RunStore {
     /** {@code create}/{@code createAll} calls so far (one store transaction each). */
     long creates() {
         return creates.get();
-    }
-
-    @Override
-    public Optional<Run> find(String tenantId, String runId) {
-        return store.find(tenantId, runId);
-    }
-
-    @Override
-    public Optional<Run> findByIdempotencyKey(String tenantId, String idempotencyKey) {
-        return store.findByIdempotencyKey(tenantId, idempotencyKey);
-    }
-
-    @Override
-    public List<StepAttempt> attempts(String runId) {
-        return store.attempts(runId);
-    }
-
-    @Override
-    public Page<Run> list(String tenantId, RunQuery query) {
-        return store.list(tenantId, query);
-    }
-
-    @Override
-    public List<Run> unfinished() {
-        return store.unfinished();
-    }
-
-    @Override
-    public List<RunEvent> events(String runId, long afterSequence, int limit) {
-        return store.events(runId, afterSequence, limit);
     }
 }

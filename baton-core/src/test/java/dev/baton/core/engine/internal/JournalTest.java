@@ -5,19 +5,15 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.JournalEntry;
 import dev.baton.core.run.Run;
-import dev.baton.core.run.RunEvent;
 import dev.baton.core.run.RunStatus;
-import dev.baton.core.run.StepAttempt;
+import dev.baton.core.store.ForwardingRunStore;
 import dev.baton.core.store.InMemoryRunStore;
-import dev.baton.core.store.Page;
-import dev.baton.core.store.RunQuery;
 import dev.baton.core.store.RunStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -31,16 +27,14 @@ class JournalTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     /** Records the size of every append; the first append waits until released; can fail the next appends. */
-    private static final class RecordingStore implements RunStore {
-        final InMemoryRunStore delegate = new InMemoryRunStore();
+    private static final class RecordingStore extends ForwardingRunStore {
         final List<Integer> batches = new CopyOnWriteArrayList<>();
         final CountDownLatch firstAppendEntered = new CountDownLatch(1);
         final CountDownLatch releaseFirstAppend = new CountDownLatch(1);
         final AtomicInteger unavailableFor = new AtomicInteger();
 
-        @Override
-        public Run create(Run run) {
-            return delegate.create(run);
+        RecordingStore() {
+            super(new InMemoryRunStore());
         }
 
         @Override
@@ -56,38 +50,8 @@ class JournalTest {
             if (unavailableFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new BatonException(ErrorCode.STORE_UNAVAILABLE, "database restarting");
             }
-            delegate.append(entries);
+            super.append(entries);
             batches.add(entries.size());
-        }
-
-        @Override
-        public Optional<Run> find(String tenantId, String runId) {
-            return delegate.find(tenantId, runId);
-        }
-
-        @Override
-        public Optional<Run> findByIdempotencyKey(String tenantId, String idempotencyKey) {
-            return delegate.findByIdempotencyKey(tenantId, idempotencyKey);
-        }
-
-        @Override
-        public List<StepAttempt> attempts(String runId) {
-            return delegate.attempts(runId);
-        }
-
-        @Override
-        public Page<Run> list(String tenantId, RunQuery query) {
-            return delegate.list(tenantId, query);
-        }
-
-        @Override
-        public List<Run> unfinished() {
-            return delegate.unfinished();
-        }
-
-        @Override
-        public List<RunEvent> events(String runId, long afterSequence, int limit) {
-            return delegate.events(runId, afterSequence, limit);
         }
     }
 
