@@ -3,7 +3,6 @@ package dev.baton.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -12,7 +11,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code baton workflows list|register}: workflow definitions on a Baton server, through its REST API. */
 @Command(name = "workflows", mixinStandardHelpOptions = true,
@@ -29,69 +27,52 @@ final class WorkflowsCommand implements Runnable {
 
     /** {@code baton workflows list}. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List registered workflows.")
-    static final class List implements Callable<Integer> {
-        private final CliContext context;
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ServerOption server;
-
+    static final class List extends ClientCommand {
         List(CliContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
-        public Integer call() throws Exception {
-            JsonNode page = server.client(context).get("/workflows", Map.of());
-            PrintWriter out = spec.commandLine().getOut();
-            if (server.json) {
-                out.println(context.json().writeValueAsString(page));
-            } else {
-                JsonNode items = page.has("items") ? page.get("items") : page;
-                for (JsonNode workflow : items) {
-                    out.printf("%-32s v%-4s %s%n", workflow.path("id").asText(), workflow.path("version").asText(),
-                            workflow.path("description").asText(""));
-                }
-                if (items.isEmpty()) {
-                    out.println("no workflows");
-                }
+        JsonNode request() throws Exception {
+            return client().get("/workflows", Map.of());
+        }
+
+        @Override
+        void printText(JsonNode page, PrintWriter out) {
+            JsonNode items = page.has("items") ? page.get("items") : page;
+            for (JsonNode workflow : items) {
+                out.printf("%-32s v%-4s %s%n", workflow.path("id").asText(), workflow.path("version").asText(),
+                        workflow.path("description").asText(""));
             }
-            out.flush();
-            return BatonCli.OK;
+            if (items.isEmpty()) {
+                out.println("no workflows");
+            }
         }
     }
 
     /** {@code baton workflows register FILE}. */
     @Command(name = "register", mixinStandardHelpOptions = true,
             description = "Register a workflow file (a new version when it changed).")
-    static final class Register implements Callable<Integer> {
-        private final CliContext context;
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ServerOption server;
+    static final class Register extends ClientCommand {
         @Parameters(index = "0", paramLabel = "FILE", description = "The workflow file (YAML or JSON).")
         Path file;
 
         Register(CliContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
-        public Integer call() throws Exception {
+        JsonNode request() throws Exception {
             WorkflowFile workflowFile = WorkflowFile.read(file);
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             String contentType = name.endsWith(".json") ? "application/json" : "application/yaml";
-            JsonNode stored = server.client(context).post("/workflows", workflowFile.source(), contentType);
-            PrintWriter out = spec.commandLine().getOut();
-            if (server.json) {
-                out.println(context.json().writeValueAsString(stored));
-            } else {
-                out.println("registered workflow '" + stored.path("id").asText() + "' version "
-                        + stored.path("version").asText());
-            }
-            out.flush();
-            return BatonCli.OK;
+            return client().post("/workflows", workflowFile.source(), contentType);
+        }
+
+        @Override
+        void printText(JsonNode stored, PrintWriter out) {
+            out.println("registered workflow '" + stored.path("id").asText() + "' version "
+                    + stored.path("version").asText());
         }
     }
 }
