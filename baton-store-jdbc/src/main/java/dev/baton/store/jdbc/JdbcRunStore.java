@@ -2,11 +2,9 @@ package dev.baton.store.jdbc;
 
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
-import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.JournalEntry;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunEvent;
-import dev.baton.core.run.RunStatus;
 import dev.baton.core.run.StepAttempt;
 import dev.baton.core.store.Page;
 import dev.baton.core.store.RunCursor;
@@ -26,6 +24,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import static dev.baton.store.jdbc.RunRows.RUN_COLUMNS;
+
 /**
  * A {@link RunStore} on a JDBC {@link DataSource} whose schema was migrated by {@link JdbcStores} (tables
  * {@code runs}, {@code step_attempts}, {@code run_events}).
@@ -36,12 +36,10 @@ import java.util.Optional;
  * truncated.
  *
  * <p>Thread-safe (each call borrows its own connection). Every SQL failure becomes
- * {@link BatonException} {@code STORE_UNAVAILABLE} (retriable) with the SQL state in its message.
+ * {@link BatonException} {@code STORE_UNAVAILABLE} (retriable) with the SQL state in its message. Rows map to
+ * records in {@link RunRows}.
  */
 public final class JdbcRunStore implements RunStore {
-    private static final String RUN_COLUMNS = "id, tenant_id, workflow_id, workflow_version, status, priority, inputs,"
-            + " outputs, error_code, error_message, error_retriable, idempotency_key, parent_run_id, parent_step_id,"
-            + " created_at, started_at, finished_at";
     private static final int TRANSIENT_RETRIES = 3;
 
     private final DataSource dataSource;
@@ -55,23 +53,17 @@ public final class JdbcRunStore implements RunStore {
     public JdbcRunStore(DataSource dataSource, Dialect dialect) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.appender = new JournalAppender(Objects.requireNonNull(dialect, "dialect"));
-        this.insertRun = "INSERT INTO runs (" + RUN_COLUMNS + ", event_seq) VALUES (?, ?, ?, ?, ?, ?, " + dialect.json()
-                + ", " + dialect.json() + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)";
+        this.insertRun = RunRows.insertRun(dialect);
     }
 
     @Override
     public Run create(Run run) {
-        Objects.requireNonNull(run, "run");
-        checkLength("id", run.id(), 64);
-        checkLength("tenantId", run.tenantId(), 64);
-        checkLength("workflowId", run.workflowId(), 200);
-        checkLength("idempotencyKey", run.idempotencyKey(), 255);
-        checkLength("parentStepId", run.parentStepId(), 300);
-        Run stored = stored(run);
+        checkRun(run);
+        Run stored = RunRows.stored(run);
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = dataSource.getConnection();
                  PreparedStatement statement = connection.prepareStatement(insertRun)) {
-                bindRun(statement, stored);
+                RunRows.bindRun(statement, stored);
                 statement.executeUpdate();
                 return stored;
             } catch (SQLException e) {
@@ -98,12 +90,7 @@ public final class JdbcRunStore implements RunStore {
             return runs.isEmpty() ? List.of() : List.of(create(runs.getFirst()));
         }
         for (Run run : runs) {
-            Objects.requireNonNull(run, "run");
-            checkLength("id", run.id(), 64);
-            checkLength("tenantId", run.tenantId(), 64);
-            checkLength("workflowId", run.workflowId(), 200);
-            checkLength("idempotencyKey", run.idempotencyKey(), 255);
-            checkLength("parentStepId", run.parentStepId(), 300);
+            checkRun(run);
         }
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = dataSource.getConnection()) {
@@ -139,7 +126,7 @@ public final class JdbcRunStore implements RunStore {
                 }
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        Run found = readRun(rows);
+                        Run found = RunRows.readRun(rows);
                         byKey.put(found.tenantId() + '\u0000' + found.idempotencyKey(), found);
                     }
                 }
@@ -164,8 +151,8 @@ public final class JdbcRunStore implements RunStore {
                     throw new BatonException(ErrorCode.CONFLICT, "run id '" + run.id()
                             + "' is already used by another tenant");
                 }
-                Run stored = stored(run);
-                bindRun(insert, stored);
+                Run stored = RunRows.stored(run);
+                RunRows.bindRun(insert, stored);
                 insert.addBatch();
                 inserts++;
                 byId.put(stored.id(), stored);
@@ -260,12 +247,7 @@ public final class JdbcRunStore implements RunStore {
             List<StepAttempt> attempts = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    attempts.add(new StepAttempt(rows.getString("run_id"), rows.getString("step_id"),
-                            rows.getInt("attempt"),
-                            AttemptStatus.fromWireName(rows.getString("status")),
-                            SqlValues.getJson(rows, "input"), SqlValues.getJson(rows, "output"),
-                            SqlValues.getError(rows), SqlValues.getInstant(rows, "started_at"),
-                            SqlValues.getInstant(rows, "finished_at")));
+                    attempts.add(RunRows.readAttempt(rows));
                 }
             }
             return attempts;
@@ -359,7 +341,7 @@ public final class JdbcRunStore implements RunStore {
             List<Run> runs = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    runs.add(readRun(rows));
+                    runs.add(RunRows.readRun(rows));
                 }
             }
             return runs;
@@ -368,44 +350,19 @@ public final class JdbcRunStore implements RunStore {
         }
     }
 
-    private static void bindRun(PreparedStatement statement, Run run) throws SQLException {
-        statement.setString(1, run.id());
-        statement.setString(2, run.tenantId());
-        statement.setString(3, run.workflowId());
-        statement.setInt(4, run.workflowVersion());
-        statement.setString(5, run.status().wireName());
-        statement.setInt(6, run.priority());
-        SqlValues.setJson(statement, 7, run.inputs());
-        SqlValues.setJson(statement, 8, run.outputs());
-        SqlValues.setError(statement, 9, run.error());
-        statement.setString(12, run.idempotencyKey());
-        statement.setString(13, run.parentRunId());
-        statement.setString(14, run.parentStepId());
-        SqlValues.setInstant(statement, 15, run.createdAt());
-        SqlValues.setInstant(statement, 16, run.startedAt());
-        SqlValues.setInstant(statement, 17, run.finishedAt());
-    }
-
-    private static Run readRun(ResultSet rows) throws SQLException {
-        return new Run(rows.getString("id"), rows.getString("tenant_id"), rows.getString("workflow_id"),
-                rows.getInt("workflow_version"), RunStatus.fromWireName(rows.getString("status")),
-                rows.getInt("priority"), SqlValues.getJson(rows, "inputs"), SqlValues.getJson(rows, "outputs"),
-                SqlValues.getError(rows), rows.getString("idempotency_key"), rows.getString("parent_run_id"),
-                rows.getString("parent_step_id"), SqlValues.getInstant(rows, "created_at"),
-                SqlValues.getInstant(rows, "started_at"), SqlValues.getInstant(rows, "finished_at"));
+    /** Rejects a null run and values longer than their columns, before any statement runs. */
+    private static void checkRun(Run run) {
+        Objects.requireNonNull(run, "run");
+        checkLength("id", run.id(), 64);
+        checkLength("tenantId", run.tenantId(), 64);
+        checkLength("workflowId", run.workflowId(), 200);
+        checkLength("idempotencyKey", run.idempotencyKey(), 255);
+        checkLength("parentStepId", run.parentStepId(), 300);
     }
 
     private static void checkLength(String field, String value, int max) {
         if (value != null && value.length() > max) {
             throw BatonException.invalidInput(field, "must be at most " + max + " characters, got " + value.length());
         }
-    }
-
-    /** The run as it will read back: instants to the microsecond. */
-    private static Run stored(Run run) {
-        return new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(), run.status(), run.priority(),
-                run.inputs(), run.outputs(), run.error(), run.idempotencyKey(), run.parentRunId(), run.parentStepId(),
-                SqlValues.stored(run.createdAt()), SqlValues.stored(run.startedAt()),
-                SqlValues.stored(run.finishedAt()));
     }
 }
