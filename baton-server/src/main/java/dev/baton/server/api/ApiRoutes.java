@@ -103,7 +103,7 @@ public final class ApiRoutes implements AutoCloseable {
             WireFormat wire = new WireFormat(Json.MAPPER);
             String tenant = node.tenantId();
             Endpoints ready = new Endpoints(new WorkflowEndpoints(node, bodies, wire),
-                    new RunEndpoints(tenant, node.engine(), node.runStore(), bodies, wire,
+                    new RunEndpoints(tenant, node.engine(), node.catalog(), node.runStore(), bodies, wire,
                             node.config().server().maxWait()),
                     new RunEventStream(tenant, node.engine(), node.runStore(), wire, keepAlive),
                     new TemplateEndpoints(node, bodies, wire));

@@ -7,17 +7,23 @@ import dev.baton.core.engine.Engine;
 import dev.baton.core.engine.RunView;
 import dev.baton.core.engine.StartRequest;
 import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.error.FieldError;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
 import dev.baton.core.store.Page;
 import dev.baton.core.store.RunQuery;
 import dev.baton.core.store.RunStore;
+import dev.baton.core.workflow.InputValidator;
+import dev.baton.core.workflow.Workflow;
+import dev.baton.core.workflow.WorkflowCatalog;
 import dev.baton.server.ConfigSource;
 import io.javalin.http.Context;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -36,14 +42,17 @@ final class RunEndpoints {
 
     private final String tenant;
     private final Engine engine;
+    private final WorkflowCatalog catalog;
     private final RunStore runs;
     private final RequestBodies bodies;
     private final WireFormat wire;
     private final Duration maxWait;
 
-    RunEndpoints(String tenant, Engine engine, RunStore runs, RequestBodies bodies, WireFormat wire, Duration maxWait) {
+    RunEndpoints(String tenant, Engine engine, WorkflowCatalog catalog, RunStore runs, RequestBodies bodies,
+                 WireFormat wire, Duration maxWait) {
         this.tenant = tenant;
         this.engine = engine;
+        this.catalog = catalog;
         this.runs = runs;
         this.bodies = bodies;
         this.wire = wire;
@@ -116,6 +125,7 @@ final class RunEndpoints {
     void startBatch(Context ctx) {
         BatchBody body = bodies.read(ctx, BatchBody.class, false);
         String key = idempotencyKey(ctx);
+        checkBatchInputs(ctx.pathParam("id"), orZero(body.version()), body.inputs());
         ObjectNode result = Json.MAPPER.createObjectNode();
         ArrayNode items = result.putArray("items");
         for (int i = 0; i < body.inputs().size(); i++) {
@@ -124,6 +134,35 @@ final class RunEndpoints {
             items.add(wire.run(run));
         }
         Json.respond(ctx, 202, result);
+    }
+
+    /**
+     * Validates every item of a batch before any run starts, so an invalid item rejects the whole batch and
+     * starts nothing; each complaint names its item, e.g. {@code inputs[3].n}.
+     */
+    private void checkBatchInputs(String workflowId, int version, List<JsonNode> inputs) {
+        Workflow workflow = catalog.resolve(tenant, workflowId, version);
+        InputValidator validator = catalog.validator().inputValidator();
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            try {
+                validator.validate(workflow, inputs.get(i));
+            } catch (BatonException e) {
+                String item = "inputs[" + i + "]";
+                if (e.errors().isEmpty()) {
+                    errors.add(new FieldError(item, e.getMessage()));
+                }
+                for (FieldError error : e.errors()) {
+                    errors.add(new FieldError(error.field().isEmpty() ? item : item + "." + error.field(),
+                            error.message()));
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new BatonException(ErrorCode.INVALID_INPUT, errors.size() + " batch item(s) have invalid inputs;"
+                    + " no run was started: " + String.join("; ", errors.stream().map(FieldError::toString).toList()),
+                    errors);
+        }
     }
 
     /** {@code GET /runs/{id}}: the run with every step and attempt. */

@@ -124,6 +124,19 @@ class RunApiTest {
     }
 
     @Test
+    void a_batch_with_an_invalid_item_starts_no_run_and_names_the_item() {
+        String id = registerGreet();
+        var response = api.postJson("/workflows/" + id + "/runs/batch",
+                "{\"inputs\": [{\"name\": \"a\"}, {}, {\"name\": \"c\"}]}");
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("code").asText()).isEqualTo("invalid-input");
+        assertThat(response.json().get("errors").findValuesAsText("field"))
+                .isNotEmpty().allSatisfy(field -> assertThat(field).startsWith("inputs[1]"));
+        var runs = api.get("/runs?workflow=" + id);
+        assertThat(runs.json().get("items")).isEmpty();
+    }
+
+    @Test
     void the_same_idempotency_key_returns_the_same_run() {
         String id = registerGreet();
         Map<String, String> key = Map.of("Idempotency-Key", "order-" + id);

@@ -172,8 +172,12 @@ public final class HttpStep implements StepHandler, AutoCloseable {
                     error);
         }
         if (error instanceof ConnectException) {
-            return new BatonException(ErrorCode.UPSTREAM_UNAVAILABLE, target + ": connection failed ("
-                    + error.getMessage() + ")", error);
+            // The JDK often leaves the message null (e.g. connection refused): fall back to the cause's.
+            String reason = error.getMessage() != null ? error.getMessage()
+                    : error.getCause() != null && error.getCause().getMessage() != null ? error.getCause().getMessage()
+                    : "connection refused or unreachable";
+            return new BatonException(ErrorCode.UPSTREAM_UNAVAILABLE, target + ": connection failed (" + reason + ")",
+                    error);
         }
         if (error instanceof IOException) {
             return new BatonException(ErrorCode.UPSTREAM_UNAVAILABLE, target + ": " + error, error);

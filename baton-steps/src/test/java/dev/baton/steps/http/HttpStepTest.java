@@ -184,6 +184,7 @@ class HttpStepTest {
                 .isInstanceOfSatisfying(BatonException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE);
                     assertThat(e.retriable()).isTrue();
+                    assertThat(e.getMessage()).contains("connection failed").doesNotContain("null");
                 });
     }
 
