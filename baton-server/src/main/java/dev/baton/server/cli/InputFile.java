@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.error.FieldError;
@@ -21,7 +22,10 @@ import java.util.Locale;
 /**
  * Reads the inputs of a batch from a file, one run per record: JSON Lines ({@code .jsonl}, {@code .ndjson}: one
  * object per line), CSV ({@code .csv}, RFC 4180 quoting) or TSV ({@code .tsv}: tab-separated, no quoting). For
- * CSV and TSV the first row names the fields and every value is a string. Blank lines are skipped.
+ * CSV and TSV the first row names the fields; a cell is a string unless the workflow's input schema declares the
+ * field as {@code integer}, {@code number}, {@code boolean}, {@code array} or {@code object}, in which case it is
+ * converted (an empty cell is then left out, so schema defaults apply; a cell that does not convert stays a
+ * string and the schema check names it). Blank lines are skipped.
  *
  * <p>Stateless and thread-safe.
  */
@@ -45,6 +49,19 @@ public final class InputFile {
      *                        row whose field count differs from the header's, naming the line
      */
     public List<RunInput> read(Path file, ObjectNode constants) {
+        return read(file, constants, null);
+    }
+
+    /**
+     * Reads every record of the file, converting CSV/TSV cells to the types {@code inputSchema} declares for
+     * their fields (see the class comment).
+     *
+     * @param inputSchema the workflow's input schema, or {@code null} to keep every cell a string
+     */
+    public List<RunInput> read(Path file, ObjectNode constants, JsonNode inputSchema) {
+        if (!Files.exists(file)) {
+            throw BatonException.invalidInput("--input-file", "'" + file + "' does not exist");
+        }
         Format format = formatOf(file);
         List<String> lines;
         try {
@@ -55,8 +72,8 @@ public final class InputFile {
         String name = file.getFileName().toString();
         return switch (format) {
             case JSONL -> readJsonLines(name, lines, constants);
-            case CSV -> readTable(name, String.join("\n", lines), ',', constants);
-            case TSV -> readTable(name, String.join("\n", lines), '\t', constants);
+            case CSV -> readTable(name, String.join("\n", lines), ',', constants, inputSchema);
+            case TSV -> readTable(name, String.join("\n", lines), '\t', constants, inputSchema);
         };
     }
 
@@ -97,7 +114,8 @@ public final class InputFile {
         return inputs;
     }
 
-    private List<RunInput> readTable(String name, String text, char separator, ObjectNode constants) {
+    private List<RunInput> readTable(String name, String text, char separator, ObjectNode constants,
+                                     JsonNode inputSchema) {
         List<DelimitedText.Row> rows = DelimitedText.parse(text, separator, separator == ',');
         List<RunInput> inputs = new ArrayList<>();
         List<String> header = null;
@@ -116,7 +134,10 @@ public final class InputFile {
             }
             ObjectNode object = json.createObjectNode();
             for (int c = 0; c < header.size(); c++) {
-                object.put(header.get(c), row.fields().get(c));
+                JsonNode value = cell(header.get(c), row.fields().get(c), inputSchema);
+                if (value != null) {
+                    object.set(header.get(c), value);
+                }
             }
             inputs.add(new RunInput(inputs.size(), name + ":" + row.line(), withConstants(object, constants)));
         }
@@ -132,6 +153,32 @@ public final class InputFile {
             if (header.indexOf(field) != c) {
                 throw malformed(name, line, "header names field '" + field + "' twice");
             }
+        }
+    }
+
+    /** A table cell as the type the schema declares for its field; {@code null} to leave an empty cell out. */
+    private JsonNode cell(String field, String text, JsonNode inputSchema) {
+        String type = inputSchema == null ? "" : inputSchema.path("properties").path(field).path("type").asText("");
+        if (type.isEmpty() || type.equals("string")) {
+            return TextNode.valueOf(text);
+        }
+        String trimmed = text.strip();
+        if (trimmed.isEmpty()) {
+            return null;
+        }
+        try {
+            JsonNode value = json.readTree(trimmed);
+            boolean fits = switch (type) {
+                case "integer" -> value.isIntegralNumber();
+                case "number" -> value.isNumber();
+                case "boolean" -> value.isBoolean();
+                case "array" -> value.isArray();
+                case "object" -> value.isObject();
+                default -> false;
+            };
+            return fits ? value : TextNode.valueOf(text);
+        } catch (IOException e) {
+            return TextNode.valueOf(text);
         }
     }
 

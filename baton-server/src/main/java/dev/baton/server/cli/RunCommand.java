@@ -1,6 +1,7 @@
 package dev.baton.server.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.core.engine.Engine;
 import dev.baton.core.engine.RunView;
@@ -10,6 +11,7 @@ import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
 import dev.baton.core.workflow.Workflow;
+import dev.baton.core.workflow.WorkflowParser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -96,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
         WorkflowFile workflowFile = WorkflowFile.read(file);
         ObjectNode constants = InputArguments.parse(inputs, context.json());
         boolean batch = inputFile != null || inputDir != null;
-        List<RunInput> batchInputs = batch ? readBatch(constants) : List.of();
+        List<RunInput> batchInputs = batch ? readBatch(constants, workflowFile) : List.of();
         if (output != null) {
             ResultWriter.checkFormat(output);
         }
@@ -120,11 +122,23 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private List<RunInput> readBatch(ObjectNode constants) {
+    /**
+     * The workflow's input schema, so CSV/TSV cells take the types it declares; {@code null} when the workflow
+     * does not parse (registering it reports why, with every error).
+     */
+    private static JsonNode inputSchema(WorkflowFile workflowFile) {
+        try {
+            return new WorkflowParser().parse(workflowFile.source(), workflowFile.name()).inputSchema();
+        } catch (BatonException e) {
+            return null;
+        }
+    }
+
+    private List<RunInput> readBatch(ObjectNode constants, WorkflowFile workflowFile) {
         PrintWriter err = spec.commandLine().getErr();
         List<RunInput> list;
         if (inputFile != null) {
-            list = new InputFile(context.json()).read(inputFile, constants);
+            list = new InputFile(context.json()).read(inputFile, constants, inputSchema(workflowFile));
         } else {
             InputDirectory.Listing listing = new InputDirectory(context.json(), InputDirectory.DEFAULT_MAX_FILE_BYTES)
                     .read(inputDir, constants);

@@ -107,6 +107,35 @@ class InputFileTest {
                 .hasMessageContaining("--input-file").hasMessageContaining(".jsonl");
     }
 
+    @Test
+    void converts_csv_cells_to_the_types_the_input_schema_declares() throws Exception {
+        Path file = write("in.csv", "n,ratio,ok,tags,name,d\n7,0.5,true,\"[1,2]\",007,\n x,1,no,[],8,1ms\n");
+        var schema = json.readTree("""
+                {"type": "object", "properties": {"n": {"type": "integer"}, "ratio": {"type": "number"},
+                 "ok": {"type": "boolean"}, "tags": {"type": "array"}, "name": {"type": "string"},
+                 "d": {"type": "string"}}}""");
+
+        List<RunInput> inputs = reader.read(file, json.createObjectNode(), schema);
+
+        ObjectNode first = inputs.get(0).inputs();
+        assertThat(first.get("n").isIntegralNumber()).isTrue();
+        assertThat(first.get("n").asInt()).isEqualTo(7);
+        assertThat(first.get("ratio").asDouble()).isEqualTo(0.5);
+        assertThat(first.get("ok").isBoolean()).isTrue();
+        assertThat(first.get("tags").isArray()).isTrue();
+        assertThat(first.get("name").asText()).isEqualTo("007");
+        assertThat(first.get("d").asText()).isEmpty();
+        ObjectNode second = inputs.get(1).inputs();
+        assertThat(second.get("n").isTextual()).as("a cell that does not convert stays a string").isTrue();
+        assertThat(second.get("ok").asText()).isEqualTo("no");
+    }
+
+    @Test
+    void a_missing_file_is_named_as_missing() {
+        assertThatThrownBy(() -> reader.read(dir.resolve("absent.txt"), json.createObjectNode()))
+                .isInstanceOf(BatonException.class).hasMessageContaining("does not exist");
+    }
+
     private Path write(String name, String content) throws Exception {
         return Files.writeString(dir.resolve(name), content);
     }
