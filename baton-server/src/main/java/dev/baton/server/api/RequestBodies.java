@@ -133,9 +133,22 @@ final class RequestBodies {
     private static BatonException malformed(JsonProcessingException e) {
         JsonLocation loc = e.getLocation();
         String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-        String message = "malformed JSON" + where + ": " + e.getOriginalMessage();
+        String reason = readable(e.getOriginalMessage());
+        String message = "malformed JSON" + where + ": " + reason;
         return new BatonException(ErrorCode.INVALID_INPUT, message,
-                List.of(new FieldError("body", "malformed JSON: " + e.getOriginalMessage(), location(loc))));
+                List.of(new FieldError("body", "malformed JSON: " + reason, location(loc))));
+    }
+
+    /** Jackson's message without its internals (source descriptions, configuration class names). */
+    static String readable(String message) {
+        if (message == null) {
+            return "unreadable JSON";
+        }
+        return message
+                .replaceAll("\\s*\\(start marker at \\[Source: .*?; line: (\\d+), column: (\\d+)\\]\\)",
+                        " (opened at line $1, column $2)")
+                .replaceAll(", from `[A-Za-z.]+\\(\\)`\\)", ")")
+                .replaceAll("\\s*\\(`[A-Za-z.]+` disabled\\)", "");
     }
 
     private static BatonException field(String field, String message, JsonLocation loc) {

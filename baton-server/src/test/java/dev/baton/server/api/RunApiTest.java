@@ -220,6 +220,19 @@ class RunApiTest {
     }
 
     @Test
+    void truncated_and_too_deep_json_bodies_are_described_without_parser_internals() {
+        String id = registerGreet();
+        var truncated = api.postJson("/workflows/" + id + "/runs", "{\"inputs\":{");
+        var deep = api.postJson("/workflows/" + id + "/runs", "[".repeat(1500) + "]".repeat(1500));
+        for (var response : List.of(truncated, deep)) {
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.json().get("detail").asText())
+                    .doesNotContain("Source:", "StreamReadFeature", "StreamReadConstraints");
+        }
+        assertThat(truncated.json().get("detail").asText()).contains("opened at line 1");
+    }
+
+    @Test
     void unknown_fields_and_wrong_types_in_bodies_name_the_field() {
         String id = registerGreet();
         var unknown = api.postJson("/workflows/" + id + "/runs", "{\"input\": {}}");
