@@ -241,13 +241,15 @@ public final class EngineCore implements AutoCloseable {
             Instant at = clock.instant();
             journal.append(List.of(new JournalEntry.CancelRequested(runId, reason, at),
                     new JournalEntry.RunFinished(runId, RunStatus.CANCELLED, null, error, at))).join();
+            ownership.forgetCancel(runId);
             Run finished = RunOwnership.finishedWithoutStart(run, RunStatus.CANCELLED, error, at);
             completions.runFinished(new RunView(finished, List.of()));
             return finished;
         }
         journal.append(new JournalEntry.CancelRequested(runId, reason, clock.instant())).join();
-        // The owner acts on it now; a run owned by no one (yet) sees the request when it is resumed.
-        ownership.owner(runId).ifPresent(owner -> owner.cancel(reason));
+        // The owner acts on it now; a queued run being admitted gets it on activation; a run owned by no one
+        // sees the request when it is resumed.
+        ownership.cancel(run, reason);
         return store.find(tenantId, runId).orElse(run);
     }
 
