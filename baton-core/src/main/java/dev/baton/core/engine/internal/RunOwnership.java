@@ -66,11 +66,6 @@ final class RunOwnership {
         return owner != null && owner.tenantId().equals(tenantId);
     }
 
-    /** The coordinator of an owned run, if this node owns it. */
-    Optional<RunCoordinator> owner(String runId) {
-        return Optional.ofNullable(active.get(runId));
-    }
-
     /**
      * Hands a (journaled) cancel request to the run's owner. A queued run that is being admitted right now has no
      * owner yet: the request is kept and applied when the run is activated. Either side (this method or
