@@ -62,6 +62,8 @@ final class Expression {
             return CelJson.toJson(value, new CelJson.Budget(limits));
         } catch (CelJson.ResultTooLarge | CelJson.NotJson e) {
             throw failure(e.getMessage(), null);
+        } catch (StackOverflowError e) {
+            throw failure(RESOURCE_BOUND, null);
         }
     }
 
@@ -83,8 +85,15 @@ final class Expression {
                 throw failure(limit.getMessage(), null);
             }
             throw failure(clean(String.valueOf(e.getMessage())), e);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // A single call can build a value far past maxStringLength before the guard sees it (e.g. a
+            // 'replace' that multiplies a string's length); the JVM refuses the array or the stack runs out.
+            throw failure(RESOURCE_BOUND, null);
         }
     }
+
+    private static final String RESOURCE_BOUND =
+            "evaluation exceeded the memory/size bound (a value too large or nested too deeply)";
 
     BatonException failure(String reason, Throwable cause) {
         String message = (field.isEmpty() ? "" : field + ": ") + "expression '" + source + "' failed: " + reason;

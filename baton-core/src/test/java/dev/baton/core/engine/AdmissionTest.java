@@ -134,7 +134,7 @@ class AdmissionTest {
         TestHandlers.Gate gate = new TestHandlers.Gate("gate");
         try (EngineFixture fixture = fixture(EngineConfig.DEFAULT, gate)) {
             Run once = start(fixture, "x", 0, "client-key-1");
-            Run again = start(fixture, "y", 0, "client-key-1");
+            Run again = start(fixture, "x", 0, "client-key-1");
             Run other = start(fixture, "z", 0, "client-key-2");
 
             assertThat(again.id()).isEqualTo(once.id());
@@ -145,6 +145,32 @@ class AdmissionTest {
             fixture.finish(once);
             fixture.finish(other);
             assertThat(gate.enteredValues).containsExactlyInAnyOrder("x", "z");
+        }
+    }
+
+    @Test
+    void an_idempotency_key_reused_for_other_inputs_or_another_workflow_is_a_conflict() {
+        TestHandlers.Gate gate = new TestHandlers.Gate("gate");
+        try (EngineFixture fixture = fixture(EngineConfig.DEFAULT, gate)) {
+            fixture.register("greet");
+            Run once = start(fixture, "x", 0, "client-key-1");
+            Run greeted = fixture.engine.start(new StartRequest(EngineFixture.TENANT, "greet", 0,
+                    EngineFixture.json("{name: Ada}"), 0, "client-key-2"));
+
+            assertThatThrownBy(() -> start(fixture, "y", 0, "client-key-1"))
+                    .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT))
+                    .hasMessage("Idempotency-Key 'client-key-1' was used for a different request (workflow/inputs differ)");
+            assertThatThrownBy(() -> fixture.engine.start(new StartRequest(EngineFixture.TENANT, "greet", 0,
+                    EngineFixture.json("{name: x}"), 0, "client-key-1")))
+                    .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+            // The defaults are applied before comparing: spelling out the default is the same request.
+            Run again = fixture.engine.start(new StartRequest(EngineFixture.TENANT, "greet", 0,
+                    EngineFixture.json("{name: Ada, punctuation: '!'}"), 0, "client-key-2"));
+            assertThat(again.id()).isEqualTo(greeted.id());
+
+            gate.release(1);
+            fixture.finish(once);
+            fixture.finish(greeted);
         }
     }
 

@@ -73,6 +73,18 @@ class DagExecutionTest {
     }
 
     @Test
+    void only_the_exact_string_false_skips_the_step_other_spellings_are_truthy() {
+        fixture.register("cond");
+
+        RunView skipped = fixture.finish(fixture.start("cond", "{enabled: 'false'}"));
+        RunView ran = fixture.finish(fixture.start("cond", "{enabled: 'FALSE'}"));
+
+        assertThat(skipped.run().outputs().at("/after/status").asText()).isEqualTo("skipped");
+        assertThat(ran.run().outputs().at("/after/status").asText()).isEqualTo("succeeded");
+        assertThat(echo.calls).hasSize(1);
+    }
+
+    @Test
     void on_error_continue_records_the_error_and_the_run_still_succeeds() {
         fixture.register("partial");
 

@@ -45,4 +45,41 @@ class JournalFailureTest {
             assertThat(echo.calls).isEmpty();
         }
     }
+
+    /** A store that, once told to, refuses to record the restart interruption of an attempt. */
+    private static final class InterruptionRefusingStore extends ForwardingRunStore {
+        volatile boolean refuseInterruptions;
+
+        InterruptionRefusingStore() {
+            super(new InMemoryRunStore());
+        }
+
+        @Override
+        public void append(List<JournalEntry> entries) {
+            if (refuseInterruptions && entries.stream().anyMatch(e -> e instanceof JournalEntry.AttemptFinished f
+                    && f.error() != null && f.error().code().equals(ErrorCode.INTERRUPTED.code()))) {
+                throw new BatonException(ErrorCode.INVALID_ARGUMENT, "interruption record refused");
+            }
+            super.append(entries);
+        }
+    }
+
+    @Test
+    void a_refused_interruption_record_on_resume_fails_the_run_instead_of_hanging_it() {
+        TestHandlers.Gate gate = new TestHandlers.Gate("gate");
+        TestHandlers.Echo echo = new TestHandlers.Echo("echo");
+        InterruptionRefusingStore store = new InterruptionRefusingStore();
+        try (EngineFixture fixture = new EngineFixture(store, EngineConfig.DEFAULT, gate, echo)) {
+            fixture.register("resume-three");
+            var run = fixture.start("resume-three");
+            EngineFixture.eventually("the gated step to run", () -> gate.inside.get() == 1);
+            store.refuseInterruptions = true;
+
+            fixture.restart();
+            RunView view = fixture.finish(run);
+
+            assertThat(view.run().status()).isEqualTo(RunStatus.FAILED);
+            assertThat(view.run().error().message()).contains("journal refused").contains("interruption record refused");
+        }
+    }
 }

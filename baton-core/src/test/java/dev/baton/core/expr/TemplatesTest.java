@@ -191,6 +191,19 @@ class TemplatesTest {
     }
 
     @Test
+    void a_value_too_large_for_the_jvm_is_an_expression_failure_not_an_error() {
+        String k = "x".repeat(1024);
+        // The first replace makes 1 Mi characters (the limit), the second asks for 2 Gi in one call.
+        String expression = "{{ '" + k + "'.replace('x', '" + k + "').replace('x', '" + k + k + "').size() }}";
+        ValueTemplate template = Templates.compile(JSON.valueToTree(expression), "with", HERE);
+
+        assertThatThrownBy(() -> template.render(new Bindings(json("{}"), Map.of(), null, Map.of())))
+                .isInstanceOf(BatonException.class)
+                .hasMessageContaining("exceeded the memory/size bound")
+                .extracting(e -> ((BatonException) e).code()).isEqualTo(ErrorCode.EXPRESSION_FAILED);
+    }
+
+    @Test
     void evaluation_is_bounded_by_wall_clock() {
         TemplateCompiler fast = new TemplateCompiler(new ExpressionLimits(10_000_000, 1 << 20, 10_000_000, Duration.ofNanos(1)));
         Bindings b = new Bindings(json("{\"l\": [" + "1,".repeat(999) + "1]}"), Map.of(), null, Map.of());

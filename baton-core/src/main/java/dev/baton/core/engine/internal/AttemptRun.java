@@ -317,7 +317,7 @@ final class AttemptRun implements StepContext {
             return value.doubleValue() != 0;
         }
         if (value.isTextual()) {
-            return !value.textValue().isEmpty() && !"false".equalsIgnoreCase(value.textValue());
+            return !value.textValue().isEmpty() && !"false".equals(value.textValue());
         }
         return !value.isEmpty();
     }

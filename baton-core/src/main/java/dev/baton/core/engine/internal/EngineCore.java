@@ -104,7 +104,7 @@ public final class EngineCore implements AutoCloseable {
         if (request.idempotencyKey() != null) {
             Optional<Run> existing = store.findByIdempotencyKey(request.tenantId(), request.idempotencyKey());
             if (existing.isPresent()) {
-                return existing.get();
+                return sameRequest(existing.get(), request);
             }
         }
         Workflow workflow = resolver.resolve(request.tenantId(), request.workflowId(), request.workflowVersion());
@@ -114,10 +114,39 @@ public final class EngineCore implements AutoCloseable {
                 null);
         Run created = durable(journal.create(fresh));
         // Only the request that created the run admits it (a concurrent start with the same key gets it back).
-        if (created.id().equals(fresh.id()) && admission.offer(created)) {
+        if (!created.id().equals(fresh.id())) {
+            return sameRequest(created, request);
+        }
+        if (admission.offer(created)) {
             ownership.activate(created);
         }
         return created;
+    }
+
+    /**
+     * Returns the run an idempotency key already names, after checking the request is the one that created it:
+     * same workflow and same inputs (with the defaults of the run's workflow version applied).
+     *
+     * @throws BatonException CONFLICT when the key was used for a different request
+     */
+    private Run sameRequest(Run existing, StartRequest request) {
+        boolean same = existing.workflowId().equals(request.workflowId());
+        if (same) {
+            JsonNode inputs;
+            try {
+                Workflow workflow = resolver.resolve(request.tenantId(), existing.workflowId(),
+                        existing.workflowVersion());
+                inputs = inputValidator.validate(workflow, request.inputs());
+            } catch (BatonException e) {
+                inputs = request.inputs();
+            }
+            same = existing.inputs().equals(inputs);
+        }
+        if (!same) {
+            throw new BatonException(ErrorCode.CONFLICT, "Idempotency-Key '" + request.idempotencyKey()
+                    + "' was used for a different request (workflow/inputs differ)");
+        }
+        return existing;
     }
 
     /** Waits for the journal writer to store a run; its failure is rethrown as it was raised. */
@@ -212,13 +241,15 @@ public final class EngineCore implements AutoCloseable {
             Instant at = clock.instant();
             journal.append(List.of(new JournalEntry.CancelRequested(runId, reason, at),
                     new JournalEntry.RunFinished(runId, RunStatus.CANCELLED, null, error, at))).join();
+            ownership.forgetCancel(runId);
             Run finished = RunOwnership.finishedWithoutStart(run, RunStatus.CANCELLED, error, at);
             completions.runFinished(new RunView(finished, List.of()));
             return finished;
         }
         journal.append(new JournalEntry.CancelRequested(runId, reason, clock.instant())).join();
-        // The owner acts on it now; a run owned by no one (yet) sees the request when it is resumed.
-        ownership.owner(runId).ifPresent(owner -> owner.cancel(reason));
+        // The owner acts on it now; a queued run being admitted gets it on activation; a run owned by no one
+        // sees the request when it is resumed.
+        ownership.cancel(run, reason);
         return store.find(tenantId, runId).orElse(run);
     }
 

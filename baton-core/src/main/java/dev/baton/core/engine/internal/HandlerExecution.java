@@ -84,15 +84,24 @@ final class HandlerExecution implements Execution {
         try {
             result = Outcome.succeeded(handler.execute(attempt, input));
         } catch (BatonException e) {
-            result = Outcome.failed(e);
+            // INTERRUPTED is reserved for restart recovery (not counted against maxAttempts); a handler that
+            // raises it had an ordinary, counted attempt.
+            result = e.code() == ErrorCode.INTERRUPTED ? Outcome.failed(interrupted(attempt, e.getMessage()))
+                    : Outcome.failed(e);
         } catch (InterruptedException e) {
-            result = Outcome.failed(new StepError(ErrorCode.INTERRUPTED.code(),
-                    "step '" + attempt.stepId() + "' was interrupted", true));
+            // When the engine stopped the attempt (cancel, timeout, shutdown) its outcome is already decided and
+            // this one is ignored; any other interrupt is the handler's own failure and counts as an attempt.
+            result = Outcome.failed(interrupted(attempt, e.getMessage()));
         } catch (Exception | Error e) {
             result = Outcome.failed(new StepError(ErrorCode.STEP_FAILED.code(),
                     "step '" + attempt.stepId() + "' failed: " + e, false));
         }
         attempt.completeFromExecution(result);
+    }
+
+    private static StepError interrupted(AttemptRun attempt, String detail) {
+        return new StepError(ErrorCode.STEP_FAILED.code(), "step '" + attempt.stepId() + "': handler was interrupted"
+                + (detail == null || detail.isBlank() ? "" : ": " + detail), true);
     }
 
     @Override

@@ -72,11 +72,25 @@ final class RunCoordinator {
 
     /** Starts a queued run: journals {@code RunStarted}, then dispatches the first steps. */
     void start() {
+        start(null);
+    }
+
+    /**
+     * Starts a queued run; with a {@code cancelReason} (a cancel requested while it was being admitted) it ends
+     * {@code CANCELLED} right after {@code RunStarted}, before any step runs.
+     */
+    void start(String cancelReason) {
         Instant now = clock().instant();
         journal.append(new JournalEntry.RunStarted(run.id(), now)).whenComplete((ok, failure) -> {
             if (failure == null) {
                 journaledStart = now;
-                mailbox.execute(() -> begin(now));
+                mailbox.execute(() -> {
+                    if (cancelReason == null) {
+                        begin(now);
+                    } else {
+                        end(RunStatus.CANCELLED, cancelled(cancelReason));
+                    }
+                });
             } else if (!isClosed()) {
                 mailbox.execute(() -> {
                     if (!finishing) {

@@ -45,6 +45,8 @@ final class RunOwnership {
     private final Admission admission;
     private final Completions completions;
     private final Map<String, RunCoordinator> active = new ConcurrentHashMap<>();
+    /** Cancel reasons ("" for none) of queued runs being admitted, not owned yet: applied on activation. */
+    private final Map<String, String> pendingCancels = new ConcurrentHashMap<>();
 
     RunOwnership(EngineCore core, RunStore store, WorkflowResolver resolver, Journal journal, EngineClock clock,
                  ExecutorService executor, Admission admission, Completions completions) {
@@ -64,9 +66,25 @@ final class RunOwnership {
         return owner != null && owner.tenantId().equals(tenantId);
     }
 
-    /** The coordinator of an owned run, if this node owns it. */
-    Optional<RunCoordinator> owner(String runId) {
-        return Optional.ofNullable(active.get(runId));
+    /**
+     * Hands a (journaled) cancel request to the run's owner. A queued run that is being admitted right now has no
+     * owner yet: the request is kept and applied when the run is activated. Either side (this method or
+     * {@link #activate}) writes its map before reading the other's, so at least one of them sees the request.
+     */
+    void cancel(Run run, String reason) {
+        if (run.status() == RunStatus.QUEUED) {
+            pendingCancels.put(run.id(), reason == null ? "" : reason);
+        }
+        RunCoordinator owner = active.get(run.id());
+        if (owner != null) {
+            pendingCancels.remove(run.id());
+            owner.cancel(reason);
+        }
+    }
+
+    /** Drops a kept cancel request of a run that finished without being activated. */
+    void forgetCancel(String runId) {
+        pendingCancels.remove(runId);
     }
 
     /** Runs owned by this node right now. */
@@ -132,7 +150,8 @@ final class RunOwnership {
         }
         RunCoordinator coordinator = new RunCoordinator(core, run, workflow);
         if (active.putIfAbsent(run.id(), coordinator) == null) {
-            coordinator.start();
+            // A cancel arriving from here on finds the owner (cancel() reads active after writing its request).
+            coordinator.start(pendingCancels.remove(run.id()));
         }
     }
 
@@ -198,6 +217,7 @@ final class RunOwnership {
     }
 
     private void afterFinishFailed(Run run, Throwable failure) {
+        pendingCancels.remove(run.id());
         LOG.error("run {} could not be finished in the store", run.id(), failure);
         completions.runFailed(run.id(), failure);
         releaseAdmission(run);
@@ -205,6 +225,7 @@ final class RunOwnership {
 
     /** Completes the waiters (no store access, never throws), then admits the next queued run. */
     private void afterFinish(RunView view) {
+        pendingCancels.remove(view.run().id());
         completions.runFinished(view);
         releaseAdmission(view.run());
     }

@@ -1,6 +1,7 @@
 package dev.baton.core.engine.internal;
 
 import dev.baton.core.engine.EngineClock;
+import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.expr.Bindings;
 import dev.baton.core.run.AttemptStatus;
@@ -157,7 +158,20 @@ final class StepRunner {
                 "attempt " + latest.attempt() + " of step '" + stepId + "' was interrupted by restart", true));
         run.journal().append(new JournalEntry.AttemptFinished(run.runId(), stepId, latest.attempt(),
                         interrupted.status(), null, interrupted.error(), run.clock().instant()))
-                .thenRun(() -> run.mailbox().execute(() -> onAttemptFinished(null, interrupted)));
+                .whenComplete((ignored, failure) -> {
+                    Outcome told = failure == null ? interrupted
+                            : Outcome.failed(journalRefusal(latest.attempt(), failure)).unrecorded();
+                    run.mailbox().execute(() -> onAttemptFinished(null, told));
+                });
+    }
+
+    /** The step error for a journal that refused to record the interruption of {@code attempt} on resume. */
+    private StepError journalRefusal(int attempt, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        String message = "the journal refused attempt " + attempt + " of step '" + stepId + "': " + cause.getMessage();
+        return cause instanceof BatonException e ? new StepError(e.code().code(), message, false)
+                : new StepError(ErrorCode.STORE_UNAVAILABLE.code(), message, false);
     }
 
     /** Called on the mailbox when an attempt's outcome is durable (or it was cancelled before it started). */
