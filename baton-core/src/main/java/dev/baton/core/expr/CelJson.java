@@ -58,52 +58,14 @@ final class CelJson {
         };
     }
 
-    /** A lazy CEL map over a map of JSON nodes (the {@code steps} variable). */
+    /**
+     * A lazy CEL map over a map of JSON nodes (the {@code steps} variable). The values are shared, not copied:
+     * building the view costs one reference per entry.
+     */
     static Map<String, Object> toCel(Map<String, JsonNode> nodes) {
-        return new AbstractMap<>() {
-            @Override
-            public Object get(Object key) {
-                JsonNode value = nodes.get(key);
-                return value == null ? null : toCel(value);
-            }
-
-            @Override
-            public boolean containsKey(Object key) {
-                return key instanceof String && nodes.containsKey(key);
-            }
-
-            @Override
-            public int size() {
-                return nodes.size();
-            }
-
-            @Override
-            public Set<Entry<String, Object>> entrySet() {
-                return new AbstractSet<>() {
-                    @Override
-                    public Iterator<Entry<String, Object>> iterator() {
-                        Iterator<Entry<String, JsonNode>> it = nodes.entrySet().iterator();
-                        return new Iterator<>() {
-                            @Override
-                            public boolean hasNext() {
-                                return it.hasNext();
-                            }
-
-                            @Override
-                            public Entry<String, Object> next() {
-                                Entry<String, JsonNode> e = it.next();
-                                return new SimpleImmutableEntry<>(e.getKey(), toCel(e.getValue()));
-                            }
-                        };
-                    }
-
-                    @Override
-                    public int size() {
-                        return nodes.size();
-                    }
-                };
-            }
-        };
+        ObjectNode object = NODES.objectNode();
+        object.setAll(nodes);
+        return new ObjectView(object);
     }
 
     /**
