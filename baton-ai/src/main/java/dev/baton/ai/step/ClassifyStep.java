@@ -6,7 +6,6 @@ import dev.baton.ai.EmbeddingModel;
 import dev.baton.ai.EmbeddingModelRegistry;
 import dev.baton.ai.Vectors;
 import dev.baton.core.step.StepContext;
-import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepSignature;
 
 import java.util.List;
@@ -19,12 +18,10 @@ import java.util.Set;
  * centroid has the highest cosine similarity, ties going to the label listed first. Deterministic for a given
  * model. Centroids are cached per labels definition ({@link LabelCentroids}). Thread-safe.
  */
-public final class ClassifyStep implements StepHandler {
+public final class ClassifyStep extends ModelStep {
     private static final StepSignature SIGNATURE = new StepSignature(Set.of("text", "labels"), Set.of("model"));
     private static final int CENTROID_CACHE_CAPACITY = 256;
 
-    private final Embedder embedder;
-    private final int concurrencyLimit;
     private final LabelCentroids centroids = new LabelCentroids(CENTROID_CACHE_CAPACITY);
 
     /**
@@ -32,23 +29,7 @@ public final class ClassifyStep implements StepHandler {
      * @param concurrencyLimit attempts of this type running at once (CPU-bound: the number of cores), or 0
      */
     public ClassifyStep(EmbeddingModelRegistry models, int concurrencyLimit) {
-        this.embedder = new Embedder(models);
-        this.concurrencyLimit = concurrencyLimit;
-    }
-
-    @Override
-    public String type() {
-        return "classify";
-    }
-
-    @Override
-    public StepSignature signature() {
-        return SIGNATURE;
-    }
-
-    @Override
-    public int concurrencyLimit() {
-        return concurrencyLimit;
+        super("classify", SIGNATURE, models, concurrencyLimit);
     }
 
     @Override

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.ai.EmbeddingModel;
 import dev.baton.ai.EmbeddingModelRegistry;
 import dev.baton.core.step.StepContext;
-import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepSignature;
 
 import java.util.List;
@@ -18,34 +17,16 @@ import java.util.Set;
  * {@code {embeddings: [[float...]...], dimensions, model, count}}. Vectors are L2-normalised; a list is embedded as
  * one batch. Thread-safe.
  */
-public final class EmbedStep implements StepHandler {
+public final class EmbedStep extends ModelStep {
     private static final StepSignature SIGNATURE = new StepSignature(Set.of(), Set.of("text", "texts", "model"));
 
-    private final Embedder embedder;
-    private final int concurrencyLimit;
 
     /**
      * @param models           where {@code model} names are looked up
      * @param concurrencyLimit attempts of this type running at once (CPU-bound: the number of cores), or 0
      */
     public EmbedStep(EmbeddingModelRegistry models, int concurrencyLimit) {
-        this.embedder = new Embedder(models);
-        this.concurrencyLimit = concurrencyLimit;
-    }
-
-    @Override
-    public String type() {
-        return "embed";
-    }
-
-    @Override
-    public StepSignature signature() {
-        return SIGNATURE;
-    }
-
-    @Override
-    public int concurrencyLimit() {
-        return concurrencyLimit;
+        super("embed", SIGNATURE, models, concurrencyLimit);
     }
 
     @Override

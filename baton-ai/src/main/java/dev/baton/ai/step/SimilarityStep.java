@@ -7,7 +7,6 @@ import dev.baton.ai.EmbeddingModel;
 import dev.baton.ai.EmbeddingModelRegistry;
 import dev.baton.ai.Vectors;
 import dev.baton.core.step.StepContext;
-import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepSignature;
 
 import java.util.ArrayList;
@@ -21,38 +20,20 @@ import java.util.Set;
  * score descending, ties by index. Each operand is a text (embedded with {@code model}, all texts of a step in
  * one batch) or a vector (used as given; it need not be normalised). Thread-safe.
  */
-public final class SimilarityStep implements StepHandler {
+public final class SimilarityStep extends ModelStep {
     /** Default number of matches returned for a query. */
     public static final int DEFAULT_TOP_K = 5;
     private static final int MAX_CANDIDATES = 100_000;
     private static final StepSignature SIGNATURE = new StepSignature(Set.of(),
             Set.of("a", "b", "query", "candidates", "topK", "model"));
 
-    private final Embedder embedder;
-    private final int concurrencyLimit;
 
     /**
      * @param models           where {@code model} names are looked up
      * @param concurrencyLimit attempts of this type running at once (CPU-bound: the number of cores), or 0
      */
     public SimilarityStep(EmbeddingModelRegistry models, int concurrencyLimit) {
-        this.embedder = new Embedder(models);
-        this.concurrencyLimit = concurrencyLimit;
-    }
-
-    @Override
-    public String type() {
-        return "similarity";
-    }
-
-    @Override
-    public StepSignature signature() {
-        return SIGNATURE;
-    }
-
-    @Override
-    public int concurrencyLimit() {
-        return concurrencyLimit;
+        super("similarity", SIGNATURE, models, concurrencyLimit);
     }
 
     @Override

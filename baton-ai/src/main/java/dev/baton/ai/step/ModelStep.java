@@ -1,0 +1,44 @@
+package dev.baton.ai.step;
+
+import dev.baton.ai.EmbeddingModelRegistry;
+import dev.baton.core.step.StepHandler;
+import dev.baton.core.step.StepSignature;
+
+import java.util.Objects;
+
+/**
+ * What the embedding-model step types share: their name, their arguments, the {@link Embedder} that finds a
+ * ready model, and their per-type concurrency limit (CPU-bound work: normally the number of cores). Thread-safe.
+ */
+abstract sealed class ModelStep implements StepHandler permits ClassifyStep, EmbedStep, SimilarityStep {
+    private final String type;
+    private final StepSignature signature;
+    private final int concurrencyLimit;
+    final Embedder embedder;
+
+    /**
+     * @param models           where {@code model} names are looked up
+     * @param concurrencyLimit attempts of this type running at once, or 0 for the engine's global limit only
+     */
+    ModelStep(String type, StepSignature signature, EmbeddingModelRegistry models, int concurrencyLimit) {
+        this.type = Objects.requireNonNull(type, "type");
+        this.signature = Objects.requireNonNull(signature, "signature");
+        this.embedder = new Embedder(models);
+        this.concurrencyLimit = concurrencyLimit;
+    }
+
+    @Override
+    public final String type() {
+        return type;
+    }
+
+    @Override
+    public final StepSignature signature() {
+        return signature;
+    }
+
+    @Override
+    public final int concurrencyLimit() {
+        return concurrencyLimit;
+    }
+}
