@@ -1,7 +1,9 @@
 package dev.baton.core.error;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one exception type of Baton. Carries a stable {@link ErrorCode}, whether the failure is worth retrying,
@@ -14,6 +16,7 @@ public class BatonException extends RuntimeException {
     private final ErrorCode code;
     private final boolean retriable;
     private final List<FieldError> errors;
+    private final Duration retryAfter;
 
     public BatonException(ErrorCode code, String message) {
         this(code, message, code.retriable(), List.of(), null);
@@ -28,10 +31,30 @@ public class BatonException extends RuntimeException {
     }
 
     public BatonException(ErrorCode code, String message, boolean retriable, List<FieldError> errors, Throwable cause) {
+        this(code, message, retriable, errors, cause, null);
+    }
+
+    /**
+     * The full constructor.
+     *
+     * @param retryAfter how long the caller should wait before trying again (from an upstream's
+     *                   {@code Retry-After} or a token bucket's refill time); {@code null} when unknown
+     */
+    public BatonException(ErrorCode code, String message, boolean retriable, List<FieldError> errors, Throwable cause,
+                          Duration retryAfter) {
         super(Objects.requireNonNull(message, "message"), cause);
         this.code = Objects.requireNonNull(code, "code");
         this.retriable = retriable;
         this.errors = List.copyOf(errors);
+        if (retryAfter != null && retryAfter.isNegative()) {
+            throw new IllegalArgumentException("retryAfter must not be negative: " + retryAfter);
+        }
+        this.retryAfter = retryAfter;
+    }
+
+    /** A {@link ErrorCode#RATE_LIMITED} error telling the caller when to come back. */
+    public static BatonException rateLimited(String message, Duration retryAfter) {
+        return new BatonException(ErrorCode.RATE_LIMITED, message, true, List.of(), null, retryAfter);
     }
 
     public static BatonException notFound(String what, String id) {
@@ -49,6 +72,11 @@ public class BatonException extends RuntimeException {
     /** Whether a retry policy may retry the failed operation. */
     public boolean retriable() {
         return retriable;
+    }
+
+    /** How long to wait before retrying, when known (HTTP edges send it as {@code Retry-After}). */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     /** Per-field complaints; empty when the message says it all. */

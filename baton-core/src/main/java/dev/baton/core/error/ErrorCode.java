@@ -24,6 +24,10 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE("payload-too-large", Kind.TOO_LARGE, false),
     /** Admission refused because a queue or rate limit is full; retry after a delay. */
     RATE_LIMITED("rate-limited", Kind.RATE_LIMITED, true),
+    /** A token or cost budget (per run or per API key) would be exceeded; raising the budget is the fix. */
+    BUDGET_EXCEEDED("budget-exceeded", Kind.RATE_LIMITED, false),
+    /** The caller presented no credentials, or credentials Baton does not accept. */
+    UNAUTHENTICATED("unauthenticated", Kind.UNAUTHENTICATED, false),
     /** A step or run did not finish within its timeout. */
     TIMEOUT("timeout", Kind.TIMEOUT, true),
     /** The run or step was cancelled by a user or by its parent. */
@@ -46,7 +50,7 @@ public enum ErrorCode {
     INTERNAL("internal", Kind.INTERNAL, false);
 
     /** The failure category, which the HTTP edge maps to a status code. */
-    public enum Kind { INVALID, NOT_FOUND, CONFLICT, TOO_LARGE, RATE_LIMITED, TIMEOUT, UPSTREAM, UNAVAILABLE, INTERNAL }
+    public enum Kind { INVALID, UNAUTHENTICATED, NOT_FOUND, CONFLICT, TOO_LARGE, RATE_LIMITED, TIMEOUT, UPSTREAM, UNAVAILABLE, INTERNAL }
 
     private final String code;
     private final Kind kind;

@@ -33,6 +33,7 @@ final class Problems {
     static int status(ErrorCode.Kind kind) {
         return switch (kind) {
             case INVALID -> 400;
+            case UNAUTHENTICATED -> 401;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case TOO_LARGE -> 413;
@@ -56,6 +57,7 @@ final class Problems {
     static String title(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 409 -> "Conflict";
@@ -73,7 +75,9 @@ final class Problems {
     /** Writes {@code error} as the response. */
     static void render(Context ctx, ObjectMapper json, BatonException error) {
         int status = status(error.code().kind());
-        String retryAfter = retryAfter(error.code().kind());
+        String retryAfter = error.retryAfter()
+                .map(d -> Long.toString(Math.max(1, (d.toMillis() + 999) / 1000)))
+                .orElseGet(() -> retryAfter(error.code().kind()));
         if (retryAfter != null) {
             ctx.header("Retry-After", retryAfter);
         }

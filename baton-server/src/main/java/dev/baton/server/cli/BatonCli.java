@@ -95,7 +95,7 @@ public final class BatonCli implements Runnable {
     static int exitCode(ErrorCode code) {
         return switch (code.kind()) {
             case INVALID, NOT_FOUND, TOO_LARGE -> INVALID;
-            case CONFLICT, RATE_LIMITED, TIMEOUT, UPSTREAM, UNAVAILABLE, INTERNAL -> RUN_FAILED;
+            case UNAUTHENTICATED, CONFLICT, RATE_LIMITED, TIMEOUT, UPSTREAM, UNAVAILABLE, INTERNAL -> RUN_FAILED;
         };
     }
 
