@@ -40,6 +40,9 @@ final class ScriptedProvider implements Provider {
     /** Throws {@code error}. */
     record Fail(BatonException error) implements Step {}
 
+    /** Throws {@code defect}: a provider bug rather than a mapped upstream error. */
+    record Crash(RuntimeException defect) implements Step {}
+
     /** Streams {@code chunks}, then throws {@code error} ({@code null}: ends normally). */
     record Stream(List<String> chunks, BatonException error) implements Step {}
 
@@ -171,6 +174,9 @@ final class ScriptedProvider implements Provider {
         Step step = script == null ? null : script.poll();
         if (step instanceof Fail fail) {
             throw fail.error();
+        }
+        if (step instanceof Crash crash) {
+            throw crash.defect();
         }
         if (step instanceof Block block) {
             block.action().run();
