@@ -231,10 +231,4 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
         return new Served(routed.alias(), d.id(), d.provider(), d.upstreamModel(), routed.attempts(),
                 Duration.between(routed.started(), clock.instant()), timeToFirstToken, d.pricing().cost(usage), false);
     }
-
-    /** For tests of this package: the routes by alias. */
-    Map<String, Route> routes() {
-        return routes;
-    }
-
 }
