@@ -86,7 +86,7 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
                 states.add(state);
                 byId.put(deployment.id(), state);
             }
-            routeMap.put(alias.name(), new Route(alias, states, Balancer.of(alias.strategy(), shared)));
+            routeMap.put(alias.name(), new Route(alias, states, Balancer.of(alias.strategy(), shared, clock)));
         }
         this.routes = Map.copyOf(routeMap);
         this.deployments = byId;

@@ -131,6 +131,20 @@ class LoadBalancingTest {
     }
 
     @Test
+    void latency_explores_a_deployment_again_after_a_minute_without_calls() {
+        var router = balanced(Strategy.LATENCY, "flaky", "steady");
+        provider.failing("flaky", 1, ScriptedProvider.unavailable("blip"));
+        provider.latency("steady", Duration.ofMillis(500));
+        call(router, 3); // flaky fails over to steady; flaky has no sample, so steady keeps the traffic
+        assertThat(provider.deploymentsCalled()).containsExactly("flaky", "steady", "steady", "steady");
+        clock.advance(Balancer.LowestLatency.EXPLORE_AFTER);
+        // both are stale now: each is explored once (configured order), then the faster flaky is preferred
+        call(router, 3);
+        assertThat(provider.deploymentsCalled()).endsWith("flaky", "steady", "flaky");
+        assertThat(router.deployment("flaky").latencyEwmaMillis()).isZero();
+    }
+
+    @Test
     void priority_uses_the_first_deployment_and_the_next_only_when_it_is_unavailable() {
         var router = balanced(Strategy.PRIORITY, "primary", "secondary");
         call(router, 3);
