@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static dev.baton.gateway.routing.Fixtures.CALLER;
 import static dev.baton.gateway.routing.Fixtures.ask;
@@ -150,6 +151,25 @@ class HealthAndAdminTest {
                     .allSatisfy(c -> assertThat(c.source()).isEqualTo("probe"));
         }
         assertThat(provider.probed()).containsOnly("p");
+    }
+
+    @Test
+    void a_probe_that_hangs_past_the_probe_timeout_is_recorded_as_a_timeout() {
+        var release = new CountDownLatch(1);
+        provider.probeWaits(release);
+        var cfg = new GatewayConfig(Map.of("m", chat("m", Strategy.PRIORITY, deployment("h"))), List.of(),
+                RateLimits.UNLIMITED, Budget.NONE, ONCE, CacheSettings.DEFAULT,
+                new HealthSettings(Duration.ZERO, Duration.ofMillis(50)));
+        try (var r = router(cfg, provider, clock, sleeper)) {
+            r.probeNow();
+            var status = r.deployment("h");
+            assertThat(status.recentChecks()).hasSize(1);
+            assertThat(status.recentChecks().getFirst().error()).isEqualTo("timeout");
+            assertThat(status.recentChecks().getFirst().latency()).isEqualTo(Duration.ofMillis(50));
+            assertThat(status.health()).isEqualTo(HealthState.UNHEALTHY);
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,7 @@ final class ScriptedProvider implements Provider {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final List<String> probes = new CopyOnWriteArrayList<>();
     private final Semaphore probeSignals = new Semaphore(0);
+    private volatile CountDownLatch probeGate;
     private volatile Usage usage = new Usage(10, 5, false);
 
     ScriptedProvider(ManualClock clock) {
@@ -99,6 +101,12 @@ final class ScriptedProvider implements Provider {
 
     ScriptedProvider probeFails(String deployment, BatonException error) {
         probeFailures.put(deployment, error);
+        return this;
+    }
+
+    /** Makes probes wait for {@code gate} (an interrupt ends the wait with {@code CANCELLED}). */
+    ScriptedProvider probeWaits(CountDownLatch gate) {
+        this.probeGate = gate;
         return this;
     }
 
@@ -167,6 +175,14 @@ final class ScriptedProvider implements Provider {
     public void probe(Deployment deployment) {
         probes.add(deployment.id());
         probeSignals.release();
+        CountDownLatch gate = probeGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                throw new BatonException(ErrorCode.CANCELLED, "probe cancelled");
+            }
+        }
         BatonException failure = probeFailures.get(deployment.id());
         if (failure != null) {
             throw failure;
