@@ -8,6 +8,7 @@ import dev.baton.gateway.admin.HealthState;
 import dev.baton.gateway.api.ChatChunk;
 import dev.baton.gateway.api.ChatMessage;
 import dev.baton.gateway.api.ChatRequest;
+import dev.baton.gateway.api.EmbeddingRequest;
 import dev.baton.gateway.api.ModelKind;
 import dev.baton.gateway.config.BreakerSettings;
 import dev.baton.gateway.config.Budget;
@@ -306,6 +307,19 @@ class RoutingOverHttpTest {
                     assertThat(e.retryAfter()).isPresent();
                 });
         assertThat(server("a").requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void embeddings_fail_over_between_servers_too() {
+        var embed = new ModelAlias("embed", ModelKind.EMBEDDING, Strategy.PRIORITY,
+                List.of(deployment("e1"), deployment("e2")), List.of());
+        var router = router(embed);
+        server("e1").enqueue(new Fault.Status(500, null, null));
+        var response = router.embed(EmbeddingRequest.of("embed", List.of("one", "two words")), CALLER);
+        assertThat(response.vectors()).hasSize(2);
+        assertThat(response.served().deployment()).isEqualTo("e2");
+        assertThat(response.usage().inputTokens()).isEqualTo(3);
+        assertThat(server("e2").lastRequest().json().path("model").asText()).isEqualTo("e2-model");
     }
 
     @Test
