@@ -35,6 +35,8 @@ public final class FakeGateway implements Gateway {
     public final List<ChatRequest> streams = new CopyOnWriteArrayList<>();
     public final List<EmbeddingRequest> embeddings = new CopyOnWriteArrayList<>();
     public final AtomicInteger entered = new AtomicInteger();
+    /** Run by every call as it enters the fake, before it waits or fails. */
+    public volatile Runnable onEnter = () -> { };
 
     private final Pricing pricing;
     private volatile Usage chatUsage = new Usage(10, 5, false);
@@ -79,6 +81,7 @@ public final class FakeGateway implements Gateway {
 
     private void enter() {
         entered.incrementAndGet();
+        onEnter.run();
         CountDownLatch waitFor = gate;
         if (waitFor != null) {
             try {
