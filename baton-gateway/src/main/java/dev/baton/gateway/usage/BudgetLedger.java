@@ -171,13 +171,20 @@ public final class BudgetLedger {
     }
 
     /**
-     * What a budget has spent and reserved now, or {@code null} when it has no account (uncapped, or not used
-     * since start or for longer than the idle expiry). For operators and tests.
-     *
-     * @param principalOrRun {@code key:<id>} or {@code run:<id>}
+     * What the budget of API key {@code keyId} has spent and reserved now, or {@code null} when it has no
+     * account (uncapped, or unused since start or for longer than the idle expiry). For operators and tests.
      */
-    public Spend spend(String principalOrRun) {
-        CompletableFuture<Account> account = accounts.getIfPresent(principalOrRun);
+    public Spend keySpend(String keyId) {
+        return spend("key:" + keyId);
+    }
+
+    /** What the budget of run {@code runId} has spent and reserved now, or {@code null}; see {@link #keySpend}. */
+    public Spend runSpend(String runId) {
+        return spend("run:" + runId);
+    }
+
+    private Spend spend(String id) {
+        CompletableFuture<Account> account = accounts.getIfPresent(id);
         return account == null || !account.isDone() || account.isCompletedExceptionally()
                 ? null : account.join().spend().get();
     }

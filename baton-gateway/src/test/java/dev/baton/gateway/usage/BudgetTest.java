@@ -44,7 +44,7 @@ class BudgetTest extends MeteredGatewayFixture {
                 upstream.reporting(new Usage(20, 20, false)));
 
         gateway.chat(chat("gpt", 45), K1); // reserves 50, uses 40
-        assertThat(ledger.spend("key:k1")).isEqualTo(new BudgetLedger.Spend(40, GPT_PRICES.cost(
+        assertThat(ledger.keySpend("k1")).isEqualTo(new BudgetLedger.Spend(40, GPT_PRICES.cost(
                 new Usage(20, 20, false)), 0, 0));
         gateway.chat(chat("gpt", 45), K1); // 40 + 50 ≤ 100: admitted, now 80 spent
 
@@ -52,7 +52,7 @@ class BudgetTest extends MeteredGatewayFixture {
                 .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.getMessage()).contains("80 spent"));
         assertThat(upstream.chats).hasSize(2);
         gateway.chat(chat("gpt", 15), K1); // 80 + 20 ≤ 100
-        assertThat(ledger.spend("key:k1").tokens()).isEqualTo(120);
+        assertThat(ledger.keySpend("k1").tokens()).isEqualTo(120);
     }
 
     @Test
@@ -66,7 +66,7 @@ class BudgetTest extends MeteredGatewayFixture {
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE));
         }
 
-        assertThat(ledger.spend("key:k1")).isEqualTo(new BudgetLedger.Spend(0, 0, 0, 0));
+        assertThat(ledger.keySpend("k1")).isEqualTo(new BudgetLedger.Spend(0, 0, 0, 0));
     }
 
     @Test
@@ -108,7 +108,7 @@ class BudgetTest extends MeteredGatewayFixture {
         assertThatThrownBy(() -> gateway.chat(chat("gpt", 40), CallContext.step("k1", "r1", "wf", "a")))
                 .isInstanceOf(BatonException.class);
 
-        assertThat(ledger.spend("key:k1")).isEqualTo(new BudgetLedger.Spend(0, 0, 0, 0));
+        assertThat(ledger.keySpend("k1")).isEqualTo(new BudgetLedger.Spend(0, 0, 0, 0));
     }
 
     @Test
@@ -130,7 +130,7 @@ class BudgetTest extends MeteredGatewayFixture {
             }));
         }
         assertThat(arrived.await(30, TimeUnit.SECONDS)).isTrue();
-        BudgetLedger.Spend inFlight = ledger.spend("key:k1");
+        BudgetLedger.Spend inFlight = ledger.keySpend("k1");
         upstream.release();
         for (Thread thread : threads) {
             assertThat(thread.join(Duration.ofSeconds(30))).isTrue();
@@ -140,8 +140,8 @@ class BudgetTest extends MeteredGatewayFixture {
         assertThat(refused).hasValue(40);
         assertThat(inFlight.tokens()).isZero();
         assertThat(inFlight.reservedTokens()).isEqualTo(1000);
-        assertThat(ledger.spend("key:k1").tokens()).isEqualTo(150);
-        assertThat(ledger.spend("key:k1").reservedTokens()).isZero();
+        assertThat(ledger.keySpend("k1").tokens()).isEqualTo(150);
+        assertThat(ledger.keySpend("k1").reservedTokens()).isZero();
     }
 
     @Test
@@ -158,7 +158,7 @@ class BudgetTest extends MeteredGatewayFixture {
                         .contains("budget of run 'r9'").contains("40 spent"));
         gateway.chat(chat("gpt", 40), K1);
 
-        assertThat(ledger.spend("key:k1")).isEqualTo(new BudgetLedger.Spend(965, 0.5 + GPT_PRICES.cost(
+        assertThat(ledger.keySpend("k1")).isEqualTo(new BudgetLedger.Spend(965, 0.5 + GPT_PRICES.cost(
                 new Usage(10, 5, false)), 0, 0));
     }
 

@@ -1,16 +1,10 @@
 package dev.baton.gateway.usage;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.baton.core.error.BatonException;
-import dev.baton.core.error.ErrorCode;
-import dev.baton.gateway.CallContext;
 import dev.baton.gateway.Gateway;
 import dev.baton.gateway.api.ChatMessage;
 import dev.baton.gateway.api.ChatRequest;
-import dev.baton.gateway.api.EmbeddingRequest;
 import dev.baton.gateway.api.ModelKind;
-import dev.baton.gateway.api.Usage;
-import dev.baton.gateway.cache.CachingGateway;
 import dev.baton.gateway.config.BreakerSettings;
 import dev.baton.gateway.config.Budget;
 import dev.baton.gateway.config.CacheSettings;
@@ -26,19 +20,15 @@ import dev.baton.gateway.config.SecretRef;
 import dev.baton.gateway.config.Strategy;
 import dev.baton.gateway.config.Timeouts;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+
 
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Shared set-up of the MeteredGateway tests: a configuration, a fake next gateway, a store and a recorder. */
 abstract class MeteredGatewayFixture {
