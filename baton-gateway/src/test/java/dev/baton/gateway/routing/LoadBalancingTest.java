@@ -1,10 +1,12 @@
 package dev.baton.gateway.routing;
 
+import dev.baton.gateway.admin.BreakerState;
+import dev.baton.gateway.config.Deployment;
 import dev.baton.gateway.config.Strategy;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -27,8 +29,7 @@ class LoadBalancingTest {
     private final RecordingSleeper sleeper = new RecordingSleeper(clock);
 
     private Router balanced(Strategy strategy, String... ids) {
-        var deployments = java.util.Arrays.stream(ids).map(Fixtures::deployment)
-                .toArray(dev.baton.gateway.config.Deployment[]::new);
+        var deployments = Arrays.stream(ids).map(Fixtures::deployment).toArray(Deployment[]::new);
         return router(config(chat("m", strategy, deployments)), provider, clock, sleeper);
     }
 
@@ -153,7 +154,7 @@ class LoadBalancingTest {
             }
             if (strategy != Strategy.LATENCY) { // LATENCY ranks a deployment without successes last already
                 assertThat(router.deployment("sick").breaker()).as(strategy.name())
-                        .isEqualTo(dev.baton.gateway.admin.BreakerState.OPEN);
+                        .isEqualTo(BreakerState.OPEN);
             }
             assertThat(local.deploymentsCalled().subList(local.deploymentsCalled().size() - 10,
                     local.deploymentsCalled().size())).as(strategy.name()).containsOnly("well");

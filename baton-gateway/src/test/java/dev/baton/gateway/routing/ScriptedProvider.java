@@ -23,6 +23,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An in-process provider whose answers are scripted per deployment id: a queue of {@link Step}s is consumed one
@@ -58,6 +60,7 @@ final class ScriptedProvider implements Provider {
     private final Map<String, BatonException> probeFailures = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final List<String> probes = new CopyOnWriteArrayList<>();
+    private final Semaphore probeSignals = new Semaphore(0);
     private volatile Usage usage = new Usage(10, 5, false);
 
     ScriptedProvider(ManualClock clock) {
@@ -116,6 +119,11 @@ final class ScriptedProvider implements Provider {
         return List.copyOf(probes);
     }
 
+    /** Waits (bounded) until {@code count} more probes have run; {@code false} when they did not in time. */
+    boolean awaitProbes(int count, Duration timeout) throws InterruptedException {
+        return probeSignals.tryAcquire(count, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public String type() {
         return TYPE;
@@ -158,6 +166,7 @@ final class ScriptedProvider implements Provider {
     @Override
     public void probe(Deployment deployment) {
         probes.add(deployment.id());
+        probeSignals.release();
         BatonException failure = probeFailures.get(deployment.id());
         if (failure != null) {
             throw failure;
