@@ -133,9 +133,11 @@ final class ChatTurns {
      * @param schema  the JSON Schema the answer must match (already {@linkplain #requireUsableSchema checked}),
      *                or {@code null} for free text
      * @param repairs repair turns allowed, 0..{@value #MAX_REPAIRS}
+     * @param useCache whether the gateway's response cache may answer (and store) these calls
      */
-    Answer ask(StepContext context, ChatRequest request, JsonNode schema, int repairs) throws InterruptedException {
-        CallContext call = Calls.of(context);
+    Answer ask(StepContext context, ChatRequest request, JsonNode schema, int repairs, boolean useCache)
+            throws InterruptedException {
+        CallContext call = useCache ? Calls.of(context) : Calls.of(context).withoutCache();
         ChatRequest current = request;
         List<ChatResponse> responses = new ArrayList<>();
         while (true) {

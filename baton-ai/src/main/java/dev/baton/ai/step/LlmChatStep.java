@@ -22,7 +22,9 @@ import java.util.Set;
  * {@code {role: system|user|assistant, content}}) or {@code prompt} (a string, with an optional {@code system}
  * string); sampling {@code temperature} [0, 2], {@code topP} (0, 1], {@code maxTokens} ≥ 1, {@code stop} (a string
  * or up to 4), {@code seed}; {@code schema} (a JSON Schema: sent as the {@code json_schema} response format, and
- * the answer is parsed and validated) with {@code repairAttempts} 0..3 (default 1, see {@link ChatTurns}).
+ * the answer is parsed and validated) with {@code repairAttempts} 0..3 (default 1, see {@link ChatTurns});
+ * {@code cache} (default {@code true}): {@code false} bypasses the gateway's exact-match response cache, for
+ * prompts that must be sampled afresh each time (e.g. a {@code map} generating variations of one prompt).
  *
  * <p>Output: {@code {text, json (with a schema), finishReason, usage: {inputTokens, outputTokens, estimated},
  * model (the alias that answered), deployment, costUsd, cached, calls}}, usage and cost summed over repair turns.
@@ -36,7 +38,7 @@ public final class LlmChatStep implements StepHandler {
     /** The model alias used when a step names none. */
     public static final String DEFAULT_MODEL = "default";
     private static final StepSignature SIGNATURE = new StepSignature(Set.of(), Set.of("model", "messages", "prompt",
-            "system", "temperature", "topP", "maxTokens", "stop", "seed", "schema", "repairAttempts"));
+            "system", "temperature", "topP", "maxTokens", "stop", "seed", "schema", "repairAttempts", "cache"));
     private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content");
 
     private final ChatTurns turns;
@@ -80,9 +82,14 @@ public final class LlmChatStep implements StepHandler {
                 Sampling.stop(arguments),
                 Sampling.seed(arguments),
                 null);
+        JsonNode cacheNode = Arguments.optional(arguments, "cache");
+        if (cacheNode != null && !cacheNode.isBoolean()) {
+            throw Arguments.invalid("cache", "must be true or false, got " + Arguments.kind(cacheNode));
+        }
+        boolean useCache = cacheNode == null || cacheNode.booleanValue();
         turns.requireChatModel(model);
 
-        ChatTurns.Answer answer = turns.ask(context, request, schema, repairs);
+        ChatTurns.Answer answer = turns.ask(context, request, schema, repairs, useCache);
         ObjectNode output = Json.NODES.objectNode();
         output.put("text", answer.text());
         if (answer.json() != null) {

@@ -67,7 +67,7 @@ public final class LlmClassifyStep implements StepHandler {
         ChatRequest request = new ChatRequest(model,
                 List.of(ChatMessage.system(systemPrompt(labels, instructions)), ChatMessage.user(text)),
                 List.of(), null, ChatTurns.format(context, schema, true), 0.0, null, null, List.of(), null, null);
-        ChatTurns.Answer answer = turns.ask(context, request, schema, repairs);
+        ChatTurns.Answer answer = turns.ask(context, request, schema, repairs, true);
 
         ObjectNode output = Json.NODES.objectNode();
         output.put("label", answer.json().path("label").asText());

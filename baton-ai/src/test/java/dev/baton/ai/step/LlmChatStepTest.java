@@ -95,6 +95,16 @@ class LlmChatStepTest {
     }
 
     @Test
+    void cache_false_opts_the_calls_out_of_the_response_cache() throws Exception {
+        gateway.answers("one", "two");
+
+        run("{'prompt': 'A name for a cat', 'temperature': 1.2, 'cache': false}");
+        run("{'prompt': 'A name for a cat', 'temperature': 1.2}");
+
+        assertThat(gateway.calls).extracting(call -> call.context().useCache()).containsExactly(false, true);
+    }
+
+    @Test
     void a_schema_is_sent_as_the_response_format_and_the_valid_answer_is_parsed() throws Exception {
         gateway.answers("{\"summary\": \"short\", \"count\": 3}");
 
@@ -240,6 +250,7 @@ class LlmChatStepTest {
             {'prompt': 'a', 'repairAttempts': 1}                       | repairAttempts
             {'prompt': 'a', 'schema': {'type': 'object'}, 'repairAttempts': 4} | repairAttempts
             {'prompt': 'a', 'model': ''}                               | model
+            {'prompt': 'a', 'cache': 'no'}                             | cache
             """)
     void bad_arguments_are_invalid_arguments_naming_the_field(String arguments, String field) {
         assertThatThrownBy(() -> run(arguments)).isInstanceOfSatisfying(BatonException.class, e -> {
@@ -254,6 +265,6 @@ class LlmChatStepTest {
         assertThat(step.type()).isEqualTo("llm.chat");
         assertThat(step.signature().required()).isEmpty();
         assertThat(step.signature().optional()).contains("model", "messages", "prompt", "system", "schema",
-                "repairAttempts", "temperature", "topP", "maxTokens", "stop", "seed");
+                "repairAttempts", "temperature", "topP", "maxTokens", "stop", "seed", "cache");
     }
 }

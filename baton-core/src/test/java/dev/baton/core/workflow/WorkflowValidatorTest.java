@@ -40,7 +40,7 @@ class WorkflowValidatorTest {
             new FakeHandler("similarity", new StepSignature(Set.of(), Set.of("a", "b", "query", "candidates", "topK", "model"))),
             new FakeHandler("classify", new StepSignature(Set.of("text", "labels"), Set.of("model"))),
             new FakeHandler("llm.chat", new StepSignature(Set.of(), Set.of("model", "messages", "prompt", "system",
-                    "temperature", "topP", "maxTokens", "stop", "seed", "schema", "repairAttempts"))),
+                    "temperature", "topP", "maxTokens", "stop", "seed", "schema", "repairAttempts", "cache"))),
             new FakeHandler("llm.classify", new StepSignature(Set.of("text", "labels"),
                     Set.of("model", "instructions", "repairAttempts")))));
 
