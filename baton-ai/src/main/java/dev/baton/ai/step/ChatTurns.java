@@ -13,6 +13,7 @@ import dev.baton.gateway.Gateway;
 import dev.baton.gateway.api.ChatMessage;
 import dev.baton.gateway.api.ChatRequest;
 import dev.baton.gateway.api.ChatResponse;
+import dev.baton.gateway.api.FinishReason;
 import dev.baton.gateway.api.ModelInfo;
 import dev.baton.gateway.api.ModelKind;
 import dev.baton.gateway.api.ResponseFormat;
@@ -154,6 +155,10 @@ final class ChatTurns {
             }
             if (errors.isEmpty()) {
                 return answer(response, parsed, responses);
+            }
+            if (response.finishReason() == FinishReason.LENGTH) {
+                errors.addFirst("$: the answer was cut off at the token limit (finish reason 'length'); raise "
+                        + "maxTokens or ask for less");
             }
             if (responses.size() > repairs) {
                 String message = "the answer of model '" + request.model() + "' does not match the schema after "

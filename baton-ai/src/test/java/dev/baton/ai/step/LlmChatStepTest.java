@@ -5,6 +5,7 @@ import dev.baton.ai.testing.ScriptedGateway;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.gateway.api.ChatRequest;
+import dev.baton.gateway.api.FinishReason;
 import dev.baton.gateway.api.ModelKind;
 import dev.baton.gateway.api.ResponseFormat;
 import dev.baton.gateway.api.Role;
@@ -173,6 +174,14 @@ class LlmChatStepTest {
                     assertThat(e.errors()).isNotEmpty();
                 });
         assertThat(gateway.chatRequests()).hasSize(3);
+    }
+
+    @Test
+    void an_answer_cut_at_the_token_limit_says_so_in_the_errors() {
+        gateway.otherwise(request -> new ScriptedGateway.Answer("{\"summary\": \"long", FinishReason.LENGTH));
+
+        assertThatThrownBy(() -> run("{'prompt': 'Summarise', 'maxTokens': 5, 'repairAttempts': 0, " + SCHEMA + "}"))
+                .hasMessageContaining("cut off at the token limit").hasMessageContaining("not valid JSON");
     }
 
     @Test
