@@ -8,6 +8,7 @@ import dev.baton.ai.EmbeddingModelRegistry;
 import dev.baton.ai.Vectors;
 import dev.baton.core.step.StepContext;
 import dev.baton.core.step.StepSignature;
+import dev.baton.gateway.Gateway;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,7 +34,30 @@ public final class SimilarityStep extends ModelStep {
      * @param concurrencyLimit attempts of this type running at once (CPU-bound: the number of cores), or 0
      */
     public SimilarityStep(EmbeddingModelRegistry models, int concurrencyLimit) {
-        super("similarity", SIGNATURE, models, concurrencyLimit);
+        this(models, null, concurrencyLimit);
+    }
+
+    /**
+     * @param models           where {@code model} names are looked up first (in-process models)
+     * @param gateway          where other {@code model} names are looked up (its embedding aliases), or {@code null}
+     * @param concurrencyLimit attempts of this type running at once, or 0
+     */
+    public SimilarityStep(EmbeddingModelRegistry models, Gateway gateway, int concurrencyLimit) {
+        super("similarity", SIGNATURE, models, gateway, concurrencyLimit);
+    }
+
+    /** At validation time: the pair or the search form, not both, and a constant {@code topK} in range. */
+    @Override
+    void checkMore(Set<String> names, ArgumentChecks checks) {
+        boolean pair = names.contains("a") || names.contains("b");
+        boolean search = names.contains("query") || names.contains("candidates") || names.contains("topK");
+        if (pair == search) {
+            checks.run(() -> {
+                throw Arguments.invalid(pair ? "query" : "a",
+                        "give either 'a' and 'b', or 'query' and 'candidates' (with optional 'topK')");
+            });
+        }
+        checks.ifConstant("topK", () -> Arguments.integer(checks.constant("topK"), "topK", 1, MAX_CANDIDATES));
     }
 
     @Override
