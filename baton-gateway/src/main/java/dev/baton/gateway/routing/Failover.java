@@ -80,7 +80,10 @@ final class Failover {
             BatonException lastHere = null;
             for (int n = 0; n < maxAttempts; n++) {
                 if (n > 0) {
-                    pause(backoff.delay(n, lastHere.retryAfter()));
+                    // A Retry-After speaks for the deployment that sent it: honour it only when no other
+                    // deployment of this alias is left untried, else back off as usual and go elsewhere.
+                    boolean othersLeft = failedHere.size() < route.deployments().size();
+                    pause(backoff.delay(n, othersLeft ? Optional.empty() : lastHere.retryAfter()));
                 }
                 cancelIfInterrupted();
                 var admission = admit(route, failedHere, estimatedTokens);

@@ -9,7 +9,7 @@ import java.time.InstantSource;
 /**
  * Requests-per-minute and tokens-per-minute buckets of one deployment or one caller.
  *
- * <p>Admission takes one request and the call's estimated tokens (see {@link TokenEstimate}); when the call ends
+ * <p>Admission takes one request and the call's estimated tokens (see {@link ExpectedTokens}); when the call ends
  * the {@link Permit} is settled against the real usage (refund or extra charge), or its tokens are given back
  * when the call failed without usage. Requests are never given back: the upstream saw them. Thread-safe.
  */

@@ -100,7 +100,7 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
     @Override
     public ChatResponse chat(ChatRequest request, CallContext call) {
         Route route = route(request.model(), ModelKind.CHAT);
-        var routed = routed(call, route, TokenEstimate.of(request), Operation.of(
+        var routed = routed(call, route, ExpectedTokens.of(request), Operation.of(
                 d -> d.provider().chat(d.deployment(), request.withModel(d.deployment().upstreamModel())),
                 ChatResponse::usage));
         return routed.result().withServed(served(routed, routed.result().usage(), null));
@@ -111,7 +111,7 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
         Objects.requireNonNull(sink, "sink");
         Route route = route(request.model(), ModelKind.CHAT);
         var operation = new StreamOperation(request, sink, clock);
-        var routed = routed(call, route, TokenEstimate.of(request), operation);
+        var routed = routed(call, route, ExpectedTokens.of(request), operation);
         return routed.result().withServed(served(routed, routed.result().usage(),
                 operation.timeToFirstToken(routed.started())));
     }
@@ -119,7 +119,7 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext call) {
         Route route = route(request.model(), ModelKind.EMBEDDING);
-        var routed = routed(call, route, TokenEstimate.of(request), Operation.of(
+        var routed = routed(call, route, ExpectedTokens.of(request), Operation.of(
                 d -> d.provider().embed(d.deployment(), request.withModel(d.deployment().upstreamModel())),
                 EmbeddingResponse::usage));
         return routed.result().withServed(served(routed, routed.result().usage(), null));
@@ -192,7 +192,7 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
     }
 
     /** Admits the call under the caller's limits, routes it, and settles the caller's tokens with the real usage. */
-    private <T> Failover.Routed<T> routed(CallContext call, Route route, TokenEstimate estimate,
+    private <T> Failover.Routed<T> routed(CallContext call, Route route, ExpectedTokens estimate,
                                           Operation<T> operation) {
         Objects.requireNonNull(call, "call");
         RateLimit.Permit permit = callers.admit(call.principal(), estimate.tokens());

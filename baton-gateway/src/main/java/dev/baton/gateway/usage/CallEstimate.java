@@ -1,11 +1,8 @@
 package dev.baton.gateway.usage;
 
-import dev.baton.gateway.api.ChatMessage;
 import dev.baton.gateway.api.ChatRequest;
 import dev.baton.gateway.api.EmbeddingRequest;
-import dev.baton.gateway.api.ResponseFormat;
-import dev.baton.gateway.api.ToolCall;
-import dev.baton.gateway.api.ToolDefinition;
+import dev.baton.gateway.api.TokenEstimate;
 import dev.baton.gateway.config.Pricing;
 
 /**
@@ -39,32 +36,15 @@ public record CallEstimate(long inputTokens, long outputTokens) {
 
     /** The estimate of a chat request; {@code defaultMaxOutput} is reserved when it sets no {@code max_tokens}. */
     public static CallEstimate of(ChatRequest request, long defaultMaxOutput) {
-        long chars = 0;
-        for (ChatMessage message : request.messages()) {
-            chars += length(message.content()) + length(message.name());
-            for (ToolCall call : message.toolCalls()) {
-                chars += call.name().length() + call.arguments().length();
-            }
-        }
-        for (ToolDefinition tool : request.tools()) {
-            chars += tool.name().length() + length(tool.description())
-                    + (tool.parameters() == null ? 0 : tool.parameters().toString().length());
-        }
-        if (request.responseFormat() instanceof ResponseFormat.JsonSchema schema) {
-            chars += schema.schema().toString().length();
-        }
-        long input = tokens(chars) + (long) TOKENS_PER_MESSAGE * request.messages().size();
+        long input = TokenEstimate.tokens(TokenEstimate.promptChars(request))
+                + (long) TOKENS_PER_MESSAGE * request.messages().size();
         long output = request.maxTokens() != null ? request.maxTokens() : defaultMaxOutput;
         return new CallEstimate(input, output);
     }
 
     /** The estimate of an embeddings request. */
     public static CallEstimate of(EmbeddingRequest request) {
-        long chars = 0;
-        for (String text : request.input()) {
-            chars += text.length();
-        }
-        return new CallEstimate(tokens(chars), 0);
+        return new CallEstimate(TokenEstimate.tokens(TokenEstimate.inputChars(request.input())), 0);
     }
 
     /** Input plus output tokens. */
@@ -75,13 +55,5 @@ public record CallEstimate(long inputTokens, long outputTokens) {
     /** The cost of these tokens at {@code prices}, USD. */
     public double costAt(Pricing prices) {
         return (inputTokens * prices.inputPerMillion() + outputTokens * prices.outputPerMillion()) / 1_000_000.0;
-    }
-
-    private static long tokens(long chars) {
-        return (chars + 3) / 4;
-    }
-
-    private static int length(String text) {
-        return text == null ? 0 : text.length();
     }
 }

@@ -114,8 +114,8 @@ class RateLimitTest {
     void the_token_estimate_counts_a_quarter_token_per_character_plus_max_tokens() {
         var request = new ChatRequest("m", List.of(ChatMessage.system("x".repeat(40)), ChatMessage.user("y".repeat(41))),
                 null, null, null, null, null, 100, null, null, null);
-        assertThat(TokenEstimate.of(request).tokens()).isEqualTo(21 + 100);
-        assertThat(TokenEstimate.of(ask("m")).tokens()).isEqualTo(2 + TokenEstimate.DEFAULT_OUTPUT_TOKENS);
+        assertThat(ExpectedTokens.of(request).tokens()).isEqualTo(21 + 100);
+        assertThat(ExpectedTokens.of(ask("m")).tokens()).isEqualTo(2 + ExpectedTokens.DEFAULT_OUTPUT_TOKENS);
     }
 
     @Test

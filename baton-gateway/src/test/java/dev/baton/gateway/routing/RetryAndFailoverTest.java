@@ -96,6 +96,17 @@ class RetryAndFailoverTest {
     }
 
     @Test
+    void retry_after_of_one_deployment_does_not_delay_failover_to_another() {
+        var retry = new RetrySettings(3, Duration.ofMillis(100), Duration.ofSeconds(60), 2);
+        var router = router(config(retry, chat("m", Strategy.PRIORITY, deployment("a"), deployment("b"))),
+                provider, clock, sleeper);
+        provider.failing("a", 1, BatonException.rateLimited("429 slow down", Duration.ofSeconds(30)));
+        assertThat(router.chat(ask("m"), CALLER).served().deployment()).isEqualTo("b");
+        assertThat(sleeper.waits()).singleElement()
+                .satisfies(wait -> assertThat(wait).isLessThan(Duration.ofMillis(100)));
+    }
+
+    @Test
     void invalid_responses_and_timeouts_fail_over_too() {
         var router = router(config(chat("m", Strategy.PRIORITY, deployment("a"), deployment("b"), deployment("c"))),
                 provider, clock, sleeper);

@@ -10,7 +10,7 @@ import dev.baton.gateway.api.FinishReason;
 import dev.baton.gateway.api.StreamResult;
 import dev.baton.gateway.api.Usage;
 import dev.baton.gateway.provider.http.ServerSentEvent;
-import dev.baton.gateway.provider.http.TokenEstimate;
+import dev.baton.gateway.api.TokenEstimate;
 import dev.baton.gateway.provider.http.UpstreamFailures;
 import dev.baton.gateway.provider.http.UpstreamStream;
 

@@ -17,7 +17,7 @@ import dev.baton.gateway.api.ToolCall;
 import dev.baton.gateway.api.ToolChoice;
 import dev.baton.gateway.api.ToolDefinition;
 import dev.baton.gateway.api.Usage;
-import dev.baton.gateway.provider.http.TokenEstimate;
+import dev.baton.gateway.api.TokenEstimate;
 import dev.baton.gateway.provider.http.UpstreamFailures;
 
 import java.util.ArrayList;
