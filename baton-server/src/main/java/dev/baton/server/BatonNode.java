@@ -73,10 +73,11 @@ public final class BatonNode implements AutoCloseable {
     private final WorkflowCatalog catalog;
     private final LocalEngine engine;
     private final BundledTemplates templates;
+    private final NodeGateway gateway;
 
     private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
                       EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
-                      BundledTemplates templates) {
+                      BundledTemplates templates, NodeGateway gateway) {
         this.config = config;
         this.stores = stores;
         this.model = model;
@@ -85,6 +86,7 @@ public final class BatonNode implements AutoCloseable {
         this.catalog = catalog;
         this.engine = engine;
         this.templates = templates;
+        this.gateway = gateway;
     }
 
     /**
@@ -95,6 +97,18 @@ public final class BatonNode implements AutoCloseable {
      *                        H2 file); STEP_FAILED when the model is loaded in the foreground and fails
      */
     public static BatonNode open(BatonConfig config) {
+        return open(config, null);
+    }
+
+    /**
+     * Opens a node that serves {@code gateway} instead of assembling one from {@code config.gateway()}: for
+     * embedding Baton with a gateway stack of one's own (tests use scripted gateways). The node closes
+     * {@code gateway.closer()} when it closes.
+     *
+     * @param gateway the gateway, or {@code null} to assemble the configured one
+     * @throws BatonException as {@link #open(BatonConfig)}
+     */
+    public static BatonNode open(BatonConfig config, NodeGateway gateway) {
         // The store (pool, migrations) opens on its own thread while this one loads the language (parser,
         // validator, CEL): the two are the bulk of start-up and independent until the catalog is built.
         CompletableFuture<NodeStores> opening = new CompletableFuture<>();
@@ -109,6 +123,7 @@ public final class BatonNode implements AutoCloseable {
         BgeSmallEnV15Model model = null;
         HttpStep http = null;
         LocalEngine engine = null;
+        NodeGateway nodeGateway = gateway;
         try {
             // The model starts loading first, in the background, beside the store and the language: with the
             // HTTP listener already answering liveness (see NodeStartup), what remains is the time to "ready",
@@ -128,6 +143,9 @@ public final class BatonNode implements AutoCloseable {
             BundledTemplates templates = BundledTemplates.load(BatonNode.class.getClassLoader());
 
             stores = awaitStores(opening);
+            if (nodeGateway == null) {
+                nodeGateway = GatewayStack.assemble(config, models, stores, System.getenv());
+            }
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
             BatonConfig.Engine limits = config.engine();
             engine = LocalEngine.builder(stores.runs(), catalog, steps)
@@ -142,7 +160,8 @@ public final class BatonNode implements AutoCloseable {
                 // Registered before unfinished runs resume (their embed steps wait for it to load).
                 models.register(model);
             }
-            BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates);
+            BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates,
+                    nodeGateway);
             int resumed = engine.resumeUnfinished();
             if (resumed > 0) {
                 LOG.info("resumed {} unfinished run(s)", resumed);
@@ -155,6 +174,9 @@ public final class BatonNode implements AutoCloseable {
             closeModel(model);
             if (http != null) {
                 http.close();
+            }
+            if (nodeGateway != null && nodeGateway != gateway) {
+                closeQuietly(nodeGateway.closer());
             }
             if (stores == null) {
                 try {
@@ -277,6 +299,11 @@ public final class BatonNode implements AutoCloseable {
         return catalog.delete(DEFAULT_TENANT, workflowId);
     }
 
+    /** The AI gateway this node serves ({@code /v1} API, {@code llm.*} steps), its admin view and usage store. */
+    public NodeGateway gateway() {
+        return gateway;
+    }
+
     /** The embedding models, by name. */
     public EmbeddingModelRegistry embeddingModels() {
         return models;
@@ -321,6 +348,7 @@ public final class BatonNode implements AutoCloseable {
             engine.close();
         } finally {
             try {
+                closeQuietly(gateway.closer());
                 closeModel(model);
                 http.close();
             } finally {
@@ -351,7 +379,7 @@ public final class BatonNode implements AutoCloseable {
         try {
             closeable.close();
         } catch (Exception e) {
-            LOG.warn("closing the store failed: {}", e.toString());
+            LOG.warn("closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
         }
     }
 }

@@ -1,0 +1,91 @@
+package dev.baton.server.openai;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.server.api.Problems;
+import io.javalin.http.Context;
+
+/**
+ * Errors of the OpenAI-compatible API in OpenAI's shape, {@code {"error": {"message", "type", "param",
+ * "code"}}}, so that the official SDKs raise their usual exceptions ({@code BadRequestError},
+ * {@code AuthenticationError}, {@code RateLimitError}...). The HTTP status comes from the one status mapper,
+ * {@link Problems#status}; {@code Retry-After} is sent as for the rest of the API.
+ *
+ * <p>{@code type}: {@code invalid_request_error} (400, 404, 409, 413), {@code authentication_error} (401),
+ * {@code rate_limit_error} (429; {@code insufficient_quota} for an exhausted budget), {@code timeout_error}
+ * (504), {@code upstream_error} (502), {@code service_unavailable_error} (503), {@code server_error} (500).
+ * {@code code}: OpenAI's code where one exists ({@code invalid_api_key}, {@code model_not_found},
+ * {@code rate_limit_exceeded}, {@code insufficient_quota}), else Baton's {@link ErrorCode#code()}.
+ * {@code param}: the first field error's path, else {@code null}. Stateless; thread-safe.
+ */
+public final class OpenAiErrors {
+    private OpenAiErrors() {
+    }
+
+    /** Writes {@code error} as the response (status, {@code Retry-After}, JSON body). */
+    public static void render(Context ctx, ObjectMapper json, BatonException error) {
+        String retryAfter = Problems.retryAfter(error);
+        if (retryAfter != null) {
+            ctx.header("Retry-After", retryAfter);
+        }
+        ctx.status(Problems.status(error.code().kind()));
+        ctx.contentType("application/json");
+        ctx.result(body(json, error).toString());
+    }
+
+    /** Writes an error that has no {@link ErrorCode} of its own (unknown route 404, 405, 415, 413). */
+    public static void render(Context ctx, ObjectMapper json, int status, String code, String message) {
+        ObjectNode body = json.createObjectNode();
+        ObjectNode error = body.putObject("error");
+        error.put("message", message);
+        error.put("type", status >= 500 ? "server_error" : "invalid_request_error");
+        error.putNull("param");
+        error.put("code", code);
+        ctx.status(status);
+        ctx.contentType("application/json");
+        ctx.result(body.toString());
+    }
+
+    /** The {@code {"error": {...}}} object for {@code error}. */
+    static ObjectNode body(ObjectMapper json, BatonException error) {
+        ObjectNode body = json.createObjectNode();
+        ObjectNode out = body.putObject("error");
+        out.put("message", error.getMessage());
+        out.put("type", type(error.code()));
+        if (error.errors().isEmpty()) {
+            out.putNull("param");
+        } else {
+            out.put("param", error.errors().getFirst().field());
+        }
+        out.put("code", code(error));
+        return body;
+    }
+
+    private static String type(ErrorCode code) {
+        if (code == ErrorCode.BUDGET_EXCEEDED) {
+            return "insufficient_quota";
+        }
+        return switch (code.kind()) {
+            case INVALID, NOT_FOUND, CONFLICT, TOO_LARGE -> "invalid_request_error";
+            case UNAUTHENTICATED -> "authentication_error";
+            case RATE_LIMITED -> "rate_limit_error";
+            case TIMEOUT -> "timeout_error";
+            case UPSTREAM -> "upstream_error";
+            case UNAVAILABLE -> "service_unavailable_error";
+            case INTERNAL -> "server_error";
+        };
+    }
+
+    private static String code(BatonException error) {
+        return switch (error.code()) {
+            case UNAUTHENTICATED -> "invalid_api_key";
+            case NOT_FOUND -> !error.errors().isEmpty() && error.errors().getFirst().field().equals("model")
+                    || error.getMessage().startsWith("model") ? "model_not_found" : error.code().code();
+            case RATE_LIMITED -> "rate_limit_exceeded";
+            case BUDGET_EXCEEDED -> "insufficient_quota";
+            default -> error.code().code();
+        };
+    }
+}
