@@ -37,6 +37,19 @@ public interface EmbeddingModel {
      */
     List<float[]> embed(List<String> texts) throws InterruptedException;
 
+    /**
+     * Embeds a batch of texts like {@link #embed} and reports the tokens they cost. The default estimates the
+     * tokens from the text lengths ({@link Embedded#estimateTokens}) and marks them estimated; models whose
+     * tokenizer counts for free (it runs anyway) override it with exact counts.
+     *
+     * @throws BatonException       as {@link #embed}
+     * @throws InterruptedException as {@link #embed}
+     */
+    default Embedded embedCounted(List<String> texts) throws InterruptedException {
+        List<float[]> vectors = embed(texts);
+        return new Embedded(vectors, Embedded.estimateTokens(texts), true);
+    }
+
     /** The current loading state. Non-blocking. */
     ModelState state();
 

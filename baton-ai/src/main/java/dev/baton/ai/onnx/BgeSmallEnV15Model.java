@@ -3,15 +3,19 @@ package dev.baton.ai.onnx;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.baton.ai.Embedded;
 import dev.baton.ai.EmbeddingModel;
 import dev.baton.ai.ModelState;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.error.FieldError;
+import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
+import dev.langchain4j.model.output.Response;
+import dev.langchain4j.model.output.TokenUsage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,28 +171,42 @@ public final class BgeSmallEnV15Model implements EmbeddingModel, AutoCloseable {
 
     @Override
     public List<float[]> embed(List<String> texts) throws InterruptedException {
+        return embedCounted(texts).vectors();
+    }
+
+    /** Embeds like {@link #embed} and reports the exact token count of the model's own WordPiece tokenizer. */
+    @Override
+    public Embedded embedCounted(List<String> texts) throws InterruptedException {
         check(texts);
         Loaded model = ready();
         List<float[]> vectors = new ArrayList<>(texts.size());
+        long tokens = 0;
         for (int from = 0; from < texts.size(); from += settings.batchSize()) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("embedding cancelled after " + from + " of " + texts.size() + " texts");
             }
-            embedBatch(model, texts.subList(from, Math.min(texts.size(), from + settings.batchSize())), from, vectors);
+            tokens += embedBatch(model, texts.subList(from, Math.min(texts.size(), from + settings.batchSize())),
+                    from, vectors);
         }
-        return vectors;
+        return new Embedded(vectors, tokens, false);
     }
 
-    private static void embedBatch(Loaded model, List<String> batch, int offset, List<float[]> into)
+    /** Embeds {@code batch} into {@code into} and returns its tokens. */
+    private static long embedBatch(Loaded model, List<String> batch, int offset, List<float[]> into)
             throws InterruptedException {
-        List<Future<float[]>> futures = new ArrayList<>(batch.size());
+        List<Future<Response<Embedding>>> futures = new ArrayList<>(batch.size());
         for (String text : batch) {
-            futures.add(model.workers().submit(() -> model.encoder().embed(text).content().vector()));
+            futures.add(model.workers().submit(() -> model.encoder().embed(text)));
         }
         int index = 0;
+        long tokens = 0;
         try {
-            for (Future<float[]> future : futures) {
-                into.add(future.get());
+            for (Future<Response<Embedding>> future : futures) {
+                Response<Embedding> response = future.get();
+                into.add(response.content().vector());
+                TokenUsage usage = response.tokenUsage();
+                Integer count = usage == null ? null : usage.inputTokenCount();
+                tokens += count != null ? count : Embedded.estimateTokens(List.of(batch.get(index)));
                 index++;
             }
         } catch (InterruptedException e) {
@@ -204,6 +222,7 @@ public final class BgeSmallEnV15Model implements EmbeddingModel, AutoCloseable {
             throw new BatonException(ErrorCode.STEP_FAILED, "embedding model " + NAME + " failed on texts["
                     + (offset + index) + "]: " + cause, cause);
         }
+        return tokens;
     }
 
     private static void check(List<String> texts) {

@@ -7,6 +7,7 @@ import dev.baton.ai.EmbeddingModelRegistry;
 import dev.baton.ai.Vectors;
 import dev.baton.core.step.StepContext;
 import dev.baton.core.step.StepSignature;
+import dev.baton.gateway.Gateway;
 
 import java.util.List;
 import java.util.Set;
@@ -29,7 +30,16 @@ public final class ClassifyStep extends ModelStep {
      * @param concurrencyLimit attempts of this type running at once (CPU-bound: the number of cores), or 0
      */
     public ClassifyStep(EmbeddingModelRegistry models, int concurrencyLimit) {
-        super("classify", SIGNATURE, models, concurrencyLimit);
+        this(models, null, concurrencyLimit);
+    }
+
+    /**
+     * @param models           where {@code model} names are looked up first (in-process models)
+     * @param gateway          where other {@code model} names are looked up (its embedding aliases), or {@code null}
+     * @param concurrencyLimit attempts of this type running at once, or 0
+     */
+    public ClassifyStep(EmbeddingModelRegistry models, Gateway gateway, int concurrencyLimit) {
+        super("classify", SIGNATURE, models, gateway, concurrencyLimit);
     }
 
     @Override

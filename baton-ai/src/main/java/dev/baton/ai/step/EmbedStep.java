@@ -7,6 +7,7 @@ import dev.baton.ai.EmbeddingModel;
 import dev.baton.ai.EmbeddingModelRegistry;
 import dev.baton.core.step.StepContext;
 import dev.baton.core.step.StepSignature;
+import dev.baton.gateway.Gateway;
 
 import java.util.List;
 import java.util.Set;
@@ -26,7 +27,16 @@ public final class EmbedStep extends ModelStep {
      * @param concurrencyLimit attempts of this type running at once (CPU-bound: the number of cores), or 0
      */
     public EmbedStep(EmbeddingModelRegistry models, int concurrencyLimit) {
-        super("embed", SIGNATURE, models, concurrencyLimit);
+        this(models, null, concurrencyLimit);
+    }
+
+    /**
+     * @param models           where {@code model} names are looked up first (in-process models)
+     * @param gateway          where other {@code model} names are looked up (its embedding aliases), or {@code null}
+     * @param concurrencyLimit attempts of this type running at once, or 0
+     */
+    public EmbedStep(EmbeddingModelRegistry models, Gateway gateway, int concurrencyLimit) {
+        super("embed", SIGNATURE, models, gateway, concurrencyLimit);
     }
 
     @Override

@@ -3,12 +3,13 @@ package dev.baton.ai.step;
 import dev.baton.ai.EmbeddingModelRegistry;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepSignature;
+import dev.baton.gateway.Gateway;
 
 import java.util.Objects;
 
 /**
  * What the embedding-model step types share: their name, their arguments, the {@link Embedder} that finds a
- * ready model, and their per-type concurrency limit (CPU-bound work: normally the number of cores). Thread-safe.
+ * ready model (in process, or a gateway embedding alias), and their per-type concurrency limit (CPU-bound work: normally the number of cores). Thread-safe.
  */
 abstract sealed class ModelStep implements StepHandler permits ClassifyStep, EmbedStep, SimilarityStep {
     private final String type;
@@ -17,13 +18,15 @@ abstract sealed class ModelStep implements StepHandler permits ClassifyStep, Emb
     final Embedder embedder;
 
     /**
-     * @param models           where {@code model} names are looked up
+     * @param models           where {@code model} names are looked up first
+     * @param gateway          where other {@code model} names are looked up (embedding aliases), or {@code null}
      * @param concurrencyLimit attempts of this type running at once, or 0 for the engine's global limit only
      */
-    ModelStep(String type, StepSignature signature, EmbeddingModelRegistry models, int concurrencyLimit) {
+    ModelStep(String type, StepSignature signature, EmbeddingModelRegistry models, Gateway gateway,
+              int concurrencyLimit) {
         this.type = Objects.requireNonNull(type, "type");
         this.signature = Objects.requireNonNull(signature, "signature");
-        this.embedder = new Embedder(models);
+        this.embedder = new Embedder(Objects.requireNonNull(models, "models"), gateway);
         this.concurrencyLimit = concurrencyLimit;
     }
 

@@ -8,6 +8,7 @@ import dev.baton.ai.EmbeddingModelRegistry;
 import dev.baton.ai.Vectors;
 import dev.baton.core.step.StepContext;
 import dev.baton.core.step.StepSignature;
+import dev.baton.gateway.Gateway;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,7 +34,16 @@ public final class SimilarityStep extends ModelStep {
      * @param concurrencyLimit attempts of this type running at once (CPU-bound: the number of cores), or 0
      */
     public SimilarityStep(EmbeddingModelRegistry models, int concurrencyLimit) {
-        super("similarity", SIGNATURE, models, concurrencyLimit);
+        this(models, null, concurrencyLimit);
+    }
+
+    /**
+     * @param models           where {@code model} names are looked up first (in-process models)
+     * @param gateway          where other {@code model} names are looked up (its embedding aliases), or {@code null}
+     * @param concurrencyLimit attempts of this type running at once, or 0
+     */
+    public SimilarityStep(EmbeddingModelRegistry models, Gateway gateway, int concurrencyLimit) {
+        super("similarity", SIGNATURE, models, gateway, concurrencyLimit);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.baton.ai.onnx;
 
+import dev.baton.ai.Embedded;
 import dev.baton.ai.ModelState;
 import dev.baton.ai.Vectors;
 import dev.baton.core.error.BatonException;
@@ -28,6 +29,19 @@ class BgeSmallEnV15ModelTest {
     @AfterAll
     static void close() {
         model.close();
+    }
+
+    @Test
+    void embedding_with_usage_counts_tokens_with_the_models_own_tokenizer() throws InterruptedException {
+        // WordPiece: "tokenization" is split into sub-words, so the exact count differs from a length estimate.
+        Embedded one = model.embedCounted(List.of("tokenization"));
+        Embedded two = model.embedCounted(List.of("hello world", "tokenization"));
+
+        assertThat(one.estimated()).isFalse();
+        assertThat(one.inputTokens()).isGreaterThanOrEqualTo(2);
+        assertThat(two.inputTokens()).isGreaterThan(one.inputTokens());
+        assertThat(two.vectors().get(1)).containsExactly(one.vectors().getFirst());
+        assertThat(model.embed(List.of("tokenization")).getFirst()).containsExactly(one.vectors().getFirst());
     }
 
     @Test

@@ -29,6 +29,11 @@ record TestContext(InstantSource clock, Instant deadline) implements StepContext
     }
 
     @Override
+    public String workflowId() {
+        return "test-workflow";
+    }
+
+    @Override
     public String stepId() {
         return "step";
     }

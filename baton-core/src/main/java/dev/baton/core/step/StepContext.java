@@ -13,6 +13,15 @@ public interface StepContext {
 
     String runId();
 
+    /**
+     * The id of the workflow the run executes (e.g. {@code meeting-notes}), or {@code null} when the caller of the
+     * handler does not know it (contexts built by hand in tests). Used to attribute usage, e.g. of
+     * {@code llm.chat} calls, per workflow.
+     */
+    default String workflowId() {
+        return null;
+    }
+
     /** The step id ({@code <stepId>[<index>]} for items of a map step). */
     String stepId();
 

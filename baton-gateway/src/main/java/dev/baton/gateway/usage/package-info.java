@@ -2,5 +2,14 @@
  * Token and cost accounting: one {@link dev.baton.gateway.usage.UsageRecord} per gateway call, kept by a
  * {@link dev.baton.gateway.usage.UsageStore} and rolled up per run, workflow, API key, model alias, deployment
  * or provider; and budgets that reserve a call's worst case before it is admitted and reconcile afterwards.
+ *
+ * <p>{@link dev.baton.gateway.usage.MeteredGateway} is the outermost layer of the gateway: it checks budgets
+ * ({@link dev.baton.gateway.usage.BudgetLedger}, worst cases from {@link dev.baton.gateway.usage.CallEstimate})
+ * and hands a record of every call to the {@link dev.baton.gateway.usage.UsageRecorder}, which writes them in
+ * batches off the request path. {@link dev.baton.gateway.usage.InMemoryUsageStore} is the store for tests and
+ * database-less nodes; the JDBC store lives in baton-store-jdbc.
+ *
+ * <p>May depend on the gateway's {@code api} and {@code config} packages and the {@link dev.baton.gateway.Gateway}
+ * interface, baton-core's error model, Caffeine (idle budget accounts) and slf4j; never on a database driver.
  */
 package dev.baton.gateway.usage;

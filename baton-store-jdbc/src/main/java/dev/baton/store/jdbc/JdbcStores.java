@@ -6,6 +6,7 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.store.RunStore;
 import dev.baton.core.store.WorkflowStore;
+import dev.baton.gateway.usage.UsageStore;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -20,6 +21,7 @@ import java.util.Objects;
  * try (JdbcStores stores = JdbcStores.open(StoreConfig.h2(StoreConfig.DEFAULT_DATA_DIRECTORY))) {
  *     RunStore runs = stores.runs();
  *     WorkflowStore workflows = stores.workflows();
+ *     UsageStore usage = stores.usage();
  *     ...
  * }
  * }</pre>
@@ -34,12 +36,14 @@ public final class JdbcStores implements AutoCloseable {
     private final Dialect dialect;
     private final JdbcRunStore runs;
     private final JdbcWorkflowStore workflows;
+    private final JdbcUsageStore usage;
 
     private JdbcStores(HikariDataSource dataSource, Dialect dialect, InstantSource clock) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.runs = new JdbcRunStore(dataSource, dialect);
         this.workflows = new JdbcWorkflowStore(dataSource, clock);
+        this.usage = new JdbcUsageStore(dataSource);
     }
 
     /** Opens the stores with the system clock. */
@@ -118,6 +122,11 @@ public final class JdbcStores implements AutoCloseable {
     /** The workflow store. */
     public WorkflowStore workflows() {
         return workflows;
+    }
+
+    /** The AI gateway's usage store (table {@code usage_records}). */
+    public UsageStore usage() {
+        return usage;
     }
 
     /** The pool, for tests and operations tooling in this package. */

@@ -1,10 +1,11 @@
 /**
- * {@link dev.baton.core.store.RunStore} and {@link dev.baton.core.store.WorkflowStore} on JDBC: H2 (the embedded
- * default, a file under {@code ./data}) and PostgreSQL, with Flyway migrations per database under
- * {@code db/migration/h2} and {@code db/migration/postgresql}. Open both stores with
+ * {@link dev.baton.core.store.RunStore}, {@link dev.baton.core.store.WorkflowStore} and the AI gateway's
+ * {@link dev.baton.gateway.usage.UsageStore} on JDBC: H2 (the embedded default, a file under {@code ./data}) and
+ * PostgreSQL, with Flyway migrations per database under {@code db/migration/h2} and
+ * {@code db/migration/postgresql}. Open the stores with
  * {@link dev.baton.store.jdbc.JdbcStores#open(dev.baton.store.jdbc.StoreConfig)}.
  *
- * <p>Depends on baton-core, JDBC, HikariCP, Flyway and the H2 and PostgreSQL drivers; nothing depends on it but
+ * <p>Depends on baton-core, baton-gateway (its usage SPI only), JDBC, HikariCP, Flyway and the H2 and PostgreSQL drivers; nothing depends on it but
  * the composition root (baton-server) and benchmarks.
  */
 package dev.baton.store.jdbc;

@@ -17,7 +17,8 @@ final class Databases {
     static void empty(JdbcStores stores) {
         try (Connection connection = stores.dataSource().getConnection();
              Statement statement = connection.createStatement()) {
-            for (String table : new String[] {"run_events", "step_attempts", "runs", "workflow_versions", "workflows"}) {
+            for (String table : new String[] {"run_events", "step_attempts", "runs", "workflow_versions", "workflows",
+                    "usage_records"}) {
                 statement.executeUpdate("DELETE FROM " + table);
             }
         } catch (SQLException e) {

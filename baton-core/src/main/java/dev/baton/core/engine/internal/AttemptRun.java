@@ -335,6 +335,11 @@ final class AttemptRun implements StepContext {
     }
 
     @Override
+    public String workflowId() {
+        return run.workflow().id();
+    }
+
+    @Override
     public String stepId() {
         return stepId;
     }

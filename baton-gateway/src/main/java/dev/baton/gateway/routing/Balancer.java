@@ -1,0 +1,120 @@
+package dev.baton.gateway.routing;
+
+import dev.baton.gateway.config.Strategy;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A load-balancing strategy of one model alias: ranks the alias's enabled deployments from most to least
+ * preferred for the next attempt. The router then walks the ranking and sends the attempt to the first
+ * deployment whose breaker permits it and whose token buckets have room, so deployments that are open or
+ * limited are skipped without the strategy knowing about them; for {@link WeightedRandom} this still picks among
+ * the available ones in proportion to their weights (the first available element of a weighted random order
+ * without replacement is distributed like a weighted draw among the available ones).
+ *
+ * <p>Implementations are thread-safe; their state is atomic.
+ */
+sealed interface Balancer {
+
+    /**
+     * The ranking for one attempt.
+     *
+     * @param enabled the alias's enabled deployments in configured order (not empty)
+     * @return the same deployments, most preferred first
+     */
+    List<DeploymentState> rank(List<DeploymentState> enabled);
+
+    /** The balancer of {@code strategy}. */
+    static Balancer of(Strategy strategy, SharedRandom random) {
+        return switch (strategy) {
+            case ROUND_ROBIN -> new RoundRobin(new AtomicLong());
+            case WEIGHTED -> new WeightedRandom(random);
+            case LEAST_BUSY -> new LeastBusy();
+            case LATENCY -> new LowestLatency();
+            case PRIORITY -> new Priority();
+        };
+    }
+
+    /** Each deployment in turn: the ranking starts one further along at every call. */
+    record RoundRobin(AtomicLong next) implements Balancer {
+        @Override
+        public List<DeploymentState> rank(List<DeploymentState> enabled) {
+            int size = enabled.size();
+            int start = (int) Math.floorMod(next.getAndIncrement(), (long) size);
+            var ranked = new ArrayList<DeploymentState>(size);
+            for (int i = 0; i < size; i++) {
+                ranked.add(enabled.get((start + i) % size));
+            }
+            return ranked;
+        }
+    }
+
+    /** A weighted random order without replacement: each pick is random in proportion to the remaining weights. */
+    record WeightedRandom(SharedRandom random) implements Balancer {
+        @Override
+        public List<DeploymentState> rank(List<DeploymentState> enabled) {
+            var left = new ArrayList<>(enabled);
+            var ranked = new ArrayList<DeploymentState>(enabled.size());
+            long total = left.stream().mapToLong(d -> d.deployment().weight()).sum();
+            while (!left.isEmpty()) {
+                double point = random.nextDouble() * total;
+                int chosen = left.size() - 1;
+                for (int i = 0; i < left.size(); i++) {
+                    point -= left.get(i).deployment().weight();
+                    if (point < 0) {
+                        chosen = i;
+                        break;
+                    }
+                }
+                DeploymentState pick = left.remove(chosen);
+                total -= pick.deployment().weight();
+                ranked.add(pick);
+            }
+            return ranked;
+        }
+    }
+
+    /** Fewest requests in flight first; ties keep the configured order. */
+    record LeastBusy() implements Balancer {
+        @Override
+        public List<DeploymentState> rank(List<DeploymentState> enabled) {
+            var ranked = new ArrayList<>(enabled);
+            ranked.sort(Comparator.comparingInt(d -> d.health().inFlight()));
+            return ranked;
+        }
+    }
+
+    /**
+     * Lowest latency EWMA ({@link LatencyEwma}) first. Deployments without a result yet (no success, no failure) come before all others, in
+     * configured order, so each one gets measured; deployments whose calls all failed (no latency sample) come
+     * last. Ties keep the configured order.
+     */
+    record LowestLatency() implements Balancer {
+        @Override
+        public List<DeploymentState> rank(List<DeploymentState> enabled) {
+            var ranked = new ArrayList<>(enabled);
+            ranked.sort(Comparator.comparingDouble(LowestLatency::key));
+            return ranked;
+        }
+
+        private static double key(DeploymentState deployment) {
+            DeploymentHealth health = deployment.health();
+            LatencyEwma latency = health.latency();
+            if (latency.hasSamples()) {
+                return latency.millis();
+            }
+            return health.failures() == 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+    }
+
+    /** The configured order: later deployments only when earlier ones are unavailable. */
+    record Priority() implements Balancer {
+        @Override
+        public List<DeploymentState> rank(List<DeploymentState> enabled) {
+            return enabled;
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package dev.baton.gateway.routing;
+
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.gateway.CallContext;
+import dev.baton.gateway.Gateway;
+import dev.baton.gateway.admin.DeploymentStatus;
+import dev.baton.gateway.admin.GatewayAdmin;
+import dev.baton.gateway.api.ChatRequest;
+import dev.baton.gateway.api.ChatResponse;
+import dev.baton.gateway.api.ChunkSink;
+import dev.baton.gateway.api.EmbeddingRequest;
+import dev.baton.gateway.api.EmbeddingResponse;
+import dev.baton.gateway.api.ModelInfo;
+import dev.baton.gateway.api.ModelKind;
+import dev.baton.gateway.api.Served;
+import dev.baton.gateway.api.StreamResult;
+import dev.baton.gateway.api.Usage;
+import dev.baton.gateway.config.Deployment;
+import dev.baton.gateway.config.GatewayConfig;
+import dev.baton.gateway.config.ModelAlias;
+import dev.baton.gateway.provider.Provider;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.random.RandomGenerator;
+
+/**
+ * The gateway's router: resolves a model alias to its deployments and makes the call through one provider
+ * attempt after another, with load balancing ({@link Balancer}), per-deployment circuit breakers
+ * ({@link Breaker}), retries with backoff, failover and fallback aliases ({@link Failover}), token buckets per
+ * deployment and per caller ({@link RateLimit}, {@link CallerLimits}), passive health and optional active probes
+ * ({@link HealthProbes}). It also is the operator's {@link GatewayAdmin}.
+ *
+ * <p>Every response carries {@link Served}: the alias and deployment that answered, the provider type and
+ * upstream model, the attempts made, the call's latency (retries and backoff included), the time to the first
+ * chunk for streams, the cost from the deployment's prices and {@code cacheHit = false}.
+ *
+ * <p>Errors, besides those listed on {@link Gateway}: {@code NOT_FOUND} naming an unknown alias;
+ * {@code INVALID_INPUT} for a chat call to an embedding alias or the reverse; {@code RATE_LIMITED} with
+ * {@code retryAfter} when the caller's buckets are empty or every deployment's are.
+ *
+ * <p>Thread-safe and lock-free; {@link #close()} stops the active probes.
+ */
+public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
+    private final InstantSource clock;
+    private final Map<String, Route> routes;
+    private final Map<String, DeploymentState> deployments;
+    private final CallerLimits callers;
+    private final Failover failover;
+    private final HealthProbes probes;
+
+    /**
+     * @param config    the gateway configuration (aliases, deployments, keys, retry and health settings)
+     * @param providers providers by {@link Provider#type()}; every deployment's provider type must be present
+     * @param clock     time for breakers, buckets, latencies and health checks
+     * @param random    seeded source of the weighted strategy's draws and the backoff jitter
+     * @param sleeper   waits out backoffs ({@link Sleeper#SYSTEM} in production)
+     * @throws BatonException {@code INVALID_INPUT} when a deployment names a provider type that is not given
+     */
+    public Router(GatewayConfig config, Map<String, Provider> providers, InstantSource clock, RandomGenerator random,
+                  Sleeper sleeper) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(providers, "providers");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        var shared = new SharedRandom(random);
+        var routeMap = new TreeMap<String, Route>();
+        var byId = new LinkedHashMap<String, DeploymentState>();
+        for (ModelAlias alias : new TreeMap<>(config.models()).values()) {
+            var states = new ArrayList<DeploymentState>();
+            for (Deployment deployment : alias.deployments()) {
+                Provider provider = providers.get(deployment.provider());
+                if (provider == null) {
+                    throw BatonException.invalidInput("models." + alias.name() + ".deployments." + deployment.id()
+                            + ".provider", "no provider of type '" + deployment.provider() + "' is available (known: "
+                            + String.join(", ", new TreeMap<>(providers).keySet()) + ")");
+                }
+                var state = new DeploymentState(alias.name(), deployment, provider, clock);
+                states.add(state);
+                byId.put(deployment.id(), state);
+            }
+            routeMap.put(alias.name(), new Route(alias, states, Balancer.of(alias.strategy(), shared)));
+        }
+        this.routes = Map.copyOf(routeMap);
+        this.deployments = byId;
+        this.callers = new CallerLimits(config, clock);
+        this.failover = new Failover(routes, new Backoff(config.retry(), shared), Objects.requireNonNull(sleeper,
+                "sleeper"), clock);
+        this.probes = new HealthProbes(List.copyOf(byId.values()), config.health(), clock);
+    }
+
+    @Override
+    public ChatResponse chat(ChatRequest request, CallContext call) {
+        Route route = route(request.model(), ModelKind.CHAT);
+        var routed = admitted(call, TokenEstimate.of(request), ChatResponse::usage, estimate ->
+                failover.run(route, estimate, new Operation<ChatResponse>() {
+                    @Override
+                    public ChatResponse call(DeploymentState d) {
+                        return d.provider().chat(d.deployment(), request.withModel(d.deployment().upstreamModel()));
+                    }
+
+                    @Override
+                    public Usage usage(ChatResponse result) {
+                        return result.usage();
+                    }
+                }));
+        return routed.result().withServed(served(routed, routed.result().usage(), null));
+    }
+
+    @Override
+    public StreamResult stream(ChatRequest request, CallContext call, ChunkSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        Route route = route(request.model(), ModelKind.CHAT);
+        var operation = new StreamOperation(request, sink, clock);
+        var routed = admitted(call, TokenEstimate.of(request), StreamResult::usage,
+                estimate -> failover.run(route, estimate, operation));
+        return routed.result().withServed(served(routed, routed.result().usage(),
+                operation.timeToFirstToken(routed.started())));
+    }
+
+    @Override
+    public EmbeddingResponse embed(EmbeddingRequest request, CallContext call) {
+        Route route = route(request.model(), ModelKind.EMBEDDING);
+        var routed = admitted(call, TokenEstimate.of(request), EmbeddingResponse::usage, estimate ->
+                failover.run(route, estimate, new Operation<EmbeddingResponse>() {
+                    @Override
+                    public EmbeddingResponse call(DeploymentState d) {
+                        return d.provider().embed(d.deployment(), request.withModel(d.deployment().upstreamModel()));
+                    }
+
+                    @Override
+                    public Usage usage(EmbeddingResponse result) {
+                        return result.usage();
+                    }
+                }));
+        return routed.result().withServed(served(routed, routed.result().usage(), null));
+    }
+
+    @Override
+    public List<ModelInfo> models() {
+        return routes.values().stream()
+                .sorted(Comparator.comparing(Route::name))
+                .map(r -> new ModelInfo(r.name(), r.alias().kind(),
+                        r.deployments().stream().map(DeploymentState::id).toList(), r.alias().fallbacks()))
+                .toList();
+    }
+
+    @Override
+    public List<DeploymentStatus> deployments() {
+        return deployments.values().stream().map(DeploymentState::status).toList();
+    }
+
+    @Override
+    public DeploymentStatus deployment(String id) {
+        return find(id).status();
+    }
+
+    @Override
+    public DeploymentStatus setEnabled(String id, boolean enabled) {
+        DeploymentState state = find(id);
+        state.setEnabled(enabled);
+        return state.status();
+    }
+
+    /**
+     * Probes every enabled deployment once now (what the schedule does every {@code health.probeInterval}) and
+     * returns when all probes finished or timed out.
+     */
+    public void probeNow() {
+        probes.probeAll();
+    }
+
+    /** Stops the active probes. Calls in progress finish; the router stays usable without probes. */
+    @Override
+    public void close() {
+        probes.close();
+    }
+
+    private DeploymentState find(String id) {
+        DeploymentState state = id == null ? null : deployments.get(id);
+        if (state == null) {
+            throw BatonException.notFound("deployment", String.valueOf(id));
+        }
+        return state;
+    }
+
+    private Route route(String alias, ModelKind kind) {
+        Route route = routes.get(alias);
+        if (route == null) {
+            throw new BatonException(ErrorCode.NOT_FOUND, "model '" + alias + "' does not exist (known models: "
+                    + String.join(", ", routes.keySet().stream().sorted().toList()) + ")");
+        }
+        if (route.alias().kind() != kind) {
+            String use = route.alias().kind() == ModelKind.EMBEDDING ? "embeddings" : "chat completions";
+            throw BatonException.invalidInput("model", "'" + alias + "' is " + article(route.alias().kind())
+                    + " model; use it for " + use);
+        }
+        return route;
+    }
+
+    private static String article(ModelKind kind) {
+        return kind == ModelKind.EMBEDDING ? "an embedding" : "a chat";
+    }
+
+    /** Admits the call under the caller's limits, runs it, and settles the caller's tokens with the real usage. */
+    private <T> Failover.Routed<T> admitted(CallContext call, TokenEstimate estimate,
+                                            java.util.function.Function<T, Usage> usage,
+                                            java.util.function.LongFunction<Failover.Routed<T>> run) {
+        Objects.requireNonNull(call, "call");
+        RateLimit.Permit permit = callers.admit(call.principal(), estimate.tokens());
+        Failover.Routed<T> routed;
+        try {
+            routed = run.apply(estimate.tokens());
+        } catch (RuntimeException e) {
+            permit.refund();
+            throw e;
+        }
+        permit.settle(usage.apply(routed.result()).totalTokens());
+        return routed;
+    }
+
+    private Served served(Failover.Routed<?> routed, Usage usage, Duration timeToFirstToken) {
+        Deployment d = routed.deployment().deployment();
+        return new Served(routed.alias(), d.id(), d.provider(), d.upstreamModel(), routed.attempts(),
+                Duration.between(routed.started(), clock.instant()), timeToFirstToken, d.pricing().cost(usage), false);
+    }
+
+    /** For tests of this package: the routes by alias. */
+    Map<String, Route> routes() {
+        return routes;
+    }
+
+}

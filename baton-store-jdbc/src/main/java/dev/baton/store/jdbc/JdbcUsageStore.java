@@ -1,0 +1,176 @@
+package dev.baton.store.jdbc;
+
+import dev.baton.gateway.usage.UsageDimension;
+import dev.baton.gateway.usage.UsageQuery;
+import dev.baton.gateway.usage.UsageRecord;
+import dev.baton.gateway.usage.UsageStore;
+import dev.baton.gateway.usage.UsageTotals;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The gateway's {@link UsageStore} on a JDBC {@link DataSource} whose schema was migrated by {@link JdbcStores}
+ * (table {@code usage_records}, one row per call).
+ *
+ * <p>{@link #append} inserts a batch in one transaction with one JDBC batch. {@link #summarize} is one
+ * {@code GROUP BY} query; filters on principal, run, workflow and model use the table's indexes. A missing run or
+ * workflow is stored as NULL, grouped under {@code ""} and selected by the filter value {@code ""}. Text values
+ * longer than their column (e.g. a principal over 200 characters) are cut to fit rather than failing the whole
+ * batch. Costs are double precision, summed by the database.
+ *
+ * <p>Thread-safe. SQL failures become {@code STORE_UNAVAILABLE} (retriable).
+ */
+public final class JdbcUsageStore implements UsageStore {
+    private static final String INSERT = "INSERT INTO usage_records (at, principal, run_id, workflow, step_id, alias,"
+            + " deployment, provider, upstream_model, operation, input_tokens, output_tokens, estimated, cost_usd,"
+            + " latency_us, ttft_us, cache_hit, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final DataSource dataSource;
+
+    /** @param dataSource connections to a migrated database */
+    public JdbcUsageStore(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    @Override
+    public void append(List<UsageRecord> records) {
+        Objects.requireNonNull(records, "records");
+        if (records.isEmpty()) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                for (UsageRecord record : records) {
+                    bind(insert, Objects.requireNonNull(record, "record"));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw SqlValues.failure("append " + records.size() + " usage records", e);
+        }
+    }
+
+    private static void bind(PreparedStatement insert, UsageRecord record) throws SQLException {
+        SqlValues.setInstant(insert, 1, record.at());
+        insert.setString(2, fit(record.principal(), 200));
+        insert.setString(3, fit(record.runId(), 64));
+        insert.setString(4, fit(record.workflow(), 200));
+        insert.setString(5, fit(record.stepId(), 300));
+        insert.setString(6, fit(record.alias(), 200));
+        insert.setString(7, fit(record.deployment(), 200));
+        insert.setString(8, fit(record.provider(), 64));
+        insert.setString(9, fit(record.upstreamModel(), 200));
+        insert.setString(10, fit(record.operation(), 32));
+        insert.setLong(11, record.inputTokens());
+        insert.setLong(12, record.outputTokens());
+        insert.setBoolean(13, record.estimated());
+        insert.setDouble(14, record.costUsd());
+        insert.setLong(15, micros(record.latency()));
+        if (record.timeToFirstToken() == null) {
+            insert.setNull(16, Types.BIGINT);
+        } else {
+            insert.setLong(16, micros(record.timeToFirstToken()));
+        }
+        insert.setBoolean(17, record.cacheHit());
+        insert.setString(18, fit(record.errorCode(), 64));
+    }
+
+    private static long micros(Duration duration) {
+        return duration.toNanos() / 1_000;
+    }
+
+    private static String fit(String value, int length) {
+        return value == null || value.length() <= length ? value : value.substring(0, length);
+    }
+
+    @Override
+    public List<UsageTotals> summarize(UsageQuery query) {
+        Objects.requireNonNull(query, "query");
+        String key = keyExpression(query.groupBy());
+        var sql = new StringBuilder("SELECT ").append(key).append(" AS group_key, COUNT(*) AS calls,"
+                + " SUM(CASE WHEN error_code IS NULL THEN 0 ELSE 1 END) AS errors,"
+                + " SUM(CASE WHEN cache_hit THEN 1 ELSE 0 END) AS cache_hits,"
+                + " SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,"
+                + " MAX(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated, SUM(cost_usd) AS cost_usd"
+                + " FROM usage_records WHERE 1 = 1");
+        List<Object> parameters = new ArrayList<>();
+        if (query.from() != null) {
+            sql.append(" AND at >= ?");
+            parameters.add(query.from());
+        }
+        if (query.to() != null) {
+            sql.append(" AND at < ?");
+            parameters.add(query.to());
+        }
+        for (Map.Entry<UsageDimension, String> filter : query.filter().entrySet()) {
+            String column = column(filter.getKey());
+            boolean nullable = filter.getKey() == UsageDimension.RUN || filter.getKey() == UsageDimension.WORKFLOW;
+            if (nullable && filter.getValue().isEmpty()) {
+                sql.append(" AND ").append(column).append(" IS NULL");
+            } else {
+                sql.append(" AND ").append(column).append(" = ?");
+                parameters.add(filter.getValue());
+            }
+        }
+        sql.append(" GROUP BY ").append(key).append(" ORDER BY cost_usd DESC, group_key ASC");
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < parameters.size(); i++) {
+                if (parameters.get(i) instanceof Instant instant) {
+                    SqlValues.setInstant(select, i + 1, instant);
+                } else {
+                    select.setString(i + 1, (String) parameters.get(i));
+                }
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                List<UsageTotals> totals = new ArrayList<>();
+                while (rows.next()) {
+                    totals.add(new UsageTotals(rows.getString("group_key"), rows.getLong("calls"),
+                            rows.getLong("errors"), rows.getLong("cache_hits"), rows.getLong("input_tokens"),
+                            rows.getLong("output_tokens"), rows.getInt("estimated") == 1, rows.getDouble("cost_usd")));
+                }
+                return totals;
+            }
+        } catch (SQLException e) {
+            throw SqlValues.failure("summarize usage by " + query.groupBy().name().toLowerCase(java.util.Locale.ROOT), e);
+        }
+    }
+
+    /** The grouping expression: NULL runs and workflows form the group {@code ""}. */
+    private static String keyExpression(UsageDimension dimension) {
+        return switch (dimension) {
+            case RUN, WORKFLOW -> "COALESCE(" + column(dimension) + ", '')";
+            case PRINCIPAL, MODEL, DEPLOYMENT, PROVIDER -> column(dimension);
+        };
+    }
+
+    private static String column(UsageDimension dimension) {
+        return switch (dimension) {
+            case RUN -> "run_id";
+            case WORKFLOW -> "workflow";
+            case PRINCIPAL -> "principal";
+            case MODEL -> "alias";
+            case DEPLOYMENT -> "deployment";
+            case PROVIDER -> "provider";
+        };
+    }
+}
