@@ -30,7 +30,7 @@ public final class NodeBackend implements CliBackend {
 
     @Override
     public Workflow validate(String source, String sourceName) {
-        return BatonNode.validateDefinition(source, sourceName);
+        return BatonNode.validateDefinition(source, sourceName, ConfigSource.load(null).gateway());
     }
 
     @Override
