@@ -7,6 +7,7 @@ import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.RateLimitException;
+import com.openai.errors.SseException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -101,6 +102,21 @@ class OfficialOpenAiSdkTest {
         assertThat(text).hasToString(FakeAnswers.echo("stream to the sdk"));
         assertThat(chunks.getLast().usage()).hasValueSatisfying(u ->
                 assertThat(u.completionTokens()).isEqualTo(FakeAnswers.tokens(FakeAnswers.echo("stream to the sdk"))));
+    }
+
+    @Test
+    void a_stream_cut_upstream_after_its_first_chunk_raises_in_the_sdk_instead_of_ending_quietly() {
+        NODE.upstream.enqueue(new Fault.MidStreamError("upstream went away"));
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+                .model("fast").addUserMessage("one two three four five six seven eight").build();
+        StringBuilder text = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> stream = CLIENT.chat().completions().createStreaming(params)) {
+            assertThatThrownBy(() -> stream.stream().forEach(chunk ->
+                    chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append))))
+                    .isInstanceOf(SseException.class);
+        }
+        assertThat(text).isNotEmpty();
+        assertThat(text.toString()).isNotEqualTo(FakeAnswers.echo("one two three four five six seven eight"));
     }
 
     @Test
