@@ -8,10 +8,15 @@ import dev.baton.gateway.api.ChatMessage;
 import dev.baton.gateway.api.ChatRequest;
 import dev.baton.gateway.api.ModelInfo;
 import dev.baton.gateway.api.ModelKind;
+import dev.baton.gateway.config.BreakerSettings;
 import dev.baton.gateway.config.Deployment;
 import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.gateway.config.ModelAlias;
+import dev.baton.gateway.config.Pricing;
+import dev.baton.gateway.config.RateLimits;
+import dev.baton.gateway.config.SecretRef;
 import dev.baton.gateway.config.Strategy;
+import dev.baton.gateway.config.Timeouts;
 import dev.baton.gateway.usage.InMemoryUsageStore;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +79,22 @@ class GatewayStackTest {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    @Test
+    void an_unresolvable_deployment_key_stops_the_start_naming_the_setting() {
+        Deployment keyed = new Deployment("k", "openai", URI.create("http://127.0.0.1:1/v1"), "m",
+                new SecretRef("env", "MISSING_KEY"), 1, RateLimits.UNLIMITED,
+                Timeouts.DEFAULT, Pricing.FREE,
+                BreakerSettings.DEFAULT, Map.of(), true);
+        GatewayConfig config = GatewayConfig.EMPTY.withModel(new ModelAlias("fast", ModelKind.CHAT,
+                Strategy.ROUND_ROBIN, List.of(keyed), List.of()));
+        assertThatThrownBy(() -> GatewayStack.checkSecrets(config, Map.of()))
+                .isInstanceOfSatisfying(BatonException.class, e -> {
+                    assertThat(e.errors().getFirst().field()).isEqualTo("gateway.models.fast.deployments[0].apiKey");
+                    assertThat(e.getMessage()).contains("MISSING_KEY");
+                });
+        GatewayStack.checkSecrets(config, Map.of("MISSING_KEY", "sk-present"));
     }
 
     @Test
