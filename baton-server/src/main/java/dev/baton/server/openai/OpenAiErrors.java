@@ -11,7 +11,7 @@ import io.javalin.http.Context;
  * Errors of the OpenAI-compatible API in OpenAI's shape, {@code {"error": {"message", "type", "param",
  * "code"}}}, so that the official SDKs raise their usual exceptions ({@code BadRequestError},
  * {@code AuthenticationError}, {@code RateLimitError}...). The HTTP status comes from the one status mapper,
- * {@link Problems#status}; {@code Retry-After} is sent as for the rest of the API.
+ * {@link Problems#status}; {@code Retry-After} as described below.
  *
  * <p>{@code type}: {@code invalid_request_error} (400, 404, 409, 413), {@code authentication_error} (401),
  * {@code rate_limit_error} (429; {@code insufficient_quota} for an exhausted budget), {@code timeout_error}
@@ -22,8 +22,9 @@ import io.javalin.http.Context;
  *
  * <p>{@code x-should-retry: true|false} tells the official SDKs, which retry 408, 409, 429 and 5xx by default,
  * whether retrying can help: {@code false} for errors Baton knows to be final (an upstream 4xx answered as 502,
- * an exhausted budget answered as 429), so a client does not repeat them; {@code Retry-After} is then left out
- * too. Stateless; thread-safe.
+ * an exhausted budget answered as 429), so a client does not repeat them; the kind's default
+ * {@code Retry-After} is then left out too (an error's own {@code retryAfter} is always sent).
+ * Stateless; thread-safe.
  */
 public final class OpenAiErrors {
     /** The header OpenAI's SDKs read to decide whether to retry a failed request. */
@@ -34,8 +35,9 @@ public final class OpenAiErrors {
 
     /** Writes {@code error} as the response (status, {@code Retry-After}, JSON body). */
     public static void render(Context ctx, ObjectMapper json, BatonException error) {
+        // the error's own Retry-After always; the kind's default one only when a retry can help
         String retryAfter = Problems.retryAfter(error);
-        if (retryAfter != null && error.retriable()) {
+        if (retryAfter != null && (error.retriable() || error.retryAfter().isPresent())) {
             ctx.header("Retry-After", retryAfter);
         }
         ctx.header(SHOULD_RETRY, Boolean.toString(error.retriable()));
