@@ -243,6 +243,8 @@ class ChatCompletionsApiTest {
                 "temperature");
         assertParam("{\"model\": \"fast\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"temperature\": 3}",
                 "temperature");
+        assertParam("{\"model\": \"fast\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"top_p\": 0}",
+                "top_p");
         assertParam("{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}", "model");
         assertParam("{\"model\": \"fast\", \"messages\": []}", "messages");
         assertParam("{\"model\": \"fast\", \"messages\": [{\"role\": \"robot\", \"content\": \"x\"}]}",
