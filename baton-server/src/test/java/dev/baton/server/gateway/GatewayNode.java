@@ -57,6 +57,14 @@ final class GatewayNode implements AutoCloseable {
      * @param extra more of the {@code gateway:} section (keys, cache...), YAML at the section's indentation
      */
     GatewayNode(String extra) {
+        this(extra, BatonConfig.inMemory());
+    }
+
+    /**
+     * @param extra more of the {@code gateway:} section
+     * @param base  the node's configuration without its gateway (store, data directory)
+     */
+    GatewayNode(String extra, BatonConfig base) {
         try {
             secrets = Files.createTempDirectory("baton-gateway-test");
             Path keyFile = secrets.resolve("upstream-key");
@@ -80,7 +88,7 @@ final class GatewayNode implements AutoCloseable {
                     retry: {maxAttempts: 1}
                     %3$s
                     """.formatted(upstream.baseUrl(), keyFile, extra, anthropic.baseUrl());
-            BatonConfig config = BatonConfig.inMemory().withAi(BatonConfig.Ai.DISABLED)
+            BatonConfig config = base.withAi(BatonConfig.Ai.DISABLED)
                     .withGateway(GatewayConfigReader.read(YAML.readTree(yaml)));
             node = BatonNode.open(config);
             server = BatonServer.start(node, "127.0.0.1", 0);
