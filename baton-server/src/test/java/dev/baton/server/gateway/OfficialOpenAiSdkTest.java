@@ -37,14 +37,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class OfficialOpenAiSdkTest {
     private static final String CLIENT_KEY = "sk-baton-client";
-    private static final Path KEY_FILE = keyFile();
-    private static final GatewayNode NODE = new GatewayNode("keys: [{id: sdk-tests, secret: \"file:" + KEY_FILE + "\"}]");
+    private static final Path KEY_FILE = keyFile(CLIENT_KEY);
+    private static final String TIGHT_KEY = "sk-baton-tight";
+    private static final Path TIGHT_KEY_FILE = keyFile(TIGHT_KEY);
+    private static final GatewayNode NODE = new GatewayNode("keys: [{id: sdk-tests, secret: \"file:" + KEY_FILE
+            + "\"}, {id: tight, secret: \"file:" + TIGHT_KEY_FILE + "\", budget: {maxTokens: 5}}]");
     private static final OpenAIClient CLIENT = client(CLIENT_KEY);
 
-    private static Path keyFile() {
+    private static Path keyFile(String key) {
         try {
             Path file = Files.createTempFile("baton-client-key", ".txt");
-            Files.writeString(file, CLIENT_KEY);
+            Files.writeString(file, key);
             file.toFile().deleteOnExit();
             return file;
         } catch (java.io.IOException e) {
@@ -163,6 +166,18 @@ class OfficialOpenAiSdkTest {
         } finally {
             NODE.upstream.reset();
             NODE.upstream.requireApiKey(GatewayNode.UPSTREAM_KEY);
+        }
+
+        OpenAIClient tight = client(TIGHT_KEY);
+        try {
+            assertThatThrownBy(() -> tight.chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model("fast").addUserMessage("this would overspend a five token budget").build()))
+                    .isInstanceOfSatisfying(RateLimitException.class, e -> {
+                        assertThat(e.code()).contains("insufficient_quota");
+                        assertThat(e.headers().values("x-should-retry")).containsExactly("false");
+                    });
+        } finally {
+            tight.close();
         }
 
         OpenAIClient wrongKey = client("sk-wrong");
