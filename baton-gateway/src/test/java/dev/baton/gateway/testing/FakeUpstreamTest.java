@@ -122,6 +122,34 @@ class FakeUpstreamTest {
     }
 
     @Test
+    void latency_keeps_a_stream_in_flight_until_it_ends_normally() throws Exception {
+        try (var upstream = new FakeOpenAiServer()) {
+            upstream.latency(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1));
+            Deployment deployment = Deployment.of("f", "openai", upstream.baseUrl(), "m");
+            List<String> pieces = new ArrayList<>();
+            provider.stream(deployment, ask("a b c"), chunk -> {
+                if (chunk.content() != null) {
+                    pieces.add(chunk.content());
+                }
+            });
+            assertThat(String.join("", pieces)).isEqualTo("You said: a b c");
+        }
+    }
+
+    @Test
+    void whole_and_streamed_answers_leave_the_connection_reusable() {
+        try (var upstream = new FakeOpenAiServer()) {
+            Deployment deployment = Deployment.of("f", "openai", upstream.baseUrl(), "m");
+            for (int i = 0; i < 5; i++) {
+                provider.stream(deployment, ask("stream " + i), chunk -> { });
+                provider.chat(deployment, ask("whole " + i));
+            }
+            assertThat(upstream.requestCount()).isEqualTo(10);
+            assertThat(upstream.connectionCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void embeddings_are_deterministic_unit_vectors() {
         float[] a = FakeAnswers.embedding("same text", 32);
         float[] b = FakeAnswers.embedding("same text", 32);
