@@ -1,8 +1,8 @@
 /**
  * The REST API under {@code /api/v1} on Javalin 7 (virtual threads): routes ({@link dev.baton.server.api.ApiRoutes}),
  * strict request bodies, the JSON wire format, Server-Sent Events of run events, the AI gateway's operator and
- * usage routes, and the one mapping of
- * {@link dev.baton.core.error.ErrorCode.Kind} to HTTP status rendered as RFC 9457 problem+json. The OpenAPI
+ * usage routes, and the one mapping of {@link dev.baton.core.error.ErrorCode.Kind} to HTTP status rendered as
+ * RFC 9457 problem+json. The OpenAPI
  * document {@code openapi.json} next to these classes lists every route, the OpenAI-compatible {@code /v1} routes
  * ({@link dev.baton.server.openai}, installed here behind the same guards) included.
  *
