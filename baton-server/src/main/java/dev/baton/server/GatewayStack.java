@@ -81,7 +81,7 @@ final class GatewayStack {
             MeteredGateway metered = new MeteredGateway(cache, config, new BudgetLedger(config, usage), recorder,
                     clock);
             LOG.info("AI gateway: {} model alias(es), {} client key(s)", config.models().size(), config.keys().size());
-            return new NodeGateway(metered, router, usage, keys, () -> closeAll(closers));
+            return new NodeGateway(metered, router, usage, keys, cache, () -> closeAll(closers));
         } catch (RuntimeException e) {
             closeAll(closers);
             throw e;

@@ -72,6 +72,13 @@ class GatewayEndToEndTest {
         var fresh = NODE.post("/v1/chat/completions", chat("cache me"), Map.of("Cache-Control", "no-cache"));
         assertThat(fresh.header("x-baton-cache")).isEqualTo("miss");
         assertThat(NODE.upstream.requestCount()).isEqualTo(before + 1);
+
+        JsonNode stats = NODE.get("/api/v1/gateway/cache").json();
+        assertThat(stats.get("present").asBoolean()).isTrue();
+        assertThat(stats.get("hits").asLong()).isPositive();
+        assertThat(stats.get("misses").asLong()).isPositive();
+        assertThat(NODE.send("DELETE", "/api/v1/gateway/cache", "application/json", "").status()).isEqualTo(204);
+        assertThat(NODE.post("/v1/chat/completions", chat("cache me")).header("x-baton-cache")).isEqualTo("miss");
     }
 
     @Test
