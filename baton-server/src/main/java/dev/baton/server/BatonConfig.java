@@ -1,6 +1,7 @@
 package dev.baton.server;
 
 import dev.baton.core.error.BatonException;
+import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.store.jdbc.StoreConfig;
 
 import java.nio.file.Path;
@@ -23,8 +24,11 @@ import java.util.Objects;
  * @param engine  the engine's concurrency and queue limits
  * @param ai      how the embedding model is loaded
  * @param http    the {@code http} step's client settings
+ * @param gateway the AI gateway: model aliases, deployments, client keys, limits, cache (see
+ *                {@link dev.baton.gateway.config.GatewayConfigReader})
  */
-public record BatonConfig(Path dataDir, Store store, Server server, Engine engine, Ai ai, Http http) {
+public record BatonConfig(Path dataDir, Store store, Server server, Engine engine, Ai ai, Http http,
+                          GatewayConfig gateway) {
 
     public BatonConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -33,11 +37,17 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(ai, "ai");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(gateway, "gateway");
     }
 
-    /** A configuration with {@link Http#DEFAULT} http settings. */
+    /** A configuration with {@link Http#DEFAULT} http settings and no gateway models of its own. */
     public BatonConfig(Path dataDir, Store store, Server server, Engine engine, Ai ai) {
         this(dataDir, store, server, engine, ai, Http.DEFAULT);
+    }
+
+    /** A configuration with no gateway models of its own ({@link GatewayConfig#EMPTY}). */
+    public BatonConfig(Path dataDir, Store store, Server server, Engine engine, Ai ai, Http http) {
+        this(dataDir, store, server, engine, ai, http, GatewayConfig.EMPTY);
     }
 
     /** The embedded default: H2 under {@code ./data}, 127.0.0.1:8080, model loaded in the background. */
@@ -52,23 +62,27 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
     }
 
     public BatonConfig withStore(Store newStore) {
-        return new BatonConfig(dataDir, newStore, server, engine, ai, http);
+        return new BatonConfig(dataDir, newStore, server, engine, ai, http, gateway);
     }
 
     public BatonConfig withServer(Server newServer) {
-        return new BatonConfig(dataDir, store, newServer, engine, ai, http);
+        return new BatonConfig(dataDir, store, newServer, engine, ai, http, gateway);
     }
 
     public BatonConfig withEngine(Engine newEngine) {
-        return new BatonConfig(dataDir, store, server, newEngine, ai, http);
+        return new BatonConfig(dataDir, store, server, newEngine, ai, http, gateway);
     }
 
     public BatonConfig withAi(Ai newAi) {
-        return new BatonConfig(dataDir, store, server, engine, newAi, http);
+        return new BatonConfig(dataDir, store, server, engine, newAi, http, gateway);
     }
 
     public BatonConfig withHttp(Http newHttp) {
-        return new BatonConfig(dataDir, store, server, engine, ai, newHttp);
+        return new BatonConfig(dataDir, store, server, engine, ai, newHttp, gateway);
+    }
+
+    public BatonConfig withGateway(GatewayConfig newGateway) {
+        return new BatonConfig(dataDir, store, server, engine, ai, http, newGateway);
     }
 
     /** The kind of store. */

@@ -19,12 +19,15 @@ import dev.baton.core.workflow.Workflow;
 import dev.baton.core.workflow.WorkflowCatalog;
 import dev.baton.core.workflow.WorkflowParser;
 import dev.baton.core.workflow.WorkflowValidator;
+import dev.baton.gateway.Gateway;
+import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.steps.http.HttpStep;
 import dev.baton.steps.http.HttpStepSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,10 +36,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * A running Baton node, wired by hand: the store (H2, PostgreSQL or memory), the step handlers ({@code http},
- * {@code embed}, {@code similarity}, {@code classify}; the engine's built-in {@code transform}, {@code sleep},
- * {@code map}, {@code workflow}), the workflow catalog, the engine, and the bundled templates. Opening it resumes
- * every unfinished run found in the store.
+ * A running Baton node, wired by hand: the store (H2, PostgreSQL or memory), the AI gateway ({@link GatewayStack}:
+ * usage and budgets, cache, router, providers, the in-process embedding model as a {@code local} alias), the step
+ * handlers ({@code http}, {@code embed}, {@code similarity}, {@code classify}, {@code llm.chat},
+ * {@code llm.classify}; the engine's built-in {@code transform}, {@code sleep}, {@code map}, {@code workflow}), the
+ * workflow catalog, the engine, and the bundled templates. Opening it resumes every unfinished run found in the
+ * store.
  *
  * <pre>{@code
  * try (BatonNode node = BatonNode.open(ConfigSource.load(null))) {
@@ -73,10 +78,11 @@ public final class BatonNode implements AutoCloseable {
     private final WorkflowCatalog catalog;
     private final LocalEngine engine;
     private final BundledTemplates templates;
+    private final NodeGateway gateway;
 
     private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
                       EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
-                      BundledTemplates templates) {
+                      BundledTemplates templates, NodeGateway gateway) {
         this.config = config;
         this.stores = stores;
         this.model = model;
@@ -85,6 +91,7 @@ public final class BatonNode implements AutoCloseable {
         this.catalog = catalog;
         this.engine = engine;
         this.templates = templates;
+        this.gateway = gateway;
     }
 
     /**
@@ -95,6 +102,18 @@ public final class BatonNode implements AutoCloseable {
      *                        H2 file); STEP_FAILED when the model is loaded in the foreground and fails
      */
     public static BatonNode open(BatonConfig config) {
+        return open(config, null);
+    }
+
+    /**
+     * Opens a node that serves {@code gateway} instead of assembling one from {@code config.gateway()}: for
+     * embedding Baton with a gateway stack of one's own (tests use scripted gateways). The node closes
+     * {@code gateway.closer()} when it closes.
+     *
+     * @param gateway the gateway, or {@code null} to assemble the configured one
+     * @throws BatonException as {@link #open(BatonConfig)}
+     */
+    public static BatonNode open(BatonConfig config, NodeGateway gateway) {
         // The store (pool, migrations) opens on its own thread while this one loads the language (parser,
         // validator, CEL): the two are the bulk of start-up and independent until the catalog is built.
         CompletableFuture<NodeStores> opening = new CompletableFuture<>();
@@ -109,6 +128,7 @@ public final class BatonNode implements AutoCloseable {
         BgeSmallEnV15Model model = null;
         HttpStep http = null;
         LocalEngine engine = null;
+        NodeGateway nodeGateway = gateway;
         try {
             // The model starts loading first, in the background, beside the store and the language: with the
             // HTTP listener already answering liveness (see NodeStartup), what remains is the time to "ready",
@@ -121,13 +141,22 @@ public final class BatonNode implements AutoCloseable {
             }
             EmbeddingModelRegistry models = new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME);
             http = new HttpStep(HttpStepSettings.defaults().withClients(config.http().clients()));
-            StepRegistry steps = stepRegistry(models, http);
+            // The llm.* steps call the gateway, whose outermost layer records usage into the store that is still
+            // opening: they get it through a reference bound below, before any run can start.
+            DeferredGateway stepGateway = new DeferredGateway(GatewayStack.models(GatewayStack.withLocalModel(
+                    config.gateway(), ai.enabled() ? BgeSmallEnV15Model.NAME : null)));
+            StepRegistry steps = stepRegistry(models, http, stepGateway);
             WorkflowParser parser = new WorkflowParser();
             WorkflowValidator validator = new WorkflowValidator(steps);
             new WorkflowCatalog(new InMemoryWorkflowStore(), parser, validator).validate(WARM_UP, "warm-up");
             BundledTemplates templates = BundledTemplates.load(BatonNode.class.getClassLoader());
 
             stores = awaitStores(opening);
+            if (nodeGateway == null) {
+                nodeGateway = GatewayStack.assemble(config.gateway(), model == null ? null : model.name(), models,
+                        stores.usage(), System.getenv(), InstantSource.system());
+            }
+            stepGateway.bind(nodeGateway.gateway());
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
             BatonConfig.Engine limits = config.engine();
             engine = LocalEngine.builder(stores.runs(), catalog, steps)
@@ -142,7 +171,8 @@ public final class BatonNode implements AutoCloseable {
                 // Registered before unfinished runs resume (their embed steps wait for it to load).
                 models.register(model);
             }
-            BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates);
+            BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates,
+                    nodeGateway);
             int resumed = engine.resumeUnfinished();
             if (resumed > 0) {
                 LOG.info("resumed {} unfinished run(s)", resumed);
@@ -155,6 +185,9 @@ public final class BatonNode implements AutoCloseable {
             closeModel(model);
             if (http != null) {
                 http.close();
+            }
+            if (nodeGateway != null && nodeGateway != gateway) {
+                closeQuietly(nodeGateway.closer());
             }
             if (stores == null) {
                 try {
@@ -192,15 +225,27 @@ public final class BatonNode implements AutoCloseable {
      * @throws BatonException INVALID_WORKFLOW with every complaint as a field error (line/column where known)
      */
     public static Workflow validateDefinition(String source, String sourceName) {
+        return validateDefinition(source, sourceName, GatewayConfig.EMPTY);
+    }
+
+    /**
+     * As {@link #validateDefinition(String, String)}, checking the model names of {@code llm.*}, {@code embed},
+     * {@code similarity} and {@code classify} steps against the aliases of {@code gateway} (and the in-process
+     * model).
+     */
+    public static Workflow validateDefinition(String source, String sourceName, GatewayConfig gateway) {
         try (HttpStep probe = new HttpStep()) {
-            StepRegistry steps = stepRegistry(new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME), probe);
+            // validation asks the gateway only for its models: the declared ones, no gateway built
+            StepRegistry steps = stepRegistry(new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME), probe,
+                    new DeferredGateway(GatewayStack.models(GatewayStack.withLocalModel(gateway,
+                            BgeSmallEnV15Model.NAME))));
             return new WorkflowCatalog(new InMemoryWorkflowStore(), steps).validate(source, sourceName);
         }
     }
 
-    /** Every step handler of a node: http plus the AI steps over {@code models}. */
-    private static StepRegistry stepRegistry(EmbeddingModelRegistry models, HttpStep http) {
-        List<StepHandler> handlers = new ArrayList<>(AiSteps.handlers(models));
+    /** Every step handler of a node: http plus the AI steps over {@code models} and the gateway. */
+    private static StepRegistry stepRegistry(EmbeddingModelRegistry models, HttpStep http, Gateway gateway) {
+        List<StepHandler> handlers = new ArrayList<>(AiSteps.handlers(models, gateway));
         handlers.add(http);
         return StepRegistry.of(handlers);
     }
@@ -277,6 +322,11 @@ public final class BatonNode implements AutoCloseable {
         return catalog.delete(DEFAULT_TENANT, workflowId);
     }
 
+    /** The AI gateway this node serves ({@code /v1} API, {@code llm.*} steps), its admin view and usage store. */
+    public NodeGateway gateway() {
+        return gateway;
+    }
+
     /** The embedding models, by name. */
     public EmbeddingModelRegistry embeddingModels() {
         return models;
@@ -321,6 +371,7 @@ public final class BatonNode implements AutoCloseable {
             engine.close();
         } finally {
             try {
+                closeQuietly(gateway.closer());
                 closeModel(model);
                 http.close();
             } finally {
@@ -351,7 +402,7 @@ public final class BatonNode implements AutoCloseable {
         try {
             closeable.close();
         } catch (Exception e) {
-            LOG.warn("closing the store failed: {}", e.toString());
+            LOG.warn("closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
         }
     }
 }

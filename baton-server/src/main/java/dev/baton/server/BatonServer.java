@@ -6,6 +6,8 @@ import dev.baton.server.api.ApiRoutes;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HandlerType;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,8 @@ public final class BatonServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatonServer.class);
     /** Interval of keep-alive comments on event streams. */
     static final Duration SSE_KEEP_ALIVE = Duration.ofSeconds(15);
+    /** Pending connections the listening socket queues before the kernel refuses more (capped at somaxconn). */
+    static final int ACCEPT_QUEUE = 1024;
 
     /**
      * One registered route.
@@ -99,8 +103,16 @@ public final class BatonServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = true;
-            config.jetty.host = host;
-            config.jetty.port = port;
+            // Javalin's own connector would listen with the JDK's accept backlog of 50: a burst of connections
+            // (1,000 clients starting streams within a second, docs/benchmarks.md) overflows it and the kernel
+            // drops them. The same connector with a backlog of ACCEPT_QUEUE (the OS caps it at somaxconn).
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(host);
+                connector.setPort(port);
+                connector.setAcceptQueueSize(ACCEPT_QUEUE);
+                return connector;
+            });
             config.events.handlerAdded(info -> {
                 HandlerType type = info.getHttpMethod();
                 if (type.isHttpMethod()) {

@@ -9,6 +9,8 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.error.FieldError;
 import dev.baton.core.error.SourceLocation;
+import dev.baton.gateway.config.GatewayConfig;
+import dev.baton.gateway.config.GatewayConfigReader;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,13 +52,18 @@ import java.util.regex.Pattern;
  *   loadInBackground: true
  * http:
  *   clients: 8            # JDK HTTP clients the http step spreads requests over (1..256)
+ * gateway:                # the AI gateway; read by GatewayConfigReader (see docs/configuration.md)
+ *   models: {...}
+ *   keys: [...]
  * }</pre>
  *
  * <p>Environment variables: {@code BATON_DATA_DIR}, {@code BATON_STORE} (type), {@code BATON_STORE_URL},
  * {@code BATON_STORE_USER}, {@code BATON_STORE_PASSWORD}, {@code BATON_STORE_POOL_SIZE}, {@code BATON_HOST},
  * {@code BATON_PORT}, {@code BATON_MAX_REQUEST_SIZE}, {@code BATON_MAX_WAIT},
  * {@code BATON_ENGINE_MAX_CONCURRENT_STEPS}, {@code BATON_ENGINE_MAX_QUEUED_RUNS},
- * {@code BATON_AI_LOAD_IN_BACKGROUND}, {@code BATON_HTTP_CLIENTS}. Setting {@code BATON_STORE_URL} alone infers the type from the URL.
+ * {@code BATON_AI_LOAD_IN_BACKGROUND}, {@code BATON_HTTP_CLIENTS}, {@code BATON_GATEWAY_FILE} (a YAML or JSON file
+ * holding the {@code gateway:} section's content, replacing the section of the main file; e.g. a mounted
+ * Kubernetes ConfigMap). Setting {@code BATON_STORE_URL} alone infers the type from the URL.
  *
  * <p>Unknown keys, wrong types and out-of-range values fail with {@link BatonException} {@code INVALID_INPUT}
  * naming the setting (and the file line/column for YAML). Stateless; thread-safe.
@@ -70,11 +77,11 @@ public final class ConfigSource {
             "BATON_STORE_USER", "BATON_STORE_PASSWORD", "BATON_STORE_POOL_SIZE", "BATON_HOST", "BATON_PORT",
             "BATON_MAX_REQUEST_SIZE", "BATON_MAX_WAIT", "BATON_ENGINE_MAX_RUNNING_RUNS",
             "BATON_ENGINE_MAX_QUEUED_RUNS", "BATON_ENGINE_MAX_CONCURRENT_ATTEMPTS", "BATON_AI_ENABLED",
-            "BATON_AI_LOAD_IN_BACKGROUND", "BATON_HTTP_CLIENTS");
+            "BATON_AI_LOAD_IN_BACKGROUND", "BATON_HTTP_CLIENTS", "BATON_GATEWAY_FILE");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Map<String, Set<String>> SECTIONS = Map.of(
-            "", Set.of("dataDir", "store", "server", "engine", "ai", "http"),
+            "", Set.of("dataDir", "store", "server", "engine", "ai", "http", GatewayConfigReader.SECTION),
             "store", Set.of("type", "url", "user", "password", "poolSize"),
             "server", Set.of("host", "port", "maxRequestSize", "maxWait"),
             "engine", Set.of("maxRunningRuns", "maxQueuedRuns", "maxConcurrentAttempts", "stepTypeLimits"),
@@ -165,7 +172,27 @@ public final class ConfigSource {
                 text(aiNode, "loadInBackground"), "true")));
         BatonConfig.Http http = new BatonConfig.Http(integer("http.clients", setting(env, "BATON_HTTP_CLIENTS",
                 text(httpNode, "clients"), String.valueOf(BatonConfig.Http.DEFAULT.clients()))));
-        return new BatonConfig(dataDir, store, server, engine, ai, http);
+        return new BatonConfig(dataDir, store, server, engine, ai, http, gateway(tree, label, env));
+    }
+
+    /** The gateway section: from {@code BATON_GATEWAY_FILE} when set, else from the main file. */
+    private static GatewayConfig gateway(ObjectNode tree, String label, Map<String, String> env) {
+        String override = env.get("BATON_GATEWAY_FILE");
+        JsonNode section = tree.get(GatewayConfigReader.SECTION);
+        String source = label;
+        if (override != null && !override.isBlank()) {
+            Path file = Path.of(override.trim());
+            section = readFile(file);
+            source = file + " (BATON_GATEWAY_FILE)";
+        }
+        try {
+            return GatewayConfigReader.read(section);
+        } catch (BatonException e) {
+            if (source.isEmpty()) {
+                throw e;
+            }
+            throw new BatonException(e.code(), source + ": " + e.getMessage(), e.errors());
+        }
     }
 
     private static ObjectNode readFile(Path file) {

@@ -3,7 +3,10 @@ package dev.baton.server.api;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.server.BatonNode;
+import dev.baton.server.NodeGateway;
 import dev.baton.server.NodeStartup;
+import dev.baton.server.openai.OpenAiEndpoints;
+import dev.baton.server.openai.OpenAiErrors;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -13,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +28,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * error mapping into a Javalin configuration. The route list is documented in {@code openapi.json} (served at
  * {@code GET /api/v1/openapi.json}); a test checks that the two agree.
  *
+ * <p>Also installs the OpenAI-compatible API under {@value OpenAiEndpoints#BASE} ({@link OpenAiEndpoints}) with
+ * the same guards (request id, body-size limit, 503 until the node is open).
+ *
  * <p>Errors: {@link BatonException} → {@link Problems} (status by {@link ErrorCode.Kind}); Javalin's own
  * answers (unknown route 404, 405, 413 from the body limit, 415) → problem+json with a matching code;
- * anything else → 500 problem without internals, logged with the request id.
+ * anything else → 500 problem without internals, logged with the request id. Under {@code /v1} the same
+ * statuses are rendered in OpenAI's error shape instead ({@link OpenAiErrors}).
  */
 public final class ApiRoutes implements AutoCloseable {
     /** The base path of every route. */
@@ -43,7 +51,7 @@ public final class ApiRoutes implements AutoCloseable {
 
     /** The routes that need an open node, built once it is open. */
     private record Endpoints(WorkflowEndpoints workflows, RunEndpoints runs, RunEventStream events,
-                             TemplateEndpoints templates) {
+                             TemplateEndpoints templates, GatewayEndpoints gateway, OpenAiEndpoints openAi) {
     }
 
     private final NodeStartup startup;
@@ -102,11 +110,14 @@ public final class ApiRoutes implements AutoCloseable {
             RequestBodies bodies = new RequestBodies(Json.MAPPER);
             WireFormat wire = new WireFormat(Json.MAPPER);
             String tenant = node.tenantId();
+            NodeGateway gateway = node.gateway();
             Endpoints ready = new Endpoints(new WorkflowEndpoints(node, bodies, wire),
                     new RunEndpoints(tenant, node.engine(), node.catalog(), node.runStore(), bodies, wire,
                             node.config().server().maxWait()),
                     new RunEventStream(tenant, node.engine(), node.runStore(), wire, keepAlive),
-                    new TemplateEndpoints(node, bodies, wire));
+                    new TemplateEndpoints(node, bodies, wire),
+                    new GatewayEndpoints(gateway.admin(), gateway.usage(), gateway.cache()),
+                    new OpenAiEndpoints(gateway.gateway(), gateway.keys(), Clock.systemUTC(), Json.MAPPER));
             api.endpoints.set(ready);
             if (api.closed.get()) {
                 ready.events().closeAll();
@@ -145,6 +156,21 @@ public final class ApiRoutes implements AutoCloseable {
         routes.get(BASE + "/templates/{name}", ctx -> api.ready().templates().get(ctx));
         routes.post(BASE + "/templates/{name}", ctx -> api.ready().templates().instantiate(ctx));
 
+        routes.get(BASE + "/gateway/deployments", ctx -> api.ready().gateway().deployments(ctx));
+        routes.get(BASE + "/gateway/deployments/{id}", ctx -> api.ready().gateway().deployment(ctx));
+        routes.post(BASE + "/gateway/deployments/{id}/enable", ctx -> api.ready().gateway().setEnabled(ctx, true));
+        routes.post(BASE + "/gateway/deployments/{id}/disable",
+                ctx -> api.ready().gateway().setEnabled(ctx, false));
+        routes.get(BASE + "/gateway/cache", ctx -> api.ready().gateway().cacheStats(ctx));
+        routes.delete(BASE + "/gateway/cache", ctx -> api.ready().gateway().invalidateCache(ctx));
+        routes.get(BASE + "/usage", ctx -> api.ready().gateway().usage(ctx));
+
+        String v1 = OpenAiEndpoints.BASE;
+        routes.post(v1 + "/chat/completions", ctx -> api.ready().openAi().chatCompletions(ctx));
+        routes.post(v1 + "/embeddings", ctx -> api.ready().openAi().embeddings(ctx));
+        routes.get(v1 + "/models", ctx -> api.ready().openAi().models(ctx));
+        routes.get(v1 + "/models/<id>", ctx -> api.ready().openAi().model(ctx));
+
         routes.get(BASE + "/health/live", health::live);
         routes.get(BASE + "/health/ready", health::ready);
         routes.get(BASE + "/openapi.json", ctx -> ctx.status(200).contentType("application/json").result(openApi));
@@ -153,36 +179,54 @@ public final class ApiRoutes implements AutoCloseable {
             if (e.code().kind() == ErrorCode.Kind.INTERNAL) {
                 LOG.error("request {} {} failed [requestId={}]", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
             }
-            Problems.render(ctx, Json.MAPPER, e);
+            if (isOpenAi(ctx)) {
+                OpenAiErrors.render(ctx, Json.MAPPER, e);
+            } else {
+                Problems.render(ctx, Json.MAPPER, e);
+            }
         });
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             String code = CODES_BY_STATUS.getOrDefault(e.getStatus(), "http-" + e.getStatus());
             String detail = e.getStatus() == 413
                     ? "the request body exceeds the limit of " + maxBody + " bytes (server.maxRequestSize)"
                     : e.getMessage();
-            Problems.write(ctx, Json.MAPPER, e.getStatus(), code, detail, List.of());
+            write(ctx, e.getStatus(), code, detail);
         });
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("request {} {} failed unexpectedly [requestId={}]", ctx.method(), ctx.path(),
                     RequestIds.of(ctx), e);
-            Problems.write(ctx, Json.MAPPER, 500, ErrorCode.INTERNAL.code(),
-                    "an unexpected error occurred; quote request id " + RequestIds.of(ctx) + " when reporting it",
-                    List.of());
+            write(ctx, 500, ErrorCode.INTERNAL.code(),
+                    "an unexpected error occurred; quote request id " + RequestIds.of(ctx) + " when reporting it");
         });
         routes.error(404, ctx -> ensureProblem(ctx, "no route " + ctx.method() + " " + ctx.path()));
         routes.error(405, ctx -> ensureProblem(ctx, "method " + ctx.method() + " is not allowed on " + ctx.path()));
         return api;
     }
 
-    /** Turns a bare error status (set by Javalin itself) into a problem, unless a problem was already written. */
+    /** Turns a bare error status (set by Javalin itself) into a problem, unless an error was already written. */
     private static void ensureProblem(Context ctx, String detail) {
         String type = ctx.res().getContentType();
-        if (type != null && type.startsWith(Problems.CONTENT_TYPE)) {
+        if (type != null && (type.startsWith(Problems.CONTENT_TYPE)
+                             || isOpenAi(ctx) && type.startsWith("application/json"))) {
             return;
         }
         int status = ctx.statusCode();
-        Problems.write(ctx, Json.MAPPER, status, CODES_BY_STATUS.getOrDefault(status, "http-" + status), detail,
-                List.of());
+        write(ctx, status, CODES_BY_STATUS.getOrDefault(status, "http-" + status), detail);
+    }
+
+    /** Whether the request is for the OpenAI-compatible API (errors in OpenAI's shape). */
+    private static boolean isOpenAi(Context ctx) {
+        String path = ctx.path();
+        return path.equals(OpenAiEndpoints.BASE) || path.startsWith(OpenAiEndpoints.BASE + "/");
+    }
+
+    /** An error without an {@link ErrorCode} of its own, in the shape of the API the request is for. */
+    private static void write(Context ctx, int status, String code, String detail) {
+        if (isOpenAi(ctx)) {
+            OpenAiErrors.render(ctx, Json.MAPPER, status, code, detail);
+        } else {
+            Problems.write(ctx, Json.MAPPER, status, code, detail, List.of());
+        }
     }
 
     /** The OpenAPI document served at {@code /api/v1/openapi.json}. */

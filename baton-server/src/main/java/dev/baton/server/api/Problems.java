@@ -23,14 +23,14 @@ import java.util.List;
  * line?, column?}]}}; {@code type} is {@code urn:baton:problem:<code>}; line and column are present when the
  * position is known. Stateless; thread-safe.
  */
-final class Problems {
+public final class Problems {
     static final String CONTENT_TYPE = "application/problem+json";
 
     private Problems() {
     }
 
     /** The HTTP status of an error kind. */
-    static int status(ErrorCode.Kind kind) {
+    public static int status(ErrorCode.Kind kind) {
         return switch (kind) {
             case INVALID -> 400;
             case UNAUTHENTICATED -> 401;
@@ -46,7 +46,7 @@ final class Problems {
     }
 
     /** A {@code Retry-After} value in seconds for kinds worth retrying later, or {@code null}. */
-    static String retryAfter(ErrorCode.Kind kind) {
+    public static String retryAfter(ErrorCode.Kind kind) {
         return switch (kind) {
             case RATE_LIMITED -> "1";
             case UNAVAILABLE -> "5";
@@ -72,12 +72,20 @@ final class Problems {
         };
     }
 
+    /**
+     * The {@code Retry-After} value (whole seconds, rounded up, at least 1) for {@code error}: its own
+     * {@code retryAfter} when it has one, else the kind's default, else {@code null}.
+     */
+    public static String retryAfter(BatonException error) {
+        return error.retryAfter()
+                .map(d -> Long.toString(Math.max(1, (d.toMillis() + 999) / 1000)))
+                .orElseGet(() -> retryAfter(error.code().kind()));
+    }
+
     /** Writes {@code error} as the response. */
     static void render(Context ctx, ObjectMapper json, BatonException error) {
         int status = status(error.code().kind());
-        String retryAfter = error.retryAfter()
-                .map(d -> Long.toString(Math.max(1, (d.toMillis() + 999) / 1000)))
-                .orElseGet(() -> retryAfter(error.code().kind()));
+        String retryAfter = retryAfter(error);
         if (retryAfter != null) {
             ctx.header("Retry-After", retryAfter);
         }

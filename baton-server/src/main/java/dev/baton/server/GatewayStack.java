@@ -1,0 +1,155 @@
+package dev.baton.server;
+
+import dev.baton.ai.EmbeddingModelRegistry;
+import dev.baton.ai.gateway.InProcessEmbeddingProvider;
+import dev.baton.ai.gateway.LocalModelAliases;
+import dev.baton.core.error.BatonException;
+import dev.baton.gateway.cache.CachingGateway;
+import dev.baton.gateway.config.Deployment;
+import dev.baton.gateway.config.GatewayConfig;
+import dev.baton.gateway.config.ModelAlias;
+import dev.baton.gateway.api.ModelInfo;
+import dev.baton.gateway.provider.Provider;
+import dev.baton.gateway.provider.anthropic.AnthropicProvider;
+import dev.baton.gateway.provider.openai.OpenAiProvider;
+import dev.baton.gateway.routing.Router;
+import dev.baton.gateway.routing.Sleeper;
+import dev.baton.gateway.usage.BudgetLedger;
+import dev.baton.gateway.usage.MeteredGateway;
+import dev.baton.gateway.usage.UsageRecorder;
+import dev.baton.gateway.usage.UsageStore;
+import dev.baton.server.openai.ClientKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Assembles a node's AI gateway from {@code gateway:} configuration, outermost first:
+ * {@link MeteredGateway} (budgets, usage records written by a {@link UsageRecorder} to the node's usage store)
+ * → {@link CachingGateway} (exact-match cache) → {@link Router} (aliases, load balancing, breakers, health,
+ * retries, failover, fallbacks, rate limits; also the {@link dev.baton.gateway.admin.GatewayAdmin}) → one
+ * {@link Provider} per type: {@code openai} ({@link OpenAiProvider}), {@code anthropic}
+ * ({@link AnthropicProvider}), {@code local} ({@link InProcessEmbeddingProvider} over the node's embedding
+ * models).
+ *
+ * <p>The in-process embedding model is added as an embedding alias named after it with one {@code local}
+ * deployment ({@link LocalModelAliases}), unless the configuration defines that alias itself, so
+ * {@code /v1/embeddings} works with no upstream configured. Client API keys are resolved here, at start.
+ */
+final class GatewayStack {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayStack.class);
+
+    private GatewayStack() {
+    }
+
+    /**
+     * Builds the stack.
+     *
+     * @param localModel  the in-process model's name, or {@code null} when the model is disabled
+     * @param models      the node's embedding models (the {@code local} provider serves them)
+     * @param usage       where usage records go (and budgets are seeded from after a restart)
+     * @param environment resolves {@code env:} secret references (API keys of deployments and clients)
+     * @throws BatonException INVALID_INPUT when the configuration cannot be served (an unset key variable, a
+     *                        provider type without implementation, a deployment id that clashes with the local one)
+     */
+    static NodeGateway assemble(GatewayConfig configured, String localModel, EmbeddingModelRegistry models,
+                                UsageStore usage, Map<String, String> environment, InstantSource clock) {
+        GatewayConfig config = withLocalModel(configured, localModel);
+        checkSecrets(config, environment);
+        ClientKeys keys = ClientKeys.resolve(config.keys(), environment);
+        List<AutoCloseable> closers = new ArrayList<>();
+        try {
+            OpenAiProvider openAi = new OpenAiProvider(environment);
+            closers.add(openAi);
+            AnthropicProvider anthropic = new AnthropicProvider(environment);
+            closers.add(anthropic);
+            Map<String, Provider> providers = Map.of(
+                    OpenAiProvider.TYPE, openAi,
+                    AnthropicProvider.TYPE, anthropic,
+                    InProcessEmbeddingProvider.TYPE, new InProcessEmbeddingProvider(models));
+            Router router = new Router(config, providers, clock, new SplittableRandom(), Sleeper.SYSTEM);
+            closers.addFirst(router);
+            UsageRecorder recorder = new UsageRecorder(usage);
+            closers.addFirst(recorder);
+            CachingGateway cache = new CachingGateway(router, config.cache());
+            MeteredGateway metered = new MeteredGateway(cache, config, new BudgetLedger(config, usage), recorder,
+                    clock);
+            LOG.info("AI gateway: {} model alias(es), {} client key(s)", config.models().size(), config.keys().size());
+            return new NodeGateway(metered, router, usage, keys, cache, () -> closeAll(closers));
+        } catch (RuntimeException e) {
+            closeAll(closers);
+            throw e;
+        }
+    }
+
+    /** {@code config} plus the in-process model's alias, unless the configuration defines that name itself. */
+    static GatewayConfig withLocalModel(GatewayConfig config, String localModel) {
+        if (localModel == null) {
+            return config;
+        }
+        if (config.models().containsKey(localModel)) {
+            LOG.info("model alias {} is configured; the in-process model is not served under that name", localModel);
+            return config;
+        }
+        ModelAlias alias = LocalModelAliases.alias(localModel);
+        try {
+            return config.withModel(alias);
+        } catch (IllegalArgumentException e) {
+            throw BatonException.invalidInput("gateway.models", "the in-process model's deployment id '"
+                    + alias.deployments().getFirst().id() + "' is taken by a configured deployment; rename it");
+        }
+    }
+
+    /**
+     * Reads every deployment's API key once, so that an unset variable or unreadable file stops the node at start
+     * with the setting's path, instead of failing requests later (the providers read the secret again on each
+     * call, so a rotated file is picked up). The values are discarded.
+     *
+     * @throws BatonException INVALID_INPUT naming {@code gateway.models.<alias>.deployments[i].apiKey}
+     */
+    static void checkSecrets(GatewayConfig config, Map<String, String> environment) {
+        for (ModelAlias alias : config.models().values()) {
+            for (int i = 0; i < alias.deployments().size(); i++) {
+                Deployment deployment = alias.deployments().get(i);
+                if (deployment.apiKey() == null) {
+                    continue;
+                }
+                try {
+                    deployment.apiKey().resolve(environment);
+                } catch (BatonException e) {
+                    throw BatonException.invalidInput("gateway.models." + alias.name() + ".deployments[" + i
+                            + "].apiKey", e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * The aliases {@code config} serves, as {@link dev.baton.gateway.Gateway#models()} lists them (sorted by
+     * name): what workflow validation checks model names against before the gateway itself is built.
+     */
+    static List<ModelInfo> models(GatewayConfig config) {
+        return config.models().values().stream()
+                .sorted(Comparator.comparing(ModelAlias::name))
+                .map(a -> new ModelInfo(a.name(), a.kind(),
+                        a.deployments().stream().map(Deployment::id).toList(), a.fallbacks()))
+                .toList();
+    }
+
+    /** Closes in order (recorder first: it flushes), logging failures; never throws. */
+    private static void closeAll(List<AutoCloseable> closers) {
+        for (AutoCloseable closer : closers) {
+            try {
+                closer.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", closer.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}
