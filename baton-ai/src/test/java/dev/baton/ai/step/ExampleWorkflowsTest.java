@@ -86,6 +86,21 @@ class ExampleWorkflowsTest {
     }
 
     @Test
+    void the_llm_examples_of_the_language_reference_validate_against_the_real_step_types() throws IOException {
+        String doc = Files.readString(Path.of("..", "docs", "language.md"));
+        java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```yaml\\n(id: .*?)```",
+                java.util.regex.Pattern.DOTALL).matcher(doc);
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        while (blocks.find()) {
+            String yaml = blocks.group(1);
+            if (yaml.contains("uses: llm.") || yaml.contains("uses: embed") || yaml.contains("uses: classify")) {
+                ids.add(validator.validate(new WorkflowParser(), yaml, "language.md").id());
+            }
+        }
+        assertThat(ids).contains("llm-chat-example", "llm-classify-example", "embed-example", "classify-example");
+    }
+
+    @Test
     void meeting_notes_returns_the_validated_summary_and_action_items() throws Exception {
         RunView view = run("meeting-notes", notes());
 

@@ -38,7 +38,11 @@ class WorkflowValidatorTest {
             new FakeHandler("http", new StepSignature(Set.of("url"), Set.of("method", "headers", "query", "body", "expectStatus", "timeout"))),
             new FakeHandler("embed", new StepSignature(Set.of(), Set.of("text", "texts", "model"))),
             new FakeHandler("similarity", new StepSignature(Set.of(), Set.of("a", "b", "query", "candidates", "topK", "model"))),
-            new FakeHandler("classify", new StepSignature(Set.of("text", "labels"), Set.of("model")))));
+            new FakeHandler("classify", new StepSignature(Set.of("text", "labels"), Set.of("model"))),
+            new FakeHandler("llm.chat", new StepSignature(Set.of(), Set.of("model", "messages", "prompt", "system",
+                    "temperature", "topP", "maxTokens", "stop", "seed", "schema", "repairAttempts"))),
+            new FakeHandler("llm.classify", new StepSignature(Set.of("text", "labels"),
+                    Set.of("model", "instructions", "repairAttempts")))));
 
     private final WorkflowParser parser = new WorkflowParser();
     private final WorkflowValidator validator = new WorkflowValidator(REGISTRY);
