@@ -1,0 +1,48 @@
+package dev.baton.bench.gateway;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+
+/** How busy the machine is, printed beside every figure: load averages, CPU pressure, the UTC time. */
+final class Machine {
+    private Machine() {
+    }
+
+    /** E.g. {@code 02:31:07Z load 3.10 2.85 2.40, cpu pressure some avg10 12.00}. */
+    static String load() {
+        String averages;
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            averages = parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            averages = String.format(Locale.ROOT, "%.2f",
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+        String pressure = "";
+        try {
+            String some = Files.readAllLines(Path.of("/proc/pressure/cpu")).getFirst();
+            pressure = ", cpu pressure " + some.split(" ")[0] + " " + some.split(" ")[1];
+        } catch (IOException | RuntimeException e) {
+            // no PSI on this kernel
+        }
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().substring(11) + " load " + averages
+                + pressure;
+    }
+
+    /** The header line every harness starts with. */
+    static String describe() {
+        return String.format(Locale.ROOT, "machine: %d cores, java %s (%s), %s",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                System.getProperty("java.home"), load());
+    }
+
+    /** CPU time this JVM (the harness: client and fake upstream) used so far, ms. */
+    static long selfCpuMillis() {
+        return ProcessStatus.cpuMillis(ProcessHandle.current().pid());
+    }
+}
