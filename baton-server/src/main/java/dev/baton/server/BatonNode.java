@@ -19,12 +19,14 @@ import dev.baton.core.workflow.Workflow;
 import dev.baton.core.workflow.WorkflowCatalog;
 import dev.baton.core.workflow.WorkflowParser;
 import dev.baton.core.workflow.WorkflowValidator;
+import dev.baton.gateway.Gateway;
 import dev.baton.steps.http.HttpStep;
 import dev.baton.steps.http.HttpStepSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,10 +35,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * A running Baton node, wired by hand: the store (H2, PostgreSQL or memory), the step handlers ({@code http},
- * {@code embed}, {@code similarity}, {@code classify}; the engine's built-in {@code transform}, {@code sleep},
- * {@code map}, {@code workflow}), the workflow catalog, the engine, and the bundled templates. Opening it resumes
- * every unfinished run found in the store.
+ * A running Baton node, wired by hand: the store (H2, PostgreSQL or memory), the AI gateway ({@link GatewayStack}:
+ * usage and budgets, cache, router, providers, the in-process embedding model as a {@code local} alias), the step
+ * handlers ({@code http}, {@code embed}, {@code similarity}, {@code classify}, {@code llm.chat},
+ * {@code llm.classify}; the engine's built-in {@code transform}, {@code sleep}, {@code map}, {@code workflow}), the
+ * workflow catalog, the engine, and the bundled templates. Opening it resumes every unfinished run found in the
+ * store.
  *
  * <pre>{@code
  * try (BatonNode node = BatonNode.open(ConfigSource.load(null))) {
@@ -136,7 +140,10 @@ public final class BatonNode implements AutoCloseable {
             }
             EmbeddingModelRegistry models = new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME);
             http = new HttpStep(HttpStepSettings.defaults().withClients(config.http().clients()));
-            StepRegistry steps = stepRegistry(models, http);
+            // The llm.* steps call the gateway, whose outermost layer records usage into the store that is still
+            // opening: they get it through a reference bound below, before any run can start.
+            DeferredGateway stepGateway = new DeferredGateway();
+            StepRegistry steps = stepRegistry(models, http, stepGateway);
             WorkflowParser parser = new WorkflowParser();
             WorkflowValidator validator = new WorkflowValidator(steps);
             new WorkflowCatalog(new InMemoryWorkflowStore(), parser, validator).validate(WARM_UP, "warm-up");
@@ -144,8 +151,10 @@ public final class BatonNode implements AutoCloseable {
 
             stores = awaitStores(opening);
             if (nodeGateway == null) {
-                nodeGateway = GatewayStack.assemble(config, models, stores, System.getenv());
+                nodeGateway = GatewayStack.assemble(config.gateway(), model == null ? null : model.name(), models,
+                        stores.usage(), System.getenv(), InstantSource.system());
             }
+            stepGateway.bind(nodeGateway.gateway());
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
             BatonConfig.Engine limits = config.engine();
             engine = LocalEngine.builder(stores.runs(), catalog, steps)
@@ -215,14 +224,16 @@ public final class BatonNode implements AutoCloseable {
      */
     public static Workflow validateDefinition(String source, String sourceName) {
         try (HttpStep probe = new HttpStep()) {
-            StepRegistry steps = stepRegistry(new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME), probe);
+            // validation never calls the gateway: an unbound one is enough
+            StepRegistry steps = stepRegistry(new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME), probe,
+                    new DeferredGateway());
             return new WorkflowCatalog(new InMemoryWorkflowStore(), steps).validate(source, sourceName);
         }
     }
 
-    /** Every step handler of a node: http plus the AI steps over {@code models}. */
-    private static StepRegistry stepRegistry(EmbeddingModelRegistry models, HttpStep http) {
-        List<StepHandler> handlers = new ArrayList<>(AiSteps.handlers(models));
+    /** Every step handler of a node: http plus the AI steps over {@code models} and the gateway. */
+    private static StepRegistry stepRegistry(EmbeddingModelRegistry models, HttpStep http, Gateway gateway) {
+        List<StepHandler> handlers = new ArrayList<>(AiSteps.handlers(models, gateway));
         handlers.add(http);
         return StepRegistry.of(handlers);
     }

@@ -1,73 +1,110 @@
 package dev.baton.server;
 
 import dev.baton.ai.EmbeddingModelRegistry;
+import dev.baton.ai.gateway.InProcessEmbeddingProvider;
+import dev.baton.ai.gateway.LocalModelAliases;
 import dev.baton.core.error.BatonException;
-import dev.baton.gateway.CallContext;
-import dev.baton.gateway.Gateway;
-import dev.baton.gateway.admin.DeploymentStatus;
-import dev.baton.gateway.admin.GatewayAdmin;
-import dev.baton.gateway.api.ChatRequest;
-import dev.baton.gateway.api.ChatResponse;
-import dev.baton.gateway.api.ChunkSink;
-import dev.baton.gateway.api.EmbeddingRequest;
-import dev.baton.gateway.api.EmbeddingResponse;
-import dev.baton.gateway.api.ModelInfo;
-import dev.baton.gateway.api.StreamResult;
-import dev.baton.gateway.usage.UsageQuery;
-import dev.baton.gateway.usage.UsageRecord;
+import dev.baton.gateway.cache.CachingGateway;
+import dev.baton.gateway.config.GatewayConfig;
+import dev.baton.gateway.config.ModelAlias;
+import dev.baton.gateway.provider.Provider;
+import dev.baton.gateway.provider.openai.OpenAiProvider;
+import dev.baton.gateway.routing.Router;
+import dev.baton.gateway.routing.Sleeper;
+import dev.baton.gateway.usage.BudgetLedger;
+import dev.baton.gateway.usage.MeteredGateway;
+import dev.baton.gateway.usage.UsageRecorder;
 import dev.baton.gateway.usage.UsageStore;
-import dev.baton.gateway.usage.UsageTotals;
 import dev.baton.server.openai.ClientKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
-/** Assembles a node's gateway stack from its configuration. (Interim: no models until the stack is merged.) */
+/**
+ * Assembles a node's AI gateway from {@code gateway:} configuration, outermost first:
+ * {@link MeteredGateway} (budgets, usage records written by a {@link UsageRecorder} to the node's usage store)
+ * → {@link CachingGateway} (exact-match cache) → {@link Router} (aliases, load balancing, breakers, health,
+ * retries, failover, fallbacks, rate limits; also the {@link dev.baton.gateway.admin.GatewayAdmin}) → one
+ * {@link Provider} per type: {@code openai} ({@link OpenAiProvider}), {@code local}
+ * ({@link InProcessEmbeddingProvider} over the node's embedding models).
+ *
+ * <p>The in-process embedding model is added as an embedding alias named after it with one {@code local}
+ * deployment ({@link LocalModelAliases}), unless the configuration defines that alias itself, so
+ * {@code /v1/embeddings} works with no upstream configured. Client API keys are resolved here, at start.
+ */
 final class GatewayStack {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayStack.class);
+
     private GatewayStack() {
     }
 
-    static NodeGateway assemble(BatonConfig config, EmbeddingModelRegistry models, NodeStores stores,
-                                Map<String, String> environment) {
-        ClientKeys keys = ClientKeys.resolve(config.gateway().keys(), environment);
-        Empty empty = new Empty();
-        return new NodeGateway(empty, empty, empty, keys, () -> { });
+    /**
+     * Builds the stack.
+     *
+     * @param localModel  the in-process model's name, or {@code null} when the model is disabled
+     * @param models      the node's embedding models (the {@code local} provider serves them)
+     * @param usage       where usage records go (and budgets are seeded from after a restart)
+     * @param environment resolves {@code env:} secret references (API keys of deployments and clients)
+     * @throws BatonException INVALID_INPUT when the configuration cannot be served (an unset key variable, a
+     *                        provider type without implementation, a deployment id that clashes with the local one)
+     */
+    static NodeGateway assemble(GatewayConfig configured, String localModel, EmbeddingModelRegistry models,
+                                UsageStore usage, Map<String, String> environment, InstantSource clock) {
+        GatewayConfig config = withLocalModel(configured, localModel);
+        ClientKeys keys = ClientKeys.resolve(config.keys(), environment);
+        List<AutoCloseable> closers = new ArrayList<>();
+        try {
+            OpenAiProvider openAi = new OpenAiProvider(environment);
+            closers.add(openAi);
+            Map<String, Provider> providers = Map.of(
+                    OpenAiProvider.TYPE, openAi,
+                    InProcessEmbeddingProvider.TYPE, new InProcessEmbeddingProvider(models));
+            Router router = new Router(config, providers, clock, new SplittableRandom(), Sleeper.SYSTEM);
+            closers.addFirst(router);
+            UsageRecorder recorder = new UsageRecorder(usage);
+            closers.addFirst(recorder);
+            CachingGateway cache = new CachingGateway(router, config.cache());
+            MeteredGateway metered = new MeteredGateway(cache, config, new BudgetLedger(config, usage), recorder,
+                    clock);
+            LOG.info("AI gateway: {} model alias(es), {} client key(s)", config.models().size(), config.keys().size());
+            return new NodeGateway(metered, router, usage, keys, () -> closeAll(closers));
+        } catch (RuntimeException e) {
+            closeAll(closers);
+            throw e;
+        }
     }
 
-    private static final class Empty implements Gateway, GatewayAdmin, UsageStore {
-        public ChatResponse chat(ChatRequest request, CallContext call) {
-            throw BatonException.notFound("model", request.model());
+    /** {@code config} plus the in-process model's alias, unless the configuration defines that name itself. */
+    static GatewayConfig withLocalModel(GatewayConfig config, String localModel) {
+        if (localModel == null) {
+            return config;
         }
-
-        public StreamResult stream(ChatRequest request, CallContext call, ChunkSink sink) {
-            throw BatonException.notFound("model", request.model());
+        if (config.models().containsKey(localModel)) {
+            LOG.info("model alias {} is configured; the in-process model is not served under that name", localModel);
+            return config;
         }
-
-        public EmbeddingResponse embed(EmbeddingRequest request, CallContext call) {
-            throw BatonException.notFound("model", request.model());
+        ModelAlias alias = LocalModelAliases.alias(localModel);
+        try {
+            return config.withModel(alias);
+        } catch (IllegalArgumentException e) {
+            throw BatonException.invalidInput("gateway.models", "the in-process model's deployment id '"
+                    + alias.deployments().getFirst().id() + "' is taken by a configured deployment; rename it");
         }
+    }
 
-        public List<ModelInfo> models() {
-            return List.of();
-        }
-
-        public List<DeploymentStatus> deployments() {
-            return List.of();
-        }
-
-        public DeploymentStatus deployment(String id) {
-            throw BatonException.notFound("deployment", id);
-        }
-
-        public DeploymentStatus setEnabled(String id, boolean enabled) {
-            throw BatonException.notFound("deployment", id);
-        }
-
-        public void append(List<UsageRecord> records) {
-        }
-
-        public List<UsageTotals> summarize(UsageQuery query) {
-            return List.of();
+    /** Closes in order (recorder first: it flushes), logging failures; never throws. */
+    private static void closeAll(List<AutoCloseable> closers) {
+        for (AutoCloseable closer : closers) {
+            try {
+                closer.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", closer.getClass().getSimpleName(), e.toString());
+            }
         }
     }
 }

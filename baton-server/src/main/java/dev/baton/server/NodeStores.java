@@ -6,6 +6,8 @@ import dev.baton.core.store.InMemoryWorkflowStore;
 import dev.baton.core.store.RunQuery;
 import dev.baton.core.store.RunStore;
 import dev.baton.core.store.WorkflowStore;
+import dev.baton.gateway.usage.InMemoryUsageStore;
+import dev.baton.gateway.usage.UsageStore;
 import dev.baton.store.jdbc.JdbcStores;
 import dev.baton.store.jdbc.StoreConfig;
 
@@ -14,21 +16,23 @@ import dev.baton.store.jdbc.StoreConfig;
  *
  * @param runs      the run store
  * @param workflows the workflow store
+ * @param usage     the AI gateway's usage records (same database; in memory for a memory store)
  * @param label     what the stores are, for readiness detail (no password)
  * @param closer    releases connections; a no-op for memory
  */
-record NodeStores(RunStore runs, WorkflowStore workflows, String label, AutoCloseable closer) {
+record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, String label, AutoCloseable closer) {
 
     /** Opens the configured store. */
     static NodeStores open(BatonConfig config) {
         BatonConfig.Store store = config.store();
         return switch (store.type()) {
-            case MEMORY -> new NodeStores(new InMemoryRunStore(), new InMemoryWorkflowStore(), "memory", () -> { });
+            case MEMORY -> new NodeStores(new InMemoryRunStore(), new InMemoryWorkflowStore(),
+                    new InMemoryUsageStore(), "memory", () -> { });
             case H2, POSTGRESQL -> {
                 JdbcStores jdbc = JdbcStores.open(new StoreConfig(store.url(), store.user(), store.password(),
                         store.poolSize()));
                 String label = store.type().configName() + " " + withoutParameters(store.url());
-                yield new NodeStores(jdbc.runs(), jdbc.workflows(), label, jdbc);
+                yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), label, jdbc);
             }
         };
     }

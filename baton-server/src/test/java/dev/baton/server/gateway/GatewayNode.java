@@ -1,0 +1,130 @@
+package dev.baton.server.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.baton.gateway.config.GatewayConfigReader;
+import dev.baton.gateway.testing.FakeOpenAiServer;
+import dev.baton.server.BatonConfig;
+import dev.baton.server.BatonNode;
+import dev.baton.server.BatonServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A real node (in-memory store, embedding model off) whose gateway is configured, through the {@code gateway:}
+ * YAML a user writes, with deployments on a {@link FakeOpenAiServer}; served over HTTP on 127.0.0.1. The
+ * upstream requires the API key {@value #UPSTREAM_KEY}, which the configuration references as a file secret.
+ */
+final class GatewayNode implements AutoCloseable {
+    static final String UPSTREAM_KEY = "sk-upstream-test";
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    record Response(int status, java.net.http.HttpHeaders headers, String text) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(text);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + text, e);
+            }
+        }
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
+    final FakeOpenAiServer upstream = new FakeOpenAiServer();
+    final BatonNode node;
+    final BatonServer server;
+    private final Path secrets;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    /**
+     * @param extra more of the {@code gateway:} section (keys, cache...), YAML at the section's indentation
+     */
+    GatewayNode(String extra) {
+        try {
+            secrets = Files.createTempDirectory("baton-gateway-test");
+            Path keyFile = secrets.resolve("upstream-key");
+            Files.writeString(keyFile, UPSTREAM_KEY + "\n");
+            upstream.requireApiKey(UPSTREAM_KEY);
+            String yaml = """
+                    models:
+                      fast:
+                        deployments:
+                          - {id: fake-1, provider: openai, baseUrl: "%1$s", model: gpt-fake, apiKey: "file:%2$s",
+                             pricing: {input: 1.0, output: 2.0}}
+                      vectors:
+                        kind: embedding
+                        deployments:
+                          - {id: fake-embed, provider: openai, baseUrl: "%1$s", model: embed-fake, apiKey: "file:%2$s"}
+                    retry: {maxAttempts: 1}
+                    %3$s
+                    """.formatted(upstream.baseUrl(), keyFile, extra);
+            BatonConfig config = BatonConfig.inMemory().withAi(BatonConfig.Ai.DISABLED)
+                    .withGateway(GatewayConfigReader.read(YAML.readTree(yaml)));
+            node = BatonNode.open(config);
+            server = BatonServer.start(node, "127.0.0.1", 0);
+        } catch (IOException e) {
+            upstream.close();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    URI url(String path) {
+        return server.url().resolve(path);
+    }
+
+    Response get(String path) {
+        return send(HttpRequest.newBuilder(url(path)).GET(), Map.of());
+    }
+
+    Response post(String path, String body) {
+        return post(path, body, Map.of());
+    }
+
+    Response post(String path, String body, Map<String, String> headers) {
+        return send(HttpRequest.newBuilder(url(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
+    }
+
+    private Response send(HttpRequest.Builder builder, Map<String, String> headers) {
+        headers.forEach(builder::header);
+        try {
+            HttpResponse<String> r = http.send(builder.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.headers(), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+            node.close();
+        } finally {
+            upstream.close();
+            try (var files = Files.walk(secrets)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a temp directory left behind is harmless
+            }
+        }
+    }
+}
