@@ -92,7 +92,7 @@ public final class GatewayOverhead {
         try (FakeOpenAiServer upstream = new FakeOpenAiServer()) {
             upstream.maxRecorded(0);
             GatewayYaml yaml = new GatewayYaml(ALIAS, "round-robin",
-                    List.of(new GatewayYaml.Upstream("fake", upstream.baseUrl(), ALIAS, "")), true, ai);
+                    List.of(new GatewayYaml.Upstream("fake", upstream.baseUrl(), ALIAS, "")), true, ai, "");
             try (BatonProcess baton = BatonProcess.start(jar, yaml.render(), javaOptions)) {
                 System.out.println("baton: " + baton.commandLine());
                 System.out.println("baton.yaml:\n" + yaml.render().indent(2).stripTrailing());

@@ -16,8 +16,11 @@ import java.util.stream.Collectors;
  * @param deployments its deployments, in order
  * @param cache       whether the exact-match response cache is enabled (clients send {@code no-cache} anyway)
  * @param ai          whether the in-process embedding model is loaded ({@code ai.enabled})
+ * @param settings    further lines of the {@code gateway:} section, indented by two spaces (e.g.
+ *                    {@code "  retry: {maxAttempts: 3}\n"}), or empty
  */
-record GatewayYaml(String alias, String strategy, List<Upstream> deployments, boolean cache, boolean ai) {
+record GatewayYaml(String alias, String strategy, List<Upstream> deployments, boolean cache, boolean ai,
+                   String settings) {
 
     /**
      * One deployment.
@@ -41,6 +44,7 @@ record GatewayYaml(String alias, String strategy, List<Upstream> deployments, bo
         Objects.requireNonNull(alias, "alias");
         Objects.requireNonNull(strategy, "strategy");
         deployments = List.copyOf(deployments);
+        settings = settings == null ? "" : settings;
         if (deployments.isEmpty()) {
             throw new IllegalArgumentException("an alias needs a deployment");
         }
@@ -56,11 +60,11 @@ record GatewayYaml(String alias, String strategy, List<Upstream> deployments, bo
                   enabled: %s
                 gateway:
                   cache: {enabled: %s}
-                  models:
+                %s  models:
                     %s:
                       strategy: %s
                       deployments:
                 %s
-                """.formatted(ai, cache, alias, strategy, lines);
+                """.formatted(ai, cache, settings, alias, strategy, lines);
     }
 }
