@@ -115,6 +115,22 @@ final class BatonProcess implements AutoCloseable {
         return GcLog.summary(directory.resolve("gc.log"));
     }
 
+    /** Heap figures from the collections after the first {@code skip}. */
+    GcLog heapSince(int skip) {
+        return GcLog.summary(directory.resolve("gc.log"), skip);
+    }
+
+    /**
+     * Asks the server for a full collection ({@code jcmd <pid> GC.run}), so the next {@link #heap()} shows what is
+     * still live; returns the heap used after it.
+     */
+    GcLog collect() throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        new ProcessBuilder(jcmd, Long.toString(process.pid()), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        return heap();
+    }
+
     /**
      * {@code GET path} on the server (e.g. {@code /api/v1/gateway/deployments/dead}); the body.
      *

@@ -32,6 +32,11 @@ record GcLog(int collections, long peakUsedMiB, long lastAfterMiB, long peakComm
 
     /** Reads {@code file} (missing: no collections). */
     static GcLog summary(Path file) {
+        return summary(file, 0);
+    }
+
+    /** Reads {@code file}, counting only the collections after the first {@code skip} (for one phase of a run). */
+    static GcLog summary(Path file, int skip) {
         List<String> lines;
         try {
             lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
@@ -39,6 +44,7 @@ record GcLog(int collections, long peakUsedMiB, long lastAfterMiB, long peakComm
             lines = List.of();
         }
         int collections = 0;
+        int seen = 0;
         long peakUsed = -1;
         long lastAfter = -1;
         long peakCommitted = -1;
@@ -50,7 +56,7 @@ record GcLog(int collections, long peakUsedMiB, long lastAfterMiB, long peakComm
                 continue;
             }
             m = PAUSE.matcher(line);
-            if (m.find()) {
+            if (m.find() && ++seen > skip) {
                 collections++;
                 peakUsed = Math.max(peakUsed, Long.parseLong(m.group(1)));
                 lastAfter = Long.parseLong(m.group(2));
