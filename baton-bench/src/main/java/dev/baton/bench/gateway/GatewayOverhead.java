@@ -35,7 +35,7 @@ import java.util.Locale;
  * <p>Usage: {@code GatewayOverhead [--jar baton-server/target/baton.jar] [--rate 1000] [--workers 50]
  * [--duration 20s] [--warmup 10s] [--rounds 3] [--words 8] [--no-max] [--wrk-threads 2] [--wrk-connections 50]
  * [--wrk-duration 15s] [--stream-words 16] [--java-opt OPT]... [--ai] [--jfr FILE]}.
- * {@code --jfr} records Baton with JFR's profiling settings and prints its hot methods at the end.
+ * {@code --jfr} records Baton with JFR's profiling settings and prints where its CPU went ({@link JfrProfile}).
  */
 public final class GatewayOverhead {
     static final String ALIAS = "bench-chat";
@@ -138,7 +138,7 @@ public final class GatewayOverhead {
             }
         }
         if (jfr != null) {
-            JfrHotMethods.print(jfr, 25);
+            JfrProfile.print(jfr, 30);
         }
     }
 
