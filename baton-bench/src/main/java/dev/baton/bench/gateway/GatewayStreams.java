@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * Many streams open at once: {@code --streams} (default 1,000) concurrent {@code stream: true} chat completions
  * through {@code baton server} (a child process), in {@code --waves} successive waves (default 2, so growth from
  * one wave to the next would show), each stream long enough that all are open together: the upstream
- * ({@code FakeOpenAiServer} in this JVM) streams {@code --chunks} content events (default 50) with
- * {@code --chunk-delay-ms} (default 100) before every event after the first, i.e. about chunks × delay per stream.
+ * ({@code FakeOpenAiServer} in this JVM) streams {@code --chunks} content events (default 20) with
+ * {@code --chunk-delay-ms} (default 500) before every event after the first, i.e. about (chunks + 2) × delay per
+ * stream (1,000 streams × 2 events/s = 2,000 events/s through Baton). The streams start together, or spread over
+ * {@code --ramp-ms}.
  * The client ({@link StreamWave}) is in this JVM too.
  *
  * <p>Reports per wave: streams complete with {@code [DONE]} (target: all), the peak of streams open at once, time
@@ -25,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * default heap sizing unless {@code --java-opt} says otherwise. Exits 1 when a stream did not complete.
  *
  * <p>Usage: {@code GatewayStreams [--jar baton-server/target/baton.jar] [--streams 1000] [--chunks 50]
- * [--chunk-delay-ms 100] [--waves 2] [--clients 8] [--java-opt OPT]...}
+ * [--chunk-delay-ms 500] [--ramp-ms 0] [--waves 2] [--clients 8] [--java-opt OPT]...}
  */
 public final class GatewayStreams {
     private GatewayStreams() {
@@ -34,8 +36,9 @@ public final class GatewayStreams {
     public static void main(String[] args) throws Exception {
         Path jar = Path.of("baton-server/target/baton.jar");
         int streams = 1000;
-        int chunks = 50;
-        long delayMillis = 100;
+        int chunks = 20;
+        long delayMillis = 500;
+        long rampMillis = 0;
         int waves = 2;
         int clients = 8;
         List<String> javaOptions = new ArrayList<>();
@@ -46,6 +49,7 @@ public final class GatewayStreams {
                 case "--chunks" -> chunks = Integer.parseInt(args[++i]);
                 case "--chunk-delay-ms" -> delayMillis = Long.parseLong(args[++i]);
                 case "--waves" -> waves = Integer.parseInt(args[++i]);
+                case "--ramp-ms" -> rampMillis = Long.parseLong(args[++i]);
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--java-opt" -> javaOptions.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see the Javadoc");
@@ -71,7 +75,7 @@ public final class GatewayStreams {
                         upstream.baseUrl(), chunks, delayMillis, (chunks + 2) * delayMillis / 1000.0);
                 System.out.println("baton idle: " + baton.status().format() + "; " + baton.heap().format());
                 for (int wave = 1; wave <= waves; wave++) {
-                    allComplete &= wave(baton, body, streams, clients, wave);
+                    allComplete &= wave(baton, body, streams, clients, rampMillis, wave);
                 }
                 System.out.println("\nafter the last wave, full GC (jcmd GC.run): " + baton.collect().format());
                 Thread.sleep(200);
@@ -83,12 +87,13 @@ public final class GatewayStreams {
         }
     }
 
-    private static boolean wave(BatonProcess baton, String body, int streams, int clients, int wave)
+    private static boolean wave(BatonProcess baton, String body, int streams, int clients, long rampMillis, int wave)
             throws Exception {
         int gcBefore = baton.heap().collections();
         ProcessStatus before = baton.status();
-        System.out.printf(Locale.ROOT, "%nwave %d: %d streams through %s/v1/chat/completions, %d client(s); %s%n",
-                wave, streams, baton.url(), clients, Machine.load());
+        long overflowsBefore = Machine.listenOverflows();
+        System.out.printf(Locale.ROOT, "%nwave %d: %d streams through %s/v1/chat/completions, %d client(s), "
+                + "started over %d ms; %s%n", wave, streams, baton.url(), clients, rampMillis, Machine.load());
         StreamWave client = new StreamWave();
         AtomicReference<Double> peakRss = new AtomicReference<>(before.rssMiB());
         int[] peakThreads = {before.threads()};
@@ -113,7 +118,8 @@ public final class GatewayStreams {
                 }
             }
         });
-        StreamWave.Outcome outcome = client.run(baton.url().resolve("/v1/chat/completions"), body, streams, clients);
+        StreamWave.Outcome outcome = client.run(baton.url().resolve("/v1/chat/completions"), body, streams, clients,
+                rampMillis);
         sampler.interrupt();
         sampler.join();
         ProcessStatus after = baton.status();
@@ -122,6 +128,8 @@ public final class GatewayStreams {
                 outcome.failed() == 0 ? "all" : outcome.failed() + " NOT", outcome.events(), outcome.peakOpen(),
                 outcome.seconds(), Machine.load());
         outcome.failures().forEach(f -> System.out.println("  failure: " + f));
+        System.out.printf(Locale.ROOT, "  TCP accept-queue overflows during the wave (kernel ListenOverflows, whole "
+                + "machine): %d%n", Machine.listenOverflows() - overflowsBefore);
         System.out.println("  first event: " + outcome.firstEvent().format());
         System.out.println("  whole stream: " + outcome.whole().format());
         System.out.printf(Locale.ROOT, "  baton: RSS before %.0f MiB, peak sampled %.0f MiB, after %.0f MiB; peak RSS "
@@ -129,6 +137,7 @@ public final class GatewayStreams {
                 peakRss.get(), after.rssMiB(), after.peakRssMiB(), peakThreads[0],
                 (after.cpuMillis() - before.cpuMillis()) / 1000.0);
         System.out.println("  baton " + baton.heapSince(gcBefore).format() + " (this wave)");
+        System.out.println("  deployment: " + baton.get("/api/v1/gateway/deployments"));
         return outcome.failed() == 0;
     }
 }

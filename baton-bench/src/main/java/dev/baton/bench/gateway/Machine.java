@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 
 /** How busy the machine is, printed beside every figure: load averages, CPU pressure, the UTC time. */
@@ -39,6 +40,29 @@ final class Machine {
         return String.format(Locale.ROOT, "machine: %d cores, java %s (%s), %s",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 System.getProperty("java.home"), load());
+    }
+
+    /**
+     * The kernel's count of connections dropped because a listening socket's accept queue was full
+     * ({@code TcpExt ListenOverflows} in {@code /proc/net/netstat}, machine-wide since boot), or -1. A harness
+     * prints the difference over a phase: connections its client opened faster than the server accepted them.
+     */
+    static long listenOverflows() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/net/netstat"));
+            for (int i = 0; i + 1 < lines.size(); i += 2) {
+                String[] names = lines.get(i).split(" ");
+                String[] values = lines.get(i + 1).split(" ");
+                for (int f = 1; f < names.length && f < values.length; f++) {
+                    if (names[0].equals("TcpExt:") && names[f].equals("ListenOverflows")) {
+                        return Long.parseLong(values[f]);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     /** CPU time this JVM (the harness: client and fake upstream) used so far, ms. */

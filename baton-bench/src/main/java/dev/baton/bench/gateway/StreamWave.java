@@ -51,7 +51,11 @@ final class StreamWave {
         return finished.get();
     }
 
-    Outcome run(URI url, String body, int streams, int clients) throws InterruptedException {
+    /**
+     * Runs the wave: starts {@code streams} streams, {@code rampMillis / streams} ms apart (0: all at once), and
+     * waits for all to end.
+     */
+    Outcome run(URI url, String body, int streams, int clients, long rampMillis) throws InterruptedException {
         List<HttpClient> pool = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             pool.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
@@ -63,8 +67,16 @@ final class StreamWave {
         long[] whole = new long[streams];
         long begin = System.nanoTime();
         List<Thread> threads = new ArrayList<>(streams);
+        long gapNanos = rampMillis * 1_000_000L / Math.max(1, streams);
         for (int s = 0; s < streams; s++) {
             int index = s;
+            if (gapNanos > 0) {
+                long due = begin + s * gapNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
             HttpClient client = pool.get(s % clients);
             threads.add(Thread.ofVirtual().start(() -> {
                 long start = System.nanoTime();
@@ -75,6 +87,12 @@ final class StreamWave {
                     HttpResponse<InputStream> response = client.send(ChatBodies.post(url, body).build(),
                             HttpResponse.BodyHandlers.ofInputStream());
                     status = response.statusCode();
+                    if (status != 200) {
+                        try (InputStream error = response.body()) {
+                            last = new String(error.readNBytes(300), StandardCharsets.UTF_8);
+                        }
+                        return;
+                    }
                     peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
                     counted = true;
                     try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(),
@@ -102,7 +120,8 @@ final class StreamWave {
                     if (status == 200 && last.equals("data: [DONE]")) {
                         complete.incrementAndGet();
                     } else if (failures.size() < 5) {
-                        failures.add(status + " " + last);
+                        failures.add(String.format(java.util.Locale.ROOT, "after %.1f s (started %.1f s into the wave):"
+                                + " status %d, %s", whole[index] / 1e9, (start - begin) / 1e9, status, last));
                     }
                     finished.incrementAndGet();
                 }
