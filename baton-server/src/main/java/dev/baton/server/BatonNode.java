@@ -20,6 +20,7 @@ import dev.baton.core.workflow.WorkflowCatalog;
 import dev.baton.core.workflow.WorkflowParser;
 import dev.baton.core.workflow.WorkflowValidator;
 import dev.baton.gateway.Gateway;
+import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.steps.http.HttpStep;
 import dev.baton.steps.http.HttpStepSettings;
 import org.slf4j.Logger;
@@ -142,7 +143,8 @@ public final class BatonNode implements AutoCloseable {
             http = new HttpStep(HttpStepSettings.defaults().withClients(config.http().clients()));
             // The llm.* steps call the gateway, whose outermost layer records usage into the store that is still
             // opening: they get it through a reference bound below, before any run can start.
-            DeferredGateway stepGateway = new DeferredGateway();
+            DeferredGateway stepGateway = new DeferredGateway(GatewayStack.models(GatewayStack.withLocalModel(
+                    config.gateway(), ai.enabled() ? BgeSmallEnV15Model.NAME : null)));
             StepRegistry steps = stepRegistry(models, http, stepGateway);
             WorkflowParser parser = new WorkflowParser();
             WorkflowValidator validator = new WorkflowValidator(steps);
@@ -223,10 +225,20 @@ public final class BatonNode implements AutoCloseable {
      * @throws BatonException INVALID_WORKFLOW with every complaint as a field error (line/column where known)
      */
     public static Workflow validateDefinition(String source, String sourceName) {
+        return validateDefinition(source, sourceName, GatewayConfig.EMPTY);
+    }
+
+    /**
+     * As {@link #validateDefinition(String, String)}, checking the model names of {@code llm.*}, {@code embed},
+     * {@code similarity} and {@code classify} steps against the aliases of {@code gateway} (and the in-process
+     * model).
+     */
+    public static Workflow validateDefinition(String source, String sourceName, GatewayConfig gateway) {
         try (HttpStep probe = new HttpStep()) {
-            // validation never calls the gateway: an unbound one is enough
+            // validation asks the gateway only for its models: the declared ones, no gateway built
             StepRegistry steps = stepRegistry(new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME), probe,
-                    new DeferredGateway());
+                    new DeferredGateway(GatewayStack.models(GatewayStack.withLocalModel(gateway,
+                            BgeSmallEnV15Model.NAME))));
             return new WorkflowCatalog(new InMemoryWorkflowStore(), steps).validate(source, sourceName);
         }
     }

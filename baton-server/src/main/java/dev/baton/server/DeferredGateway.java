@@ -12,16 +12,24 @@ import dev.baton.gateway.api.EmbeddingResponse;
 import dev.baton.gateway.api.ModelInfo;
 import dev.baton.gateway.api.StreamResult;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A {@link Gateway} bound once, later: the step handlers are built (and workflows validated) before the store is
  * open, while the gateway's outermost layer records usage into that store. Calls before {@link #bind} fail with
- * {@code NOT_READY}; validation never calls the gateway (aliases are resolved when a step runs). Thread-safe.
+ * {@code NOT_READY}, except {@link #models()}, which workflow validation uses to check model names: until bound it
+ * answers the aliases the configuration declares. Thread-safe.
  */
 final class DeferredGateway implements Gateway {
     private final AtomicReference<Gateway> target = new AtomicReference<>();
+    private final List<ModelInfo> declared;
+
+    /** @param declared the aliases the configuration declares, answered by {@link #models()} until bound */
+    DeferredGateway(List<ModelInfo> declared) {
+        this.declared = List.copyOf(declared);
+    }
 
     /** Sets the gateway every call goes to from now on. */
     void bind(Gateway gateway) {
@@ -54,7 +62,8 @@ final class DeferredGateway implements Gateway {
     }
 
     @Override
-    public java.util.List<ModelInfo> models() {
-        return target().models();
+    public List<ModelInfo> models() {
+        Gateway gateway = target.get();
+        return gateway == null ? declared : gateway.models();
     }
 }

@@ -5,9 +5,12 @@ import dev.baton.ai.gateway.InProcessEmbeddingProvider;
 import dev.baton.ai.gateway.LocalModelAliases;
 import dev.baton.core.error.BatonException;
 import dev.baton.gateway.cache.CachingGateway;
+import dev.baton.gateway.config.Deployment;
 import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.gateway.config.ModelAlias;
+import dev.baton.gateway.api.ModelInfo;
 import dev.baton.gateway.provider.Provider;
+import dev.baton.gateway.provider.anthropic.AnthropicProvider;
 import dev.baton.gateway.provider.openai.OpenAiProvider;
 import dev.baton.gateway.routing.Router;
 import dev.baton.gateway.routing.Sleeper;
@@ -21,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -30,8 +34,9 @@ import java.util.SplittableRandom;
  * {@link MeteredGateway} (budgets, usage records written by a {@link UsageRecorder} to the node's usage store)
  * → {@link CachingGateway} (exact-match cache) → {@link Router} (aliases, load balancing, breakers, health,
  * retries, failover, fallbacks, rate limits; also the {@link dev.baton.gateway.admin.GatewayAdmin}) → one
- * {@link Provider} per type: {@code openai} ({@link OpenAiProvider}), {@code local}
- * ({@link InProcessEmbeddingProvider} over the node's embedding models).
+ * {@link Provider} per type: {@code openai} ({@link OpenAiProvider}), {@code anthropic}
+ * ({@link AnthropicProvider}), {@code local} ({@link InProcessEmbeddingProvider} over the node's embedding
+ * models).
  *
  * <p>The in-process embedding model is added as an embedding alias named after it with one {@code local}
  * deployment ({@link LocalModelAliases}), unless the configuration defines that alias itself, so
@@ -61,8 +66,11 @@ final class GatewayStack {
         try {
             OpenAiProvider openAi = new OpenAiProvider(environment);
             closers.add(openAi);
+            AnthropicProvider anthropic = new AnthropicProvider(environment);
+            closers.add(anthropic);
             Map<String, Provider> providers = Map.of(
                     OpenAiProvider.TYPE, openAi,
+                    AnthropicProvider.TYPE, anthropic,
                     InProcessEmbeddingProvider.TYPE, new InProcessEmbeddingProvider(models));
             Router router = new Router(config, providers, clock, new SplittableRandom(), Sleeper.SYSTEM);
             closers.addFirst(router);
@@ -95,6 +103,18 @@ final class GatewayStack {
             throw BatonException.invalidInput("gateway.models", "the in-process model's deployment id '"
                     + alias.deployments().getFirst().id() + "' is taken by a configured deployment; rename it");
         }
+    }
+
+    /**
+     * The aliases {@code config} serves, as {@link dev.baton.gateway.Gateway#models()} lists them (sorted by
+     * name): what workflow validation checks model names against before the gateway itself is built.
+     */
+    static List<ModelInfo> models(GatewayConfig config) {
+        return config.models().values().stream()
+                .sorted(Comparator.comparing(ModelAlias::name))
+                .map(a -> new ModelInfo(a.name(), a.kind(),
+                        a.deployments().stream().map(Deployment::id).toList(), a.fallbacks()))
+                .toList();
     }
 
     /** Closes in order (recorder first: it flushes), logging failures; never throws. */

@@ -13,6 +13,7 @@ import dev.baton.gateway.Gateway;
 import dev.baton.gateway.api.ChatMessage;
 import dev.baton.gateway.api.ChatRequest;
 import dev.baton.gateway.api.ChatResponse;
+import dev.baton.gateway.api.FinishReason;
 import dev.baton.gateway.api.ModelInfo;
 import dev.baton.gateway.api.ModelKind;
 import dev.baton.gateway.api.ResponseFormat;
@@ -133,9 +134,11 @@ final class ChatTurns {
      * @param schema  the JSON Schema the answer must match (already {@linkplain #requireUsableSchema checked}),
      *                or {@code null} for free text
      * @param repairs repair turns allowed, 0..{@value #MAX_REPAIRS}
+     * @param useCache whether the gateway's response cache may answer (and store) these calls
      */
-    Answer ask(StepContext context, ChatRequest request, JsonNode schema, int repairs) throws InterruptedException {
-        CallContext call = Calls.of(context);
+    Answer ask(StepContext context, ChatRequest request, JsonNode schema, int repairs, boolean useCache)
+            throws InterruptedException {
+        CallContext call = useCache ? Calls.of(context) : Calls.of(context).withoutCache();
         ChatRequest current = request;
         List<ChatResponse> responses = new ArrayList<>();
         while (true) {
@@ -152,6 +155,10 @@ final class ChatTurns {
             }
             if (errors.isEmpty()) {
                 return answer(response, parsed, responses);
+            }
+            if (response.finishReason() == FinishReason.LENGTH) {
+                errors.addFirst("$: the answer was cut off at the token limit (finish reason 'length'); raise "
+                        + "maxTokens or ask for less");
             }
             if (responses.size() > repairs) {
                 String message = "the answer of model '" + request.model() + "' does not match the schema after "

@@ -71,6 +71,13 @@ public final class ClassifyStep extends ModelStep {
         return output;
     }
 
+    /** At validation time: constant {@code labels} and {@code text}. */
+    @Override
+    void checkMore(Set<String> names, ArgumentChecks checks) {
+        checks.ifConstant("labels", () -> Label.parseAll(checks.constant("labels")))
+                .ifConstant("text", () -> Arguments.text(checks.constant("text"), "text"));
+    }
+
     /** How many times label centroids were computed since this handler was built (cache misses). */
     public long centroidComputations() {
         return centroids.computations();

@@ -39,6 +39,20 @@ public final class EmbedStep extends ModelStep {
         super("embed", SIGNATURE, models, gateway, concurrencyLimit);
     }
 
+    /** At validation time: exactly one of {@code text}/{@code texts}, and their constant values. */
+    @Override
+    void checkMore(Set<String> names, ArgumentChecks checks) {
+        if (names.contains("text") == names.contains("texts")) {
+            checks.run(() -> {
+                throw Arguments.invalid("text", (names.contains("text") ? "both 'text' and 'texts' given"
+                        : "neither 'text' nor 'texts' given") + "; give exactly one: 'text' (a string) or 'texts' "
+                        + "(a list of strings)");
+            });
+        }
+        checks.ifConstant("text", () -> Arguments.text(checks.constant("text"), "text"))
+                .ifConstant("texts", () -> Arguments.texts(checks.constant("texts"), "texts"));
+    }
+
     @Override
     public JsonNode execute(StepContext context, JsonNode arguments) throws InterruptedException {
         Arguments.requireObject(arguments);

@@ -36,14 +36,17 @@ final class Embedder {
         this.gateway = gateway;
     }
 
-    /** The model named by the step (null = default), ready to embed. */
-    EmbeddingModel ready(StepContext context, String modelName) throws InterruptedException {
+    /**
+     * Checks that {@code modelName} names a model (in process or a gateway embedding alias) without loading or
+     * calling it; for workflow validation.
+     *
+     * @return whether it is an in-process model
+     * @throws BatonException {@code INVALID_ARGUMENT} (field {@code model}) naming the known models
+     */
+    boolean check(String modelName) {
         if (modelName == null || gateway == null || models.names().contains(modelName)) {
-            EmbeddingModel model = models.require(modelName);
-            if (!model.isReady()) {
-                model.awaitReady(context.remaining());
-            }
-            return model;
+            models.require(modelName);
+            return true;
         }
         List<String> aliases = gateway.models().stream()
                 .filter(info -> info.kind() == ModelKind.EMBEDDING)
@@ -54,6 +57,18 @@ final class Embedder {
                     + ", gateway embedding models: " + aliases;
             throw new BatonException(ErrorCode.INVALID_ARGUMENT, "model: " + message,
                     List.of(new FieldError("model", message)));
+        }
+        return false;
+    }
+
+    /** The model named by the step (null = default), ready to embed. */
+    EmbeddingModel ready(StepContext context, String modelName) throws InterruptedException {
+        if (check(modelName)) {
+            EmbeddingModel model = models.require(modelName);
+            if (!model.isReady()) {
+                model.awaitReady(context.remaining());
+            }
+            return model;
         }
         return remote.computeIfAbsent(modelName, alias -> GatewayEmbeddingModel.of(gateway, alias, Calls.of(context)))
                 .boundTo(Calls.of(context));

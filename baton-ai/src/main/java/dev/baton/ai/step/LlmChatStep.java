@@ -2,6 +2,7 @@ package dev.baton.ai.step;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.core.error.FieldError;
 import dev.baton.core.step.StepContext;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepSignature;
@@ -11,8 +12,10 @@ import dev.baton.gateway.api.ChatRequest;
 import dev.baton.gateway.api.Role;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,7 +25,9 @@ import java.util.Set;
  * {@code {role: system|user|assistant, content}}) or {@code prompt} (a string, with an optional {@code system}
  * string); sampling {@code temperature} [0, 2], {@code topP} (0, 1], {@code maxTokens} ≥ 1, {@code stop} (a string
  * or up to 4), {@code seed}; {@code schema} (a JSON Schema: sent as the {@code json_schema} response format, and
- * the answer is parsed and validated) with {@code repairAttempts} 0..3 (default 1, see {@link ChatTurns}).
+ * the answer is parsed and validated) with {@code repairAttempts} 0..3 (default 1, see {@link ChatTurns});
+ * {@code cache} (default {@code true}): {@code false} bypasses the gateway's exact-match response cache, for
+ * prompts that must be sampled afresh each time (e.g. a {@code map} generating variations of one prompt).
  *
  * <p>Output: {@code {text, json (with a schema), finishReason, usage: {inputTokens, outputTokens, estimated},
  * model (the alias that answered), deployment, costUsd, cached, calls}}, usage and cost summed over repair turns.
@@ -36,7 +41,7 @@ public final class LlmChatStep implements StepHandler {
     /** The model alias used when a step names none. */
     public static final String DEFAULT_MODEL = "default";
     private static final StepSignature SIGNATURE = new StepSignature(Set.of(), Set.of("model", "messages", "prompt",
-            "system", "temperature", "topP", "maxTokens", "stop", "seed", "schema", "repairAttempts"));
+            "system", "temperature", "topP", "maxTokens", "stop", "seed", "schema", "repairAttempts", "cache"));
     private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content");
 
     private final ChatTurns turns;
@@ -56,33 +61,63 @@ public final class LlmChatStep implements StepHandler {
         return SIGNATURE;
     }
 
+    /**
+     * At validation time: the combination of argument names, and every constant argument (model among the
+     * gateway's chat aliases, the schema against the JSON Schema meta-schema, ranges).
+     */
+    @Override
+    public List<FieldError> checkArguments(Set<String> names, Map<String, JsonNode> constants) {
+        ArgumentChecks checks = new ArgumentChecks(constants);
+        checks.run(() -> checkCombination(names));
+        return checks
+                .ifConstant("model", () -> turns.requireChatModel(Arguments.text(checks.constant("model"), "model")))
+                .ifConstant("prompt", () -> Arguments.text(checks.constant("prompt"), "prompt"))
+                .ifConstant("system", () -> Arguments.text(checks.constant("system"), "system"))
+                .ifConstant("messages", () -> messageList(checks.constant("messages")))
+                .ifConstant("schema", () -> turns.requireUsableSchema(checks.constant("schema")))
+                .ifConstant("repairAttempts", () -> repairs(checks.arguments()))
+                .ifConstant("cache", () -> useCache(checks.arguments()))
+                .run(() -> Sampling.read(checks.arguments()))
+                .problems();
+    }
+
     @Override
     public JsonNode execute(StepContext context, JsonNode arguments) throws InterruptedException {
         Arguments.requireObject(arguments);
+        Set<String> given = new HashSet<>();
+        arguments.fieldNames().forEachRemaining(name -> {
+            if (Arguments.optional(arguments, name) != null) {
+                given.add(name);
+            }
+        });
+        checkCombination(given);
         String model = Arguments.model(arguments);
         model = model == null ? DEFAULT_MODEL : model;
-        List<ChatMessage> messages = messages(arguments);
+        JsonNode prompt = Arguments.optional(arguments, "prompt");
+        List<ChatMessage> messages;
+        if (prompt != null) {
+            messages = new ArrayList<>(2);
+            JsonNode system = Arguments.optional(arguments, "system");
+            if (system != null) {
+                messages.add(ChatMessage.system(Arguments.text(system, "system")));
+            }
+            messages.add(ChatMessage.user(Arguments.text(prompt, "prompt")));
+        } else {
+            messages = messageList(Arguments.optional(arguments, "messages"));
+        }
         JsonNode schema = Arguments.optional(arguments, "schema");
         if (schema != null) {
             turns.requireUsableSchema(schema);
         }
-        JsonNode repairNode = Arguments.optional(arguments, "repairAttempts");
-        if (repairNode != null && schema == null) {
-            throw Arguments.invalid("repairAttempts", "applies only with 'schema'");
-        }
-        int repairs = repairNode == null ? ChatTurns.DEFAULT_REPAIRS
-                : Arguments.integer(repairNode, "repairAttempts", 0, ChatTurns.MAX_REPAIRS);
+        int repairs = repairs(arguments);
+        boolean useCache = useCache(arguments);
+        Sampling sampling = Sampling.read(arguments);
         ChatRequest request = new ChatRequest(model, messages, List.of(), null,
                 schema == null ? null : ChatTurns.format(context, schema, false),
-                Sampling.decimal(arguments, "temperature", 0, 2, true),
-                Sampling.decimal(arguments, "topP", 0, 1, false),
-                Sampling.maxTokens(arguments),
-                Sampling.stop(arguments),
-                Sampling.seed(arguments),
-                null);
+                sampling.temperature(), sampling.topP(), sampling.maxTokens(), sampling.stop(), sampling.seed(), null);
         turns.requireChatModel(model);
 
-        ChatTurns.Answer answer = turns.ask(context, request, schema, repairs);
+        ChatTurns.Answer answer = turns.ask(context, request, schema, repairs, useCache);
         ObjectNode output = Json.NODES.objectNode();
         output.put("text", answer.text());
         if (answer.json() != null) {
@@ -91,27 +126,38 @@ public final class LlmChatStep implements StepHandler {
         return answer.describeInto(output, model);
     }
 
-    private static List<ChatMessage> messages(JsonNode arguments) {
-        JsonNode messages = Arguments.optional(arguments, "messages");
-        JsonNode prompt = Arguments.optional(arguments, "prompt");
-        JsonNode system = Arguments.optional(arguments, "system");
-        if ((messages == null) == (prompt == null)) {
-            throw Arguments.invalid("prompt", (prompt == null ? "neither 'prompt' nor 'messages' given"
-                    : "both 'prompt' and 'messages' given") + "; give exactly one: 'prompt' (a string, with an "
+    /** Exactly one of prompt/messages; system only with prompt; repairAttempts only with schema. */
+    private static void checkCombination(Set<String> given) {
+        boolean prompt = given.contains("prompt");
+        if (prompt == given.contains("messages")) {
+            throw Arguments.invalid("prompt", (prompt ? "both 'prompt' and 'messages' given"
+                    : "neither 'prompt' nor 'messages' given") + "; give exactly one: 'prompt' (a string, with an "
                     + "optional 'system') or 'messages' (a list of {role, content})");
         }
-        if (prompt != null) {
-            List<ChatMessage> list = new ArrayList<>(2);
-            if (system != null) {
-                list.add(ChatMessage.system(Arguments.text(system, "system")));
-            }
-            list.add(ChatMessage.user(Arguments.text(prompt, "prompt")));
-            return list;
-        }
-        if (system != null) {
+        if (given.contains("system") && !prompt) {
             throw Arguments.invalid("system", "applies only with 'prompt'; with 'messages', add a message with "
                     + "role 'system'");
         }
+        if (given.contains("repairAttempts") && !given.contains("schema")) {
+            throw Arguments.invalid("repairAttempts", "applies only with 'schema'");
+        }
+    }
+
+    private static int repairs(JsonNode arguments) {
+        JsonNode node = Arguments.optional(arguments, "repairAttempts");
+        return node == null ? ChatTurns.DEFAULT_REPAIRS
+                : Arguments.integer(node, "repairAttempts", 0, ChatTurns.MAX_REPAIRS);
+    }
+
+    private static boolean useCache(JsonNode arguments) {
+        JsonNode node = Arguments.optional(arguments, "cache");
+        if (node != null && !node.isBoolean()) {
+            throw Arguments.invalid("cache", "must be true or false, got " + Arguments.kind(node));
+        }
+        return node == null || node.booleanValue();
+    }
+
+    private static List<ChatMessage> messageList(JsonNode messages) {
         if (!messages.isArray() || messages.isEmpty()) {
             throw Arguments.invalid("messages", "must be a non-empty list of {role, content}, got "
                     + (messages.isArray() ? "an empty list" : Arguments.kind(messages)));

@@ -3,6 +3,7 @@ package dev.baton.ai.step;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.core.error.FieldError;
 import dev.baton.core.step.StepContext;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepSignature;
@@ -11,6 +12,7 @@ import dev.baton.gateway.api.ChatMessage;
 import dev.baton.gateway.api.ChatRequest;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -49,6 +51,20 @@ public final class LlmClassifyStep implements StepHandler {
         return SIGNATURE;
     }
 
+    /** At validation time: constant {@code text}, {@code labels}, {@code model} (a chat alias) and the rest. */
+    @Override
+    public List<FieldError> checkArguments(Set<String> names, Map<String, JsonNode> constants) {
+        ArgumentChecks checks = new ArgumentChecks(constants);
+        return checks
+                .ifConstant("text", () -> Arguments.text(checks.constant("text"), "text"))
+                .ifConstant("labels", () -> Label.parseAll(checks.constant("labels")))
+                .ifConstant("model", () -> turns.requireChatModel(Arguments.text(checks.constant("model"), "model")))
+                .ifConstant("instructions", () -> Arguments.text(checks.constant("instructions"), "instructions"))
+                .ifConstant("repairAttempts", () -> Arguments.integer(checks.constant("repairAttempts"),
+                        "repairAttempts", 0, ChatTurns.MAX_REPAIRS))
+                .problems();
+    }
+
     @Override
     public JsonNode execute(StepContext context, JsonNode arguments) throws InterruptedException {
         Arguments.requireObject(arguments);
@@ -67,7 +83,7 @@ public final class LlmClassifyStep implements StepHandler {
         ChatRequest request = new ChatRequest(model,
                 List.of(ChatMessage.system(systemPrompt(labels, instructions)), ChatMessage.user(text)),
                 List.of(), null, ChatTurns.format(context, schema, true), 0.0, null, null, List.of(), null, null);
-        ChatTurns.Answer answer = turns.ask(context, request, schema, repairs);
+        ChatTurns.Answer answer = turns.ask(context, request, schema, repairs, true);
 
         ObjectNode output = Json.NODES.objectNode();
         output.put("label", answer.json().path("label").asText());

@@ -1,11 +1,16 @@
 package dev.baton.ai.step;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.ai.EmbeddingModelRegistry;
+import dev.baton.core.error.FieldError;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepSignature;
 import dev.baton.gateway.Gateway;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What the embedding-model step types share: their name, their arguments, the {@link Embedder} that finds a
@@ -43,5 +48,18 @@ abstract sealed class ModelStep implements StepHandler permits ClassifyStep, Emb
     @Override
     public final int concurrencyLimit() {
         return concurrencyLimit;
+    }
+
+    /** At validation time: a constant {@code model} must name a known model; then {@link #checkMore}. */
+    @Override
+    public final List<FieldError> checkArguments(Set<String> names, Map<String, JsonNode> constants) {
+        ArgumentChecks checks = new ArgumentChecks(constants);
+        checks.ifConstant("model", () -> embedder.check(Arguments.text(checks.constant("model"), "model")));
+        checkMore(names, checks);
+        return checks.problems();
+    }
+
+    /** The type's own validation-time checks of its constant arguments (the default checks nothing more). */
+    void checkMore(Set<String> names, ArgumentChecks checks) {
     }
 }

@@ -5,11 +5,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the sampling arguments of {@code llm.*} steps, each bad value an {@code INVALID_ARGUMENT} naming it. */
-final class Sampling {
+/**
+ * The sampling arguments of {@code llm.chat}, read from {@code with}; each bad value is an
+ * {@code INVALID_ARGUMENT} naming it.
+ *
+ * @param temperature [0, 2], or null
+ * @param topP        (0, 1], or null
+ * @param maxTokens   ≥ 1, or null
+ * @param stop        up to four non-empty strings
+ * @param seed        any integer, or null
+ */
+record Sampling(Double temperature, Double topP, Integer maxTokens, List<String> stop, Long seed) {
     private static final int MAX_STOP = 4;
 
-    private Sampling() {
+    /** Reads and checks {@code temperature, topP, maxTokens, stop, seed} (absent ones are null/empty). */
+    static Sampling read(JsonNode arguments) {
+        return new Sampling(decimal(arguments, "temperature", 0, 2, true), decimal(arguments, "topP", 0, 1, false),
+                maxTokens(arguments), stop(arguments), seed(arguments));
     }
 
     /** A number in [min, max] ({@code (min, max]} when not {@code minInclusive}), or null when absent. */

@@ -46,6 +46,20 @@ public final class SimilarityStep extends ModelStep {
         super("similarity", SIGNATURE, models, gateway, concurrencyLimit);
     }
 
+    /** At validation time: the pair or the search form, not both, and a constant {@code topK} in range. */
+    @Override
+    void checkMore(Set<String> names, ArgumentChecks checks) {
+        boolean pair = names.contains("a") || names.contains("b");
+        boolean search = names.contains("query") || names.contains("candidates") || names.contains("topK");
+        if (pair == search) {
+            checks.run(() -> {
+                throw Arguments.invalid(pair ? "query" : "a",
+                        "give either 'a' and 'b', or 'query' and 'candidates' (with optional 'topK')");
+            });
+        }
+        checks.ifConstant("topK", () -> Arguments.integer(checks.constant("topK"), "topK", 1, MAX_CANDIDATES));
+    }
+
     @Override
     public JsonNode execute(StepContext context, JsonNode arguments) throws InterruptedException {
         Arguments.requireObject(arguments);

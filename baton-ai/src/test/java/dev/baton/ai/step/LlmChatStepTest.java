@@ -5,6 +5,7 @@ import dev.baton.ai.testing.ScriptedGateway;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.gateway.api.ChatRequest;
+import dev.baton.gateway.api.FinishReason;
 import dev.baton.gateway.api.ModelKind;
 import dev.baton.gateway.api.ResponseFormat;
 import dev.baton.gateway.api.Role;
@@ -95,6 +96,16 @@ class LlmChatStepTest {
     }
 
     @Test
+    void cache_false_opts_the_calls_out_of_the_response_cache() throws Exception {
+        gateway.answers("one", "two");
+
+        run("{'prompt': 'A name for a cat', 'temperature': 1.2, 'cache': false}");
+        run("{'prompt': 'A name for a cat', 'temperature': 1.2}");
+
+        assertThat(gateway.calls).extracting(call -> call.context().useCache()).containsExactly(false, true);
+    }
+
+    @Test
     void a_schema_is_sent_as_the_response_format_and_the_valid_answer_is_parsed() throws Exception {
         gateway.answers("{\"summary\": \"short\", \"count\": 3}");
 
@@ -163,6 +174,14 @@ class LlmChatStepTest {
                     assertThat(e.errors()).isNotEmpty();
                 });
         assertThat(gateway.chatRequests()).hasSize(3);
+    }
+
+    @Test
+    void an_answer_cut_at_the_token_limit_says_so_in_the_errors() {
+        gateway.otherwise(request -> new ScriptedGateway.Answer("{\"summary\": \"long", FinishReason.LENGTH));
+
+        assertThatThrownBy(() -> run("{'prompt': 'Summarise', 'maxTokens': 5, 'repairAttempts': 0, " + SCHEMA + "}"))
+                .hasMessageContaining("cut off at the token limit").hasMessageContaining("not valid JSON");
     }
 
     @Test
@@ -240,6 +259,7 @@ class LlmChatStepTest {
             {'prompt': 'a', 'repairAttempts': 1}                       | repairAttempts
             {'prompt': 'a', 'schema': {'type': 'object'}, 'repairAttempts': 4} | repairAttempts
             {'prompt': 'a', 'model': ''}                               | model
+            {'prompt': 'a', 'cache': 'no'}                             | cache
             """)
     void bad_arguments_are_invalid_arguments_naming_the_field(String arguments, String field) {
         assertThatThrownBy(() -> run(arguments)).isInstanceOfSatisfying(BatonException.class, e -> {
@@ -254,6 +274,6 @@ class LlmChatStepTest {
         assertThat(step.type()).isEqualTo("llm.chat");
         assertThat(step.signature().required()).isEmpty();
         assertThat(step.signature().optional()).contains("model", "messages", "prompt", "system", "schema",
-                "repairAttempts", "temperature", "topP", "maxTokens", "stop", "seed");
+                "repairAttempts", "temperature", "topP", "maxTokens", "stop", "seed", "cache");
     }
 }

@@ -1,2 +1,2 @@
-/** The step plug-in interface ({@link dev.baton.core.step.StepHandler}) and its registry. JDK and Jackson only. */
+/** The step plug-in interface ({@link dev.baton.core.step.StepHandler}) and its registry. JDK, Jackson and {@code dev.baton.core.error} only. */
 package dev.baton.core.step;

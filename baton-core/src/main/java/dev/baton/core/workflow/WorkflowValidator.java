@@ -1,5 +1,6 @@
 package dev.baton.core.workflow;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.FieldError;
 import dev.baton.core.expr.Templates;
@@ -33,10 +34,15 @@ public final class WorkflowValidator {
 
     private final Map<String, StepSignature> signatures;
     private final InputValidator inputs;
+    /** Handlers whose {@link StepHandler#checkArguments} runs on their steps; empty when built from signatures. */
+    private final Map<String, StepHandler> handlers;
 
-    /** A validator knowing the built-in types and the handlers of {@code registry}. */
+    /**
+     * A validator knowing the built-in types and the handlers of {@code registry}; each handler also checks its
+     * steps' constant arguments ({@link StepHandler#checkArguments}).
+     */
     public WorkflowValidator(StepRegistry registry) {
-        this(signaturesOf(registry), new InputValidator());
+        this(signaturesOf(registry), new InputValidator(), handlersOf(registry));
     }
 
     /**
@@ -44,10 +50,24 @@ public final class WorkflowValidator {
      * @param inputs            validator for the input schema
      */
     public WorkflowValidator(Map<String, StepSignature> handlerSignatures, InputValidator inputs) {
+        this(handlerSignatures, inputs, Map.of());
+    }
+
+    private WorkflowValidator(Map<String, StepSignature> handlerSignatures, InputValidator inputs,
+                              Map<String, StepHandler> handlers) {
         Map<String, StepSignature> all = new TreeMap<>(handlerSignatures);
         all.putAll(BuiltInSteps.SIGNATURES);
         this.signatures = Map.copyOf(all);
         this.inputs = Objects.requireNonNull(inputs, "inputs");
+        this.handlers = Map.copyOf(handlers);
+    }
+
+    private static Map<String, StepHandler> handlersOf(StepRegistry registry) {
+        Map<String, StepHandler> map = new LinkedHashMap<>();
+        for (String type : registry.types()) {
+            registry.find(type).ifPresent(handler -> map.put(type, handler));
+        }
+        return map;
     }
 
     private static Map<String, StepSignature> signaturesOf(StepRegistry registry) {
@@ -188,6 +208,10 @@ public final class WorkflowValidator {
             return;
         }
         checkArguments(step.with(), signature, step.uses(), path + ".with", context);
+        StepHandler handler = handlers.get(step.uses());
+        if (handler != null) {
+            checkHandlerArguments(handler, step.with(), path + ".with", context);
+        }
         switch (step.uses()) {
             case BuiltInSteps.SLEEP -> Templates.constantMember(step.with(), "duration").ifPresent(value -> {
                 if (!value.isTextual()) {
@@ -243,6 +267,35 @@ public final class WorkflowValidator {
             if (!names.get().contains(required)) {
                 context.error(path, "step type '" + type + "' needs argument '" + required + "'");
             }
+        }
+    }
+
+    /** The handler's own checks of the arguments it accepts (unknown names were reported already). */
+    private static void checkHandlerArguments(StepHandler handler, ValueTemplate with, String path,
+                                              ParseContext context) {
+        Optional<Set<String>> written = Templates.memberNames(with);
+        if (written.isEmpty()) {
+            return;
+        }
+        Set<String> names = new java.util.TreeSet<>();
+        Map<String, JsonNode> constants = new LinkedHashMap<>();
+        for (String name : written.get()) {
+            if (handler.signature().accepts(name)) {
+                names.add(name);
+                Templates.constantMember(with, name).ifPresent(value -> constants.put(name, value));
+            }
+        }
+        List<FieldError> problems;
+        try {
+            problems = handler.checkArguments(Set.copyOf(names), java.util.Collections.unmodifiableMap(constants));
+        } catch (RuntimeException e) {
+            context.error(path, "step type '" + handler.type() + "' failed to check its arguments: " + e);
+            return;
+        }
+        for (FieldError problem : problems) {
+            String field = problem.field();
+            context.error(field.isEmpty() ? path : field.startsWith("[") ? path + field : path + "." + field,
+                    problem.message());
         }
     }
 

@@ -40,7 +40,7 @@ class WorkflowValidatorTest {
             new FakeHandler("similarity", new StepSignature(Set.of(), Set.of("a", "b", "query", "candidates", "topK", "model"))),
             new FakeHandler("classify", new StepSignature(Set.of("text", "labels"), Set.of("model"))),
             new FakeHandler("llm.chat", new StepSignature(Set.of(), Set.of("model", "messages", "prompt", "system",
-                    "temperature", "topP", "maxTokens", "stop", "seed", "schema", "repairAttempts"))),
+                    "temperature", "topP", "maxTokens", "stop", "seed", "schema", "repairAttempts", "cache"))),
             new FakeHandler("llm.classify", new StepSignature(Set.of("text", "labels"),
                     Set.of("model", "instructions", "repairAttempts")))));
 
@@ -56,6 +56,72 @@ class WorkflowValidatorTest {
             return e.errors();
         }
         throw new AssertionError("expected the workflow to be rejected");
+    }
+
+    /** A handler that also checks its constant arguments: {@code size} must be at most 10, {@code a}/{@code b} exclusive. */
+    record CheckingHandler() implements StepHandler {
+        @Override
+        public String type() {
+            return "sized";
+        }
+
+        @Override
+        public StepSignature signature() {
+            return new StepSignature(Set.of(), Set.of("size", "a", "b", "list"));
+        }
+
+        @Override
+        public List<FieldError> checkArguments(Set<String> names, java.util.Map<String, JsonNode> constants) {
+            List<FieldError> problems = new java.util.ArrayList<>();
+            JsonNode size = constants.get("size");
+            if (size != null && size.asInt() > 10) {
+                problems.add(new FieldError("size", "must be at most 10, got " + size.asInt()));
+            }
+            if (names.contains("a") && names.contains("b")) {
+                problems.add(new FieldError("b", "give 'a' or 'b', not both"));
+            }
+            if (constants.containsKey("list")) {
+                problems.add(new FieldError("list[1]", "is bad"));
+            }
+            return problems;
+        }
+
+        @Override
+        public JsonNode execute(StepContext context, JsonNode arguments) {
+            return arguments;
+        }
+    }
+
+    @Test
+    void handlers_check_constant_arguments_and_expressions_are_left_to_run_time() {
+        StepRegistry registry = StepRegistry.of(List.of(new CheckingHandler()));
+        WorkflowValidator checking = new WorkflowValidator(registry);
+        String yaml = """
+                id: x
+                inputs: {type: object, properties: {n: {type: integer}}}
+                steps:
+                  big: {uses: sized, with: {size: 11, list: [1, 2]}}
+                  both: {uses: sized, with: {a: 1, b: "{{ inputs.n }}"}}
+                  computed: {uses: sized, with: {size: "{{ inputs.n }}"}}
+                  each:
+                    uses: map
+                    with: {items: [1], step: {uses: sized, with: {size: 12}}}
+                """;
+
+        assertThatThrownBy(() -> checking.validate(parser, yaml, "wf.yaml"))
+                .isInstanceOfSatisfying(BatonException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field, FieldError::message)
+                        .containsExactlyInAnyOrder(
+                                org.assertj.core.groups.Tuple.tuple("steps.big.with.size", "must be at most 10, got 11"),
+                                org.assertj.core.groups.Tuple.tuple("steps.big.with.list[1]", "is bad"),
+                                org.assertj.core.groups.Tuple.tuple("steps.both.with.b", "give 'a' or 'b', not both"),
+                                org.assertj.core.groups.Tuple.tuple("steps.each.with.step.with.size",
+                                        "must be at most 10, got 12")));
+        assertThat(checking.validate(parser, """
+                id: y
+                steps:
+                  fine: {uses: sized, with: {size: 3}}
+                """, "y.yaml").steps()).containsKey("fine");
     }
 
     @Test

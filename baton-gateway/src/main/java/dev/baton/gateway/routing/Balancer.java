@@ -2,6 +2,9 @@ package dev.baton.gateway.routing;
 
 import dev.baton.gateway.config.Strategy;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,12 +31,12 @@ sealed interface Balancer {
     List<DeploymentState> rank(List<DeploymentState> enabled);
 
     /** The balancer of {@code strategy}. */
-    static Balancer of(Strategy strategy, SharedRandom random) {
+    static Balancer of(Strategy strategy, SharedRandom random, InstantSource clock) {
         return switch (strategy) {
             case ROUND_ROBIN -> new RoundRobin(new AtomicLong());
             case WEIGHTED -> new WeightedRandom(random);
             case LEAST_BUSY -> new LeastBusy();
-            case LATENCY -> new LowestLatency();
+            case LATENCY -> new LowestLatency(clock);
             case PRIORITY -> new Priority();
         };
     }
@@ -88,25 +91,37 @@ sealed interface Balancer {
     }
 
     /**
-     * Lowest latency EWMA ({@link LatencyEwma}) first. Deployments without a result yet (no success, no failure) come before all others, in
-     * configured order, so each one gets measured; deployments whose calls all failed (no latency sample) come
-     * last. Ties keep the configured order.
+     * Lowest latency EWMA ({@link LatencyEwma}) first; ties keep the configured order.
+     *
+     * <p>Exploration: a deployment that has not been sent a call for {@link #EXPLORE_AFTER} (or never) comes
+     * before all others, so each deployment is measured at the start and re-measured about once per
+     * {@code EXPLORE_AFTER} while others are preferred: a deployment that was slow or failed once is not
+     * starved forever, and one that got faster is noticed. A deployment whose calls so far all failed (no latency
+     * sample) comes last until then.
+     *
+     * @param clock the router's clock
      */
-    record LowestLatency() implements Balancer {
+    record LowestLatency(InstantSource clock) implements Balancer {
+
+        /** How long a deployment may go without a call before it is explored again. */
+        static final Duration EXPLORE_AFTER = Duration.ofMinutes(1);
+
         @Override
         public List<DeploymentState> rank(List<DeploymentState> enabled) {
+            Instant stale = clock.instant().minus(EXPLORE_AFTER);
             var ranked = new ArrayList<>(enabled);
-            ranked.sort(Comparator.comparingDouble(LowestLatency::key));
+            ranked.sort(Comparator.comparingDouble(d -> key(d, stale)));
             return ranked;
         }
 
-        private static double key(DeploymentState deployment) {
+        private static double key(DeploymentState deployment, Instant stale) {
             DeploymentHealth health = deployment.health();
-            LatencyEwma latency = health.latency();
-            if (latency.hasSamples()) {
-                return latency.millis();
+            Instant last = health.lastStarted();
+            if (last == null || last.isBefore(stale)) {
+                return Double.NEGATIVE_INFINITY;
             }
-            return health.failures() == 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            LatencyEwma latency = health.latency();
+            return latency.hasSamples() ? latency.millis() : Double.POSITIVE_INFINITY;
         }
     }
 

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Time: the state machine reads the router's {@link InstantSource} (Resilience4j 2.x
  * {@code CircuitBreakerConfig.Builder#clock} for the open-state wait and {@code currentTimestampFunction} for call
  * durations); the transition from open to half-open happens on the first {@link #tryAcquire()} after the wait,
- * not on a timer thread. Thread-safe.
+ * not on a timer thread, and only once the wait has strictly passed. A {@code minimumCalls} above
+ * {@code windowSize} is capped at the window size by Resilience4j. Thread-safe.
  */
 sealed interface Breaker {
 

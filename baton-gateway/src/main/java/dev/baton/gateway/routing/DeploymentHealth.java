@@ -5,9 +5,11 @@ import dev.baton.gateway.admin.HealthCheck;
 import dev.baton.gateway.admin.HealthState;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Passive and active health of one deployment: requests in flight, request and failure counters, the latency
@@ -40,15 +42,22 @@ final class DeploymentHealth {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicReference<Instant> lastStarted = new AtomicReference<>();
 
     DeploymentHealth(Duration slowCall) {
         this.slowCall = slowCall;
     }
 
-    /** A call was sent: counts it and puts it in flight. */
-    void started() {
+    /** A call was sent at {@code at}: counts it and puts it in flight. */
+    void started(Instant at) {
         requests.incrementAndGet();
         inFlight.incrementAndGet();
+        lastStarted.set(at);
+    }
+
+    /** When the last call was sent, or {@code null} before the first. */
+    Instant lastStarted() {
+        return lastStarted.get();
     }
 
     /** A call that was started ended, in any way. */

@@ -91,8 +91,9 @@ final class DeploymentState {
         }
         return switch (limit.tryAdmit(estimatedTokens)) {
             case RateLimit.Admission.Granted granted -> {
-                health.started();
-                yield new Admission.Admitted(new Attempt(this, granted.permit(), clock));
+                var attempt = new Attempt(this, granted.permit(), clock);
+                health.started(attempt.started());
+                yield new Admission.Admitted(attempt);
             }
             case RateLimit.Admission.Refused refused -> {
                 breaker.release();

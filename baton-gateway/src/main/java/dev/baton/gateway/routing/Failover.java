@@ -97,33 +97,8 @@ final class Failover {
                     attempt.succeeded(operation.usage(result), operation.measured(attempt));
                     return new Routed<>(result, deployment, route.name(), attempts, started);
                 } catch (RuntimeException e) {
-                    RuntimeException callerFailure = operation.callerFailure();
-                    if (callerFailure != null) {
-                        attempt.neutral(false);
-                        throw callerFailure;
-                    }
-                    if (!(e instanceof BatonException error)) {
-                        attempt.neutral(false);
-                        throw new BatonException(ErrorCode.INTERNAL, "provider " + deployment.deployment().provider()
-                                + " failed unexpectedly on deployment " + deployment.id() + ": " + e, e);
-                    }
-                    switch (verdict(error)) {
-                        case FAIL_OVER -> attempt.failed(error);
-                        case REJECTED -> {
-                            attempt.neutral(true);
-                            throw error;
-                        }
-                        case FATAL -> {
-                            attempt.neutral(false);
-                            throw error;
-                        }
-                    }
-                    if (operation.committed()) {
-                        throw new BatonException(ErrorCode.UPSTREAM_UNAVAILABLE, "stream cut after the first token: "
-                                + "deployment " + deployment.id() + " failed: " + error.getMessage(), error);
-                    }
-                    lastHere = error;
-                    lastUpstream = error;
+                    lastHere = retriable(attempt, e, operation);
+                    lastUpstream = lastHere;
                     failedHere.remove(deployment);
                     failedHere.add(deployment);
                 }
@@ -133,6 +108,40 @@ final class Failover {
             throw exhausted(requested, lastUpstream, attempts, tried, usedDeployments);
         }
         throw unavailable(refusals);
+    }
+
+    /**
+     * Ends a failed attempt: records it against the deployment when the failure is the deployment's, then either
+     * returns the error (worth another attempt) or throws what the caller must see now.
+     */
+    private static BatonException retriable(Attempt attempt, RuntimeException thrown, Operation<?> operation) {
+        RuntimeException callerFailure = operation.callerFailure();
+        if (callerFailure != null) {
+            attempt.neutral(false);
+            throw callerFailure;
+        }
+        String id = attempt.deployment().id();
+        if (!(thrown instanceof BatonException error)) {
+            attempt.neutral(false);
+            throw new BatonException(ErrorCode.INTERNAL, "provider " + attempt.deployment().deployment().provider()
+                    + " failed unexpectedly on deployment " + id + ": " + thrown, thrown);
+        }
+        switch (verdict(error)) {
+            case FAIL_OVER -> attempt.failed(error);
+            case REJECTED -> {
+                attempt.neutral(true);
+                throw error;
+            }
+            case FATAL -> {
+                attempt.neutral(false);
+                throw error;
+            }
+        }
+        if (operation.committed()) {
+            throw new BatonException(ErrorCode.UPSTREAM_UNAVAILABLE, "stream cut after the first token: deployment "
+                    + id + " failed: " + error.getMessage(), error);
+        }
+        return error;
     }
 
     /** The requested alias and its fallbacks, breadth first, each alias once. */

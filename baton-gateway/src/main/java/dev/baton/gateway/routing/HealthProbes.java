@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -18,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Active health probes: every {@link HealthSettings#probeInterval()} each enabled deployment's
@@ -56,35 +56,49 @@ final class HealthProbes implements AutoCloseable {
         for (DeploymentState deployment : deployments) {
             if (deployment.enabled()) {
                 Instant start = clock.instant();
-                Callable<Void> probe = () -> {
-                    deployment.provider().probe(deployment.deployment());
-                    return null;
-                };
-                running.add(new Probe(deployment, start, probeThreads.submit(probe), clock));
+                var recorded = new AtomicBoolean();
+                running.add(new Probe(deployment, recorded,
+                        probeThreads.submit(() -> probe(deployment, start, recorded))));
             }
         }
         long deadline = System.nanoTime() + settings.probeTimeout().toNanos();
         for (Probe probe : running) {
-            probe.await(Math.max(0, deadline - System.nanoTime()));
+            probe.await(Math.max(0, deadline - System.nanoTime()), settings.probeTimeout());
         }
     }
 
-    private record Probe(DeploymentState deployment, Instant start, Future<Void> future, InstantSource clock) {
-        void await(long nanos) {
-            String error = null;
+    /** One probe on its own virtual thread; records its result unless the timeout was recorded first. */
+    private Void probe(DeploymentState deployment, Instant start, AtomicBoolean recorded) {
+        String error = null;
+        try {
+            deployment.provider().probe(deployment.deployment());
+        } catch (BatonException e) {
+            error = e.code().code();
+        } catch (RuntimeException e) {
+            error = ErrorCode.INTERNAL.code();
+        }
+        if (recorded.compareAndSet(false, true)) {
+            deployment.probed(error == null, Duration.between(start, clock.instant()), error);
+        }
+        return null;
+    }
+
+    /** A running probe; one still running at the deadline is cancelled and recorded as a timeout. */
+    private record Probe(DeploymentState deployment, AtomicBoolean recorded, Future<Void> future) {
+        void await(long nanos, Duration timeout) {
             try {
                 future.get(nanos, TimeUnit.NANOSECONDS);
-            } catch (ExecutionException e) {
-                error = e.getCause() instanceof BatonException b ? b.code().code() : ErrorCode.INTERNAL.code();
-            } catch (TimeoutException | CancellationException e) {
+            } catch (TimeoutException e) {
+                if (recorded.compareAndSet(false, true)) {
+                    deployment.probed(false, timeout, ErrorCode.TIMEOUT.code());
+                }
                 future.cancel(true);
-                error = ErrorCode.TIMEOUT.code();
+            } catch (ExecutionException | CancellationException e) {
+                // probe() records its own outcome and throws nothing
             } catch (InterruptedException e) {
                 future.cancel(true);
                 Thread.currentThread().interrupt();
-                return;
             }
-            deployment.probed(error == null, Duration.between(start, clock.instant()), error);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.baton.gateway.routing;
 import dev.baton.gateway.api.Usage;
 
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * What one routed call does on each attempt, so chat, stream and embeddings share one retry and failover loop.
@@ -10,6 +11,21 @@ import java.time.Duration;
  * @param <T> the provider's result type
  */
 interface Operation<T> {
+
+    /** A non-streamed operation: {@code call} makes the attempt, {@code usage} reads the result's tokens. */
+    static <T> Operation<T> of(Function<DeploymentState, T> call, Function<T, Usage> usage) {
+        return new Operation<>() {
+            @Override
+            public T call(DeploymentState deployment) {
+                return call.apply(deployment);
+            }
+
+            @Override
+            public Usage usage(T result) {
+                return usage.apply(result);
+            }
+        };
+    }
 
     /** Makes one attempt on {@code deployment} (the request already carries its upstream model name). */
     T call(DeploymentState deployment);

@@ -86,7 +86,7 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
                 states.add(state);
                 byId.put(deployment.id(), state);
             }
-            routeMap.put(alias.name(), new Route(alias, states, Balancer.of(alias.strategy(), shared)));
+            routeMap.put(alias.name(), new Route(alias, states, Balancer.of(alias.strategy(), shared, clock)));
         }
         this.routes = Map.copyOf(routeMap);
         this.deployments = byId;
@@ -99,18 +99,9 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
     @Override
     public ChatResponse chat(ChatRequest request, CallContext call) {
         Route route = route(request.model(), ModelKind.CHAT);
-        var routed = admitted(call, TokenEstimate.of(request), ChatResponse::usage, estimate ->
-                failover.run(route, estimate, new Operation<ChatResponse>() {
-                    @Override
-                    public ChatResponse call(DeploymentState d) {
-                        return d.provider().chat(d.deployment(), request.withModel(d.deployment().upstreamModel()));
-                    }
-
-                    @Override
-                    public Usage usage(ChatResponse result) {
-                        return result.usage();
-                    }
-                }));
+        var routed = routed(call, route, TokenEstimate.of(request), Operation.of(
+                d -> d.provider().chat(d.deployment(), request.withModel(d.deployment().upstreamModel())),
+                ChatResponse::usage));
         return routed.result().withServed(served(routed, routed.result().usage(), null));
     }
 
@@ -119,8 +110,7 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
         Objects.requireNonNull(sink, "sink");
         Route route = route(request.model(), ModelKind.CHAT);
         var operation = new StreamOperation(request, sink, clock);
-        var routed = admitted(call, TokenEstimate.of(request), StreamResult::usage,
-                estimate -> failover.run(route, estimate, operation));
+        var routed = routed(call, route, TokenEstimate.of(request), operation);
         return routed.result().withServed(served(routed, routed.result().usage(),
                 operation.timeToFirstToken(routed.started())));
     }
@@ -128,18 +118,9 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext call) {
         Route route = route(request.model(), ModelKind.EMBEDDING);
-        var routed = admitted(call, TokenEstimate.of(request), EmbeddingResponse::usage, estimate ->
-                failover.run(route, estimate, new Operation<EmbeddingResponse>() {
-                    @Override
-                    public EmbeddingResponse call(DeploymentState d) {
-                        return d.provider().embed(d.deployment(), request.withModel(d.deployment().upstreamModel()));
-                    }
-
-                    @Override
-                    public Usage usage(EmbeddingResponse result) {
-                        return result.usage();
-                    }
-                }));
+        var routed = routed(call, route, TokenEstimate.of(request), Operation.of(
+                d -> d.provider().embed(d.deployment(), request.withModel(d.deployment().upstreamModel())),
+                EmbeddingResponse::usage));
         return routed.result().withServed(served(routed, routed.result().usage(), null));
     }
 
@@ -209,20 +190,19 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
         return kind == ModelKind.EMBEDDING ? "an embedding" : "a chat";
     }
 
-    /** Admits the call under the caller's limits, runs it, and settles the caller's tokens with the real usage. */
-    private <T> Failover.Routed<T> admitted(CallContext call, TokenEstimate estimate,
-                                            java.util.function.Function<T, Usage> usage,
-                                            java.util.function.LongFunction<Failover.Routed<T>> run) {
+    /** Admits the call under the caller's limits, routes it, and settles the caller's tokens with the real usage. */
+    private <T> Failover.Routed<T> routed(CallContext call, Route route, TokenEstimate estimate,
+                                          Operation<T> operation) {
         Objects.requireNonNull(call, "call");
         RateLimit.Permit permit = callers.admit(call.principal(), estimate.tokens());
         Failover.Routed<T> routed;
         try {
-            routed = run.apply(estimate.tokens());
+            routed = failover.run(route, estimate.tokens(), operation);
         } catch (RuntimeException e) {
             permit.refund();
             throw e;
         }
-        permit.settle(usage.apply(routed.result()).totalTokens());
+        permit.settle(operation.usage(routed.result()).totalTokens());
         return routed;
     }
 
@@ -231,10 +211,4 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
         return new Served(routed.alias(), d.id(), d.provider(), d.upstreamModel(), routed.attempts(),
                 Duration.between(routed.started(), clock.instant()), timeToFirstToken, d.pricing().cost(usage), false);
     }
-
-    /** For tests of this package: the routes by alias. */
-    Map<String, Route> routes() {
-        return routes;
-    }
-
 }

@@ -134,6 +134,11 @@ public final class BudgetLedger {
         }
     }
 
+    /** Whether any budget applies to {@code call} (its key's or its run's); when none does, reserving is a no-op. */
+    public boolean isBudgeted(CallContext call) {
+        return keyBudgets.containsKey(call.principal()) || (call.runId() != null && runBudget.isCapped());
+    }
+
     /**
      * Reserves a call's worst case against every budget that applies to it.
      *
@@ -225,6 +230,9 @@ public final class BudgetLedger {
      * failed; only the first of those counts. Thread-safe.
      */
     public static final class Reservation {
+        /** The reservation of a call no budget applies to. */
+        public static final Reservation NONE = new Reservation(List.of(), 0, 0);
+
         private final List<Account> accounts;
         private final long tokens;
         private final double costUsd;
@@ -241,7 +249,7 @@ public final class BudgetLedger {
             if (usedTokens < 0 || !(usedCostUsd >= 0)) {
                 throw new IllegalArgumentException("usage must be ≥ 0: " + usedTokens + ", " + usedCostUsd);
             }
-            if (done.compareAndSet(false, true)) {
+            if (!accounts.isEmpty() && done.compareAndSet(false, true)) {
                 accounts.forEach(account -> account.settle(tokens, costUsd, usedTokens, usedCostUsd));
             }
         }

@@ -94,19 +94,19 @@ public final class MeteredGateway implements Gateway {
 
     @Override
     public ChatResponse chat(ChatRequest request, CallContext call) {
-        return metered("chat", request.model(), call, CallEstimate.of(request, defaultMaxOutputTokens),
+        return metered("chat", request.model(), call, () -> CallEstimate.of(request, defaultMaxOutputTokens),
                 () -> next.chat(request, call), ChatResponse::served, ChatResponse::usage);
     }
 
     @Override
     public StreamResult stream(ChatRequest request, CallContext call, ChunkSink sink) {
-        return metered("chat.stream", request.model(), call, CallEstimate.of(request, defaultMaxOutputTokens),
+        return metered("chat.stream", request.model(), call, () -> CallEstimate.of(request, defaultMaxOutputTokens),
                 () -> next.stream(request, call, sink), StreamResult::served, StreamResult::usage);
     }
 
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext call) {
-        return metered("embeddings", request.model(), call, CallEstimate.of(request),
+        return metered("embeddings", request.model(), call, () -> CallEstimate.of(request),
                 () -> next.embed(request, call), EmbeddingResponse::served, EmbeddingResponse::usage);
     }
 
@@ -116,13 +116,18 @@ public final class MeteredGateway implements Gateway {
     }
 
     /** Reserve, call, then settle and record; or release and record the failure. */
-    private <T> T metered(String operation, String alias, CallContext call, CallEstimate worst, Supplier<T> work,
-                          Function<T, Served> servedOf, Function<T, Usage> usageOf) {
+    private <T> T metered(String operation, String alias, CallContext call, Supplier<CallEstimate> estimate,
+                          Supplier<T> work, Function<T, Served> servedOf, Function<T, Usage> usageOf) {
         Instant started = clock.instant();
-        double worstCost = worst.costAt(highestPrices.getOrDefault(alias, Pricing.FREE));
         BudgetLedger.Reservation reservation;
         try {
-            reservation = ledger.reserve(call, worst.totalTokens(), worstCost);
+            if (ledger.isBudgeted(call)) {
+                CallEstimate worst = estimate.get();
+                double worstCost = worst.costAt(highestPrices.getOrDefault(alias, Pricing.FREE));
+                reservation = ledger.reserve(call, worst.totalTokens(), worstCost);
+            } else {
+                reservation = BudgetLedger.Reservation.NONE;
+            }
         } catch (RuntimeException e) {
             recordFailure(call, operation, alias, started, e);
             throw e;

@@ -172,9 +172,16 @@ public final class UsageRecorder implements AutoCloseable {
             if (!writer.join(CLOSE_TIMEOUT)) {
                 log.warn("usage writer did not finish within {}; {} records were not written", CLOSE_TIMEOUT,
                         queue.size());
+                return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
         }
+        // a record() that passed its closing check just before close() may have landed after the writer's last
+        // drain: write it here
+        List<UsageRecord> late = new ArrayList<>();
+        queue.drainTo(late);
+        write(late);
     }
 }

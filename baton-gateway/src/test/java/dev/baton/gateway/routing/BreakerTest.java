@@ -108,6 +108,16 @@ class BreakerTest {
     }
 
     @Test
+    void minimum_calls_above_the_window_size_are_capped_at_the_window() {
+        var odd = new BreakerSettings(true, 50, 100, Duration.ofSeconds(30), 2, 5, Duration.ofSeconds(10), 1);
+        var router = single(odd);
+        provider.failing("d", 2, ScriptedProvider.unavailable("down"));
+        failOnce(router);
+        failOnce(router);
+        assertThat(router.deployment("d").breaker()).isEqualTo(BreakerState.OPEN);
+    }
+
+    @Test
     void a_disabled_breaker_never_opens() {
         var off = new BreakerSettings(false, 50, 100, Duration.ofSeconds(30), 4, 4, Duration.ofSeconds(10), 2);
         var router = single(off);

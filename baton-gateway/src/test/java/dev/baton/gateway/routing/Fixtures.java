@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /** Building blocks of router tests: deployments of the scripted provider, aliases, configurations, requests. */
 final class Fixtures {
@@ -101,7 +102,7 @@ final class Fixtures {
     }
 
     private static Map<String, ModelAlias> models(ModelAlias... aliases) {
-        return Arrays.stream(aliases).collect(java.util.stream.Collectors.toMap(ModelAlias::name, a -> a));
+        return Arrays.stream(aliases).collect(Collectors.toMap(ModelAlias::name, a -> a));
     }
 
     static Router router(GatewayConfig config, ScriptedProvider provider, ManualClock clock, Sleeper sleeper) {

@@ -5,11 +5,19 @@ import dev.baton.core.error.ErrorCode;
 import dev.baton.gateway.admin.BreakerState;
 import dev.baton.gateway.admin.HealthCheck;
 import dev.baton.gateway.admin.HealthState;
+import dev.baton.gateway.config.Budget;
+import dev.baton.gateway.config.CacheSettings;
+import dev.baton.gateway.config.GatewayConfig;
+import dev.baton.gateway.config.HealthSettings;
+import dev.baton.gateway.config.RateLimits;
 import dev.baton.gateway.config.RetrySettings;
 import dev.baton.gateway.config.Strategy;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static dev.baton.gateway.routing.Fixtures.CALLER;
 import static dev.baton.gateway.routing.Fixtures.ask;
@@ -130,6 +138,38 @@ class HealthAndAdminTest {
         provider.probeHeals("a");
         router.probeNow();
         assertThat(router.deployment("a").health()).isEqualTo(HealthState.DEGRADED);
+    }
+
+    @Test
+    void probes_run_on_their_schedule_on_virtual_threads_until_the_router_is_closed() throws Exception {
+        var probing = new GatewayConfig(Map.of("m", chat("m", Strategy.PRIORITY, deployment("p"))), List.of(),
+                RateLimits.UNLIMITED, Budget.NONE, ONCE, CacheSettings.DEFAULT,
+                new HealthSettings(Duration.ofMillis(5), Duration.ofSeconds(1)));
+        try (var scheduled = router(probing, provider, clock, sleeper)) {
+            assertThat(provider.awaitProbes(2, Duration.ofSeconds(10))).isTrue();
+            assertThat(scheduled.deployment("p").recentChecks()).isNotEmpty()
+                    .allSatisfy(c -> assertThat(c.source()).isEqualTo("probe"));
+        }
+        assertThat(provider.probed()).containsOnly("p");
+    }
+
+    @Test
+    void a_probe_that_hangs_past_the_probe_timeout_is_recorded_as_a_timeout() {
+        var release = new CountDownLatch(1);
+        provider.probeWaits(release);
+        var cfg = new GatewayConfig(Map.of("m", chat("m", Strategy.PRIORITY, deployment("h"))), List.of(),
+                RateLimits.UNLIMITED, Budget.NONE, ONCE, CacheSettings.DEFAULT,
+                new HealthSettings(Duration.ZERO, Duration.ofMillis(50)));
+        try (var r = router(cfg, provider, clock, sleeper)) {
+            r.probeNow();
+            var status = r.deployment("h");
+            assertThat(status.recentChecks()).hasSize(1);
+            assertThat(status.recentChecks().getFirst().error()).isEqualTo("timeout");
+            assertThat(status.recentChecks().getFirst().latency()).isEqualTo(Duration.ofMillis(50));
+            assertThat(status.health()).isEqualTo(HealthState.UNHEALTHY);
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test

@@ -1,10 +1,12 @@
 package dev.baton.gateway.routing;
 
+import dev.baton.gateway.admin.BreakerState;
+import dev.baton.gateway.config.Deployment;
 import dev.baton.gateway.config.Strategy;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -27,8 +29,7 @@ class LoadBalancingTest {
     private final RecordingSleeper sleeper = new RecordingSleeper(clock);
 
     private Router balanced(Strategy strategy, String... ids) {
-        var deployments = java.util.Arrays.stream(ids).map(Fixtures::deployment)
-                .toArray(dev.baton.gateway.config.Deployment[]::new);
+        var deployments = Arrays.stream(ids).map(Fixtures::deployment).toArray(Deployment[]::new);
         return router(config(chat("m", strategy, deployments)), provider, clock, sleeper);
     }
 
@@ -130,6 +131,20 @@ class LoadBalancingTest {
     }
 
     @Test
+    void latency_explores_a_deployment_again_after_a_minute_without_calls() {
+        var router = balanced(Strategy.LATENCY, "flaky", "steady");
+        provider.failing("flaky", 1, ScriptedProvider.unavailable("blip"));
+        provider.latency("steady", Duration.ofMillis(500));
+        call(router, 3); // flaky fails over to steady; flaky has no sample, so steady keeps the traffic
+        assertThat(provider.deploymentsCalled()).containsExactly("flaky", "steady", "steady", "steady");
+        clock.advance(Balancer.LowestLatency.EXPLORE_AFTER);
+        // both are stale now: each is explored once (configured order), then the faster flaky is preferred
+        call(router, 3);
+        assertThat(provider.deploymentsCalled()).endsWith("flaky", "steady", "flaky");
+        assertThat(router.deployment("flaky").latencyEwmaMillis()).isZero();
+    }
+
+    @Test
     void priority_uses_the_first_deployment_and_the_next_only_when_it_is_unavailable() {
         var router = balanced(Strategy.PRIORITY, "primary", "secondary");
         call(router, 3);
@@ -153,7 +168,7 @@ class LoadBalancingTest {
             }
             if (strategy != Strategy.LATENCY) { // LATENCY ranks a deployment without successes last already
                 assertThat(router.deployment("sick").breaker()).as(strategy.name())
-                        .isEqualTo(dev.baton.gateway.admin.BreakerState.OPEN);
+                        .isEqualTo(BreakerState.OPEN);
             }
             assertThat(local.deploymentsCalled().subList(local.deploymentsCalled().size() - 10,
                     local.deploymentsCalled().size())).as(strategy.name()).containsOnly("well");

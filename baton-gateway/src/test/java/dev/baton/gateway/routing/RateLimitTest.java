@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.baton.gateway.routing.Fixtures.CALLER;
 import static dev.baton.gateway.routing.Fixtures.ask;
@@ -81,6 +83,31 @@ class RateLimitTest {
             router.chat(ask("m"), CALLER); // 258 reserved, 2 used: 256 back each time
         }
         assertThat(provider.deploymentsCalled()).containsOnly("a");
+    }
+
+    @Test
+    void concurrent_calls_never_overshoot_a_deployment_limit() throws Exception {
+        var router = router(config(chat("m", Strategy.PRIORITY, deployment("a", s -> s.limits(50, 0)))), provider,
+                clock, sleeper);
+        var limited = new AtomicInteger();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 200; i++) {
+                threads.submit(() -> {
+                    try {
+                        router.chat(ask("m"), CALLER);
+                    } catch (BatonException e) {
+                        if (e.code() == ErrorCode.RATE_LIMITED) {
+                            limited.incrementAndGet();
+                        }
+                    }
+                });
+            }
+        }
+        assertThat(provider.calls()).hasSize(50);
+        assertThat(limited.get()).isEqualTo(150);
+        var status = router.deployment("a");
+        assertThat(status.requests()).isEqualTo(50);
+        assertThat(status.inFlight()).isZero();
     }
 
     @Test

@@ -22,7 +22,10 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An in-process provider whose answers are scripted per deployment id: a queue of {@link Step}s is consumed one
@@ -58,6 +61,8 @@ final class ScriptedProvider implements Provider {
     private final Map<String, BatonException> probeFailures = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final List<String> probes = new CopyOnWriteArrayList<>();
+    private final Semaphore probeSignals = new Semaphore(0);
+    private volatile CountDownLatch probeGate;
     private volatile Usage usage = new Usage(10, 5, false);
 
     ScriptedProvider(ManualClock clock) {
@@ -99,6 +104,12 @@ final class ScriptedProvider implements Provider {
         return this;
     }
 
+    /** Makes probes wait for {@code gate} (an interrupt ends the wait with {@code CANCELLED}). */
+    ScriptedProvider probeWaits(CountDownLatch gate) {
+        this.probeGate = gate;
+        return this;
+    }
+
     ScriptedProvider probeHeals(String deployment) {
         probeFailures.remove(deployment);
         return this;
@@ -114,6 +125,11 @@ final class ScriptedProvider implements Provider {
 
     List<String> probed() {
         return List.copyOf(probes);
+    }
+
+    /** Waits (bounded) until {@code count} more probes have run; {@code false} when they did not in time. */
+    boolean awaitProbes(int count, Duration timeout) throws InterruptedException {
+        return probeSignals.tryAcquire(count, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -158,6 +174,15 @@ final class ScriptedProvider implements Provider {
     @Override
     public void probe(Deployment deployment) {
         probes.add(deployment.id());
+        probeSignals.release();
+        CountDownLatch gate = probeGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                throw new BatonException(ErrorCode.CANCELLED, "probe cancelled");
+            }
+        }
         BatonException failure = probeFailures.get(deployment.id());
         if (failure != null) {
             throw failure;

@@ -1,6 +1,5 @@
 package dev.baton.gateway.testing;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -82,7 +81,7 @@ final class FakeHttpServer implements AutoCloseable {
             if (closed) {
                 return;
             }
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            Input in = new Input(socket.getInputStream());
             BufferedOutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
             while (!closed) {
                 Request request = read(in);
@@ -103,7 +102,7 @@ final class FakeHttpServer implements AutoCloseable {
     }
 
     /** Reads one request; {@code null} when the client closed the connection between requests. */
-    private static Request read(InputStream in) throws IOException {
+    private static Request read(Input in) throws IOException {
         String requestLine = line(in);
         while (requestLine != null && requestLine.isEmpty()) {
             requestLine = line(in);
@@ -147,7 +146,7 @@ final class FakeHttpServer implements AutoCloseable {
         return new Request(parts[0], query < 0 ? target : target.substring(0, query), headers, body);
     }
 
-    private static byte[] chunked(InputStream in) throws IOException {
+    private static byte[] chunked(Input in) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
             String sizeLine = line(in);
@@ -172,26 +171,79 @@ final class FakeHttpServer implements AutoCloseable {
     }
 
     /** One CRLF- (or LF-) terminated line as ISO-8859-1; {@code null} at end of stream before any byte. */
-    private static String line(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder(64);
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\n') {
-                int end = line.length();
-                if (end > 0 && line.charAt(end - 1) == '\r') {
-                    line.setLength(end - 1);
+    private static String line(Input in) throws IOException {
+        return in.line();
+    }
+
+    /** An unsynchronised buffered reader of one connection (the JDK's buffered streams lock on every byte). */
+    private static final class Input {
+        private final InputStream in;
+        private final byte[] buffer = new byte[16 * 1024];
+        private int position;
+        private int limit;
+
+        Input(InputStream in) {
+            this.in = in;
+        }
+
+        private boolean fill() throws IOException {
+            if (position < limit) {
+                return true;
+            }
+            int n = in.read(buffer, 0, buffer.length);
+            if (n <= 0) {
+                return false;
+            }
+            position = 0;
+            limit = n;
+            return true;
+        }
+
+        String line() throws IOException {
+            StringBuilder line = null;
+            while (fill()) {
+                for (int i = position; i < limit; i++) {
+                    if (buffer[i] == '\n') {
+                        int end = i > position && buffer[i - 1] == '\r' ? i - 1 : i;
+                        String part = new String(buffer, position, end - position, StandardCharsets.ISO_8859_1);
+                        position = i + 1;
+                        if (line == null) {
+                            return part;
+                        }
+                        line.append(part);
+                        int length = line.length();
+                        if (end == i && length > 0 && line.charAt(length - 1) == '\r') {
+                            line.setLength(length - 1);
+                        }
+                        return line.toString();
+                    }
                 }
-                return line.toString();
+                if (line == null) {
+                    line = new StringBuilder(128);
+                }
+                line.append(new String(buffer, position, limit - position, StandardCharsets.ISO_8859_1));
+                position = limit;
+                if (line.length() > MAX_HEADER_LINE) {
+                    throw new IOException("header line too long");
+                }
             }
-            if (line.length() >= MAX_HEADER_LINE) {
-                throw new IOException("header line too long");
+            if (line == null || line.isEmpty()) {
+                return null;
             }
-            line.append((char) b);
+            throw new EOFException("connection closed mid-line");
         }
-        if (line.isEmpty()) {
-            return null;
+
+        byte[] readNBytes(int n) throws IOException {
+            byte[] bytes = new byte[n];
+            int copied = 0;
+            while (copied < n && fill()) {
+                int take = Math.min(n - copied, limit - position);
+                System.arraycopy(buffer, position, bytes, copied, take);
+                position += take;
+                copied += take;
+            }
+            return copied == n ? bytes : java.util.Arrays.copyOf(bytes, copied);
         }
-        throw new EOFException("connection closed mid-line");
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.baton.gateway.api.ToolCall;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What the fake upstreams share: the HTTP server on 127.0.0.1 (port 0), request recording, fault injection and
@@ -31,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@value #DEFAULT_MAX_RECORDED} requests by default ({@link #maxRecorded(int)}; 0 turns recording off for load
  * tests). {@link #requestCount()} counts all.
  */
-public abstract sealed class FakeUpstream implements AutoCloseable permits FakeOpenAiServer {
+public abstract sealed class FakeUpstream implements AutoCloseable permits FakeOpenAiServer, FakeAnthropicServer {
     /** Requests kept for assertions unless changed. */
     public static final int DEFAULT_MAX_RECORDED = 10_000;
     static final ObjectMapper JSON = new ObjectMapper();
@@ -42,6 +45,9 @@ public abstract sealed class FakeUpstream implements AutoCloseable permits FakeO
     private final AtomicLong requests = new AtomicLong();
     private final ConcurrentLinkedQueue<Fault> scripted = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock arrivalLock = new ReentrantLock();
+    private final Condition arrived = arrivalLock.newCondition();
+    private volatile int waiters;
     private volatile int maxRecorded = DEFAULT_MAX_RECORDED;
     private volatile Fault standing;
     private volatile RandomRule random;
@@ -101,6 +107,31 @@ public abstract sealed class FakeUpstream implements AutoCloseable permits FakeO
     /** How many requests arrived since start (or {@link #reset()}), recorded or not. */
     public long requestCount() {
         return requests.get();
+    }
+
+    /**
+     * Blocks until at least {@code count} requests arrived (see {@link #requestCount()}) or {@code timeout}
+     * passed; lets a test act while a request is in flight without sleeping.
+     *
+     * @return whether the count was reached
+     */
+    public boolean awaitRequestCount(long count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        arrivalLock.lock();
+        try {
+            waiters++;
+            while (requests.get() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                arrived.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            waiters--;
+            arrivalLock.unlock();
+        }
     }
 
     /** Keeps at most {@code max} requests (oldest dropped first); 0 records none. */
@@ -297,6 +328,14 @@ public abstract sealed class FakeUpstream implements AutoCloseable permits FakeO
 
     private RecordedRequest record(FakeHttpServer.Request raw) {
         requests.incrementAndGet();
+        if (waiters > 0) {
+            arrivalLock.lock();
+            try {
+                arrived.signalAll();
+            } finally {
+                arrivalLock.unlock();
+            }
+        }
         String body = new String(raw.body(), StandardCharsets.UTF_8);
         JsonNode json = null;
         if (!body.isBlank()) {

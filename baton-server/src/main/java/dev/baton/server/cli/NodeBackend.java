@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The production backend: opens real {@link BatonNode}s. {@code baton run} uses the embedded default (an H2
  * file under the data directory, the in-process embedding model loaded in the background while the workflow is
- * registered); {@code baton server} uses the configuration file and environment ({@link ConfigSource}) with the
+ * registered) and the AI gateway configured in {@code ./baton.yaml} (or {@code BATON_GATEWAY_FILE}); {@code baton
+ * server} uses the configuration file and environment ({@link ConfigSource}) with the
  * command line's host and port on top. Validation uses {@link BatonNode#validateDefinition}: the step types a real
  * node has, without opening a store or loading the model. Thread-safe (stateless).
  */
@@ -29,14 +30,16 @@ public final class NodeBackend implements CliBackend {
 
     @Override
     public Workflow validate(String source, String sourceName) {
-        return BatonNode.validateDefinition(source, sourceName);
+        return BatonNode.validateDefinition(source, sourceName, ConfigSource.load(null).gateway());
     }
 
     @Override
     public LocalNode openLocal(Path dataDir) {
         BatonConfig defaults = BatonConfig.defaults();
+        // llm.* steps of local runs use the AI gateway configured like the server's: the gateway: section of
+        // ./baton.yaml, or the file named by BATON_GATEWAY_FILE
         BatonConfig config = new BatonConfig(dataDir, BatonConfig.Store.h2(dataDir), defaults.server(),
-                defaults.engine(), defaults.ai());
+                defaults.engine(), defaults.ai(), defaults.http(), ConfigSource.load(null).gateway());
         return new Local(BatonNode.open(config));
     }
 

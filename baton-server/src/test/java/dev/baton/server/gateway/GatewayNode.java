@@ -99,6 +99,11 @@ final class GatewayNode implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
     }
 
+    Response send(String method, String path, String contentType, String body) {
+        return send(HttpRequest.newBuilder(url(path)).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofString(body)), Map.of());
+    }
+
     private Response send(HttpRequest.Builder builder, Map<String, String> headers) {
         headers.forEach(builder::header);
         try {

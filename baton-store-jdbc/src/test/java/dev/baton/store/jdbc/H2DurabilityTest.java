@@ -46,7 +46,8 @@ class H2DurabilityTest {
             assertThat(reopened.runs().attempts(run.id())).singleElement()
                     .extracting(a -> a.status()).isEqualTo(AttemptStatus.RUNNING);
             assertThat(reopened.runs().events(run.id(), 0, 10)).hasSize(2);
-            assertThat(migrationsApplied(reopened)).isEqualTo(1);
+            // V1 (runs, workflows) and V2 (usage records), each applied once
+            assertThat(migrationsApplied(reopened)).isEqualTo(2);
         }
     }
 
