@@ -66,10 +66,14 @@ final class FakeHttpServer implements AutoCloseable {
                 socket.setTcpNoDelay(true);
                 Thread.ofVirtual().name("fake-upstream-conn").start(() -> serve(socket));
             } catch (IOException e) {
-                if (!closed) {
-                    continue;
+                if (closed) {
+                    return;
                 }
-                return;
+                try {
+                    Thread.sleep(10); // e.g. out of file descriptors: do not spin
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
             }
         }
     }

@@ -53,6 +53,8 @@ public abstract sealed class FakeUpstream implements AutoCloseable permits FakeO
     private volatile RandomRule random;
     private volatile String apiKey;
     private volatile int dimensions = 16;
+    private volatile Duration headerLatency = Duration.ZERO;
+    private volatile Duration chunkLatency = Duration.ZERO;
 
     /** A scripted chat reply: text, or tool calls. */
     record Reply(String content, List<ToolCall> toolCalls) {}
@@ -175,6 +177,19 @@ public abstract sealed class FakeUpstream implements AutoCloseable permits FakeO
         replies.add(new Reply(null, List.of(calls)));
     }
 
+    /**
+     * Paces every answer like a real model, independently of faults: wait {@code beforeHeaders} before the
+     * response headers and {@code betweenChunks} before each stream event after the first. Zero (the default)
+     * answers at once. For load tests that need requests to stay in flight.
+     */
+    public void latency(Duration beforeHeaders, Duration betweenChunks) {
+        if (beforeHeaders.isNegative() || betweenChunks.isNegative()) {
+            throw new IllegalArgumentException("latencies must be ≥ 0");
+        }
+        this.headerLatency = beforeHeaders;
+        this.chunkLatency = betweenChunks;
+    }
+
     /** Requires this API key (401 otherwise); {@code null} accepts any or none. */
     public void requireApiKey(String key) {
         this.apiKey = key;
@@ -188,8 +203,10 @@ public abstract sealed class FakeUpstream implements AutoCloseable permits FakeO
         this.dimensions = dimensions;
     }
 
-    /** Clears faults, scripts, recorded requests, the request count and the key requirement. */
+    /** Clears faults, scripts, latency, recorded requests, the request count and the key requirement. */
     public void reset() {
+        headerLatency = Duration.ZERO;
+        chunkLatency = Duration.ZERO;
         scripted.clear();
         replies.clear();
         standing = null;
@@ -232,6 +249,7 @@ public abstract sealed class FakeUpstream implements AutoCloseable permits FakeO
     private void handle(FakeHttpServer.Request raw, FakeExchange exchange) throws IOException, InterruptedException {
         RecordedRequest request = record(raw);
         Fault fault = nextFault();
+        pause(headerLatency);
         switch (fault) {
             case Fault.Reset r -> {
                 exchange.reset();
@@ -309,9 +327,18 @@ public abstract sealed class FakeUpstream implements AutoCloseable permits FakeO
             if (fault instanceof Fault.DelayChunks d && i > answer.firstContent()) {
                 Thread.sleep(d.delay().toMillis());
             }
+            if (i > 0) {
+                pause(chunkLatency);
+            }
             exchange.chunk(frames.get(i));
         }
         exchange.endChunked();
+    }
+
+    private static void pause(Duration latency) throws InterruptedException {
+        if (!latency.isZero()) {
+            Thread.sleep(latency);
+        }
     }
 
     private Fault nextFault() {

@@ -122,6 +122,21 @@ class FakeUpstreamTest {
     }
 
     @Test
+    void latency_keeps_a_stream_in_flight_until_it_ends_normally() throws Exception {
+        try (var upstream = new FakeOpenAiServer()) {
+            upstream.latency(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1));
+            Deployment deployment = Deployment.of("f", "openai", upstream.baseUrl(), "m");
+            List<String> pieces = new ArrayList<>();
+            provider.stream(deployment, ask("a b c"), chunk -> {
+                if (chunk.content() != null) {
+                    pieces.add(chunk.content());
+                }
+            });
+            assertThat(String.join("", pieces)).isEqualTo("You said: a b c");
+        }
+    }
+
+    @Test
     void embeddings_are_deterministic_unit_vectors() {
         float[] a = FakeAnswers.embedding("same text", 32);
         float[] b = FakeAnswers.embedding("same text", 32);

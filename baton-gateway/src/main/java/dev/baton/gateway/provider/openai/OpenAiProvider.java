@@ -28,9 +28,9 @@ import java.util.Objects;
  *   <li>chat: {@code POST {baseUrl}/chat/completions} with every {@link ChatRequest} field (tools,
  *       {@code tool_choice}, {@code response_format} incl. {@code json_schema}, {@code temperature},
  *       {@code top_p}, {@code stop}, {@code seed}, {@code user}). The output limit is sent as
- *       {@code max_tokens}, which every compatible server understands, except to {@code api.openai.com}, where it
- *       is sent as {@code max_completion_tokens}: OpenAI deprecated {@code max_tokens} for chat completions and
- *       its reasoning models (o1, o3, gpt-5...) reject it;</li>
+ *       {@code max_tokens}, which every compatible server understands, except to {@code api.openai.com} and
+ *       Azure OpenAI, where it is sent as {@code max_completion_tokens}: OpenAI deprecated {@code max_tokens}
+ *       for chat completions and its reasoning models (o1, o3, gpt-5...) reject it;</li>
  *   <li>stream: the same with {@code stream: true, stream_options: {include_usage: true}}; usage comes from the
  *       final chunk, or is estimated (about 4 characters per token) and marked {@code estimated} when the server
  *       sends none; the stream must end with {@code [DONE]};</li>
@@ -112,10 +112,19 @@ public final class OpenAiProvider implements Provider, AutoCloseable {
         return endpoint.apiKey() == null ? Map.of() : Map.of("Authorization", "Bearer " + endpoint.apiKey());
     }
 
-    /** Whether the deployment is OpenAI's own API, which wants {@code max_completion_tokens}. */
+    /**
+     * Whether the deployment is OpenAI's own API or Azure OpenAI, which want {@code max_completion_tokens}
+     * ({@code max_tokens} is deprecated there and rejected by reasoning models with "Unsupported parameter:
+     * 'max_tokens' is not supported with this model"); other compatible servers (vLLM, Ollama, LoRAX...) may only
+     * know {@code max_tokens}.
+     */
     static boolean isOpenAi(Deployment deployment) {
         String host = deployment.baseUrl().getHost();
-        return host != null && host.toLowerCase(Locale.ROOT).equals("api.openai.com");
+        if (host == null) {
+            return false;
+        }
+        String name = host.toLowerCase(Locale.ROOT);
+        return name.equals("api.openai.com") || name.endsWith(".openai.azure.com");
     }
 
     private static byte[] bytes(JsonNode body) {

@@ -37,7 +37,7 @@ final class OpenAiWire {
     }
 
     /**
-     * The {@code /chat/completions} body.
+     * The {@code /chat/completions} body. {@code tool_choice} is only sent with tools (OpenAI rejects it alone).
      *
      * @param maxCompletionTokens send the limit as {@code max_completion_tokens} (OpenAI itself, where
      *                            {@code max_tokens} is deprecated and rejected by reasoning models) instead of
@@ -66,7 +66,7 @@ final class OpenAiWire {
                 tools.addObject().put("type", "function").set("function", function);
             }
         }
-        if (request.toolChoice() != null) {
+        if (request.toolChoice() != null && !request.tools().isEmpty()) {
             body.set("tool_choice", switch (request.toolChoice()) {
                 case ToolChoice.Auto a -> NODES.textNode("auto");
                 case ToolChoice.None n -> NODES.textNode("none");

@@ -106,6 +106,8 @@ class OpenAiProviderTest {
         assertThat(OpenAiWire.chatBody(request, false, false).path("max_tokens").asInt()).isEqualTo(50);
         assertThat(OpenAiProvider.isOpenAi(Deployment.of("o", "openai", URI.create("https://api.openai.com/v1"), "m")))
                 .isTrue();
+        assertThat(OpenAiProvider.isOpenAi(Deployment.of("a", "openai",
+                URI.create("https://my-resource.openai.azure.com/openai/v1"), "m"))).isTrue();
         assertThat(OpenAiProvider.isOpenAi(deployment)).isFalse();
     }
 
