@@ -4,6 +4,8 @@ import dev.baton.gateway.admin.BreakerState;
 import dev.baton.gateway.config.BreakerSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.InstantSource;
@@ -29,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  * {@code windowSize} is capped at the window size by Resilience4j. Thread-safe.
  */
 sealed interface Breaker {
+
+    /** Logs every state change: WARN when a breaker opens, INFO for the others. */
+    Logger LOG = LoggerFactory.getLogger(Breaker.class);
 
     /** Asks for permission to send one call; {@code false} while open (or half-open with no permit left). */
     boolean tryAcquire();
@@ -63,7 +68,20 @@ sealed interface Breaker {
                 .clock(clock.withZone(ZoneOffset.UTC))
                 .currentTimestampFunction(c -> c.instant().toEpochMilli(), TimeUnit.MILLISECONDS)
                 .build();
-        return new Resilient(CircuitBreaker.of(id, config));
+        CircuitBreaker breaker = CircuitBreaker.of(id, config);
+        breaker.getEventPublisher().onStateTransition(event -> {
+            var transition = event.getStateTransition();
+            if (transition.getToState() == CircuitBreaker.State.OPEN) {
+                var metrics = breaker.getMetrics();
+                LOG.warn("circuit breaker of deployment {} opened ({} -> OPEN; failure rate {} %, slow-call rate {} %)"
+                        + " for {}", id, transition.getFromState(), metrics.getFailureRate(),
+                        metrics.getSlowCallRate(), settings.openDuration());
+            } else {
+                LOG.info("circuit breaker of deployment {}: {} -> {}", id, transition.getFromState(),
+                        transition.getToState());
+            }
+        });
+        return new Resilient(breaker);
     }
 
     /** Resilience4j's state machine. */

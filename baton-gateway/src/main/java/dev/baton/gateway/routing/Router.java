@@ -47,7 +47,8 @@ import java.util.random.RandomGenerator;
  * {@code INVALID_INPUT} for a chat call to an embedding alias or the reverse; {@code RATE_LIMITED} with
  * {@code retryAfter} when the caller's buckets are empty or every deployment's are.
  *
- * <p>Thread-safe and lock-free; {@link #close()} stops the active probes.
+ * <p>Thread-safe; routing state is lock-free (atomics and the lock-free state machines of Resilience4j and
+ * Bucket4j), only draws from the shared random source take a short lock. {@link #close()} stops the probes.
  */
 public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
     private final InstantSource clock;

@@ -10,13 +10,14 @@
  * passive health (the last 100 checks, uptime, latency EWMA) and counters; optional active probes add checks
  * that cost no tokens.
  *
- * <p>All state is lock-free (atomics, Resilience4j's and Bucket4j's lock-free state machines); time comes from
- * an injected {@link java.time.InstantSource}, randomness from an injected seeded
- * {@link java.util.random.RandomGenerator}, and backoff waits go through an injected {@link
- * dev.baton.gateway.routing.Sleeper}, so tests advance time instead of sleeping.
+ * <p>State is lock-free (atomics, Resilience4j's and Bucket4j's lock-free state machines; only random draws take a
+ * short lock); time comes from an injected {@link java.time.InstantSource}, randomness from an injected seeded
+ * {@link java.util.random.RandomGenerator}, and backoff waits go through an injected
+ * {@link dev.baton.gateway.routing.Sleeper}, so tests advance time instead of sleeping.
  *
  * <p>Depends on the gateway's {@code api}, {@code config}, {@code provider} and {@code admin} packages, baton-core's
- * error model, Resilience4j (circuit breaker) and Bucket4j (local token buckets); never on a provider
+ * error model, Resilience4j (circuit breaker), Bucket4j (local token buckets) and slf4j (breaker state changes are
+ * logged); never on a provider
  * implementation, the cache or the usage package.
  */
 package dev.baton.gateway.routing;

@@ -8,6 +8,7 @@ import dev.baton.gateway.admin.HealthState;
 import dev.baton.gateway.api.ChatChunk;
 import dev.baton.gateway.api.ChatMessage;
 import dev.baton.gateway.api.ChatRequest;
+import dev.baton.gateway.api.EmbeddingRequest;
 import dev.baton.gateway.api.ModelKind;
 import dev.baton.gateway.config.BreakerSettings;
 import dev.baton.gateway.config.Budget;
@@ -23,7 +24,9 @@ import dev.baton.gateway.config.RetrySettings;
 import dev.baton.gateway.config.SecretRef;
 import dev.baton.gateway.config.Strategy;
 import dev.baton.gateway.config.Timeouts;
+import dev.baton.gateway.provider.anthropic.AnthropicProvider;
 import dev.baton.gateway.provider.openai.OpenAiProvider;
+import dev.baton.gateway.testing.FakeAnthropicServer;
 import dev.baton.gateway.testing.FakeOpenAiServer;
 import dev.baton.gateway.testing.Fault;
 import org.junit.jupiter.api.AfterEach;
@@ -306,6 +309,47 @@ class RoutingOverHttpTest {
                     assertThat(e.retryAfter()).isPresent();
                 });
         assertThat(server("a").requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void a_chain_from_an_openai_alias_falls_back_to_an_anthropic_alias_over_http() {
+        try (var claudeServer = new FakeAnthropicServer(); var anthropic = new AnthropicProvider(Map.of())) {
+            var claude = new Deployment("claude-1", AnthropicProvider.TYPE, claudeServer.baseUrl(), "claude-fake", null,
+                    1, RateLimits.UNLIMITED, TIMEOUTS, new Pricing(3, 15), BreakerSettings.DEFAULT, Map.of(), true);
+            var config = new GatewayConfig(Map.of(
+                    "gpt-4o", alias("gpt-4o", Strategy.PRIORITY, List.of("claude"), deployment("gpt-1")),
+                    "claude", alias("claude", Strategy.PRIORITY, List.of(), claude)), List.of(), RateLimits.UNLIMITED,
+                    Budget.NONE, RETRY, CacheSettings.DEFAULT, HealthSettings.DEFAULT);
+            try (var router = new Router(config, Map.of(OpenAiProvider.TYPE, provider, AnthropicProvider.TYPE,
+                    anthropic), clock, new SplittableRandom(7), sleeper)) {
+                server("gpt-1").always(new Fault.Status(503, null, null));
+                var response = router.chat(ask("gpt-4o"), CALLER);
+                assertThat(response.message().content()).isEqualTo("You said: hello there");
+                assertThat(response.served().alias()).isEqualTo("claude");
+                assertThat(response.served().provider()).isEqualTo(AnthropicProvider.TYPE);
+                assertThat(response.served().upstreamModel()).isEqualTo("claude-fake");
+                assertThat(response.served().attempts()).isEqualTo(RETRY.maxAttempts() + 1);
+                assertThat(claudeServer.lastRequest().json().path("model").asText()).isEqualTo("claude-fake");
+
+                var chunks = new ArrayList<ChatChunk>();
+                var streamed = router.stream(ask("gpt-4o"), CALLER, chunks::add);
+                assertThat(streamed.served().deployment()).isEqualTo("claude-1");
+                assertThat(chunks).isNotEmpty();
+            }
+        }
+    }
+
+    @Test
+    void embeddings_fail_over_between_servers_too() {
+        var embed = new ModelAlias("embed", ModelKind.EMBEDDING, Strategy.PRIORITY,
+                List.of(deployment("e1"), deployment("e2")), List.of());
+        var router = router(embed);
+        server("e1").enqueue(new Fault.Status(500, null, null));
+        var response = router.embed(EmbeddingRequest.of("embed", List.of("one", "two words")), CALLER);
+        assertThat(response.vectors()).hasSize(2);
+        assertThat(response.served().deployment()).isEqualTo("e2");
+        assertThat(response.usage().inputTokens()).isEqualTo(3);
+        assertThat(server("e2").lastRequest().json().path("model").asText()).isEqualTo("e2-model");
     }
 
     @Test
