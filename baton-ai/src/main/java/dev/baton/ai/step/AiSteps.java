@@ -22,8 +22,9 @@ import java.util.Objects;
  * <pre>{@code
  * StepRegistry steps = StepRegistry.of(AiSteps.handlers(models, gateway));
  * }</pre>
- * The known aliases are read from {@link Gateway#models()} when a step runs, so an unknown alias is an
- * {@code INVALID_ARGUMENT} naming the known ones.
+ * The known aliases are read from {@link Gateway#models()} when a workflow is validated (a constant
+ * {@code model:}; see {@link dev.baton.core.step.StepHandler#checkArguments}) and when a step runs, so an unknown
+ * alias is an error naming the known ones.
  */
 public final class AiSteps {
     private AiSteps() {

@@ -189,7 +189,9 @@ class LlmChatDurabilityTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> validator.validate(new WorkflowParser(), yaml, "typo.yaml"))
                 .isInstanceOfSatisfying(BatonException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_WORKFLOW);
-                    assertThat(e.getMessage()).contains("unknown argument 'promt'").contains("did you mean 'prompt'");
+                    assertThat(e.errors()).extracting(error -> error.field() + ": " + error.message()).contains(
+                            "steps.ask.with.promt: unknown argument 'promt' for step type 'llm.chat'; did you mean "
+                                    + "'prompt'?");
                 });
     }
 
