@@ -4,7 +4,8 @@
  * request rate ({@link dev.baton.bench.gateway.GatewayOverhead}, measured by the external load generators
  * {@code hey} and {@code wrk}), success rate and circuit breakers with failing deployments
  * ({@link dev.baton.bench.gateway.GatewayFailover}) and memory under 1,000 concurrent streams
- * ({@link dev.baton.bench.gateway.GatewayStreams}).
+ * ({@link dev.baton.bench.gateway.GatewayStreams}); {@link dev.baton.bench.gateway.JfrProfile} says where Baton's
+ * CPU went in a JFR recording ({@code GatewayOverhead --jfr}).
  *
  * <p>Every harness runs the shaded {@code baton-server/target/baton.jar} as a child process
  * ({@link dev.baton.bench.gateway.BatonProcess}, a generated {@code baton.yaml} in a fresh temporary directory)
