@@ -33,7 +33,7 @@ import java.util.Locale;
  * cores: the load generator, this JVM with the fake, and Baton).
  *
  * <p>Usage: {@code GatewayOverhead [--jar baton-server/target/baton.jar] [--rate 1000] [--workers 50]
- * [--duration 20s] [--warmup 10s] [--rounds 3] [--words 8] [--no-max] [--wrk-threads 2] [--wrk-connections 50]
+ * [--duration 20s] [--warmup 30s] [--rounds 3] [--words 8] [--no-max] [--wrk-threads 2] [--wrk-connections 50]
  * [--wrk-duration 15s] [--stream-words 16] [--java-opt OPT]... [--ai] [--jfr FILE]}.
  * {@code --jfr} records Baton with JFR's profiling settings and prints where its CPU went ({@link JfrProfile}).
  */
@@ -48,7 +48,7 @@ public final class GatewayOverhead {
         int rate = 1000;
         int workers = 50;
         Duration duration = Duration.ofSeconds(20);
-        Duration warmup = Duration.ofSeconds(10);
+        Duration warmup = Duration.ofSeconds(30);
         int rounds = 3;
         int words = 8;
         boolean max = true;
