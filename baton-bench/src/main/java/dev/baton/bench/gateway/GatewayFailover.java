@@ -28,7 +28,10 @@ import java.util.Locale;
  * {@code windowSize} calls). Exits 1 when a target is missed.
  *
  * <p>Usage: {@code GatewayFailover [--jar baton-server/target/baton.jar] [--requests 10000] [--concurrency 16]
- * [--flaky-rate 0.3] [--seed 42] [--dead-fault 500|reset] [--poll-ms 5] [--java-opt OPT]...}
+ * [--flaky-rate 0.3] [--seed 42] [--dead-fault 500|reset] [--poll-ms 5] [--flaky-failure-threshold 50]
+ * [--java-opt OPT]...}. With the default threshold the 30% deployment's breaker usually opens by chance within a
+ * few hundred calls (a window of 20 with ≥ 10 failures); {@code --flaky-failure-threshold 100} keeps it closed, so
+ * its failures are retried for the whole run.
  */
 public final class GatewayFailover {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +48,7 @@ public final class GatewayFailover {
         long seed = 42;
         String deadFault = "500";
         long pollMillis = 5;
+        int flakyThreshold = 50;
         List<String> javaOptions = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -55,6 +59,7 @@ public final class GatewayFailover {
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--dead-fault" -> deadFault = args[++i];
                 case "--poll-ms" -> pollMillis = Long.parseLong(args[++i]);
+                case "--flaky-failure-threshold" -> flakyThreshold = Integer.parseInt(args[++i]);
                 case "--java-opt" -> javaOptions.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see the Javadoc");
             }
@@ -72,12 +77,11 @@ public final class GatewayFailover {
                 default -> throw new IllegalArgumentException("--dead-fault must be 500 or reset");
             });
             flaky.failRandomly(flakyRate, seed, Fault.status(500));
-            String breaker = "breaker: {windowSize: " + WINDOW + ", minimumCalls: 10, failureRateThreshold: 50, "
-                    + "openDuration: 30s, halfOpenCalls: 3}";
+            String breaker = breaker(50);
             GatewayYaml yaml = new GatewayYaml(GatewayOverhead.ALIAS, "round-robin", List.of(
                     new GatewayYaml.Upstream("healthy", healthy.baseUrl(), GatewayOverhead.ALIAS, breaker),
                     new GatewayYaml.Upstream("dead", dead.baseUrl(), GatewayOverhead.ALIAS, breaker),
-                    new GatewayYaml.Upstream("flaky", flaky.baseUrl(), GatewayOverhead.ALIAS, breaker)),
+                    new GatewayYaml.Upstream("flaky", flaky.baseUrl(), GatewayOverhead.ALIAS, breaker(flakyThreshold))),
                     true, false, "  retry: {maxAttempts: 3, initialDelay: 100ms, maxDelay: 5s, multiplier: 2}\n");
             try (BatonProcess baton = BatonProcess.start(jar, yaml.render(), javaOptions)) {
                 System.out.println("baton: " + baton.commandLine());
@@ -102,6 +106,11 @@ public final class GatewayFailover {
                 report(baton, outcome, watch, healthy, dead, flaky);
             }
         }
+    }
+
+    private static String breaker(int failureRateThreshold) {
+        return "breaker: {windowSize: " + WINDOW + ", minimumCalls: 10, failureRateThreshold: " + failureRateThreshold
+                + ", openDuration: 30s, halfOpenCalls: 3}";
     }
 
     private static void report(BatonProcess baton, ClosedLoop.Outcome outcome, BreakerWatch watch,
