@@ -25,7 +25,10 @@ import java.util.Locale;
  * <ol>
  *   <li><b>Fixed rate</b>: {@code hey -c W -q R/W -z D} (default 50 workers × 20 = 1,000 requests/s for 20 s), after
  *   a warm-up at the same rate, {@code --rounds} times alternating direct and Baton; the added latency is the
- *   median over rounds of Baton's percentile minus the direct one's. Target: p50 < 1 ms, p99 < 5 ms.</li>
+ *   median over rounds of Baton's percentile minus the direct one's. Target: p50 < 1 ms, p99 < 5 ms. Then, for
+ *   comparison, the same rate of {@code GET /api/v1/health/live} on Baton (the HTTP server alone: no upstream
+ *   call, no JSON parsing) and of the chat request without {@code Cache-Control} (answered from Baton's response
+ *   cache after the first: the gateway stack without the upstream call).</li>
  *   <li><b>Maximum rate</b> (skip with {@code --no-max}): {@code wrk -t T -c C -d D} closed loop, non-streaming and
  *   streaming ({@code "stream": true} with usage), direct and through Baton.</li>
  * </ol>
@@ -39,6 +42,7 @@ import java.util.Locale;
  */
 public final class GatewayOverhead {
     static final String ALIAS = "bench-chat";
+    private static final String HEALTH = "/api/v1/health/live";
 
     private GatewayOverhead() {
     }
@@ -122,6 +126,12 @@ public final class GatewayOverhead {
                     batonRuns.add(fixed.run("round " + r + " baton ", through, duration));
                 }
                 report(directRuns, batonRuns, rate);
+                System.out.printf(Locale.ROOT, "%nfor comparison, a Baton route that calls no upstream and parses no "
+                        + "JSON (hey GET, same rate):%n");
+                fixed.run("baton GET " + HEALTH, baton.url().resolve(HEALTH), null, true, duration);
+                System.out.printf(Locale.ROOT, "and the same chat request answered from Baton's response cache (no "
+                        + "Cache-Control header: JSON parsing, metering and the cache, no upstream call):%n");
+                fixed.run("baton cache hits", through, bodyFile, false, duration);
                 if (max) {
                     MaximumRate maximum = new MaximumRate(wrk, wrkThreads, wrkConnections, wrkDuration, baton);
                     System.out.printf(Locale.ROOT, "%nmaximum rate: wrk -t %d -c %d -d %ds --latency -s <post.lua> URL"
@@ -172,10 +182,15 @@ public final class GatewayOverhead {
     /** hey at a fixed rate, with Baton's CPU per request over the run. */
     private record FixedRate(Path hey, Path body, int workers, int perWorker, BatonProcess baton) {
         Hey.Result run(String label, URI url, Duration duration) throws Exception {
+            return run(label, url, body, true, duration);
+        }
+
+        /** As above; a GET when {@code body} is {@code null}, without {@code no-cache} unless {@code noCache}. */
+        Hey.Result run(String label, URI url, Path body, boolean noCache, Duration duration) throws Exception {
             String load = Machine.load();
             long batonCpu = baton.status().cpuMillis();
             long selfCpu = Machine.selfCpuMillis();
-            Hey.Result result = Hey.run(hey, url, body, workers, perWorker, duration);
+            Hey.Result result = Hey.run(hey, url, body, noCache, workers, perWorker, duration);
             double batonMs = baton.status().cpuMillis() - batonCpu;
             double selfMs = Machine.selfCpuMillis() - selfCpu;
             long n = Math.max(1, result.responses());

@@ -53,12 +53,28 @@ final class Hey {
         }
     }
 
-    /** Runs hey against {@code url} and waits for it (its own timeout per request: 20 s). */
+    /**
+     * Runs hey against {@code url} and waits for it (its own timeout per request: 20 s): a POST of {@code body}
+     * with {@code Cache-Control: no-cache}, or a GET when {@code body} is {@code null}.
+     */
     static Result run(Path hey, URI url, Path body, int workers, int ratePerWorker, Duration duration)
             throws IOException, InterruptedException {
-        List<String> command = List.of(hey.toString(), "-z", duration.toSeconds() + "s", "-c",
-                Integer.toString(workers), "-q", Integer.toString(ratePerWorker), "-m", "POST", "-T",
-                "application/json", "-H", "Cache-Control: no-cache", "-D", body.toString(), url.toString());
+        return run(hey, url, body, true, workers, ratePerWorker, duration);
+    }
+
+    /** As above; without the {@code Cache-Control} header when {@code noCache} is false. */
+    static Result run(Path hey, URI url, Path body, boolean noCache, int workers, int ratePerWorker,
+                      Duration duration) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(hey.toString(), "-z", duration.toSeconds() + "s",
+                "-c", Integer.toString(workers), "-q", Integer.toString(ratePerWorker)));
+        if (body != null) {
+            command.addAll(List.of("-m", "POST", "-T", "application/json"));
+            if (noCache) {
+                command.addAll(List.of("-H", "Cache-Control: no-cache"));
+            }
+            command.addAll(List.of("-D", body.toString()));
+        }
+        command.add(url.toString());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String raw = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = process.waitFor();
