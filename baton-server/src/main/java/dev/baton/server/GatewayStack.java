@@ -61,6 +61,7 @@ final class GatewayStack {
     static NodeGateway assemble(GatewayConfig configured, String localModel, EmbeddingModelRegistry models,
                                 UsageStore usage, Map<String, String> environment, InstantSource clock) {
         GatewayConfig config = withLocalModel(configured, localModel);
+        checkSecrets(config, environment);
         ClientKeys keys = ClientKeys.resolve(config.keys(), environment);
         List<AutoCloseable> closers = new ArrayList<>();
         try {
@@ -80,7 +81,7 @@ final class GatewayStack {
             MeteredGateway metered = new MeteredGateway(cache, config, new BudgetLedger(config, usage), recorder,
                     clock);
             LOG.info("AI gateway: {} model alias(es), {} client key(s)", config.models().size(), config.keys().size());
-            return new NodeGateway(metered, router, usage, keys, () -> closeAll(closers));
+            return new NodeGateway(metered, router, usage, keys, cache, () -> closeAll(closers));
         } catch (RuntimeException e) {
             closeAll(closers);
             throw e;
@@ -102,6 +103,30 @@ final class GatewayStack {
         } catch (IllegalArgumentException e) {
             throw BatonException.invalidInput("gateway.models", "the in-process model's deployment id '"
                     + alias.deployments().getFirst().id() + "' is taken by a configured deployment; rename it");
+        }
+    }
+
+    /**
+     * Reads every deployment's API key once, so that an unset variable or unreadable file stops the node at start
+     * with the setting's path, instead of failing requests later (the providers read the secret again on each
+     * call, so a rotated file is picked up). The values are discarded.
+     *
+     * @throws BatonException INVALID_INPUT naming {@code gateway.models.<alias>.deployments[i].apiKey}
+     */
+    static void checkSecrets(GatewayConfig config, Map<String, String> environment) {
+        for (ModelAlias alias : config.models().values()) {
+            for (int i = 0; i < alias.deployments().size(); i++) {
+                Deployment deployment = alias.deployments().get(i);
+                if (deployment.apiKey() == null) {
+                    continue;
+                }
+                try {
+                    deployment.apiKey().resolve(environment);
+                } catch (BatonException e) {
+                    throw BatonException.invalidInput("gateway.models." + alias.name() + ".deployments[" + i
+                            + "].apiKey", e.getMessage());
+                }
+            }
         }
     }
 

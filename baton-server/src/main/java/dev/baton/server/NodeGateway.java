@@ -2,6 +2,7 @@ package dev.baton.server;
 
 import dev.baton.gateway.Gateway;
 import dev.baton.gateway.admin.GatewayAdmin;
+import dev.baton.gateway.cache.CachingGateway;
 import dev.baton.gateway.usage.UsageStore;
 import dev.baton.server.openai.ClientKeys;
 
@@ -16,16 +17,23 @@ import java.util.Objects;
  * @param admin   deployments' status and the enable/disable switch
  * @param usage   where usage records are kept and summarised
  * @param keys    who may call the {@code /v1} API
+ * @param cache   the response cache layer (its counters and invalidation for operators), or {@code null} when the
+ *                stack has none
  * @param closer  stops what the gateway runs (probes, usage recorder); called by {@link BatonNode#close()}
  *                before the store closes
  */
 public record NodeGateway(Gateway gateway, GatewayAdmin admin, UsageStore usage, ClientKeys keys,
-                          AutoCloseable closer) {
+                          CachingGateway cache, AutoCloseable closer) {
     public NodeGateway {
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(closer, "closer");
+    }
+
+    /** A gateway without a cache layer of its own (custom stacks, tests). */
+    public NodeGateway(Gateway gateway, GatewayAdmin admin, UsageStore usage, ClientKeys keys, AutoCloseable closer) {
+        this(gateway, admin, usage, keys, null, closer);
     }
 }

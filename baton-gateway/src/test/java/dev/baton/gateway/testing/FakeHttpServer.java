@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A small HTTP/1.1 server over raw sockets, so faults can be exact: a TCP reset, a body cut mid-way, a chunked
@@ -41,6 +42,7 @@ final class FakeHttpServer implements AutoCloseable {
     private final ServerSocket server;
     private final Handler handler;
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final AtomicLong accepted = new AtomicLong();
     private volatile boolean closed;
 
     private record Connection(Socket socket, Thread thread) {}
@@ -59,10 +61,16 @@ final class FakeHttpServer implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** Connections accepted since start. */
+    long accepted() {
+        return accepted.get();
+    }
+
     private void accept() {
         while (!closed) {
             try {
                 Socket socket = server.accept();
+                accepted.incrementAndGet();
                 socket.setTcpNoDelay(true);
                 Thread.ofVirtual().name("fake-upstream-conn").start(() -> serve(socket));
             } catch (IOException e) {

@@ -136,6 +136,11 @@ public abstract sealed class FakeUpstream implements AutoCloseable permits FakeO
         }
     }
 
+    /** How many TCP connections clients opened since start; with keep-alive, far fewer than requests. */
+    public long connectionCount() {
+        return http.accepted();
+    }
+
     /** Keeps at most {@code max} requests (oldest dropped first); 0 records none. */
     public void maxRecorded(int max) {
         if (max < 0) {

@@ -137,6 +137,19 @@ class FakeUpstreamTest {
     }
 
     @Test
+    void whole_and_streamed_answers_leave_the_connection_reusable() {
+        try (var upstream = new FakeOpenAiServer()) {
+            Deployment deployment = Deployment.of("f", "openai", upstream.baseUrl(), "m");
+            for (int i = 0; i < 5; i++) {
+                provider.stream(deployment, ask("stream " + i), chunk -> { });
+                provider.chat(deployment, ask("whole " + i));
+            }
+            assertThat(upstream.requestCount()).isEqualTo(10);
+            assertThat(upstream.connectionCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void embeddings_are_deterministic_unit_vectors() {
         float[] a = FakeAnswers.embedding("same text", 32);
         float[] b = FakeAnswers.embedding("same text", 32);

@@ -116,7 +116,7 @@ public final class ApiRoutes implements AutoCloseable {
                             node.config().server().maxWait()),
                     new RunEventStream(tenant, node.engine(), node.runStore(), wire, keepAlive),
                     new TemplateEndpoints(node, bodies, wire),
-                    new GatewayEndpoints(gateway.admin(), gateway.usage()),
+                    new GatewayEndpoints(gateway.admin(), gateway.usage(), gateway.cache()),
                     new OpenAiEndpoints(gateway.gateway(), gateway.keys(), Clock.systemUTC(), Json.MAPPER));
             api.endpoints.set(ready);
             if (api.closed.get()) {
@@ -161,6 +161,8 @@ public final class ApiRoutes implements AutoCloseable {
         routes.post(BASE + "/gateway/deployments/{id}/enable", ctx -> api.ready().gateway().setEnabled(ctx, true));
         routes.post(BASE + "/gateway/deployments/{id}/disable",
                 ctx -> api.ready().gateway().setEnabled(ctx, false));
+        routes.get(BASE + "/gateway/cache", ctx -> api.ready().gateway().cacheStats(ctx));
+        routes.delete(BASE + "/gateway/cache", ctx -> api.ready().gateway().invalidateCache(ctx));
         routes.get(BASE + "/usage", ctx -> api.ready().gateway().usage(ctx));
 
         String v1 = OpenAiEndpoints.BASE;

@@ -6,6 +6,8 @@ import dev.baton.core.error.BatonException;
 import dev.baton.gateway.admin.DeploymentStatus;
 import dev.baton.gateway.admin.GatewayAdmin;
 import dev.baton.gateway.admin.HealthCheck;
+import dev.baton.gateway.cache.CacheStats;
+import dev.baton.gateway.cache.CachingGateway;
 import dev.baton.gateway.usage.UsageDimension;
 import dev.baton.gateway.usage.UsageQuery;
 import dev.baton.gateway.usage.UsageStore;
@@ -24,8 +26,8 @@ import java.util.stream.Collectors;
 
 /**
  * The gateway's operator routes: deployments (breaker, health, uptime, recent checks, counters; enable and
- * disable at run time) and token/cost usage rolled up by run, workflow, principal, model, deployment or
- * provider. Answers in JSON; errors as problem+json like the rest of {@value ApiRoutes#BASE}. Thread-safe.
+ * disable at run time), the response cache's counters (and emptying it), and token/cost usage rolled up by run,
+ * workflow, principal, model, deployment or provider. Answers in JSON; errors as problem+json like the rest of {@value ApiRoutes#BASE}. Thread-safe.
  */
 final class GatewayEndpoints {
     private static final Set<String> USAGE_PARAMETERS = Set.of("groupBy", "run", "workflow", "principal", "model",
@@ -35,10 +37,34 @@ final class GatewayEndpoints {
 
     private final GatewayAdmin admin;
     private final UsageStore usage;
+    private final CachingGateway cache;
 
-    GatewayEndpoints(GatewayAdmin admin, UsageStore usage) {
+    /** @param cache the response cache layer, or {@code null} when the gateway has none */
+    GatewayEndpoints(GatewayAdmin admin, UsageStore usage, CachingGateway cache) {
         this.admin = admin;
         this.usage = usage;
+        this.cache = cache;
+    }
+
+    /** {@code GET /gateway/cache}: {@code {present, hits, misses, hitRate, evictions, size}} since start. */
+    void cacheStats(Context ctx) {
+        CacheStats stats = cache == null ? new CacheStats(0, 0, 0, 0) : cache.stats();
+        ObjectNode result = Json.MAPPER.createObjectNode();
+        result.put("present", cache != null);
+        result.put("hits", stats.hits());
+        result.put("misses", stats.misses());
+        result.put("hitRate", stats.hitRate());
+        result.put("evictions", stats.evictions());
+        result.put("size", stats.size());
+        Json.respond(ctx, 200, result);
+    }
+
+    /** {@code DELETE /gateway/cache}: drops every cached response and embedding (204). */
+    void invalidateCache(Context ctx) {
+        if (cache != null) {
+            cache.invalidateAll();
+        }
+        ctx.status(204);
     }
 
     /** {@code GET /gateway/deployments}: {@code {items: [status without recentChecks]}}. */

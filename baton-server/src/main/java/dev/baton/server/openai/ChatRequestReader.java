@@ -105,7 +105,10 @@ final class ChatRequestReader {
             root.get("max_tokens").integer(1, Integer.MAX_VALUE);
         }
         Double temperature = root.get("temperature").number(0, 2);
-        Double topP = root.get("top_p").number(Double.MIN_VALUE, 1);
+        Double topP = root.get("top_p").number(0, 1);
+        if (topP != null && topP == 0) {
+            throw Param.invalid("top_p", "must be greater than 0 and at most 1, got 0");
+        }
         List<String> stop = stop(root.get("stop"));
         Long seed = root.get("seed").integer(Long.MIN_VALUE, Long.MAX_VALUE);
         String user = root.get("user").text();

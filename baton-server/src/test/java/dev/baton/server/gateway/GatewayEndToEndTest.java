@@ -72,6 +72,13 @@ class GatewayEndToEndTest {
         var fresh = NODE.post("/v1/chat/completions", chat("cache me"), Map.of("Cache-Control", "no-cache"));
         assertThat(fresh.header("x-baton-cache")).isEqualTo("miss");
         assertThat(NODE.upstream.requestCount()).isEqualTo(before + 1);
+
+        JsonNode stats = NODE.get("/api/v1/gateway/cache").json();
+        assertThat(stats.get("present").asBoolean()).isTrue();
+        assertThat(stats.get("hits").asLong()).isPositive();
+        assertThat(stats.get("misses").asLong()).isPositive();
+        assertThat(NODE.send("DELETE", "/api/v1/gateway/cache", "application/json", "").status()).isEqualTo(204);
+        assertThat(NODE.post("/v1/chat/completions", chat("cache me")).header("x-baton-cache")).isEqualTo("miss");
     }
 
     @Test
@@ -134,6 +141,31 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void an_anthropic_deployment_answers_in_openai_shape_whole_and_streamed() {
+        var whole = NODE.post("/v1/chat/completions", """
+                {"model": "claude", "messages": [{"role": "system", "content": "be kind"},
+                 {"role": "user", "content": "hello claude"}]}
+                """);
+        assertThat(whole.status()).as(whole.text()).isEqualTo(200);
+        assertThat(whole.json().get("choices").get(0).get("message").get("content").asText())
+                .isEqualTo(FakeAnswers.echo("hello claude"));
+        assertThat(whole.header("x-baton-deployment")).isEqualTo("fake-claude");
+        assertThat(NODE.anthropic.lastRequest().json().get("model").asText()).isEqualTo("claude-fake");
+
+        var streamed = NODE.post("/v1/chat/completions", """
+                {"model": "claude", "stream": true, "stream_options": {"include_usage": true},
+                 "messages": [{"role": "user", "content": "stream claude"}]}
+                """);
+        List<String> events = events(streamed.text());
+        assertThat(events.getLast()).isEqualTo("[DONE]");
+        StringBuilder text = new StringBuilder();
+        events.subList(0, events.size() - 1).forEach(e ->
+                tree(e).path("choices").forEach(c -> text.append(c.get("delta").path("content").asText(""))));
+        assertThat(text).hasToString(FakeAnswers.echo("stream claude"));
+        assertThat(tree(events.get(events.size() - 2)).get("usage").get("prompt_tokens").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void an_unknown_model_is_404_model_not_found() {
         var response = NODE.post("/v1/chat/completions",
                 "{\"model\": \"nope\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}");
@@ -161,7 +193,8 @@ class GatewayEndToEndTest {
     @Test
     void models_lists_the_configured_aliases() {
         JsonNode models = NODE.get("/v1/models").json();
-        assertThat(models.get("data")).extracting(m -> m.get("id").asText()).containsExactly("fast", "vectors");
+        assertThat(models.get("data")).extracting(m -> m.get("id").asText())
+                .containsExactly("claude", "fast", "vectors");
         assertThat(NODE.get("/v1/models/vectors").json().get("id").asText()).isEqualTo("vectors");
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.baton.gateway.config.GatewayConfigReader;
+import dev.baton.gateway.testing.FakeAnthropicServer;
 import dev.baton.gateway.testing.FakeOpenAiServer;
 import dev.baton.server.BatonConfig;
 import dev.baton.server.BatonNode;
@@ -22,8 +23,9 @@ import java.util.Map;
 
 /**
  * A real node (in-memory store, embedding model off) whose gateway is configured, through the {@code gateway:}
- * YAML a user writes, with deployments on a {@link FakeOpenAiServer}; served over HTTP on 127.0.0.1. The
- * upstream requires the API key {@value #UPSTREAM_KEY}, which the configuration references as a file secret.
+ * YAML a user writes, with deployments on a {@link FakeOpenAiServer} (aliases {@code fast}, {@code vectors}) and
+ * a {@link FakeAnthropicServer} ({@code claude}); served over HTTP on 127.0.0.1. The upstreams require the API key
+ * {@value #UPSTREAM_KEY}, which the configuration references as a file secret.
  */
 final class GatewayNode implements AutoCloseable {
     static final String UPSTREAM_KEY = "sk-upstream-test";
@@ -45,6 +47,7 @@ final class GatewayNode implements AutoCloseable {
     }
 
     final FakeOpenAiServer upstream = new FakeOpenAiServer();
+    final FakeAnthropicServer anthropic = new FakeAnthropicServer();
     final BatonNode node;
     final BatonServer server;
     private final Path secrets;
@@ -54,11 +57,20 @@ final class GatewayNode implements AutoCloseable {
      * @param extra more of the {@code gateway:} section (keys, cache...), YAML at the section's indentation
      */
     GatewayNode(String extra) {
+        this(extra, BatonConfig.inMemory());
+    }
+
+    /**
+     * @param extra more of the {@code gateway:} section
+     * @param base  the node's configuration without its gateway (store, data directory)
+     */
+    GatewayNode(String extra, BatonConfig base) {
         try {
             secrets = Files.createTempDirectory("baton-gateway-test");
             Path keyFile = secrets.resolve("upstream-key");
             Files.writeString(keyFile, UPSTREAM_KEY + "\n");
             upstream.requireApiKey(UPSTREAM_KEY);
+            anthropic.requireApiKey(UPSTREAM_KEY);
             String yaml = """
                     models:
                       fast:
@@ -69,15 +81,20 @@ final class GatewayNode implements AutoCloseable {
                         kind: embedding
                         deployments:
                           - {id: fake-embed, provider: openai, baseUrl: "%1$s", model: embed-fake, apiKey: "file:%2$s"}
+                      claude:
+                        deployments:
+                          - {id: fake-claude, provider: anthropic, baseUrl: "%4$s", model: claude-fake,
+                             apiKey: "file:%2$s"}
                     retry: {maxAttempts: 1}
                     %3$s
-                    """.formatted(upstream.baseUrl(), keyFile, extra);
-            BatonConfig config = BatonConfig.inMemory().withAi(BatonConfig.Ai.DISABLED)
+                    """.formatted(upstream.baseUrl(), keyFile, extra, anthropic.baseUrl());
+            BatonConfig config = base.withAi(BatonConfig.Ai.DISABLED)
                     .withGateway(GatewayConfigReader.read(YAML.readTree(yaml)));
             node = BatonNode.open(config);
             server = BatonServer.start(node, "127.0.0.1", 0);
         } catch (IOException e) {
             upstream.close();
+            anthropic.close();
             throw new UncheckedIOException(e);
         }
     }
@@ -125,6 +142,7 @@ final class GatewayNode implements AutoCloseable {
             node.close();
         } finally {
             upstream.close();
+            anthropic.close();
             try (var files = Files.walk(secrets)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {

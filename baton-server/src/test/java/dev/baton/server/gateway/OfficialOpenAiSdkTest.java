@@ -7,6 +7,7 @@ import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.RateLimitException;
+import com.openai.errors.SseException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -36,14 +37,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class OfficialOpenAiSdkTest {
     private static final String CLIENT_KEY = "sk-baton-client";
-    private static final Path KEY_FILE = keyFile();
-    private static final GatewayNode NODE = new GatewayNode("keys: [{id: sdk-tests, secret: \"file:" + KEY_FILE + "\"}]");
+    private static final Path KEY_FILE = keyFile(CLIENT_KEY);
+    private static final String TIGHT_KEY = "sk-baton-tight";
+    private static final Path TIGHT_KEY_FILE = keyFile(TIGHT_KEY);
+    private static final GatewayNode NODE = new GatewayNode("keys: [{id: sdk-tests, secret: \"file:" + KEY_FILE
+            + "\"}, {id: tight, secret: \"file:" + TIGHT_KEY_FILE + "\", budget: {maxTokens: 5}}]");
     private static final OpenAIClient CLIENT = client(CLIENT_KEY);
 
-    private static Path keyFile() {
+    private static Path keyFile(String key) {
         try {
             Path file = Files.createTempFile("baton-client-key", ".txt");
-            Files.writeString(file, CLIENT_KEY);
+            Files.writeString(file, key);
             file.toFile().deleteOnExit();
             return file;
         } catch (java.io.IOException e) {
@@ -104,6 +108,21 @@ class OfficialOpenAiSdkTest {
     }
 
     @Test
+    void a_stream_cut_upstream_after_its_first_chunk_raises_in_the_sdk_instead_of_ending_quietly() {
+        NODE.upstream.enqueue(new Fault.MidStreamError("upstream went away"));
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+                .model("fast").addUserMessage("one two three four five six seven eight").build();
+        StringBuilder text = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> stream = CLIENT.chat().completions().createStreaming(params)) {
+            assertThatThrownBy(() -> stream.stream().forEach(chunk ->
+                    chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append))))
+                    .isInstanceOf(SseException.class);
+        }
+        assertThat(text).isNotEmpty();
+        assertThat(text.toString()).isNotEqualTo(FakeAnswers.echo("one two three four five six seven eight"));
+    }
+
+    @Test
     void embeddings_with_the_sdks_default_encoding() {
         CreateEmbeddingResponse response = CLIENT.embeddings().create(EmbeddingCreateParams.builder()
                 .model("vectors")
@@ -122,7 +141,7 @@ class OfficialOpenAiSdkTest {
     @Test
     void models_list() {
         List<String> ids = CLIENT.models().list().data().stream().map(Model::id).toList();
-        assertThat(ids).containsExactly("fast", "vectors");
+        assertThat(ids).containsExactly("claude", "fast", "vectors");
     }
 
     @Test
@@ -147,6 +166,18 @@ class OfficialOpenAiSdkTest {
         } finally {
             NODE.upstream.reset();
             NODE.upstream.requireApiKey(GatewayNode.UPSTREAM_KEY);
+        }
+
+        OpenAIClient tight = client(TIGHT_KEY);
+        try {
+            assertThatThrownBy(() -> tight.chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model("fast").addUserMessage("this would overspend a five token budget").build()))
+                    .isInstanceOfSatisfying(RateLimitException.class, e -> {
+                        assertThat(e.code()).contains("insufficient_quota");
+                        assertThat(e.headers().values("x-should-retry")).containsExactly("false");
+                    });
+        } finally {
+            tight.close();
         }
 
         OpenAIClient wrongKey = client("sk-wrong");

@@ -198,6 +198,7 @@ class ChatCompletionsApiTest {
 
         assertThat(response.status()).isEqualTo(429);
         assertThat(response.header("Retry-After")).isEqualTo("7");
+        assertThat(response.header("x-should-retry")).isEqualTo("true");
         assertThat(response.header("Content-Type")).startsWith("application/json");
         assertThat(response.error().get("type").asText()).isEqualTo("rate_limit_error");
         assertThat(response.error().get("code").asText()).isEqualTo("rate_limit_exceeded");
@@ -218,6 +219,14 @@ class ChatCompletionsApiTest {
                 "{\"model\": \"fast\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
         assertThat(budget.status()).isEqualTo(429);
         assertThat(budget.error().get("code").asText()).isEqualTo("insufficient_quota");
+        assertThat(budget.header("x-should-retry")).isEqualTo("false");
+        assertThat(budget.header("Retry-After")).isNull();
+
+        gateway.failure = new BatonException(ErrorCode.UPSTREAM_REJECTED, "the upstream said 400");
+        var rejected = SERVER.post("/v1/chat/completions",
+                "{\"model\": \"fast\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
+        assertThat(rejected.status()).isEqualTo(502);
+        assertThat(rejected.header("x-should-retry")).isEqualTo("false");
 
         gateway.failure = new BatonException(ErrorCode.TIMEOUT, "every deployment timed out");
         assertThat(SERVER.post("/v1/chat/completions",
@@ -234,6 +243,8 @@ class ChatCompletionsApiTest {
                 "temperature");
         assertParam("{\"model\": \"fast\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"temperature\": 3}",
                 "temperature");
+        assertParam("{\"model\": \"fast\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"top_p\": 0}",
+                "top_p");
         assertParam("{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}", "model");
         assertParam("{\"model\": \"fast\", \"messages\": []}", "messages");
         assertParam("{\"model\": \"fast\", \"messages\": [{\"role\": \"robot\", \"content\": \"x\"}]}",

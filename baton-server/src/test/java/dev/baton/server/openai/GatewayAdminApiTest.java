@@ -57,6 +57,14 @@ class GatewayAdminApiTest {
     }
 
     @Test
+    void a_gateway_without_a_cache_layer_reports_no_cache() {
+        JsonNode stats = SERVER.get("/api/v1/gateway/cache").json();
+        assertThat(stats.get("present").asBoolean()).isFalse();
+        assertThat(stats.get("hits").asLong()).isZero();
+        assertThat(stats.get("hitRate").asDouble()).isZero();
+    }
+
+    @Test
     void usage_is_grouped_and_filtered_as_asked_with_a_total() {
         gateway.totals.clear();
         gateway.totals.add(new UsageTotals("run-1", 3, 1, 1, 100, 50, false, 0.25));

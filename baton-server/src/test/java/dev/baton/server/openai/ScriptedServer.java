@@ -86,7 +86,7 @@ final class ScriptedServer implements AutoCloseable {
     private Response send(HttpRequest.Builder builder, Map<String, String> headers) {
         headers.forEach(builder::header);
         try {
-            HttpResponse<String> r = http.send(builder.timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse<String> r = http.send(builder.timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.headers(), r.body());
         } catch (IOException e) {

@@ -1,0 +1,67 @@
+package dev.baton.gateway.provider.http;
+
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.gateway.config.Timeouts;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class UpstreamHttpTest {
+
+    @Test
+    void a_connect_that_does_not_complete_fires_the_connect_timeout() throws Exception {
+        // A listener that never accepts, with its accept queue filled: further SYNs are dropped, so connects hang.
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             UpstreamHttp http = new UpstreamHttp()) {
+            List<Socket> fillers = new ArrayList<>();
+            boolean full = false;
+            try {
+                for (int i = 0; i < 8; i++) {
+                    Socket filler = new Socket();
+                    try {
+                        filler.connect(listener.getLocalSocketAddress(), 100);
+                        fillers.add(filler);
+                    } catch (java.net.SocketTimeoutException queueFull) {
+                        filler.close();
+                        full = true;
+                        break;
+                    }
+                }
+                assumeTrue(full, "this kernel does not leave connects to a full accept queue hanging");
+                Timeouts timeouts = new Timeouts(Duration.ofMillis(200), Duration.ofSeconds(20), Duration.ofSeconds(20),
+                        Duration.ofSeconds(20), Duration.ofSeconds(20));
+                UpstreamCall call = new UpstreamCall("GET", URI.create("http://127.0.0.1:" + listener.getLocalPort()
+                        + "/v1/models"), Map.of(), null, timeouts, "deployment d: GET /models", null);
+                try {
+                    http.send(call);
+                    throw new AssertionError("expected a timeout");
+                } catch (BatonException e) {
+                    assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
+                    assertThat(e.getMessage()).contains("connect timeout");
+                }
+            } finally {
+                for (Socket filler : fillers) {
+                    filler.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void the_call_record_never_prints_header_values() {
+        UpstreamCall call = new UpstreamCall("POST", URI.create("http://127.0.0.1/v1/x"),
+                Map.of("Authorization", "Bearer sk-secret"), new byte[0], Timeouts.DEFAULT, "t", "sk-secret");
+        assertThat(call.toString()).contains("Authorization").doesNotContain("sk-secret");
+    }
+}
