@@ -132,6 +132,7 @@ public final class GatewayFailover {
                     s.path("health").asText(), s.path("requests").asLong(), s.path("failures").asLong(),
                     s.path("uptimePercent").asDouble(), s.path("recentChecks").size());
         }
+        Thread.sleep(500); // usage records reach the store in batches at least every 200 ms
         System.out.println("usage by deployment (GET /api/v1/usage?groupBy=deployment): "
                 + baton.get("/api/v1/usage?groupBy=deployment"));
         BreakerWatch.Transition opened = watch.firstOpen("dead");
