@@ -74,6 +74,8 @@ public final class GatewayStreams {
                                 + " per stream, %d ms before each event after the first (~%.1f s per stream)%n",
                         upstream.baseUrl(), chunks, delayMillis, (chunks + 2) * delayMillis / 1000.0);
                 System.out.println("baton idle: " + baton.status().format() + "; " + baton.heap().format());
+                System.out.println("baton's listening socket: accept backlog " + Machine.listenBacklog(
+                        baton.url().getPort()) + " (ss -ltn Send-Q); connections beyond it wait or are dropped");
                 for (int wave = 1; wave <= waves; wave++) {
                     allComplete &= wave(baton, body, streams, clients, rampMillis, wave);
                 }

@@ -65,6 +65,25 @@ final class Machine {
         return -1;
     }
 
+    /**
+     * The accept backlog of the socket listening on {@code port} ({@code Send-Q} of {@code ss -ltn} for a
+     * listening socket), or "unknown" when {@code ss} is missing or says nothing.
+     */
+    static String listenBacklog(int port) {
+        try {
+            Process ss = new ProcessBuilder("ss", "-ltnH", "sport = :" + port).redirectErrorStream(true).start();
+            String out = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            ss.waitFor();
+            String[] fields = out.strip().split("\\s+");
+            return fields.length > 2 && fields[0].equals("LISTEN") ? fields[2] : "unknown";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
     /** CPU time this JVM (the harness: client and fake upstream) used so far, ms. */
     static long selfCpuMillis() {
         return ProcessStatus.cpuMillis(ProcessHandle.current().pid());
