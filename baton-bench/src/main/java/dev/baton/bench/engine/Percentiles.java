@@ -14,15 +14,15 @@ import java.util.Locale;
  * @param p999  ms
  * @param max   ms
  */
-record Percentiles(int count, double p50, double p90, double p99, double p999, double max) {
+public record Percentiles(int count, double p50, double p90, double p99, double p999, double max) {
 
     /** From durations in nanoseconds. */
-    static Percentiles ofNanos(long[] nanos) {
+    public static Percentiles ofNanos(long[] nanos) {
         return of(nanos, 1e-6);
     }
 
     /** From durations in microseconds. */
-    static Percentiles ofMicros(long[] micros) {
+    public static Percentiles ofMicros(long[] micros) {
         return of(micros, 1e-3);
     }
 
@@ -41,7 +41,8 @@ record Percentiles(int count, double p50, double p90, double p99, double p999, d
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
-    String format() {
+    /** One line: {@code n=… p50=… ms p90=… p99=… p99.9=… max=…}. */
+    public String format() {
         return String.format(Locale.ROOT, "n=%d p50=%.3f ms p90=%.3f ms p99=%.3f ms p99.9=%.3f ms max=%.3f ms",
                 count, p50, p90, p99, p999, max);
     }
