@@ -8,6 +8,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.HandlerType;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -103,6 +105,7 @@ public final class BatonServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = true;
+            config.jetty.threadPool = threadPool();
             // Javalin's own connector would listen with the JDK's accept backlog of 50: a burst of connections
             // (1,000 clients starting streams within a second, docs/benchmarks.md) overflows it and the kernel
             // drops them. The same connector with a backlog of ACCEPT_QUEUE (the OS caps it at somaxconn).
@@ -131,6 +134,18 @@ public final class BatonServer implements AutoCloseable {
         BatonServer server = new BatonServer(app, api.get(), host, new ArrayList<>(routes));
         LOG.info("Baton API listening on {}{}", server.url(), ApiRoutes.BASE);
         return server;
+    }
+
+    /**
+     * Jetty's recommended set-up for virtual threads: its selectors and acceptors run on a small pool of platform
+     * threads, and every request handler runs on a virtual thread of its own. (Javalin's default runs the selector
+     * loops on virtual threads too, where a selector blocked in epoll holds one of the few carrier threads.)
+     */
+    private static QueuedThreadPool threadPool() {
+        QueuedThreadPool pool = new QueuedThreadPool(64, 4);
+        pool.setName("baton-http");
+        pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        return pool;
     }
 
     /** The bound TCP port (the real one when started with port 0). */

@@ -37,7 +37,7 @@ import java.util.Locale;
  *
  * <p>Usage: {@code GatewayOverhead [--jar baton-server/target/baton.jar] [--rate 1000] [--workers 50]
  * [--duration 20s] [--warmup 30s] [--rounds 3] [--words 8] [--no-max] [--wrk-threads 2] [--wrk-connections 50]
- * [--wrk-duration 15s] [--stream-words 16] [--java-opt OPT]... [--ai] [--jfr FILE]}.
+ * [--wrk-duration 15s] [--paced-connections 100] [--stream-words 16] [--java-opt OPT]... [--ai] [--jfr FILE]}.
  * {@code --jfr} records Baton with JFR's profiling settings and prints where its CPU went ({@link JfrProfile}).
  */
 public final class GatewayOverhead {
@@ -54,6 +54,7 @@ public final class GatewayOverhead {
         Duration duration = Duration.ofSeconds(20);
         Duration warmup = Duration.ofSeconds(30);
         int rounds = 3;
+        int pacedConnections = 100;
         int words = 8;
         boolean max = true;
         int wrkThreads = 2;
@@ -75,6 +76,7 @@ public final class GatewayOverhead {
                 case "--no-max" -> max = false;
                 case "--wrk-threads" -> wrkThreads = Integer.parseInt(args[++i]);
                 case "--wrk-connections" -> wrkConnections = Integer.parseInt(args[++i]);
+                case "--paced-connections" -> pacedConnections = Integer.parseInt(args[++i]);
                 case "--wrk-duration" -> wrkDuration = seconds(args[++i]);
                 case "--stream-words" -> streamWords = Integer.parseInt(args[++i]);
                 case "--java-opt" -> javaOptions.add(args[++i]);
@@ -126,6 +128,19 @@ public final class GatewayOverhead {
                     batonRuns.add(fixed.run("round " + r + " baton ", through, duration));
                 }
                 report(directRuns, batonRuns, rate);
+                double meanDelay = pacedConnections * 1000.0 / rate;
+                System.out.printf(Locale.ROOT, "%npoisson arrivals: wrk -t %d -c %d -d %ds --latency, each connection "
+                        + "waiting an exponential random delay of mean %.1f ms before each request (~%d requests/s in "
+                        + "all, independent arrivals; hey's workers tick in step and send bursts of %d)%n", wrkThreads,
+                        pacedConnections, duration.toSeconds(), meanDelay, rate, workers);
+                MaximumRate paced = new MaximumRate(wrk, wrkThreads, pacedConnections, duration, baton);
+                List<Wrk.Result> pacedDirect = new ArrayList<>();
+                List<Wrk.Result> pacedBaton = new ArrayList<>();
+                for (int r = 1; r <= rounds; r++) {
+                    pacedDirect.add(paced.run("round " + r + " direct", direct, body, false, meanDelay));
+                    pacedBaton.add(paced.run("round " + r + " baton ", through, body, false, meanDelay));
+                }
+                reportPaced(pacedDirect, pacedBaton);
                 System.out.printf(Locale.ROOT, "%nfor comparison, a Baton route that calls no upstream and parses no "
                         + "JSON (hey GET, same rate):%n");
                 fixed.run("baton GET " + HEALTH, baton.url().resolve(HEALTH), null, true, duration);
@@ -168,6 +183,23 @@ public final class GatewayOverhead {
         System.out.printf(Locale.ROOT, "  requests without a 200: %d%n", failed);
     }
 
+    private static void reportPaced(List<Wrk.Result> direct, List<Wrk.Result> baton) {
+        double directP50 = median(direct.stream().mapToDouble(Wrk.Result::p50).toArray());
+        double batonP50 = median(baton.stream().mapToDouble(Wrk.Result::p50).toArray());
+        double directP99 = median(direct.stream().mapToDouble(Wrk.Result::p99).toArray());
+        double batonP99 = median(baton.stream().mapToDouble(Wrk.Result::p99).toArray());
+        double rate = median(baton.stream().mapToDouble(Wrk.Result::rate).toArray());
+        long failed = baton.stream().mapToLong(Wrk.Result::non2xx).sum()
+                + direct.stream().mapToLong(Wrk.Result::non2xx).sum();
+        System.out.printf(Locale.ROOT, "%nadded latency with poisson arrivals at %.0f requests/s through Baton "
+                + "(median of %d rounds; wrk resolution 0.01 ms):%n", rate, baton.size());
+        System.out.printf(Locale.ROOT, "  p50: direct %.3f ms, baton %.3f ms, added %.3f ms (target < 1 ms: %s)%n",
+                directP50, batonP50, batonP50 - directP50, batonP50 - directP50 < 1 ? "MET" : "MISSED");
+        System.out.printf(Locale.ROOT, "  p99: direct %.3f ms, baton %.3f ms, added %.3f ms (target < 5 ms: %s)%n",
+                directP99, batonP99, batonP99 - directP99, batonP99 - directP99 < 5 ? "MET" : "MISSED");
+        System.out.printf(Locale.ROOT, "  requests without a 2xx: %d%n", failed);
+    }
+
     static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
@@ -202,18 +234,24 @@ public final class GatewayOverhead {
 
     /** wrk closed loop, with Baton's CPU per request over the run. */
     private record MaximumRate(Path wrk, int threads, int connections, Duration duration, BatonProcess baton) {
-        void run(String label, URI url, String body, boolean countStreams) throws Exception {
+        Wrk.Result run(String label, URI url, String body, boolean countStreams) throws Exception {
+            return run(label, url, body, countStreams, 0);
+        }
+
+        Wrk.Result run(String label, URI url, String body, boolean countStreams, double meanDelayMs)
+                throws Exception {
             String load = Machine.load();
             long batonCpu = baton.status().cpuMillis();
             long selfCpu = Machine.selfCpuMillis();
             Wrk.Result result = Wrk.run(wrk, url, body, countStreams, threads, connections, duration,
-                    baton.directory());
+                    baton.directory(), meanDelayMs);
             double batonMs = baton.status().cpuMillis() - batonCpu;
             double selfMs = Machine.selfCpuMillis() - selfCpu;
             long n = Math.max(1, result.requests());
             System.out.printf(Locale.ROOT, "%s %s  | CPU: baton %.2f cores (%.3f ms/request), harness+fake %.2f cores"
                             + " | %s%n", label, Wrk.summary(result), batonMs / duration.toMillis(), batonMs / n,
                     selfMs / duration.toMillis(), load);
+            return result;
         }
     }
 }

@@ -51,8 +51,29 @@ final class Wrk {
     /** Runs wrk against {@code url} with {@code body} and waits for it. */
     static Result run(Path wrk, URI url, String body, boolean stream, int threads, int connections,
                       Duration duration, Path scriptDirectory) throws IOException, InterruptedException {
-        Path script = scriptDirectory.resolve(stream ? "post-stream.lua" : "post.lua");
-        Files.writeString(script, script(body, stream));
+        return run(wrk, url, body, stream, threads, connections, duration, scriptDirectory, 0);
+    }
+
+    /**
+     * As above; with {@code meanDelayMs > 0} each connection waits a random, exponentially distributed time of
+     * that mean before each request, so the requests of all connections arrive as a Poisson process of rate
+     * {@code connections / (meanDelayMs + latency)} (the usual open-loop model of independent clients; wrk's
+     * latency excludes the delay).
+     */
+    static Result run(Path wrk, URI url, String body, boolean stream, int threads, int connections,
+                      Duration duration, Path scriptDirectory, double meanDelayMs)
+            throws IOException, InterruptedException {
+        Path script = scriptDirectory.resolve(stream ? "post-stream.lua" : meanDelayMs > 0 ? "paced.lua" : "post.lua");
+        String text = script(body, stream);
+        if (meanDelayMs > 0) {
+            text += String.format(Locale.ROOT, """
+                    local threads = 0
+                    function setup(thread) threads = threads + 1; thread:set("id", threads) end
+                    function init(args) math.randomseed(os.time() * 1000 + id) end
+                    function delay() return math.floor(-math.log(1 - math.random()) * %.3f) end
+                    """, meanDelayMs);
+        }
+        Files.writeString(script, text);
         List<String> command = List.of(wrk.toString(), "-t", Integer.toString(threads), "-c",
                 Integer.toString(connections), "-d", duration.toSeconds() + "s", "--timeout", "30s", "--latency",
                 "-s", script.toString(), url.toString());
