@@ -12,6 +12,7 @@ import dev.baton.gateway.api.ChatResponse;
 import dev.baton.gateway.api.ChunkSink;
 import dev.baton.gateway.api.EmbeddingRequest;
 import dev.baton.gateway.api.EmbeddingResponse;
+import dev.baton.gateway.api.FinishReason;
 import dev.baton.gateway.api.ModelInfo;
 import dev.baton.gateway.api.Served;
 import dev.baton.gateway.api.StreamResult;
@@ -30,7 +31,9 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>Non-streamed chat: looked up by {@link RequestKeys#chat}; on a miss the next gateway answers and the
- *       response is stored.</li>
+ *       response is stored when it is complete (finish reason {@code STOP} or {@code TOOL_CALLS}); an answer cut
+ *       at {@code max_tokens} or withheld by a content filter is returned but not stored, so a retry asks
+ *       again.</li>
  *   <li>Embeddings: each input text is looked up by {@link RequestKeys#embedding} (alias, dimensions, text); only
  *       the distinct missing texts go upstream, in one request, and the answer is assembled in input order. The
  *       returned usage is that of the upstream request ({@link Usage#ZERO} when every text was a hit): the
@@ -109,7 +112,9 @@ public final class CachingGateway implements Gateway {
             return stored.withServed(hit(alias, upstreamModel, started));
         }
         ChatResponse response = next.chat(request, call);
-        entries.put(key, new Entry.Chat(response));
+        if (complete(response)) {
+            entries.put(key, new Entry.Chat(response));
+        }
         return response;
     }
 
@@ -187,5 +192,10 @@ public final class CachingGateway implements Gateway {
     private Served hit(String alias, String upstreamModel, long startedNanos) {
         Duration lookup = Duration.ofNanos(Math.max(0, ticker.read() - startedNanos));
         return new Served(alias, CACHE, CACHE, upstreamModel, 0, lookup, null, 0.0, true);
+    }
+
+    /** Whether an answer is worth replaying: the model finished it (not cut by a limit or a filter). */
+    private static boolean complete(ChatResponse response) {
+        return response.finishReason() == FinishReason.STOP || response.finishReason() == FinishReason.TOOL_CALLS;
     }
 }

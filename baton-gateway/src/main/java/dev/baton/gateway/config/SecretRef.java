@@ -12,8 +12,8 @@ import java.util.Objects;
 
 /**
  * A reference to a secret, never the secret itself: {@code env:NAME} (an environment variable) or
- * {@code file:/path} (the file's content, trailing whitespace removed; the Docker/Kubernetes secrets
- * convention). {@link #toString()} shows the reference, so logging a configuration leaks nothing.
+ * {@code file:/path} (the file's content); surrounding whitespace is removed from both (the Docker/Kubernetes
+ * secrets convention, and a key exported with a trailing newline is not a valid header value). {@link #toString()} shows the reference, so logging a configuration leaks nothing.
  *
  * @param scheme {@code env} or {@code file}
  * @param name   the variable name or the file path
@@ -63,7 +63,7 @@ public record SecretRef(String scheme, String name) {
             if (value == null || value.isBlank()) {
                 throw new BatonException(ErrorCode.INVALID_INPUT, "environment variable " + name + " is not set");
             }
-            return value;
+            return value.strip();
         }
         try {
             return Files.readString(Path.of(name), StandardCharsets.UTF_8).strip();

@@ -104,6 +104,10 @@ final class Failover {
                     lastUpstream = lastHere;
                     failedHere.remove(deployment);
                     failedHere.add(deployment);
+                } catch (Error e) {
+                    // Release what the attempt holds (in-flight count, tokens, a half-open breaker permit).
+                    attempt.neutral(false);
+                    throw e;
                 }
             }
         }

@@ -199,7 +199,7 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
         Failover.Routed<T> routed;
         try {
             routed = failover.run(route, estimate.tokens(), operation);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             permit.refund();
             throw e;
         }

@@ -4,6 +4,7 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.gateway.CallContext;
 import dev.baton.gateway.Gateway;
+import dev.baton.gateway.api.ChatChunk;
 import dev.baton.gateway.api.ChatRequest;
 import dev.baton.gateway.api.ChatResponse;
 import dev.baton.gateway.api.ChunkSink;
@@ -12,12 +13,14 @@ import dev.baton.gateway.api.EmbeddingResponse;
 import dev.baton.gateway.api.ModelInfo;
 import dev.baton.gateway.api.Served;
 import dev.baton.gateway.api.StreamResult;
+import dev.baton.gateway.api.TokenEstimate;
 import dev.baton.gateway.api.Usage;
 import dev.baton.gateway.config.Deployment;
 import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.gateway.config.ModelAlias;
 import dev.baton.gateway.config.Pricing;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -27,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -95,19 +99,29 @@ public final class MeteredGateway implements Gateway {
     @Override
     public ChatResponse chat(ChatRequest request, CallContext call) {
         return metered("chat", request.model(), call, () -> CallEstimate.of(request, defaultMaxOutputTokens),
-                () -> next.chat(request, call), ChatResponse::served, ChatResponse::usage);
+                () -> next.chat(request, call), ChatResponse::served, ChatResponse::usage, () -> Usage.ZERO);
     }
 
     @Override
     public StreamResult stream(ChatRequest request, CallContext call, ChunkSink sink) {
+        var delivered = new AtomicLong();
+        ChunkSink counting = chunk -> {
+            delivered.addAndGet(chunkChars(chunk)); // generated upstream, so paid for, even if the client is gone
+            sink.accept(chunk);
+        };
+        // A stream cut after chunks reached the caller (upstream failure or the client leaving) still consumed
+        // tokens: charged as estimated from the prompt and the characters delivered, never released for free.
+        Supplier<Usage> consumed = () -> delivered.get() == 0 ? Usage.ZERO : new Usage(
+                TokenEstimate.tokens(TokenEstimate.promptChars(request)), TokenEstimate.tokens(delivered.get()), true);
         return metered("chat.stream", request.model(), call, () -> CallEstimate.of(request, defaultMaxOutputTokens),
-                () -> next.stream(request, call, sink), StreamResult::served, StreamResult::usage);
+                () -> next.stream(request, call, counting), StreamResult::served, StreamResult::usage, consumed);
     }
 
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext call) {
         return metered("embeddings", request.model(), call, () -> CallEstimate.of(request),
-                () -> next.embed(request, call), EmbeddingResponse::served, EmbeddingResponse::usage);
+                () -> next.embed(request, call), EmbeddingResponse::served, EmbeddingResponse::usage,
+                () -> Usage.ZERO);
     }
 
     @Override
@@ -117,7 +131,8 @@ public final class MeteredGateway implements Gateway {
 
     /** Reserve, call, then settle and record; or release and record the failure. */
     private <T> T metered(String operation, String alias, CallContext call, Supplier<CallEstimate> estimate,
-                          Supplier<T> work, Function<T, Served> servedOf, Function<T, Usage> usageOf) {
+                          Supplier<T> work, Function<T, Served> servedOf, Function<T, Usage> usageOf,
+                          Supplier<Usage> consumedOnFailure) {
         Instant started = clock.instant();
         BudgetLedger.Reservation reservation;
         try {
@@ -129,15 +144,22 @@ public final class MeteredGateway implements Gateway {
                 reservation = BudgetLedger.Reservation.NONE;
             }
         } catch (RuntimeException e) {
-            recordFailure(call, operation, alias, started, e);
+            recordFailure(call, operation, alias, started, e, Usage.ZERO, 0);
             throw e;
         }
         T result;
         try {
             result = work.get();
         } catch (RuntimeException | Error e) {
-            reservation.release();
-            recordFailure(call, operation, alias, started, e);
+            Usage consumed = consumedOnFailure.get();
+            if (consumed.totalTokens() == 0) {
+                reservation.release();
+                recordFailure(call, operation, alias, started, e, Usage.ZERO, 0);
+            } else {
+                double cost = highestPrices.getOrDefault(alias, Pricing.FREE).cost(consumed);
+                reservation.settle(consumed.totalTokens(), cost);
+                recordFailure(call, operation, alias, started, e, consumed, cost);
+            }
             throw e;
         }
         Served served = servedOf.apply(result);
@@ -157,12 +179,24 @@ public final class MeteredGateway implements Gateway {
         return result;
     }
 
-    private void recordFailure(CallContext call, String operation, String alias, Instant started, Throwable e) {
+    /** Records a failed call; {@code consumed} and {@code cost} are what a cut stream used before it failed. */
+    private void recordFailure(CallContext call, String operation, String alias, Instant started, Throwable e,
+                               Usage consumed, double cost) {
         Instant now = clock.instant();
-        String code = e instanceof BatonException baton ? baton.code().code() : ErrorCode.INTERNAL.code();
+        String code = e instanceof BatonException baton ? baton.code().code()
+                : e instanceof UncheckedIOException ? ErrorCode.CANCELLED.code() : ErrorCode.INTERNAL.code();
         recorder.record(new UsageRecord(now, call.principal(), call.runId(), call.workflow(), call.stepId(), alias,
-                NONE, NONE, NONE, operation, 0, 0, false, 0, nonNegative(Duration.between(started, now)), null, false,
-                code));
+                NONE, NONE, NONE, operation, consumed.inputTokens(), consumed.outputTokens(), consumed.estimated(),
+                cost, nonNegative(Duration.between(started, now)), null, false, code));
+    }
+
+    /** Characters of text and tool call arguments in a chunk. */
+    private static long chunkChars(ChatChunk chunk) {
+        long chars = chunk.content() == null ? 0 : chunk.content().length();
+        for (ChatChunk.ToolCallDelta delta : chunk.toolCalls()) {
+            chars += delta.arguments() == null ? 0 : delta.arguments().length();
+        }
+        return chars;
     }
 
     private static Duration nonNegative(Duration duration) {

@@ -8,6 +8,7 @@ import dev.baton.gateway.api.ChatRequest;
 import dev.baton.gateway.api.ChatResponse;
 import dev.baton.gateway.api.EmbeddingRequest;
 import dev.baton.gateway.api.EmbeddingResponse;
+import dev.baton.gateway.api.FinishReason;
 import dev.baton.gateway.api.Served;
 import dev.baton.gateway.api.StreamResult;
 import dev.baton.gateway.api.Usage;
@@ -58,6 +59,22 @@ class CachingGatewayTest {
         assertThat(second.served()).isEqualTo(new Served("gpt", "cache", "cache", "fake-model", 0, Duration.ZERO,
                 null, 0.0, true));
         assertThat(gateway.stats()).isEqualTo(new CacheStats(1, 1, 0, 1));
+    }
+
+    @Test
+    void an_answer_cut_at_max_tokens_or_filtered_is_returned_but_not_stored() {
+        CachingGateway gateway = cache();
+        upstream.finishing(FinishReason.LENGTH);
+        gateway.chat(ask("long?"), CALL);
+        upstream.finishing(FinishReason.CONTENT_FILTER);
+        gateway.chat(ask("long?"), CALL);
+        upstream.finishing(FinishReason.STOP);
+        gateway.chat(ask("long?"), CALL);
+        ChatResponse replayed = gateway.chat(ask("long?"), CALL);
+
+        assertThat(upstream.chats).hasSize(3);
+        assertThat(replayed.served().cacheHit()).isTrue();
+        assertThat(replayed.finishReason()).isEqualTo(FinishReason.STOP);
     }
 
     @Test

@@ -56,6 +56,19 @@ class BudgetTest extends MeteredGatewayFixture {
     }
 
     @Test
+    void a_stream_cut_after_its_first_chunk_is_charged_its_estimated_usage_not_released() {
+        MeteredGateway gateway = metered(config(new Budget(100, 0), Budget.NONE), upstream);
+
+        assertThatThrownBy(() -> gateway.stream(chat("gpt", 75), K1, chunk -> {
+            throw new java.io.UncheckedIOException(new java.io.IOException("client went away"));
+        })).isInstanceOf(java.io.UncheckedIOException.class);
+
+        // prompt "x" → 1 token, the delivered chunk "streamed" (8 characters) → 2 tokens, both estimated
+        assertThat(ledger.keySpend("k1").tokens()).isEqualTo(3);
+        assertThat(ledger.keySpend("k1").reservedTokens()).isZero();
+    }
+
+    @Test
     void a_failed_call_releases_its_reservation() {
         MeteredGateway gateway = metered(config(new Budget(100, 0), Budget.NONE),
                 upstream.failingWith(FakeGateway.error(ErrorCode.UPSTREAM_UNAVAILABLE)));

@@ -40,6 +40,7 @@ public final class FakeGateway implements Gateway {
 
     private final Pricing pricing;
     private volatile Usage chatUsage = new Usage(10, 5, false);
+    private volatile FinishReason finishReason = FinishReason.STOP;
     private volatile RuntimeException failure;
     private volatile CountDownLatch gate;
     private final AtomicInteger answers = new AtomicInteger();
@@ -55,6 +56,12 @@ public final class FakeGateway implements Gateway {
     /** Every later call reports this usage (chat and stream). */
     public FakeGateway reporting(Usage usage) {
         this.chatUsage = usage;
+        return this;
+    }
+
+    /** Every later chat answer ends for this reason. */
+    public FakeGateway finishing(FinishReason reason) {
+        this.finishReason = reason;
         return this;
     }
 
@@ -109,7 +116,7 @@ public final class FakeGateway implements Gateway {
         Usage usage = chatUsage;
         String last = request.messages().getLast().content();
         return new ChatResponse("resp-" + answers.incrementAndGet(), ChatMessage.assistant("answer to " + last),
-                FinishReason.STOP, usage, served(request.model(), usage, null));
+                finishReason, usage, served(request.model(), usage, null));
     }
 
     @Override

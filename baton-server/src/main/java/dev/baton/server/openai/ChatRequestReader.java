@@ -24,8 +24,9 @@ import java.util.Set;
  * array of text parts), {@code max_tokens}/{@code max_completion_tokens}, {@code temperature}, {@code top_p},
  * {@code stop}, {@code seed}, {@code user} (or {@code safety_identifier}), {@code tools}, {@code tool_choice},
  * {@code response_format}, {@code stream}, {@code stream_options}. Accepted and not forwarded (they do not change
- * the answer's content): {@code metadata}, {@code store}, {@code parallel_tool_calls}, {@code prompt_cache_key},
- * {@code service_tier}; accepted at their default only: {@code n: 1}, {@code logprobs: false},
+ * the answer's content): {@code metadata}, {@code store}, {@code prompt_cache_key},
+ * {@code service_tier}; accepted at their default only: {@code n: 1}, {@code parallel_tool_calls: true},
+ * {@code logprobs: false},
  * {@code frequency_penalty: 0}, {@code presence_penalty: 0}, {@code logit_bias: {}},
  * {@code modalities: ["text"]}. Rejected with 400 naming the parameter: {@code audio}, {@code prediction},
  * {@code top_logprobs}, {@code web_search_options}, {@code reasoning_effort}, {@code verbosity}, the deprecated
@@ -85,7 +86,8 @@ final class ChatRequestReader {
             throw Param.invalid("metadata", "must be an object of string values");
         }
         root.get("store").bool();
-        root.get("parallel_tool_calls").bool();
+        root.get("parallel_tool_calls").onlyDefault("only true is supported (the providers' default: the model "
+                + "may call several tools at once)", BooleanNode.TRUE);
         root.get("prompt_cache_key").text();
         root.get("service_tier").text();
 

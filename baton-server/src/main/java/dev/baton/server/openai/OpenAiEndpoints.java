@@ -88,13 +88,20 @@ public final class OpenAiEndpoints {
             stream.complete(result);
         } catch (UncheckedIOException e) {
             LOG.debug("chat stream closed by the client: {}", e.getMessage());
-        } catch (BatonException e) {
+        } catch (RuntimeException e) {
             if (!stream.started()) {
                 throw e;
             }
-            LOG.debug("chat stream failed after its first chunk: {}", e.getMessage());
+            // The response is committed as an event stream: end it with an error event, never a JSON body.
+            BatonException error = e instanceof BatonException known ? known
+                    : new BatonException(ErrorCode.INTERNAL, "the stream failed: " + e.getClass().getSimpleName(), e);
+            if (error == e) {
+                LOG.debug("chat stream failed after its first chunk: {}", e.getMessage());
+            } else {
+                LOG.error("chat stream failed after its first chunk", e);
+            }
             try {
-                stream.fail(e);
+                stream.fail(error);
             } catch (UncheckedIOException gone) {
                 LOG.debug("chat stream closed by the client: {}", gone.getMessage());
             }

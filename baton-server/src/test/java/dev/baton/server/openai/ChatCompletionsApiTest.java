@@ -257,6 +257,8 @@ class ChatCompletionsApiTest {
         assertParam("{\"model\": \"fast\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"logprobs\": true}",
                 "logprobs");
         assertParam("{\"model\": \"fast\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], "
+                + "\"parallel_tool_calls\": false}", "parallel_tool_calls");
+        assertParam("{\"model\": \"fast\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], "
                 + "\"audio\": {\"voice\": \"alloy\", \"format\": \"mp3\"}}", "audio");
         assertParam("{\"model\": \"fast\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}], "
                 + "\"stop\": [\"a\", \"b\", \"c\", \"d\", \"e\"]}", "stop");

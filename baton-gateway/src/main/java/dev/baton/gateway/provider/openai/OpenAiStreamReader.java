@@ -53,7 +53,12 @@ final class OpenAiStreamReader {
             }
             JsonNode chunk = parse(data);
             if (chunk.has("error") && !chunk.get("error").isNull()) {
-                throw new BatonException(ErrorCode.UPSTREAM_UNAVAILABLE, UpstreamFailures.redact(stream.target()
+                // A request error reported in-stream (OpenAI and vLLM do this) is the caller's, not the
+                // deployment's: not retried elsewhere, not held against the breaker. Anything else is an outage.
+                String type = OpenAiWire.text(chunk.get("error").get("type"));
+                ErrorCode code = "invalid_request_error".equals(type) ? ErrorCode.UPSTREAM_REJECTED
+                        : ErrorCode.UPSTREAM_UNAVAILABLE;
+                throw new BatonException(code, UpstreamFailures.redact(stream.target()
                         + ": the stream reported an error: " + UpstreamFailures.errorMessage(data.getBytes(
                         java.nio.charset.StandardCharsets.UTF_8)), stream.apiKey()));
             }
