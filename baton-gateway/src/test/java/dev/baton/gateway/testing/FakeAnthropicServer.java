@@ -294,9 +294,10 @@ public final class FakeAnthropicServer extends FakeUpstream {
     }
 
     @Override
-    String streamErrorFrame(String message) {
+    String streamErrorFrame(String message, boolean requestError) {
         ObjectNode error = JSON.createObjectNode().put("type", "error");
-        error.putObject("error").put("type", "overloaded_error").put("message", message);
+        error.putObject("error").put("type", requestError ? "invalid_request_error" : "overloaded_error")
+                .put("message", message);
         return frame("error", error);
     }
 

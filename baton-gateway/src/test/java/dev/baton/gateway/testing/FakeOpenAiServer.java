@@ -258,9 +258,10 @@ public final class FakeOpenAiServer extends FakeUpstream {
     }
 
     @Override
-    String streamErrorFrame(String message) {
+    String streamErrorFrame(String message, boolean requestError) {
         ObjectNode error = JSON.createObjectNode();
-        error.putObject("error").put("message", message).put("type", "server_error");
+        error.putObject("error").put("message", message)
+                .put("type", requestError ? "invalid_request_error" : "server_error");
         return frame(error);
     }
 

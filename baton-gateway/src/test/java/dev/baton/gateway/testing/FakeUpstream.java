@@ -244,7 +244,7 @@ public abstract sealed class FakeUpstream implements AutoCloseable permits FakeO
     abstract String errorBody(int status, String message);
 
     /** The protocol's in-stream error frame. */
-    abstract String streamErrorFrame(String message);
+    abstract String streamErrorFrame(String message, boolean requestError);
 
     /** Whether the request carries the required key. */
     abstract boolean authorized(RecordedRequest request, String key);
@@ -322,7 +322,7 @@ public abstract sealed class FakeUpstream implements AutoCloseable permits FakeO
                 return;
             }
             if (fault instanceof Fault.MidStreamError error && i == half) {
-                exchange.chunk(streamErrorFrame(error.message()));
+                exchange.chunk(streamErrorFrame(error.message(), error.requestError()));
                 exchange.endChunked();
                 return;
             }

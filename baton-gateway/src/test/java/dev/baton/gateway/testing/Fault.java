@@ -68,8 +68,12 @@ public sealed interface Fault {
     /** Answer 200 with an HTML page ({@code text/html}) instead of JSON or an event stream. */
     record WrongContentType() implements Fault {}
 
-    /** Streams: send about half of the events, then the provider's in-stream error event with {@code message}. */
-    record MidStreamError(String message) implements Fault {
+    /**
+     * Streams: send about half of the events, then the provider's in-stream error event with {@code message}: an
+     * outage ({@code server_error} / {@code overloaded_error}), or with {@code requestError} the provider's
+     * invalid-request type.
+     */
+    record MidStreamError(String message, boolean requestError) implements Fault {
         public MidStreamError {
             Objects.requireNonNull(message, "message");
         }
@@ -120,6 +124,10 @@ public sealed interface Fault {
     }
 
     static Fault midStreamError(String message) {
-        return new MidStreamError(message);
+        return new MidStreamError(message, false);
+    }
+
+    static Fault midStreamRequestError(String message) {
+        return new MidStreamError(message, true);
     }
 }

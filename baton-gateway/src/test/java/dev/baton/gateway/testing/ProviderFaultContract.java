@@ -132,6 +132,15 @@ public abstract class ProviderFaultContract extends ProviderFixture {
     }
 
     @Test
+    void an_invalid_request_error_event_in_the_stream_is_the_callers_and_not_retriable() {
+        upstream.enqueue(Fault.midStreamRequestError("prompt is too long"));
+        BatonException e = failure(() -> provider.stream(deployment(), ask("one two three four"), chunk -> { }));
+        assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_REJECTED);
+        assertThat(e.retriable()).isFalse();
+        assertThat(e.getMessage()).contains("prompt is too long");
+    }
+
+    @Test
     void malformed_json_is_a_retriable_invalid_response() {
         upstream.enqueue(Fault.wrongJson(), Fault.wrongJson());
         BatonException whole = failure(() -> provider.chat(deployment(), ask("hi")));

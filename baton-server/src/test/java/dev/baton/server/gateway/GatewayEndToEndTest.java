@@ -106,7 +106,7 @@ class GatewayEndToEndTest {
 
     @Test
     void a_stream_cut_by_the_upstream_after_its_first_chunk_ends_with_an_error_event_not_done() {
-        NODE.upstream.enqueue(new Fault.MidStreamError("upstream exploded"));
+        NODE.upstream.enqueue(new Fault.MidStreamError("upstream exploded", false));
         var response = NODE.post("/v1/chat/completions", """
                 {"model": "fast", "stream": true, "messages": [{"role": "user", "content": "one two three four five six"}]}
                 """);

@@ -109,7 +109,7 @@ class OfficialOpenAiSdkTest {
 
     @Test
     void a_stream_cut_upstream_after_its_first_chunk_raises_in_the_sdk_instead_of_ending_quietly() {
-        NODE.upstream.enqueue(new Fault.MidStreamError("upstream went away"));
+        NODE.upstream.enqueue(new Fault.MidStreamError("upstream went away", false));
         ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
                 .model("fast").addUserMessage("one two three four five six seven eight").build();
         StringBuilder text = new StringBuilder();
