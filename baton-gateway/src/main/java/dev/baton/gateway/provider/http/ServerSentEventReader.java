@@ -1,9 +1,9 @@
 package dev.baton.gateway.provider.http;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,13 +13,32 @@ import java.nio.charset.StandardCharsets;
  * no colon has an empty value; unknown fields ({@code retry:}...) are ignored; an event with no {@code data} line
  * is not dispatched; an unterminated event at end of stream is discarded.
  *
+ * <p>Bounded: a line or an event's data longer than {@link #MAX_EVENT_CHARS} characters fails the read with an
+ * {@link IOException} instead of growing the heap (a broken upstream that never ends a line cannot exhaust memory).
+ *
  * <p>Not thread-safe: one reader per response, used by one thread. Closing the reader closes the stream.
  */
 public final class ServerSentEventReader implements AutoCloseable {
-    private final BufferedReader lines;
+    /** The longest line, and the most data of one event, in characters (8 Mi; a chunk is usually under 1 Ki). */
+    public static final int MAX_EVENT_CHARS = 8 * 1024 * 1024;
+
+    private final Reader text;
+    private final char[] buffer = new char[8192];
+    private int position;
+    private int limit;
+    private final int maxChars;
 
     public ServerSentEventReader(InputStream in) {
-        this.lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 8192);
+        this(in, MAX_EVENT_CHARS);
+    }
+
+    /** A reader with another bound on lines and events, in characters (≥ 1). */
+    ServerSentEventReader(InputStream in, int maxChars) {
+        this.text = new InputStreamReader(in, StandardCharsets.UTF_8);
+        if (maxChars < 1) {
+            throw new IllegalArgumentException("maxChars must be ≥ 1: " + maxChars);
+        }
+        this.maxChars = maxChars;
     }
 
     /**
@@ -33,7 +52,7 @@ public final class ServerSentEventReader implements AutoCloseable {
         String id = null;
         StringBuilder data = null;
         String line;
-        while ((line = lines.readLine()) != null) {
+        while ((line = readLine()) != null) {
             if (line.isEmpty()) {
                 if (data != null) {
                     return new ServerSentEvent(event == null ? ServerSentEvent.DEFAULT_EVENT : event, data.toString(), id);
@@ -63,6 +82,9 @@ public final class ServerSentEventReader implements AutoCloseable {
                         data.append('\n');
                     }
                     data.append(value);
+                    if (data.length() > maxChars) {
+                        throw new IOException("event data longer than " + maxChars + " characters");
+                    }
                 }
                 case "id" -> id = value.indexOf('\0') >= 0 ? id : value;
                 default -> {
@@ -73,8 +95,55 @@ public final class ServerSentEventReader implements AutoCloseable {
         return null;
     }
 
+    /** The next line without its terminator (CR, LF or CRLF), or {@code null} at the end of the stream. */
+    private String readLine() throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = read()) >= 0) {
+            if (c == '\n') {
+                return line.toString();
+            }
+            if (c == '\r') {
+                if (peek() == '\n') {
+                    position++;
+                }
+                return line.toString();
+            }
+            if (line.length() == maxChars) {
+                throw new IOException("line longer than " + maxChars + " characters");
+            }
+            line.append((char) c);
+        }
+        return line.isEmpty() ? null : line.toString();
+    }
+
+    /** The next character, or -1 at the end; refills the buffer with one read of the underlying reader. */
+    private int read() throws IOException {
+        if (position == limit && !fill()) {
+            return -1;
+        }
+        return buffer[position++];
+    }
+
+    private int peek() throws IOException {
+        if (position == limit && !fill()) {
+            return -1;
+        }
+        return buffer[position];
+    }
+
+    private boolean fill() throws IOException {
+        int n = text.read(buffer, 0, buffer.length);
+        if (n <= 0) {
+            return false;
+        }
+        position = 0;
+        limit = n;
+        return true;
+    }
+
     @Override
     public void close() throws IOException {
-        lines.close();
+        text.close();
     }
 }

@@ -24,6 +24,21 @@ class ServerSentEventReaderTest {
     }
 
     @Test
+    void a_line_or_an_event_longer_than_the_bound_fails_instead_of_growing_without_end() throws IOException {
+        var endless = new ServerSentEventReader(new java.io.ByteArrayInputStream(
+                ("data: " + "x".repeat(100)).getBytes(java.nio.charset.StandardCharsets.UTF_8)), 64);
+        org.assertj.core.api.Assertions.assertThatThrownBy(endless::next)
+                .isInstanceOf(IOException.class).hasMessageContaining("line longer than 64");
+        var manyLines = new ServerSentEventReader(new java.io.ByteArrayInputStream(
+                "data: 0123456789\n".repeat(10).getBytes(java.nio.charset.StandardCharsets.UTF_8)), 64);
+        org.assertj.core.api.Assertions.assertThatThrownBy(manyLines::next)
+                .isInstanceOf(IOException.class).hasMessageContaining("event data longer than 64");
+        var fits = new ServerSentEventReader(new java.io.ByteArrayInputStream(
+                "data: 0123456789\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)), 64);
+        assertThat(fits.next()).isEqualTo(new ServerSentEvent("message", "0123456789", null));
+    }
+
+    @Test
     void reads_named_events_and_default_message_events() throws IOException {
         assertThat(read("event: ping\ndata: {}\n\ndata: [DONE]\n\n")).containsExactly(
                 new ServerSentEvent("ping", "{}", null), new ServerSentEvent("message", "[DONE]", null));
