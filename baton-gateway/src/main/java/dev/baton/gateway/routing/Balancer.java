@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A load-balancing strategy of one model alias: ranks the alias's enabled deployments from most to least
@@ -84,9 +86,7 @@ sealed interface Balancer {
     record LeastBusy() implements Balancer {
         @Override
         public List<DeploymentState> rank(List<DeploymentState> enabled) {
-            var ranked = new ArrayList<>(enabled);
-            ranked.sort(Comparator.comparingInt(d -> d.health().inFlight()));
-            return ranked;
+            return sortedBy(enabled, d -> d.health().inFlight());
         }
     }
 
@@ -109,9 +109,7 @@ sealed interface Balancer {
         @Override
         public List<DeploymentState> rank(List<DeploymentState> enabled) {
             Instant stale = clock.instant().minus(EXPLORE_AFTER);
-            var ranked = new ArrayList<>(enabled);
-            ranked.sort(Comparator.comparingDouble(d -> key(d, stale)));
-            return ranked;
+            return sortedBy(enabled, d -> key(d, stale));
         }
 
         private static double key(DeploymentState deployment, Instant stale) {
@@ -131,5 +129,26 @@ sealed interface Balancer {
         public List<DeploymentState> rank(List<DeploymentState> enabled) {
             return enabled;
         }
+    }
+
+    /**
+     * {@code deployments} ordered by a key read once per deployment (in-flight counts and latencies change while
+     * other calls run; sorting on live values could break the sort's contract). Stable: ties keep the order.
+     */
+    private static List<DeploymentState> sortedBy(List<DeploymentState> deployments,
+                                                  ToDoubleFunction<DeploymentState> key) {
+        int n = deployments.size();
+        double[] keys = new double[n];
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = key.applyAsDouble(deployments.get(i));
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> keys[i]));
+        var ranked = new ArrayList<DeploymentState>(n);
+        for (Integer i : order) {
+            ranked.add(deployments.get(i));
+        }
+        return ranked;
     }
 }
