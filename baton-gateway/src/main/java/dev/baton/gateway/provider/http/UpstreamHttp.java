@@ -157,16 +157,25 @@ public final class UpstreamHttp implements AutoCloseable {
         try {
             return exchange.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            exchange.cancel(true);
+            abandon(exchange);
             throw UpstreamFailures.timeout(call.target(), which);
         } catch (InterruptedException e) {
-            exchange.cancel(true);
+            abandon(exchange);
             throw UpstreamFailures.cancelled(call.target());
         } catch (ExecutionException e) {
             throw UpstreamFailures.forTransport(call.target(), e.getCause(), call.apiKey());
         } catch (CancellationException e) {
             throw UpstreamFailures.forTransport(call.target(), e, call.apiKey());
         }
+    }
+
+    /**
+     * Gives up on an exchange: cancels it, and closes the body of a response that arrived in the meantime (the
+     * headers can land just as the deadline passes), so its connection is not left half-read.
+     */
+    private static void abandon(CompletableFuture<HttpResponse<InputStream>> exchange) {
+        exchange.cancel(true);
+        exchange.thenAccept(response -> ((DeadlineBody) response.body()).close());
     }
 
     private static HttpRequest request(UpstreamCall call) {
