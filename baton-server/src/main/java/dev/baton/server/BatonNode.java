@@ -219,19 +219,12 @@ public final class BatonNode implements AutoCloseable {
 
     /**
      * Parses and validates a definition against every step type a node knows, without opening a node: no store,
-     * no model loaded. For {@code baton validate}.
+     * no model loaded. For {@code baton validate}. The model names of {@code llm.*}, {@code embed},
+     * {@code similarity} and {@code classify} steps are checked against the aliases of {@code gateway} (and the
+     * in-process model).
      *
      * @return the workflow (version 0)
      * @throws BatonException INVALID_WORKFLOW with every complaint as a field error (line/column where known)
-     */
-    public static Workflow validateDefinition(String source, String sourceName) {
-        return validateDefinition(source, sourceName, GatewayConfig.EMPTY);
-    }
-
-    /**
-     * As {@link #validateDefinition(String, String)}, checking the model names of {@code llm.*}, {@code embed},
-     * {@code similarity} and {@code classify} steps against the aliases of {@code gateway} (and the in-process
-     * model).
      */
     public static Workflow validateDefinition(String source, String sourceName, GatewayConfig gateway) {
         try (HttpStep probe = new HttpStep()) {
