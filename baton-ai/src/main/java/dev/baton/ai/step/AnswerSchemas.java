@@ -3,36 +3,24 @@ package dev.baton.ai.step;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
-import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaException;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
+import dev.baton.core.workflow.SchemaCompiler;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * JSON Schemas (draft 2020-12, networknt json-schema-validator) of structured LLM answers: checks a step's
  * {@code schema} argument against the meta-schema and validates answers against it.
  *
- * <p>Only local references ({@code $ref: "#/$defs/..."}) resolve; nothing is fetched over the network. Compiled
- * schemas are cached by their text (at most {@value #CACHE_LIMIT}, then the cache is cleared). Thread-safe.
+ * <p>Compiled by baton-core's {@link SchemaCompiler} (local references only, cached), as workflow input schemas
+ * are. Thread-safe.
  */
 final class AnswerSchemas {
-    private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
-    private static final int CACHE_LIMIT = 256;
-
-    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-            builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)
-                    .block(iri -> !iri.toString().startsWith("https://json-schema.org/"))));
-    private final Map<String, Schema> cache = new ConcurrentHashMap<>();
-    private volatile Schema metaSchema;
+    private final SchemaCompiler schemas = new SchemaCompiler();
 
     /**
      * The problems of {@code schema} as a JSON Schema, each as {@code "<path>: <message>"}; empty when usable.
@@ -42,12 +30,12 @@ final class AnswerSchemas {
             return List.of("must be a JSON Schema object, got " + Arguments.kind(schema));
         }
         Set<String> problems = new LinkedHashSet<>();
-        for (Error error : meta().validate(schema.toString(), InputFormat.JSON)) {
+        for (Error error : schemas.metaSchema().validate(schema.toString(), InputFormat.JSON)) {
             problems.add(describe(error));
         }
         if (problems.isEmpty()) {
             try {
-                compiled(schema);
+                schemas.compile(schema);
             } catch (SchemaException e) {
                 problems.add("is not a usable JSON Schema: " + e.getMessage());
             }
@@ -58,32 +46,10 @@ final class AnswerSchemas {
     /** The violations of {@code value} against {@code schema} (a schema {@link #problems} accepted). */
     List<String> violations(JsonNode schema, JsonNode value) {
         List<String> violations = new ArrayList<>();
-        for (Error error : compiled(schema).validate(value.toString(), InputFormat.JSON)) {
+        for (Error error : schemas.compile(schema).validate(value.toString(), InputFormat.JSON)) {
             violations.add(describe(error));
         }
         return violations;
-    }
-
-    private Schema meta() {
-        Schema meta = metaSchema;
-        if (meta == null) {
-            meta = registry.getSchema(SchemaLocation.of(META_SCHEMA));
-            metaSchema = meta;
-        }
-        return meta;
-    }
-
-    private Schema compiled(JsonNode schemaNode) {
-        String text = schemaNode.toString();
-        Schema schema = cache.get(text);
-        if (schema == null) {
-            schema = registry.getSchema(text, InputFormat.JSON);
-            if (cache.size() >= CACHE_LIMIT) {
-                cache.clear();
-            }
-            cache.put(text, schema);
-        }
-        return schema;
     }
 
     /** {@code "<instance path>: <message>"}, the path in the style {@code actionItems[0].owner} ({@code $} for the root). */

@@ -5,11 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
-import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaException;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
@@ -21,24 +17,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * JSON Schema (draft 2020-12, networknt json-schema-validator) for workflow inputs: checks a workflow's input
  * schema against the meta-schema, and run inputs against the schema.
  *
- * <p>Schemas may only use local references ({@code $ref: "#/$defs/..."}); nothing is fetched over the network.
- * Compiled schemas are cached by their text (at most {@value #CACHE_LIMIT}). Thread-safe.
+ * <p>Schemas are compiled by a {@link SchemaCompiler}: local references only, cached. Thread-safe.
  */
 public final class InputValidator {
-    private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
-    private static final int CACHE_LIMIT = 512;
-
-    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-            builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)
-                    .block(iri -> !iri.toString().startsWith("https://json-schema.org/"))));
-    private final Schema metaSchema = registry.getSchema(SchemaLocation.of(META_SCHEMA));
-    private final Map<String, Schema> cache = new ConcurrentHashMap<>();
+    private final SchemaCompiler schemas = new SchemaCompiler();
 
     /**
      * Problems of an input schema, with field paths relative to the schema (e.g. {@code properties.n.type});
@@ -58,13 +45,13 @@ public final class InputValidator {
             errors.add(new FieldError("type", "run inputs are a JSON object, so the input schema's type must be 'object'"));
         }
         JsonNode dialect = schema.get("$schema");
-        if (dialect != null && !(dialect.isTextual() && dialect.textValue().equals(META_SCHEMA))) {
+        if (dialect != null && !(dialect.isTextual() && dialect.textValue().equals(SchemaCompiler.META_SCHEMA))) {
             errors.add(new FieldError("$schema", "input schemas use JSON Schema draft 2020-12; remove '$schema' or set it to '"
-                    + META_SCHEMA + "'"));
+                    + SchemaCompiler.META_SCHEMA + "'"));
         }
         checkReferences(schema, "", errors);
         Set<String> seen = new LinkedHashSet<>();
-        for (Error error : metaSchema.validate(schema.toString(), InputFormat.JSON)) {
+        for (Error error : schemas.metaSchema().validate(schema.toString(), InputFormat.JSON)) {
             String field = fieldPath(error.getInstanceLocation(), null);
             if (seen.add(field)) {
                 errors.add(new FieldError(field, error.getMessage()));
@@ -72,7 +59,7 @@ public final class InputValidator {
         }
         if (errors.isEmpty()) {
             try {
-                schema(schema);
+                schemas.compile(schema);
             } catch (SchemaException e) {
                 errors.add(new FieldError("", "is not a usable JSON Schema: " + e.getMessage()));
             }
@@ -101,7 +88,7 @@ public final class InputValidator {
         }
         JsonNode withDefaults = applyDefaults(schemaNode, value);
         List<FieldError> errors = new ArrayList<>();
-        for (Error error : schema(schemaNode).validate(withDefaults.toString(), InputFormat.JSON)) {
+        for (Error error : schemas.compile(schemaNode).validate(withDefaults.toString(), InputFormat.JSON)) {
             String field = fieldPath(error.getInstanceLocation(), error.getProperty());
             errors.add(new FieldError(field, error.getMessage()));
         }
@@ -113,18 +100,6 @@ public final class InputValidator {
         return withDefaults;
     }
 
-    private Schema schema(JsonNode schemaNode) {
-        String text = schemaNode.toString();
-        Schema schema = cache.get(text);
-        if (schema == null) {
-            schema = registry.getSchema(text, InputFormat.JSON);
-            if (cache.size() >= CACHE_LIMIT) {
-                cache.clear();
-            }
-            cache.put(text, schema);
-        }
-        return schema;
-    }
 
     /** Missing properties of objects get their schema's {@code default}, recursively through object properties. */
     private static JsonNode applyDefaults(JsonNode schema, JsonNode value) {

@@ -12,12 +12,12 @@ import java.time.Duration;
 import java.util.Map;
 
 /** A small JSON client over java.net.http for the API tests (real HTTP on 127.0.0.1). */
-final class ApiClient {
+public final class ApiClient {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** A response: status, headers and body (parsed as JSON when it is JSON). */
-    record Response(int status, java.net.http.HttpHeaders headers, String text) {
-        JsonNode json() {
+    public record Response(int status, java.net.http.HttpHeaders headers, String text) {
+        public JsonNode json() {
             try {
                 return JSON.readTree(text);
             } catch (IOException e) {
@@ -25,11 +25,16 @@ final class ApiClient {
             }
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
 
-        String contentType() {
+        /** The OpenAI error object of a {@code /v1} error response. */
+        public JsonNode error() {
+            return json().get("error");
+        }
+
+        public String contentType() {
             return header("Content-Type");
         }
     }
@@ -37,35 +42,35 @@ final class ApiClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
 
-    ApiClient(URI base) {
+    public ApiClient(URI base) {
         this.base = base;
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return base.resolve(ApiRoutes.BASE + path);
     }
 
-    Response get(String path) {
+    public Response get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET(), Map.of());
     }
 
-    Response get(String path, Map<String, String> headers) {
+    public Response get(String path, Map<String, String> headers) {
         return send(HttpRequest.newBuilder(uri(path)).GET(), headers);
     }
 
-    Response delete(String path) {
+    public Response delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).DELETE(), Map.of());
     }
 
-    Response post(String path, String contentType, String body) {
+    public Response post(String path, String contentType, String body) {
         return post(path, contentType, body, Map.of());
     }
 
-    Response postJson(String path, String body) {
+    public Response postJson(String path, String body) {
         return post(path, "application/json", body, Map.of());
     }
 
-    Response post(String path, String contentType, String body, Map<String, String> headers) {
+    public Response post(String path, String contentType, String body, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
@@ -73,12 +78,12 @@ final class ApiClient {
         return send(b, headers);
     }
 
-    Response put(String path, String contentType, String body) {
+    public Response put(String path, String contentType, String body) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
                 .PUT(HttpRequest.BodyPublishers.ofString(body)), Map.of());
     }
 
-    Response send(HttpRequest.Builder builder, Map<String, String> headers) {
+    public Response send(HttpRequest.Builder builder, Map<String, String> headers) {
         headers.forEach(builder::header);
         try {
             HttpResponse<String> r = http.send(builder.timeout(Duration.ofSeconds(60)).build(),
@@ -93,7 +98,7 @@ final class ApiClient {
     }
 
     /** The raw JDK client, for streaming (SSE) tests. */
-    HttpClient http() {
+    public HttpClient http() {
         return http;
     }
 }

@@ -1,6 +1,5 @@
 package dev.baton.server.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.baton.gateway.config.GatewayConfigReader;
@@ -9,16 +8,15 @@ import dev.baton.gateway.testing.FakeOpenAiServer;
 import dev.baton.server.BatonConfig;
 import dev.baton.server.BatonNode;
 import dev.baton.server.BatonServer;
+import dev.baton.server.api.ApiClient;
+import dev.baton.server.api.ApiClient.Response;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -32,26 +30,12 @@ final class GatewayNode implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    record Response(int status, java.net.http.HttpHeaders headers, String text) {
-        JsonNode json() {
-            try {
-                return JSON.readTree(text);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON (" + status + "): " + text, e);
-            }
-        }
-
-        String header(String name) {
-            return headers.firstValue(name).orElse(null);
-        }
-    }
-
     final FakeOpenAiServer upstream = new FakeOpenAiServer();
     final FakeAnthropicServer anthropic = new FakeAnthropicServer();
     final BatonNode node;
     final BatonServer server;
     private final Path secrets;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ApiClient client;
 
     /**
      * @param extra more of the {@code gateway:} section (keys, cache...), YAML at the section's indentation
@@ -92,6 +76,7 @@ final class GatewayNode implements AutoCloseable {
                     .withGateway(GatewayConfigReader.read(YAML.readTree(yaml)));
             node = BatonNode.open(config);
             server = BatonServer.start(node, "127.0.0.1", 0);
+            client = new ApiClient(server.url());
         } catch (IOException e) {
             upstream.close();
             anthropic.close();
@@ -122,17 +107,7 @@ final class GatewayNode implements AutoCloseable {
     }
 
     private Response send(HttpRequest.Builder builder, Map<String, String> headers) {
-        headers.forEach(builder::header);
-        try {
-            HttpResponse<String> r = http.send(builder.timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.headers(), r.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return client.send(builder, headers);
     }
 
     @Override
