@@ -2,6 +2,7 @@ package dev.baton.server;
 
 import dev.baton.core.error.BatonException;
 import dev.baton.gateway.config.GatewayConfig;
+import dev.baton.observability.ObservabilityConfig;
 import dev.baton.store.jdbc.StoreConfig;
 
 import java.nio.file.Path;
@@ -26,9 +27,11 @@ import java.util.Objects;
  * @param http    the {@code http} step's client settings
  * @param gateway the AI gateway: model aliases, deployments, client keys, limits, cache (see
  *                {@link dev.baton.gateway.config.GatewayConfigReader})
+ * @param observability metrics, tracing, logs, host monitoring and alerts (see
+ *                {@link dev.baton.observability.ObservabilityConfigReader})
  */
 public record BatonConfig(Path dataDir, Store store, Server server, Engine engine, Ai ai, Http http,
-                          GatewayConfig gateway) {
+                          GatewayConfig gateway, ObservabilityConfig observability) {
 
     public BatonConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -38,6 +41,13 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
         Objects.requireNonNull(ai, "ai");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(gateway, "gateway");
+        Objects.requireNonNull(observability, "observability");
+    }
+
+    /** A configuration with the default observability settings ({@link ObservabilityConfig#DEFAULT}). */
+    public BatonConfig(Path dataDir, Store store, Server server, Engine engine, Ai ai, Http http,
+                       GatewayConfig gateway) {
+        this(dataDir, store, server, engine, ai, http, gateway, ObservabilityConfig.DEFAULT);
     }
 
     /** A configuration with {@link Http#DEFAULT} http settings and no gateway models of its own. */
@@ -62,27 +72,31 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
     }
 
     public BatonConfig withStore(Store newStore) {
-        return new BatonConfig(dataDir, newStore, server, engine, ai, http, gateway);
+        return new BatonConfig(dataDir, newStore, server, engine, ai, http, gateway, observability);
     }
 
     public BatonConfig withServer(Server newServer) {
-        return new BatonConfig(dataDir, store, newServer, engine, ai, http, gateway);
+        return new BatonConfig(dataDir, store, newServer, engine, ai, http, gateway, observability);
     }
 
     public BatonConfig withEngine(Engine newEngine) {
-        return new BatonConfig(dataDir, store, server, newEngine, ai, http, gateway);
+        return new BatonConfig(dataDir, store, server, newEngine, ai, http, gateway, observability);
     }
 
     public BatonConfig withAi(Ai newAi) {
-        return new BatonConfig(dataDir, store, server, engine, newAi, http, gateway);
+        return new BatonConfig(dataDir, store, server, engine, newAi, http, gateway, observability);
     }
 
     public BatonConfig withHttp(Http newHttp) {
-        return new BatonConfig(dataDir, store, server, engine, ai, newHttp, gateway);
+        return new BatonConfig(dataDir, store, server, engine, ai, newHttp, gateway, observability);
     }
 
     public BatonConfig withGateway(GatewayConfig newGateway) {
-        return new BatonConfig(dataDir, store, server, engine, ai, http, newGateway);
+        return new BatonConfig(dataDir, store, server, engine, ai, http, newGateway, observability);
+    }
+
+    public BatonConfig withObservability(ObservabilityConfig newObservability) {
+        return new BatonConfig(dataDir, store, server, engine, ai, http, gateway, newObservability);
     }
 
     /** The kind of store. */

@@ -11,6 +11,8 @@ import dev.baton.core.error.FieldError;
 import dev.baton.core.error.SourceLocation;
 import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.gateway.config.GatewayConfigReader;
+import dev.baton.observability.ObservabilityConfig;
+import dev.baton.observability.ObservabilityConfigReader;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,6 +57,8 @@ import java.util.regex.Pattern;
  * gateway:                # the AI gateway; read by GatewayConfigReader (see docs/configuration.md)
  *   models: {...}
  *   keys: [...]
+ * observability:          # metrics, tracing, logs, system monitoring, alerts; see docs/operations.md
+ *   tracing: {...}
  * }</pre>
  *
  * <p>Environment variables: {@code BATON_DATA_DIR}, {@code BATON_STORE} (type), {@code BATON_STORE_URL},
@@ -81,7 +85,8 @@ public final class ConfigSource {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Map<String, Set<String>> SECTIONS = Map.of(
-            "", Set.of("dataDir", "store", "server", "engine", "ai", "http", GatewayConfigReader.SECTION),
+            "", Set.of("dataDir", "store", "server", "engine", "ai", "http", GatewayConfigReader.SECTION,
+                    ObservabilityConfigReader.SECTION),
             "store", Set.of("type", "url", "user", "password", "poolSize"),
             "server", Set.of("host", "port", "maxRequestSize", "maxWait"),
             "engine", Set.of("maxRunningRuns", "maxQueuedRuns", "maxConcurrentAttempts", "stepTypeLimits"),
@@ -172,7 +177,8 @@ public final class ConfigSource {
                 text(aiNode, "loadInBackground"), "true")));
         BatonConfig.Http http = new BatonConfig.Http(integer("http.clients", setting(env, "BATON_HTTP_CLIENTS",
                 text(httpNode, "clients"), String.valueOf(BatonConfig.Http.DEFAULT.clients()))));
-        return new BatonConfig(dataDir, store, server, engine, ai, http, gateway(tree, label, env));
+        return new BatonConfig(dataDir, store, server, engine, ai, http, gateway(tree, label, env),
+                observability(tree, label));
     }
 
     /** The gateway section: from {@code BATON_GATEWAY_FILE} when set, else from the main file. */
@@ -192,6 +198,18 @@ public final class ConfigSource {
                 throw e;
             }
             throw new BatonException(e.code(), source + ": " + e.getMessage(), e.errors());
+        }
+    }
+
+    /** The observability section of the main file. */
+    private static ObservabilityConfig observability(ObjectNode tree, String label) {
+        try {
+            return ObservabilityConfigReader.read(tree.get(ObservabilityConfigReader.SECTION));
+        } catch (BatonException e) {
+            if (label.isEmpty()) {
+                throw e;
+            }
+            throw new BatonException(e.code(), label + ": " + e.getMessage(), e.errors());
         }
     }
 

@@ -120,6 +120,7 @@ public final class LocalEngine implements Engine {
         private RandomGenerator random;
         private EngineConfig config = EngineConfig.DEFAULT;
         private InputValidator inputValidator;
+        private EngineObserver observer = EngineObserver.NONE;
 
         private Builder(RunStore store, WorkflowResolver resolver, StepRegistry registry) {
             this.store = Objects.requireNonNull(store, "store");
@@ -154,13 +155,19 @@ public final class LocalEngine implements Engine {
             return this;
         }
 
+        /** Metrics, traces and alerts watching runs and attempts; default {@link EngineObserver#NONE}. */
+        public Builder observer(EngineObserver value) {
+            this.observer = Objects.requireNonNull(value, "observer");
+            return this;
+        }
+
         /** Builds the engine; call {@link LocalEngine#resumeUnfinished()} next. */
         public LocalEngine build() {
             SystemEngineClock owned = clock == null ? new SystemEngineClock() : null;
             return new LocalEngine(new EngineCore(store, resolver, registry,
                     inputValidator == null ? new InputValidator() : inputValidator,
                     owned != null ? owned : clock, random == null ? new SplittableRandom() : random, config,
-                    owned != null ? owned::close : () -> { }));
+                    owned != null ? owned::close : () -> { }, observer));
         }
     }
 }

@@ -21,29 +21,29 @@ import java.util.function.Function;
  * A strict, read-only view of one node of a configuration tree with its path ({@code gateway.models.fast}).
  * Every accessor checks the node's JSON type and fails with {@link BatonException} {@code INVALID_INPUT} whose
  * single {@link FieldError} names the exact path; {@link #fields} rejects unknown keys with a "did you mean"
- * for a close known one. Package-private plumbing of {@link GatewayConfigReader}. Immutable; thread-safe.
+ * for a close known one. Used by {@link GatewayConfigReader} and the other strict section readers (observability). Immutable; thread-safe.
  *
  * <p>"Missing" means absent or YAML {@code null} ({@code key:} with nothing after it): the default applies.
  */
-final class ConfigTree {
+public final class ConfigTree {
     private final String path;
     private final JsonNode node;
 
-    ConfigTree(String path, JsonNode node) {
+    public ConfigTree(String path, JsonNode node) {
         this.path = path;
         this.node = node;
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
-    boolean isMissing() {
+    public boolean isMissing() {
         return node == null || node.isMissingNode() || node.isNull();
     }
 
     /** The child {@code key} (possibly missing). */
-    ConfigTree get(String key) {
+    public ConfigTree get(String key) {
         return new ConfigTree(path.isEmpty() ? key : path + "." + key, isMissing() ? null : node.get(key));
     }
 
@@ -52,7 +52,7 @@ final class ConfigTree {
      *
      * @throws BatonException naming the first unknown key, with a suggestion when one is close
      */
-    ConfigTree fields(Set<String> known) {
+    public ConfigTree fields(Set<String> known) {
         if (isMissing()) {
             return this;
         }
@@ -73,7 +73,7 @@ final class ConfigTree {
     }
 
     /** The keys of a mapping in document order (empty when missing). */
-    Map<String, ConfigTree> entries() {
+    public Map<String, ConfigTree> entries() {
         if (isMissing()) {
             return Map.of();
         }
@@ -86,7 +86,7 @@ final class ConfigTree {
     }
 
     /** The elements of a sequence (empty when missing). */
-    List<ConfigTree> elements() {
+    public List<ConfigTree> elements() {
         if (isMissing()) {
             return List.of();
         }
@@ -100,7 +100,7 @@ final class ConfigTree {
         return elements;
     }
 
-    String text(String fallback) {
+    public String text(String fallback) {
         if (isMissing()) {
             return fallback;
         }
@@ -114,7 +114,7 @@ final class ConfigTree {
         return value;
     }
 
-    String requiredText() {
+    public String requiredText() {
         String value = text(null);
         if (value == null) {
             throw invalid(path, "is required");
@@ -122,7 +122,7 @@ final class ConfigTree {
         return value;
     }
 
-    long integer(long fallback, long min, long max) {
+    public long integer(long fallback, long min, long max) {
         if (isMissing()) {
             return fallback;
         }
@@ -136,7 +136,7 @@ final class ConfigTree {
         return value;
     }
 
-    double decimal(double fallback, double min, double max) {
+    public double decimal(double fallback, double min, double max) {
         if (isMissing()) {
             return fallback;
         }
@@ -150,7 +150,7 @@ final class ConfigTree {
         return value;
     }
 
-    boolean bool(boolean fallback) {
+    public boolean bool(boolean fallback) {
         if (isMissing()) {
             return fallback;
         }
@@ -161,7 +161,7 @@ final class ConfigTree {
     }
 
     /** A duration in Baton's syntax ({@code 500ms}, {@code 30s}, {@code 1m30s}, {@code PT30S}). */
-    Duration duration(Duration fallback) {
+    public Duration duration(Duration fallback) {
         if (isMissing()) {
             return fallback;
         }
@@ -176,7 +176,7 @@ final class ConfigTree {
     }
 
     /** A {@code env:NAME} / {@code file:/path} reference, or {@code null} when missing. */
-    SecretRef secret() {
+    public SecretRef secret() {
         if (isMissing()) {
             return null;
         }
@@ -191,7 +191,7 @@ final class ConfigTree {
      *
      * @param choices configuration name → value, in the order they are listed in messages
      */
-    <T> T choice(T fallback, Map<String, T> choices) {
+    public <T> T choice(T fallback, Map<String, T> choices) {
         if (isMissing()) {
             return fallback;
         }
@@ -206,7 +206,7 @@ final class ConfigTree {
     }
 
     /** Runs a record constructor, turning its IllegalArgumentException into an error naming this path. */
-    <T> T build(Function<ConfigTree, T> constructor) {
+    public <T> T build(Function<ConfigTree, T> constructor) {
         try {
             return constructor.apply(this);
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -214,7 +214,7 @@ final class ConfigTree {
         }
     }
 
-    static BatonException invalid(String path, String message) {
+    public static BatonException invalid(String path, String message) {
         return new BatonException(ErrorCode.INVALID_INPUT, path + ": " + message,
                 List.of(new FieldError(path, message)));
     }
@@ -239,7 +239,7 @@ final class ConfigTree {
      * case-insensitive, accepted when at most a third of the longer name (minimum 1, maximum 3 edits) differs;
      * {@code null} when none is that close.
      */
-    static String closest(String name, Collection<String> candidates) {
+    public static String closest(String name, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : sorted(candidates)) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.baton.core.engine.Engine;
 import dev.baton.core.engine.EngineClock;
 import dev.baton.core.engine.EngineConfig;
+import dev.baton.core.engine.EngineObserver;
 import dev.baton.core.engine.RunView;
 import dev.baton.core.engine.StartRequest;
 import dev.baton.core.error.BatonException;
@@ -70,6 +71,8 @@ public final class EngineCore implements AutoCloseable {
     private final Completions completions;
     private final RunOwnership ownership;
     private final Runnable onClose;
+    /** Told about runs and attempts (metrics, traces, alerts); {@link EngineObserver#NONE} by default. */
+    private final EngineObserver observer;
     private volatile boolean closed;
 
     /**
@@ -79,7 +82,7 @@ public final class EngineCore implements AutoCloseable {
      */
     public EngineCore(RunStore store, WorkflowResolver resolver, StepRegistry registry,
                       InputValidator inputValidator, EngineClock clock, RandomGenerator random,
-                      EngineConfig config, Runnable onClose) {
+                      EngineConfig config, Runnable onClose, EngineObserver observer) {
         this.store = store;
         this.resolver = resolver;
         this.registry = registry;
@@ -88,6 +91,7 @@ public final class EngineCore implements AutoCloseable {
         this.random = random;
         this.config = config;
         this.onClose = onClose;
+        this.observer = observer;
         this.completions = new Completions(store, this::owns);
         this.events = new EventHub(store, executor);
         this.journal = new Journal(store, config.journalBatchSize(), events::onDurable);
