@@ -35,7 +35,7 @@ public abstract class RunAnalyticsContract {
     protected static final AnalyticsWindow ALL = AnalyticsWindow.of(T0, T0.plusSeconds(1000));
 
     /** A run store and the analytics reading it. */
-    protected record Stores(RunStore runs, RunAnalytics analytics) {
+    public record Stores(RunStore runs, RunAnalytics analytics) {
     }
 
     private RunStore store;
