@@ -71,8 +71,9 @@ final class AnalyticsJson {
 
     /** A model or deployment: calls, errors, tokens and cost ({@code totals}, may be null) and latency. */
     static ObjectNode model(UsageLatency latency, UsageTotals totals) {
-        ObjectNode node = usage(totals);
+        ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("key", latency.key());
+        node.setAll(usage(totals));
         node.put("calls", latency.calls());
         node.put("errors", latency.errors());
         node.put("errorRate", latency.errorRate());

@@ -47,6 +47,7 @@ class AnalyticsApiTest {
         JsonNode workflows;
         JsonNode detail;
         JsonNode models;
+        JsonNode byModel;
         JsonNode keys;
         try (GatewayNode node = new GatewayNode("", h2(dir))) {
             assertThat(node.send("POST", "/api/v1/workflows", "application/yaml", WORKFLOW).status()).isEqualTo(201);
@@ -60,6 +61,7 @@ class AnalyticsApiTest {
             workflows = ok(node.get("/api/v1/analytics/workflows" + window));
             detail = ok(node.get("/api/v1/analytics/workflows/ask" + window));
             models = ok(node.get("/api/v1/analytics/models" + window + "&groupBy=deployment"));
+            byModel = ok(node.get("/api/v1/analytics/models" + window));
             keys = ok(node.get("/api/v1/analytics/keys" + window));
         }
 
@@ -101,14 +103,22 @@ class AnalyticsApiTest {
         assertThat(step.get("usage").get("inputTokens").asLong()).isPositive();
         assertThat(succeeded).isNotEqualTo(retried);
 
-        JsonNode deployment = models.get("items").get(0);
+        // a failed call is recorded under the deployment "none" (no deployment answered)
         assertThat(models.get("groupBy").asText()).isEqualTo("deployment");
-        assertThat(deployment.get("key").asText()).isEqualTo("fake-1");
-        assertThat(deployment.get("calls").asLong()).isEqualTo(4);
-        assertThat(deployment.get("errors").asLong()).isEqualTo(2);
-        assertThat(deployment.get("errorRate").asDouble()).isEqualTo(0.5);
+        assertThat(models.get("items").findValuesAsText("key")).containsExactly("fake-1", "none");
+        JsonNode deployment = models.get("items").get(0);
+        assertThat(deployment.get("calls").asLong()).isEqualTo(2);
+        assertThat(deployment.get("errorRate").asDouble()).isZero();
         assertThat(deployment.get("latencyMs").get("p95").asDouble()).isPositive();
         assertThat(deployment.get("costUsd").asDouble()).isPositive();
+        assertThat(models.get("items").get(1).get("errorRate").asDouble()).isEqualTo(1.0);
+        JsonNode fast = byModel.get("items").get(0);
+        assertThat(fast.get("key").asText()).isEqualTo("fast");
+        assertThat(fast.get("calls").asLong()).isEqualTo(4);
+        assertThat(fast.get("errors").asLong()).isEqualTo(2);
+        assertThat(fast.get("errorRate").asDouble()).isEqualTo(0.5);
+        assertThat(fast.get("latencyMs").get("p50").asDouble()).isPositive();
+        assertThat(byModel.get("total").get("errorRate").asDouble()).isEqualTo(0.5);
         assertThat(models.get("total").get("calls").asLong()).isEqualTo(4);
 
         assertThat(keys.get("total").get("calls").asLong()).isEqualTo(4);
@@ -121,6 +131,7 @@ class AnalyticsApiTest {
             assertThat(ok(reopened.get("/api/v1/analytics/workflows/ask" + window))).isEqualTo(detail);
             assertThat(ok(reopened.get("/api/v1/analytics/models" + window + "&groupBy=deployment")))
                     .isEqualTo(models);
+            assertThat(ok(reopened.get("/api/v1/analytics/models" + window))).isEqualTo(byModel);
             assertThat(ok(reopened.get("/api/v1/analytics/keys" + window))).isEqualTo(keys);
         }
     }
