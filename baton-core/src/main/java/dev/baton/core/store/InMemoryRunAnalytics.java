@@ -158,7 +158,8 @@ public final class InMemoryRunAnalytics implements RunAnalytics {
 
         List<ErrorCount> top() {
             return counts.entrySet().stream()
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed()
+                            .thenComparing(Map.Entry.comparingByKey()))
                     .limit(TOP_ERRORS)
                     .map(e -> new ErrorCount(e.getKey(), e.getValue(), examples.get(e.getKey()).runId()))
                     .toList();

@@ -49,7 +49,8 @@ public interface RunAnalytics {
     /**
      * Checks a listing limit.
      *
-     * @throws dev.baton.core.error.BatonException INVALID_INPUT (field {@code limit}) when out of 1..{@value #MAX_LIMIT}
+     * @throws dev.baton.core.error.BatonException INVALID_INPUT (field {@code limit}) when out of
+     *                                             1..{@value #MAX_LIMIT}
      */
     static int checkLimit(int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {

@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * the process (no retention), so it suits short-lived and small installations only; production nodes use the JDBC
  * store.
  *
- * <p>Thread-safe and lock-free: appends go to a concurrent queue; {@link #summarize} and {@link #latencies} scan a weakly consistent
- * view (records appended during the scan may or may not be counted).
+ * <p>Thread-safe and lock-free: appends go to a concurrent queue; {@link #summarize} and {@link #latencies} scan a
+ * weakly consistent view (records appended during the scan may or may not be counted).
  */
 public final class InMemoryUsageStore implements UsageStore {
     private final ConcurrentLinkedQueue<UsageRecord> records = new ConcurrentLinkedQueue<>();

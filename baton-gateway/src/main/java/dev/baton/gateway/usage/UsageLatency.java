@@ -19,7 +19,8 @@ public record UsageLatency(String key, long calls, long errors, Percentiles late
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(latency, "latency");
         if (calls < 1 || errors < 0 || errors > calls) {
-            throw new IllegalArgumentException("need 1 <= calls and 0 <= errors <= calls, got " + calls + ", " + errors);
+            throw new IllegalArgumentException("need 1 <= calls and 0 <= errors <= calls, got " + calls + ", "
+                    + errors);
         }
     }
 

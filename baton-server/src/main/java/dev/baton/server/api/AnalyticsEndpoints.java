@@ -54,7 +54,10 @@ final class AnalyticsEndpoints {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** {@code GET /analytics/workflows}: {@code {from, to, childRuns, items: [workflow], truncated}}, most runs first. */
+    /**
+     * {@code GET /analytics/workflows}: {@code {from, to, childRuns, items: [workflow], truncated}}, most runs
+     * first.
+     */
     void workflows(Context ctx) {
         AnalyticsParameters parameters = AnalyticsParameters.read(ctx, clock, Set.of());
         AnalyticsWindow window = parameters.window();

@@ -13,6 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import static dev.baton.server.cli.AnalyticsTable.millis;
+import static dev.baton.server.cli.AnalyticsTable.percent;
+import static dev.baton.server.cli.AnalyticsTable.topError;
+import static dev.baton.server.cli.AnalyticsTable.usd;
+
 /**
  * {@code baton analytics workflows|workflow ID|models|keys}: figures from a Baton server's analytics API
  * ({@code /api/v1/analytics/...}) as tables, or its JSON with {@code --json}.
@@ -77,10 +82,10 @@ final class AnalyticsCommand implements Runnable {
                 JsonNode status = w.path("byStatus");
                 table.row(w.path("workflowId").asText(), w.path("runs").asText(), status.path("succeeded").asText(),
                         Long.toString(status.path("failed").asLong() + status.path("timed_out").asLong()),
-                        AnalyticsTable.percent(w.path("successRate")), AnalyticsTable.millis(w.path("durationMs"), "p50"),
-                        AnalyticsTable.millis(w.path("durationMs"), "p95"),
-                        AnalyticsTable.millis(w.path("durationMs"), "p99"), w.path("retries").asText(),
-                        AnalyticsTable.topError(w.path("topErrors")), AnalyticsTable.usd(w.path("usage")));
+                        percent(w.path("successRate")), millis(w.path("durationMs"), "p50"),
+                        millis(w.path("durationMs"), "p95"),
+                        millis(w.path("durationMs"), "p99"), w.path("retries").asText(),
+                        topError(w.path("topErrors")), usd(w.path("usage")));
             }
             table.print(out, "no runs in the window");
         }
@@ -107,9 +112,9 @@ final class AnalyticsCommand implements Runnable {
             printWindow(w, out);
             out.printf(Locale.ROOT, "workflow %s: %d runs, success %s, p50 %s ms, p95 %s ms, p99 %s ms, %d retries,"
                             + " %d gateway calls, %s USD%n", w.path("workflowId").asText(), w.path("runs").asLong(),
-                    AnalyticsTable.percent(w.path("successRate")), AnalyticsTable.millis(w.path("durationMs"), "p50"),
-                    AnalyticsTable.millis(w.path("durationMs"), "p95"), AnalyticsTable.millis(w.path("durationMs"), "p99"),
-                    w.path("retries").asLong(), w.path("usage").path("calls").asLong(), AnalyticsTable.usd(w.path("usage")));
+                    percent(w.path("successRate")), millis(w.path("durationMs"), "p50"),
+                    millis(w.path("durationMs"), "p95"), millis(w.path("durationMs"), "p99"),
+                    w.path("retries").asLong(), w.path("usage").path("calls").asLong(), usd(w.path("usage")));
             for (JsonNode error : w.path("topErrors")) {
                 out.printf(Locale.ROOT, "  error %s x%d (e.g. run %s)%n", error.path("code").asText(),
                         error.path("count").asLong(), error.path("exampleRunId").asText());
@@ -120,9 +125,9 @@ final class AnalyticsCommand implements Runnable {
                 table.row(s.path("stepId").asText(), s.path("attempts").asText(),
                         s.path("byStatus").path("succeeded").asText(), s.path("failures").asText(),
                         s.path("timeouts").asText(), s.path("retries").asText(),
-                        AnalyticsTable.millis(s.path("durationMs"), "p50"), AnalyticsTable.millis(s.path("durationMs"), "p95"),
-                        AnalyticsTable.millis(s.path("durationMs"), "p99"), AnalyticsTable.topError(s.path("topErrors")),
-                        s.path("usage").path("totalTokens").asText(), AnalyticsTable.usd(s.path("usage")));
+                        millis(s.path("durationMs"), "p50"), millis(s.path("durationMs"), "p95"),
+                        millis(s.path("durationMs"), "p99"), topError(s.path("topErrors")),
+                        s.path("usage").path("totalTokens").asText(), usd(s.path("usage")));
             }
             table.print(out, "no step attempts in the window");
         }
@@ -154,9 +159,9 @@ final class AnalyticsCommand implements Runnable {
                     "CALLS", "ERRORS", "ERROR %", "P50 MS", "P95 MS", "P99 MS", "TOKENS", "COST USD");
             for (JsonNode m : answer.path("items")) {
                 table.row(m.path("key").asText(), m.path("calls").asText(), m.path("errors").asText(),
-                        AnalyticsTable.percent(m.path("errorRate")), AnalyticsTable.millis(m.path("latencyMs"), "p50"),
-                        AnalyticsTable.millis(m.path("latencyMs"), "p95"), AnalyticsTable.millis(m.path("latencyMs"), "p99"),
-                        m.path("totalTokens").asText(), AnalyticsTable.usd(m));
+                        percent(m.path("errorRate")), millis(m.path("latencyMs"), "p50"),
+                        millis(m.path("latencyMs"), "p95"), millis(m.path("latencyMs"), "p99"),
+                        m.path("totalTokens").asText(), usd(m));
             }
             table.print(out, "no gateway calls in the window");
         }
@@ -182,7 +187,7 @@ final class AnalyticsCommand implements Runnable {
                     "COST USD");
             for (JsonNode k : answer.path("items")) {
                 table.row(k.path("key").asText(), k.path("calls").asText(), k.path("errors").asText(),
-                        k.path("inputTokens").asText(), k.path("outputTokens").asText(), AnalyticsTable.usd(k));
+                        k.path("inputTokens").asText(), k.path("outputTokens").asText(), usd(k));
             }
             table.print(out, "no gateway calls in the window");
             JsonNode runs = answer.path("runs");

@@ -28,8 +28,9 @@ import java.util.Objects;
  * <p>{@link #append} inserts a batch in one transaction with one JDBC batch. {@link #summarize} is one
  * {@code GROUP BY} query, and so is {@link #latencies} ({@code PERCENTILE_CONT}); filters on principal, run,
  * workflow and model use the table's indexes. A missing run, workflow or step is stored as NULL, grouped under
- * {@code ""} and selected by the filter value {@code ""}. Text values longer than their column (e.g. a principal over 200 characters) are cut to fit rather than failing the whole
- * batch. Costs are double precision, summed by the database.
+ * {@code ""} and selected by the filter value {@code ""}. Text values longer than their column (e.g. a principal
+ * over 200 characters) are cut to fit rather than failing the whole batch. Costs are double precision, summed by
+ * the database.
  *
  * <p>Thread-safe. SQL failures become {@code STORE_UNAVAILABLE} (retriable).
  */
