@@ -38,7 +38,7 @@ public final class InMemoryRunAnalytics implements RunAnalytics {
     public List<WorkflowStats> workflows(String tenantId, AnalyticsWindow window, int limit) {
         RunAnalytics.checkLimit(limit);
         Map<String, List<InMemoryRunStore.RunRecord>> byWorkflow = new HashMap<>();
-        for (InMemoryRunStore.RunRecord record : runs(tenantId, window, true)) {
+        for (InMemoryRunStore.RunRecord record : runs(tenantId, window, null, true)) {
             byWorkflow.computeIfAbsent(record.run().workflowId(), id -> new ArrayList<>()).add(record);
         }
         return byWorkflow.entrySet().stream()
@@ -52,8 +52,7 @@ public final class InMemoryRunAnalytics implements RunAnalytics {
     @Override
     public Optional<WorkflowStats> workflow(String tenantId, String workflowId, AnalyticsWindow window) {
         Objects.requireNonNull(workflowId, "workflowId");
-        List<InMemoryRunStore.RunRecord> records = runs(tenantId, window, true).stream()
-                .filter(r -> r.run().workflowId().equals(workflowId)).toList();
+        List<InMemoryRunStore.RunRecord> records = runs(tenantId, window, workflowId, true);
         return records.isEmpty() ? Optional.empty() : Optional.of(stats(workflowId, records));
     }
 
@@ -62,10 +61,7 @@ public final class InMemoryRunAnalytics implements RunAnalytics {
         RunAnalytics.checkLimit(limit);
         Objects.requireNonNull(workflowId, "workflowId");
         Map<String, StepSum> bySteps = new TreeMap<>();
-        for (InMemoryRunStore.RunRecord record : runs(tenantId, window, true)) {
-            if (!record.run().workflowId().equals(workflowId)) {
-                continue;
-            }
+        for (InMemoryRunStore.RunRecord record : runs(tenantId, window, workflowId, true)) {
             for (StepAttempt attempt : record.attempts()) {
                 bySteps.computeIfAbsent(StepStats.stepOf(attempt.stepId()), id -> new StepSum()).add(attempt);
             }
@@ -76,17 +72,21 @@ public final class InMemoryRunAnalytics implements RunAnalytics {
     @Override
     public TenantStats tenant(String tenantId, AnalyticsWindow window) {
         Map<RunStatus, Long> byStatus = new EnumMap<>(RunStatus.class);
-        for (InMemoryRunStore.RunRecord record : runs(tenantId, window, false)) {
+        for (InMemoryRunStore.RunRecord record : runs(tenantId, window, null, false)) {
             byStatus.merge(record.run().status(), 1L, Long::sum);
         }
         return new TenantStats(tenantId, byStatus);
     }
 
-    private List<InMemoryRunStore.RunRecord> runs(String tenantId, AnalyticsWindow window, boolean withAttempts) {
+    /** The window's runs, of one workflow unless {@code workflowId} is null. */
+    private List<InMemoryRunStore.RunRecord> runs(String tenantId, AnalyticsWindow window, String workflowId,
+                                                  boolean withAttempts) {
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(window, "window");
-        List<InMemoryRunStore.RunRecord> all = store.snapshot(tenantId, window.from(), window.to(), withAttempts);
-        return window.childRuns() ? all : all.stream().filter(r -> r.run().parentRunId() == null).toList();
+        return store.snapshot(tenantId, window.from(), window.to(),
+                run -> (window.childRuns() || run.parentRunId() == null)
+                        && (workflowId == null || workflowId.equals(run.workflowId())),
+                withAttempts);
     }
 
     private static WorkflowStats stats(String workflowId, List<InMemoryRunStore.RunRecord> records) {

@@ -19,6 +19,7 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -264,10 +265,11 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     /**
-     * The tenant's runs created in {@code [from, to)}, newest first, each with its attempts when asked, read under
+     * The tenant's runs created in {@code [from, to)} that pass {@code filter}, newest first, each with its attempts
+     * when asked, read under
      * one read lock (a consistent view): for {@link InMemoryRunAnalytics}.
      */
-    List<RunRecord> snapshot(String tenantId, Instant from, Instant to, boolean withAttempts) {
+    List<RunRecord> snapshot(String tenantId, Instant from, Instant to, Predicate<Run> filter, boolean withAttempts) {
         lock.readLock().lock();
         try {
             NavigableMap<RunCursor, RunState> all = byTenant.get(tenantId);
@@ -277,6 +279,9 @@ public final class InMemoryRunStore implements RunStore {
             // Newest first: an empty id sorts after every run created at the same instant.
             List<RunRecord> result = new ArrayList<>();
             for (RunState state : all.subMap(new RunCursor(to, ""), false, new RunCursor(from, ""), false).values()) {
+                if (!filter.test(state.run)) {
+                    continue;
+                }
                 result.add(new RunRecord(state.run, withAttempts ? List.copyOf(state.attempts.values()) : List.of()));
             }
             return result;

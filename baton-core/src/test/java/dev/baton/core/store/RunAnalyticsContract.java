@@ -288,12 +288,15 @@ public abstract class RunAnalyticsContract {
         attempt(run, "each[1]", 1, 1200, 10, AttemptStatus.FAILED, "upstream-unavailable");
         attempt(run, "each[1]", 2, 1300, 10, AttemptStatus.SUCCEEDED, null);
         attempt(run, "each[12]", 1, 1200, 10, AttemptStatus.SUCCEEDED, null);
+        attempt(run, "nest[0][1]", 1, 1200, 10, AttemptStatus.SUCCEEDED, null);
+        attempt(run, "nest[2][10]", 1, 1200, 10, AttemptStatus.SUCCEEDED, null);
 
         List<StepStats> steps = analytics.steps("default", "wf", ALL, 10);
 
         assertThat(steps).extracting(StepStats::stepId, StepStats::attempts, StepStats::retries).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("each", 1L, 0L),
-                org.assertj.core.groups.Tuple.tuple("each[*]", 4L, 1L));
+                org.assertj.core.groups.Tuple.tuple("each[*]", 4L, 1L),
+                org.assertj.core.groups.Tuple.tuple("nest[*][*]", 2L, 0L));
     }
 
     @Test

@@ -31,6 +31,7 @@ import java.util.Set;
  */
 final class AnalyticsEndpoints {
     private static final Set<String> MODEL_PARAMETERS = Set.of("groupBy");
+    private static final Set<String> RUN_PARAMETERS = Set.of(AnalyticsParameters.CHILD_RUNS);
 
     private final String tenant;
     private final RunAnalytics runs;
@@ -59,7 +60,7 @@ final class AnalyticsEndpoints {
      * first.
      */
     void workflows(Context ctx) {
-        AnalyticsParameters parameters = AnalyticsParameters.read(ctx, clock, Set.of());
+        AnalyticsParameters parameters = AnalyticsParameters.read(ctx, clock, RUN_PARAMETERS);
         AnalyticsWindow window = parameters.window();
         List<WorkflowStats> stats = runs.workflows(tenant, window, Math.min(parameters.limit() + 1,
                 RunAnalytics.MAX_LIMIT));
@@ -80,7 +81,7 @@ final class AnalyticsEndpoints {
      */
     void workflow(Context ctx) {
         String workflowId = ctx.pathParam("id");
-        AnalyticsParameters parameters = AnalyticsParameters.read(ctx, clock, Set.of());
+        AnalyticsParameters parameters = AnalyticsParameters.read(ctx, clock, RUN_PARAMETERS);
         AnalyticsWindow window = parameters.window();
         WorkflowStats stats = runs.workflow(tenant, workflowId, window).orElseGet(() -> {
             if (workflows.latest(tenant, workflowId).isEmpty()) {
@@ -146,7 +147,7 @@ final class AnalyticsEndpoints {
      * cost first; and {@code runs}, the tenant's runs by status in the window.
      */
     void keys(Context ctx) {
-        AnalyticsParameters parameters = AnalyticsParameters.read(ctx, clock, Set.of());
+        AnalyticsParameters parameters = AnalyticsParameters.read(ctx, clock, RUN_PARAMETERS);
         AnalyticsWindow window = parameters.window();
         List<UsageTotals> byKey = usage.summarize(new UsageQuery(UsageDimension.PRINCIPAL, window.from(),
                 window.to(), Map.of()));

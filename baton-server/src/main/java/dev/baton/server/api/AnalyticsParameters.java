@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 /**
  * The query parameters the analytics routes share, read strictly: {@code from} and {@code to} (ISO-8601 instants
  * such as {@code 2026-01-31T12:00:00Z}, or durations before now such as {@code 90m}, {@code 24h}, {@code 7d};
- * defaults: the last 24 hours), {@code limit} (1..1000, default 100) and {@code childRuns} ({@code true} or
- * {@code false}, default false). Any other parameter, a bad value, a window that does not end after it starts or
+ * defaults: the last 24 hours), {@code limit} (1..1000, default 100) and, on the routes that count runs,
+ * {@code childRuns} ({@code true} or {@code false}, default false). Any other parameter, a bad value, a window that does not end after it starts or
  * one longer than {@link #MAX_WINDOW} is INVALID_INPUT naming the parameter (400 problem+json).
  *
  * @param window the runs' creation window (and the usage records' time range)
@@ -30,7 +30,9 @@ record AnalyticsParameters(AnalyticsWindow window, int limit) {
     /** The longest window a request may ask for. */
     static final Duration MAX_WINDOW = Duration.ofDays(90);
     static final int DEFAULT_LIMIT = 100;
-    private static final Set<String> COMMON = Set.of("from", "to", "limit", "childRuns");
+    /** The parameter of the routes that count runs. */
+    static final String CHILD_RUNS = "childRuns";
+    private static final Set<String> COMMON = Set.of("from", "to", "limit");
     private static final Pattern RELATIVE = Pattern.compile("([0-9]{1,6})([smhd])");
 
     /**
@@ -62,7 +64,8 @@ record AnalyticsParameters(AnalyticsWindow window, int limit) {
             throw BatonException.invalidInput("from", "the window from " + from + " to " + to
                     + " is longer than the maximum of " + MAX_WINDOW.toDays() + " days");
         }
-        return new AnalyticsParameters(new AnalyticsWindow(from, to, flag(ctx.queryParam("childRuns"))),
+        boolean childRuns = extra.contains(CHILD_RUNS) && flag(ctx.queryParam(CHILD_RUNS));
+        return new AnalyticsParameters(new AnalyticsWindow(from, to, childRuns),
                 limit(ctx.queryParam("limit")));
     }
 
@@ -109,6 +112,6 @@ record AnalyticsParameters(AnalyticsWindow window, int limit) {
         if (text.equals("true")) {
             return true;
         }
-        throw BatonException.invalidInput("childRuns", "must be true or false, got '" + text + "'");
+        throw BatonException.invalidInput(CHILD_RUNS, "must be true or false, got '" + text + "'");
     }
 }

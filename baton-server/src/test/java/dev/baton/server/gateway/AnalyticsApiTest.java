@@ -156,6 +156,7 @@ class AnalyticsApiTest {
             assertProblem(node.get("/api/v1/analytics/workflows?limit=0"), 400, "limit");
             assertProblem(node.get("/api/v1/analytics/workflows?childRuns=maybe"), 400, "childRuns");
             assertProblem(node.get("/api/v1/analytics/models?groupBy=provider"), 400, "groupBy");
+            assertProblem(node.get("/api/v1/analytics/models?childRuns=true"), 400, "childRuns");
             assertProblem(node.get("/api/v1/analytics/workflows?form=1h"), 400, "form");
             assertProblem(node.get("/api/v1/analytics/workflows/no-such-workflow"), 404, "no-such-workflow");
         }
