@@ -63,6 +63,13 @@ class AnalyticsApiTest {
             models = ok(node.get("/api/v1/analytics/models" + window + "&groupBy=deployment"));
             byModel = ok(node.get("/api/v1/analytics/models" + window));
             keys = ok(node.get("/api/v1/analytics/keys" + window));
+
+            JsonNode limited = ok(node.get("/api/v1/analytics/models" + window + "&groupBy=deployment&limit=1"));
+            assertThat(limited.get("items")).hasSize(1);
+            assertThat(limited.get("truncated").asBoolean()).isTrue();
+            JsonNode byStep = ok(node.get("/api/v1/usage?groupBy=step&workflow=ask&step=answer"));
+            assertThat(byStep.get("items").findValuesAsText("key")).containsExactly("answer");
+            assertThat(byStep.get("total").get("calls").asLong()).isEqualTo(4);
         }
 
         assertThat(workflows.get("from").asText()).isEqualTo(from.toString());
