@@ -11,6 +11,7 @@ import dev.baton.core.error.ErrorCode;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepRegistry;
 import dev.baton.core.store.InMemoryWorkflowStore;
+import dev.baton.core.store.RunAnalytics;
 import dev.baton.core.store.RunStore;
 import dev.baton.core.store.StoredWorkflow;
 import dev.baton.core.store.WorkflowStore;
@@ -269,6 +270,11 @@ public final class BatonNode implements AutoCloseable {
 
     public WorkflowStore workflowStore() {
         return stores.workflows();
+    }
+
+    /** Figures about runs (per workflow, step and tenant over a window), computed from the run store. */
+    public RunAnalytics runAnalytics() {
+        return stores.analytics();
     }
 
     /** The example workflows bundled in the jar. */

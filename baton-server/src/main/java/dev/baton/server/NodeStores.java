@@ -1,8 +1,10 @@
 package dev.baton.server;
 
 import dev.baton.core.error.BatonException;
+import dev.baton.core.store.InMemoryRunAnalytics;
 import dev.baton.core.store.InMemoryRunStore;
 import dev.baton.core.store.InMemoryWorkflowStore;
+import dev.baton.core.store.RunAnalytics;
 import dev.baton.core.store.RunQuery;
 import dev.baton.core.store.RunStore;
 import dev.baton.core.store.WorkflowStore;
@@ -17,22 +19,27 @@ import dev.baton.store.jdbc.StoreConfig;
  * @param runs      the run store
  * @param workflows the workflow store
  * @param usage     the AI gateway's usage records (same database; in memory for a memory store)
+ * @param analytics figures about the runs of {@code runs}, computed from the same store
  * @param label     what the stores are, for readiness detail (no password)
  * @param closer    releases connections; a no-op for memory
  */
-record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, String label, AutoCloseable closer) {
+record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String label,
+                  AutoCloseable closer) {
 
     /** Opens the configured store. */
     static NodeStores open(BatonConfig config) {
         BatonConfig.Store store = config.store();
         return switch (store.type()) {
-            case MEMORY -> new NodeStores(new InMemoryRunStore(), new InMemoryWorkflowStore(),
-                    new InMemoryUsageStore(), "memory", () -> { });
+            case MEMORY -> {
+                InMemoryRunStore runs = new InMemoryRunStore();
+                yield new NodeStores(runs, new InMemoryWorkflowStore(), new InMemoryUsageStore(),
+                        new InMemoryRunAnalytics(runs), "memory", () -> { });
+            }
             case H2, POSTGRESQL -> {
                 JdbcStores jdbc = JdbcStores.open(new StoreConfig(store.url(), store.user(), store.password(),
                         store.poolSize()));
                 String label = store.type().configName() + " " + withoutParameters(store.url());
-                yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), label, jdbc);
+                yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(), label, jdbc);
             }
         };
     }

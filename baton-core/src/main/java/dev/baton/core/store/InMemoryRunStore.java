@@ -8,6 +8,7 @@ import dev.baton.core.run.RunEvent;
 import dev.baton.core.run.RunStatus;
 import dev.baton.core.run.StepAttempt;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -260,6 +262,36 @@ public final class InMemoryRunStore implements RunStore {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * The tenant's runs created in {@code [from, to)} that pass {@code filter}, newest first, each with its attempts
+     * when asked, read under
+     * one read lock (a consistent view): for {@link InMemoryRunAnalytics}.
+     */
+    List<RunRecord> snapshot(String tenantId, Instant from, Instant to, Predicate<Run> filter, boolean withAttempts) {
+        lock.readLock().lock();
+        try {
+            NavigableMap<RunCursor, RunState> all = byTenant.get(tenantId);
+            if (all == null) {
+                return List.of();
+            }
+            // Newest first: an empty id sorts after every run created at the same instant.
+            List<RunRecord> result = new ArrayList<>();
+            for (RunState state : all.subMap(new RunCursor(to, ""), false, new RunCursor(from, ""), false).values()) {
+                if (!filter.test(state.run)) {
+                    continue;
+                }
+                result.add(new RunRecord(state.run, withAttempts ? List.copyOf(state.attempts.values()) : List.of()));
+            }
+            return result;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** A run with its attempts (in no particular order). */
+    record RunRecord(Run run, List<StepAttempt> attempts) {
     }
 
     private static Run copyJson(Run run) {

@@ -1,8 +1,10 @@
 /**
  * Storage interfaces ({@link dev.baton.core.store.RunStore}, {@link dev.baton.core.store.WorkflowStore}), the
  * listing types they share ({@link dev.baton.core.store.RunQuery}, {@link dev.baton.core.store.Page},
- * {@link dev.baton.core.store.RunCursor}) and in-memory implementations for tests and benchmarks
- * ({@link dev.baton.core.store.InMemoryRunStore}, {@link dev.baton.core.store.InMemoryWorkflowStore}), and
+ * {@link dev.baton.core.store.RunCursor}), the run analytics SPI ({@link dev.baton.core.store.RunAnalytics} and its
+ * records, e.g. {@link dev.baton.core.store.WorkflowStats}) and in-memory implementations for tests and benchmarks
+ * ({@link dev.baton.core.store.InMemoryRunStore}, {@link dev.baton.core.store.InMemoryWorkflowStore},
+ * {@link dev.baton.core.store.InMemoryRunAnalytics}), and
  * {@link dev.baton.core.store.ForwardingRunStore}, the base of run store wrappers (fault injection, metrics).
  * Database implementations live in their own modules and pass the same contract suites
  * ({@code RunStoreContract}, {@code WorkflowStoreContract} in baton-core's test jar).

@@ -1,5 +1,8 @@
 package dev.baton.gateway.usage;
 
+import dev.baton.core.store.Percentiles;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -13,8 +16,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * the process (no retention), so it suits short-lived and small installations only; production nodes use the JDBC
  * store.
  *
- * <p>Thread-safe and lock-free: appends go to a concurrent queue; {@link #summarize} scans a weakly consistent
- * view (records appended during the scan may or may not be counted).
+ * <p>Thread-safe and lock-free: appends go to a concurrent queue; {@link #summarize} and {@link #latencies} scan a
+ * weakly consistent view (records appended during the scan may or may not be counted).
  */
 public final class InMemoryUsageStore implements UsageStore {
     private final ConcurrentLinkedQueue<UsageRecord> records = new ConcurrentLinkedQueue<>();
@@ -41,6 +44,30 @@ public final class InMemoryUsageStore implements UsageStore {
         return totals;
     }
 
+    @Override
+    public List<UsageLatency> latencies(UsageQuery query) {
+        Objects.requireNonNull(query, "query");
+        Map<String, List<UsageRecord>> groups = new HashMap<>();
+        for (UsageRecord record : records) {
+            if (matches(record, query)) {
+                groups.computeIfAbsent(key(record, query.groupBy()), k -> new ArrayList<>()).add(record);
+            }
+        }
+        List<UsageLatency> result = new ArrayList<>(groups.size());
+        groups.forEach((key, group) -> result.add(new UsageLatency(key, group.size(),
+                group.stream().filter(r -> r.errorCode() != null).count(),
+                Percentiles.of(group.stream().mapToDouble(r -> millis(r.latency())).toArray()),
+                Percentiles.of(group.stream().filter(r -> r.timeToFirstToken() != null)
+                        .mapToDouble(r -> millis(r.timeToFirstToken())).toArray()))));
+        result.sort(Comparator.comparingLong(UsageLatency::calls).reversed().thenComparing(UsageLatency::key));
+        return result;
+    }
+
+    /** Milliseconds at the stores' microsecond precision. */
+    private static double millis(Duration duration) {
+        return duration.toNanos() / 1_000 / 1000.0;
+    }
+
     /** Largest cost first, ties by key ascending: the order {@link UsageStore#summarize} promises. */
     static final Comparator<UsageTotals> ORDER = Comparator.comparingDouble(UsageTotals::costUsd).reversed()
             .thenComparing(UsageTotals::key);
@@ -60,7 +87,7 @@ public final class InMemoryUsageStore implements UsageStore {
         return true;
     }
 
-    /** The record's value of {@code dimension}; {@code ""} for a missing run or workflow. */
+    /** The record's value of {@code dimension}; {@code ""} for a missing run, workflow or step. */
     static String key(UsageRecord record, UsageDimension dimension) {
         String value = switch (dimension) {
             case RUN -> record.runId();
@@ -69,6 +96,7 @@ public final class InMemoryUsageStore implements UsageStore {
             case MODEL -> record.alias();
             case DEPLOYMENT -> record.deployment();
             case PROVIDER -> record.provider();
+            case STEP -> record.stepId();
         };
         return value == null ? "" : value;
     }

@@ -1,6 +1,10 @@
 package dev.baton.gateway.usage;
 
-/** What usage can be grouped and filtered by. The lower-case name is the API's {@code groupBy} value. */
+/**
+ * What usage can be grouped and filtered by. The lower-case name is the API's {@code groupBy} value.
+ * {@link #STEP} is the step id as recorded (a {@code map} item's calls carry {@code <stepId>[<index>]}); calls
+ * outside a run have none and group under {@code ""}.
+ */
 public enum UsageDimension {
-    RUN, WORKFLOW, PRINCIPAL, MODEL, DEPLOYMENT, PROVIDER
+    RUN, WORKFLOW, PRINCIPAL, MODEL, DEPLOYMENT, PROVIDER, STEP
 }

@@ -20,4 +20,13 @@ public interface UsageStore {
      * @throws dev.baton.core.error.BatonException {@code STORE_UNAVAILABLE} when the store cannot read
      */
     List<UsageTotals> summarize(UsageQuery query);
+
+    /**
+     * Call counts, error counts and latency percentiles per group (SQL's {@code PERCENTILE_CONT}, see
+     * {@link dev.baton.core.store.Percentiles}), most calls first (ties: key ascending). Filters and time range as
+     * in {@link #summarize}.
+     *
+     * @throws dev.baton.core.error.BatonException {@code STORE_UNAVAILABLE} when the store cannot read
+     */
+    List<UsageLatency> latencies(UsageQuery query);
 }

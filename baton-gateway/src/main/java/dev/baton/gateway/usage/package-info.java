@@ -1,7 +1,8 @@
 /**
  * Token and cost accounting: one {@link dev.baton.gateway.usage.UsageRecord} per gateway call, kept by a
- * {@link dev.baton.gateway.usage.UsageStore} and rolled up per run, workflow, API key, model alias, deployment
- * or provider; and budgets that reserve a call's worst case before it is admitted and reconcile afterwards.
+ * {@link dev.baton.gateway.usage.UsageStore} and rolled up per run, workflow, step, API key, model alias,
+ * deployment or provider (totals, and latency percentiles with error rates); and budgets that reserve a call's
+ * worst case before it is admitted and reconcile afterwards.
  *
  * <p>{@link dev.baton.gateway.usage.MeteredGateway} is the outermost layer of the gateway: it checks budgets
  * ({@link dev.baton.gateway.usage.BudgetLedger}, worst cases from {@link dev.baton.gateway.usage.CallEstimate})
@@ -10,6 +11,7 @@
  * database-less nodes; the JDBC store lives in baton-store-jdbc.
  *
  * <p>May depend on the gateway's {@code api} and {@code config} packages and the {@link dev.baton.gateway.Gateway}
- * interface, baton-core's error model, Caffeine (idle budget accounts) and slf4j; never on a database driver.
+ * interface, baton-core's error model and its {@code Percentiles}, Caffeine (idle budget accounts) and slf4j; never
+ * on a database driver.
  */
 package dev.baton.gateway.usage;

@@ -191,6 +191,11 @@ class BudgetTest extends MeteredGatewayFixture {
                 }
                 return store.summarize(query);
             }
+
+            @Override
+            public List<UsageLatency> latencies(UsageQuery query) {
+                return store.latencies(query);
+            }
         };
         var config = config(new Budget(1000, 0), Budget.NONE);
         ledger = new BudgetLedger(config, flaky);

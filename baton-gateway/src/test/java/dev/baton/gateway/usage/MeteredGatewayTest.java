@@ -34,6 +34,11 @@ class MeteredGatewayTest extends MeteredGatewayFixture {
         public List<UsageTotals> summarize(UsageQuery query) {
             return List.of();
         }
+
+        @Override
+        public List<UsageLatency> latencies(UsageQuery query) {
+            return List.of();
+        }
     };
     private final UsageRecorder capturingRecorder = new UsageRecorder(capturing);
 

@@ -43,6 +43,11 @@ class UsageRecorderTest {
             return List.of();
         }
 
+        @Override
+        public List<UsageLatency> latencies(UsageQuery query) {
+            return List.of();
+        }
+
         List<String> principals() {
             List<String> all = new ArrayList<>();
             batches.forEach(batch -> batch.forEach(r -> all.add(r.principal())));

@@ -78,7 +78,8 @@ public abstract class UsageStoreContract {
                 UsageDimension.PRINCIPAL, List.of("k2", "k1"),
                 UsageDimension.MODEL, List.of("gpt", "claude"),
                 UsageDimension.DEPLOYMENT, List.of("gpt-dep", "claude-dep"),
-                UsageDimension.PROVIDER, List.of("openai", "anthropic"));
+                UsageDimension.PROVIDER, List.of("openai", "anthropic"),
+                UsageDimension.STEP, List.of("s1", ""));
         assertThat(totals).extracting(UsageTotals::key).containsExactlyElementsOf(expectedKeys.get(dimension));
         assertThat(totals.stream().mapToLong(UsageTotals::calls).sum()).isEqualTo(4);
         assertThat(totals.stream().mapToLong(UsageTotals::inputTokens).sum()).isEqualTo(1000);
@@ -174,6 +175,59 @@ public abstract class UsageStoreContract {
         assertThat(store.summarize(by(UsageDimension.PRINCIPAL))).containsExactly(
                 new UsageTotals("k1", 3, 1, 1, 10, 5, false, 0.5),
                 new UsageTotals("k2", 2, 0, 0, 6, 8, true, 0.5));
+    }
+
+    private static UsageRecord timed(String alias, long latencyMs, Long ttftMs, String errorCode) {
+        UsageRecord r = record(T0, "k1", "r1", alias, 1, 1, 0);
+        return new UsageRecord(r.at(), r.principal(), r.runId(), r.workflow(), r.stepId(), r.alias(), r.deployment(),
+                r.provider(), r.upstreamModel(), ttftMs == null ? "chat" : "chat.stream", 1, 1, false, 0,
+                Duration.ofMillis(latencyMs), ttftMs == null ? null : Duration.ofMillis(ttftMs), false, errorCode);
+    }
+
+    @Test
+    void latencies_give_percentiles_and_errors_per_group_most_calls_first() {
+        store.append(List.of(
+                timed("gpt", 100, null, null),
+                timed("gpt", 200, 20L, "upstream-unavailable"),
+                timed("gpt", 300, 40L, null),
+                timed("gpt", 400, null, "timeout"),
+                timed("claude", 50, null, null)));
+
+        List<UsageLatency> latencies = store.latencies(by(UsageDimension.MODEL));
+
+        assertThat(latencies).extracting(UsageLatency::key, UsageLatency::calls, UsageLatency::errors)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("gpt", 4L, 2L),
+                        org.assertj.core.groups.Tuple.tuple("claude", 1L, 0L));
+        UsageLatency gpt = latencies.getFirst();
+        assertThat(gpt.errorRate()).isEqualTo(0.5);
+        assertThat(gpt.latency().p50()).isCloseTo(250, within(1e-6));
+        assertThat(gpt.latency().p95()).isCloseTo(385, within(1e-6));
+        assertThat(gpt.latency().p99()).isCloseTo(397, within(1e-6));
+        assertThat(gpt.timeToFirstToken().p50()).isCloseTo(30, within(1e-6));
+        assertThat(latencies.get(1).latency().p99()).isCloseTo(50, within(1e-6));
+        assertThat(latencies.get(1).timeToFirstToken()).isNull();
+    }
+
+    @Test
+    void latencies_honour_filters_and_the_time_range() {
+        appendSample();
+
+        assertThat(store.latencies(new UsageQuery(UsageDimension.DEPLOYMENT, T0.plusSeconds(1), T0.plusSeconds(3),
+                Map.of(UsageDimension.PRINCIPAL, "k2")))).extracting(UsageLatency::key, UsageLatency::calls)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("gpt-dep", 1L));
+        assertThat(store.latencies(new UsageQuery(UsageDimension.STEP, null, null, Map.of(UsageDimension.STEP, ""))))
+                .extracting(UsageLatency::key, UsageLatency::calls)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("", 1L));
+        assertThat(store.latencies(by(UsageDimension.PRINCIPAL))).extracting(UsageLatency::key)
+                .containsExactly("k1", "k2");
+    }
+
+    @Test
+    void totals_filter_by_step() {
+        appendSample();
+
+        assertThat(store.summarize(new UsageQuery(UsageDimension.WORKFLOW, null, null,
+                Map.of(UsageDimension.STEP, "s1")))).extracting(UsageTotals::key).containsExactly("wf-r2", "wf-r1");
     }
 
     @Test

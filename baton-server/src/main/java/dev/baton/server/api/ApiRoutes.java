@@ -51,7 +51,8 @@ public final class ApiRoutes implements AutoCloseable {
 
     /** The routes that need an open node, built once it is open. */
     private record Endpoints(WorkflowEndpoints workflows, RunEndpoints runs, RunEventStream events,
-                             TemplateEndpoints templates, GatewayEndpoints gateway, OpenAiEndpoints openAi) {
+                             TemplateEndpoints templates, GatewayEndpoints gateway, OpenAiEndpoints openAi,
+                             AnalyticsEndpoints analytics) {
     }
 
     private final NodeStartup startup;
@@ -117,7 +118,9 @@ public final class ApiRoutes implements AutoCloseable {
                     new RunEventStream(tenant, node.engine(), node.runStore(), wire, keepAlive),
                     new TemplateEndpoints(node, bodies, wire),
                     new GatewayEndpoints(gateway.admin(), gateway.usage(), gateway.cache()),
-                    new OpenAiEndpoints(gateway.gateway(), gateway.keys(), Clock.systemUTC(), Json.MAPPER));
+                    new OpenAiEndpoints(gateway.gateway(), gateway.keys(), Clock.systemUTC(), Json.MAPPER),
+                    new AnalyticsEndpoints(tenant, node.runAnalytics(), node.workflowStore(), gateway.usage(),
+                            Clock.systemUTC()));
             api.endpoints.set(ready);
             if (api.closed.get()) {
                 ready.events().closeAll();
@@ -164,6 +167,11 @@ public final class ApiRoutes implements AutoCloseable {
         routes.get(BASE + "/gateway/cache", ctx -> api.ready().gateway().cacheStats(ctx));
         routes.delete(BASE + "/gateway/cache", ctx -> api.ready().gateway().invalidateCache(ctx));
         routes.get(BASE + "/usage", ctx -> api.ready().gateway().usage(ctx));
+
+        routes.get(BASE + "/analytics/workflows", ctx -> api.ready().analytics().workflows(ctx));
+        routes.get(BASE + "/analytics/workflows/{id}", ctx -> api.ready().analytics().workflow(ctx));
+        routes.get(BASE + "/analytics/models", ctx -> api.ready().analytics().models(ctx));
+        routes.get(BASE + "/analytics/keys", ctx -> api.ready().analytics().keys(ctx));
 
         String v1 = OpenAiEndpoints.BASE;
         routes.post(v1 + "/chat/completions", ctx -> api.ready().openAi().chatCompletions(ctx));

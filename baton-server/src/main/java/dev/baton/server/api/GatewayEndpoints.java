@@ -27,11 +27,11 @@ import java.util.stream.Collectors;
 /**
  * The gateway's operator routes: deployments (breaker, health, uptime, recent checks, counters; enable and
  * disable at run time), the response cache's counters (and emptying it), and token/cost usage rolled up by run,
- * workflow, principal, model, deployment or provider. Answers in JSON; errors as problem+json like the rest of {@value ApiRoutes#BASE}. Thread-safe.
+ * workflow, step, principal, model, deployment or provider. Answers in JSON; errors as problem+json like the rest of {@value ApiRoutes#BASE}. Thread-safe.
  */
 final class GatewayEndpoints {
     private static final Set<String> USAGE_PARAMETERS = Set.of("groupBy", "run", "workflow", "principal", "model",
-            "deployment", "provider", "from", "to");
+            "deployment", "provider", "step", "from", "to");
     private static final String DIMENSIONS = Arrays.stream(UsageDimension.values()).map(GatewayEndpoints::wireName)
             .collect(Collectors.joining(", "));
 

@@ -21,7 +21,7 @@ import java.lang.reflect.Constructor;
 @Command(name = "baton", mixinStandardHelpOptions = true, versionProvider = BatonCli.Version.class,
         description = "Baton: a durable workflow engine for AI pipelines.",
         subcommands = {RunCommand.class, ValidateCommand.class, ServerCommand.class, RunsCommand.class,
-                WorkflowsCommand.class, CommandLine.HelpCommand.class})
+                WorkflowsCommand.class, AnalyticsCommand.class, CommandLine.HelpCommand.class})
 public final class BatonCli implements Runnable {
     /** Success. */
     public static final int OK = 0;
@@ -61,7 +61,7 @@ public final class BatonCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a command: run, validate, server, runs or workflows (see baton --help)");
+                "name a command: run, validate, server, runs, workflows or analytics (see baton --help)");
     }
 
     /** Prints an error a user can act on and chooses the exit code. */

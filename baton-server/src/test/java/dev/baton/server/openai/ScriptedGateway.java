@@ -145,4 +145,10 @@ final class ScriptedGateway implements Gateway, GatewayAdmin, UsageStore {
         lastQuery = query;
         return List.copyOf(totals);
     }
+
+    @Override
+    public List<dev.baton.gateway.usage.UsageLatency> latencies(UsageQuery query) {
+        lastQuery = query;
+        return List.of();
+    }
 }

@@ -33,6 +33,33 @@ public enum Dialect {
         return jsonParameter;
     }
 
+    /** The microseconds from one timestamp expression to another, as a double precision expression. */
+    String microsBetween(String from, String to) {
+        return switch (this) {
+            case H2 -> "CAST(DATEDIFF(MICROSECOND, " + from + ", " + to + ") AS DOUBLE PRECISION)";
+            case POSTGRESQL -> "CAST(EXTRACT(EPOCH FROM (" + to + " - " + from + ")) * 1000000 AS DOUBLE PRECISION)";
+        };
+    }
+
+    /**
+     * A step id expression with map item indexes ({@code [12]}) replaced by {@code [*]}, as
+     * {@link dev.baton.core.store.StepStats#stepOf(String)} does.
+     */
+    String stepOf(String stepId) {
+        return switch (this) {
+            case H2 -> "REGEXP_REPLACE(" + stepId + ", '\\[[0-9]+\\]', '[*]')";
+            case POSTGRESQL -> "regexp_replace(" + stepId + ", '\\[[0-9]+\\]', '[*]', 'g')";
+        };
+    }
+
+    /** A text expression compared by code point (PostgreSQL columns without {@code COLLATE "C"}). */
+    String codePointOrder(String text) {
+        return switch (this) {
+            case H2 -> text;
+            case POSTGRESQL -> text + " COLLATE \"C\"";
+        };
+    }
+
     /**
      * The dialect of a JDBC URL.
      *

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
+import dev.baton.core.store.RunAnalytics;
 import dev.baton.core.store.RunStore;
 import dev.baton.core.store.WorkflowStore;
 import dev.baton.gateway.usage.UsageStore;
@@ -37,6 +38,7 @@ public final class JdbcStores implements AutoCloseable {
     private final JdbcRunStore runs;
     private final JdbcWorkflowStore workflows;
     private final JdbcUsageStore usage;
+    private final JdbcRunAnalytics analytics;
 
     private JdbcStores(HikariDataSource dataSource, Dialect dialect, InstantSource clock) {
         this.dataSource = dataSource;
@@ -44,6 +46,7 @@ public final class JdbcStores implements AutoCloseable {
         this.runs = new JdbcRunStore(dataSource, dialect);
         this.workflows = new JdbcWorkflowStore(dataSource, clock);
         this.usage = new JdbcUsageStore(dataSource);
+        this.analytics = new JdbcRunAnalytics(dataSource, dialect);
     }
 
     /** Opens the stores with the system clock. */
@@ -122,6 +125,11 @@ public final class JdbcStores implements AutoCloseable {
     /** The workflow store. */
     public WorkflowStore workflows() {
         return workflows;
+    }
+
+    /** Figures about the runs of {@link #runs()}, computed in SQL. */
+    public RunAnalytics analytics() {
+        return analytics;
     }
 
     /** The AI gateway's usage store (table {@code usage_records}). */

@@ -1,6 +1,8 @@
 package dev.baton.store.jdbc;
 
+import dev.baton.core.store.Percentiles;
 import dev.baton.gateway.usage.UsageDimension;
+import dev.baton.gateway.usage.UsageLatency;
 import dev.baton.gateway.usage.UsageQuery;
 import dev.baton.gateway.usage.UsageRecord;
 import dev.baton.gateway.usage.UsageStore;
@@ -24,10 +26,11 @@ import java.util.Objects;
  * (table {@code usage_records}, one row per call).
  *
  * <p>{@link #append} inserts a batch in one transaction with one JDBC batch. {@link #summarize} is one
- * {@code GROUP BY} query; filters on principal, run, workflow and model use the table's indexes. A missing run or
- * workflow is stored as NULL, grouped under {@code ""} and selected by the filter value {@code ""}. Text values
- * longer than their column (e.g. a principal over 200 characters) are cut to fit rather than failing the whole
- * batch. Costs are double precision, summed by the database.
+ * {@code GROUP BY} query, and so is {@link #latencies} ({@code PERCENTILE_CONT}); filters on principal, run,
+ * workflow and model use the table's indexes. A missing run, workflow or step is stored as NULL, grouped under
+ * {@code ""} and selected by the filter value {@code ""}. Text values longer than their column (e.g. a principal
+ * over 200 characters) are cut to fit rather than failing the whole batch. Costs are double precision, summed by
+ * the database.
  *
  * <p>Thread-safe. SQL failures become {@code STORE_UNAVAILABLE} (retriable).
  */
@@ -106,13 +109,58 @@ public final class JdbcUsageStore implements UsageStore {
     public List<UsageTotals> summarize(UsageQuery query) {
         Objects.requireNonNull(query, "query");
         String key = keyExpression(query.groupBy());
-        var sql = new StringBuilder("SELECT ").append(key).append(" AS group_key, COUNT(*) AS calls,"
+        List<Object> parameters = new ArrayList<>();
+        String sql = "SELECT " + key + " AS group_key, COUNT(*) AS calls,"
                 + " SUM(CASE WHEN error_code IS NULL THEN 0 ELSE 1 END) AS errors,"
                 + " SUM(CASE WHEN cache_hit THEN 1 ELSE 0 END) AS cache_hits,"
                 + " SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,"
                 + " MAX(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated, SUM(cost_usd) AS cost_usd"
-                + " FROM usage_records WHERE 1 = 1");
+                + " FROM usage_records WHERE " + where(query, parameters)
+                + " GROUP BY " + key + " ORDER BY cost_usd DESC, group_key ASC";
+        List<UsageTotals> totals = new ArrayList<>();
+        query("summarize usage by " + wireName(query.groupBy()), sql, parameters, rows ->
+                totals.add(new UsageTotals(rows.getString("group_key"), rows.getLong("calls"),
+                        rows.getLong("errors"), rows.getLong("cache_hits"), rows.getLong("input_tokens"),
+                        rows.getLong("output_tokens"), rows.getInt("estimated") == 1, rows.getDouble("cost_usd"))));
+        return totals;
+    }
+
+    /** Latency percentiles with {@code PERCENTILE_CONT} (H2 2.x and PostgreSQL), microseconds turned into ms. */
+    @Override
+    public List<UsageLatency> latencies(UsageQuery query) {
+        Objects.requireNonNull(query, "query");
+        String key = keyExpression(query.groupBy());
         List<Object> parameters = new ArrayList<>();
+        String sql = "SELECT " + key + " AS group_key, COUNT(*) AS calls,"
+                + " SUM(CASE WHEN error_code IS NULL THEN 0 ELSE 1 END) AS errors, "
+                + percentiles("latency_us", "l") + ", " + percentiles("ttft_us", "t")
+                + " FROM usage_records WHERE " + where(query, parameters)
+                + " GROUP BY " + key + " ORDER BY calls DESC, group_key ASC";
+        List<UsageLatency> latencies = new ArrayList<>();
+        query("read usage latencies by " + wireName(query.groupBy()), sql, parameters, rows ->
+                latencies.add(new UsageLatency(rows.getString("group_key"), rows.getLong("calls"),
+                        rows.getLong("errors"), percentiles(rows, "l"), percentiles(rows, "t"))));
+        return latencies;
+    }
+
+    private static String percentiles(String column, String prefix) {
+        String value = "CAST(" + column + " AS DOUBLE PRECISION)";
+        return "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY " + value + ") AS " + prefix + "50, "
+                + "PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY " + value + ") AS " + prefix + "95, "
+                + "PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY " + value + ") AS " + prefix + "99";
+    }
+
+    private static Percentiles percentiles(ResultSet rows, String prefix) throws SQLException {
+        double p50 = rows.getDouble(prefix + "50");
+        if (rows.wasNull()) {
+            return null;
+        }
+        return new Percentiles(p50 / 1000, rows.getDouble(prefix + "95") / 1000, rows.getDouble(prefix + "99") / 1000);
+    }
+
+    /** The WHERE condition of a query's time range and filters; adds their values to {@code parameters}. */
+    private static String where(UsageQuery query, List<Object> parameters) {
+        var sql = new StringBuilder("1 = 1");
         if (query.from() != null) {
             sql.append(" AND at >= ?");
             parameters.add(query.from());
@@ -123,17 +171,25 @@ public final class JdbcUsageStore implements UsageStore {
         }
         for (Map.Entry<UsageDimension, String> filter : query.filter().entrySet()) {
             String column = column(filter.getKey());
-            boolean nullable = filter.getKey() == UsageDimension.RUN || filter.getKey() == UsageDimension.WORKFLOW;
-            if (nullable && filter.getValue().isEmpty()) {
+            if (nullable(filter.getKey()) && filter.getValue().isEmpty()) {
                 sql.append(" AND ").append(column).append(" IS NULL");
             } else {
                 sql.append(" AND ").append(column).append(" = ?");
                 parameters.add(filter.getValue());
             }
         }
-        sql.append(" GROUP BY ").append(key).append(" ORDER BY cost_usd DESC, group_key ASC");
+        return sql.toString();
+    }
+
+    /** What to do with one row. */
+    @FunctionalInterface
+    private interface RowReader {
+        void read(ResultSet row) throws SQLException;
+    }
+
+    private void query(String operation, String sql, List<Object> parameters, RowReader reader) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(sql.toString())) {
+             PreparedStatement select = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.size(); i++) {
                 if (parameters.get(i) instanceof Instant instant) {
                     SqlValues.setInstant(select, i + 1, instant);
@@ -142,23 +198,28 @@ public final class JdbcUsageStore implements UsageStore {
                 }
             }
             try (ResultSet rows = select.executeQuery()) {
-                List<UsageTotals> totals = new ArrayList<>();
                 while (rows.next()) {
-                    totals.add(new UsageTotals(rows.getString("group_key"), rows.getLong("calls"),
-                            rows.getLong("errors"), rows.getLong("cache_hits"), rows.getLong("input_tokens"),
-                            rows.getLong("output_tokens"), rows.getInt("estimated") == 1, rows.getDouble("cost_usd")));
+                    reader.read(rows);
                 }
-                return totals;
             }
         } catch (SQLException e) {
-            throw SqlValues.failure("summarize usage by " + query.groupBy().name().toLowerCase(java.util.Locale.ROOT), e);
+            throw SqlValues.failure(operation, e);
         }
     }
 
-    /** The grouping expression: NULL runs and workflows form the group {@code ""}. */
+    private static String wireName(UsageDimension dimension) {
+        return dimension.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static boolean nullable(UsageDimension dimension) {
+        return dimension == UsageDimension.RUN || dimension == UsageDimension.WORKFLOW
+                || dimension == UsageDimension.STEP;
+    }
+
+    /** The grouping expression: NULL runs, workflows and steps form the group {@code ""}. */
     private static String keyExpression(UsageDimension dimension) {
         return switch (dimension) {
-            case RUN, WORKFLOW -> "COALESCE(" + column(dimension) + ", '')";
+            case RUN, WORKFLOW, STEP -> "COALESCE(" + column(dimension) + ", '')";
             case PRINCIPAL, MODEL, DEPLOYMENT, PROVIDER -> column(dimension);
         };
     }
@@ -171,6 +232,7 @@ public final class JdbcUsageStore implements UsageStore {
             case MODEL -> "alias";
             case DEPLOYMENT -> "deployment";
             case PROVIDER -> "provider";
+            case STEP -> "step_id";
         };
     }
 }

@@ -1,5 +1,6 @@
 /**
- * {@link dev.baton.core.store.RunStore}, {@link dev.baton.core.store.WorkflowStore} and the AI gateway's
+ * {@link dev.baton.core.store.RunStore}, {@link dev.baton.core.store.WorkflowStore},
+ * {@link dev.baton.core.store.RunAnalytics} (figures per workflow, step and tenant in SQL) and the AI gateway's
  * {@link dev.baton.gateway.usage.UsageStore} on JDBC: H2 (the embedded default, a file under {@code ./data}) and
  * PostgreSQL, with Flyway migrations per database under {@code db/migration/h2} and
  * {@code db/migration/postgresql}. Open the stores with
