@@ -70,6 +70,9 @@ public final class GatewayMetrics implements UsageListener {
     private final LongAdder budgetRefusals = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private volatile StatusSnapshot snapshot;
+    /** What the scrape-time meters read: held here because Micrometer holds a function meter's source weakly. */
+    private volatile GatewayAdmin boundAdmin;
+    private volatile Supplier<CacheStats> boundCache;
 
     /**
      * Registers the record-fed counters that exist from the start (budget refusals, dropped records).
@@ -133,6 +136,8 @@ public final class GatewayMetrics implements UsageListener {
      */
     public void bind(GatewayAdmin admin, Supplier<CacheStats> cache) {
         Objects.requireNonNull(admin, "admin");
+        this.boundAdmin = admin;
+        this.boundCache = cache;
         FunctionCounter.builder("baton.gateway.rate.limited", admin, a -> a.rateLimitRefusals().key())
                 .tag("scope", "key").description("Gateway calls refused for a rate limit or budget, by scope")
                 .register(registry);
