@@ -8,6 +8,7 @@ import dev.baton.observability.MetricsSettings;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
 
 /**
  * The metrics of one node: its own {@link PrometheusMeterRegistry} (never the global one, so that several nodes
- * in one JVM, as in tests, keep apart), the JVM and process binders ({@code jvm_memory_*}, {@code jvm_gc_*},
+ * in one JVM, as in tests, keep apart), the JVM and process binders ({@code jvm_memory_*}, {@code jvm_gc_*} (with {@code jvm_gc_overhead}),
  * {@code jvm_threads_*}, {@code jvm_classes_*}, {@code jvm_info}, {@code system_cpu_*}, {@code process_cpu_*},
  * {@code process_uptime_seconds}, {@code process_files_*}), the engine's {@link EngineMetrics} and, once
  * {@link #gateway asked for}, the gateway's {@link GatewayMetrics}; and the scrape in the format the scraper asks
@@ -49,6 +50,7 @@ public final class NodeMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final EngineMetrics engine;
     private final JvmGcMetrics gc;
+    private final JvmHeapPressureMetrics heapPressure;
     private volatile GatewayMetrics gateway;
 
     private NodeMetrics(MetricsSettings settings, PrometheusMeterRegistry registry) {
@@ -57,6 +59,8 @@ public final class NodeMetrics implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         this.gc = new JvmGcMetrics();
         gc.bindTo(registry);
+        this.heapPressure = new JvmHeapPressureMetrics();
+        heapPressure.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmInfoMetrics().bindTo(registry);
@@ -154,6 +158,7 @@ public final class NodeMetrics implements AutoCloseable {
     @Override
     public void close() {
         gc.close();
+        heapPressure.close();
         registry.close();
     }
 }

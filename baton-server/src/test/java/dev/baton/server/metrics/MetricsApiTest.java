@@ -1,5 +1,6 @@
 package dev.baton.server.metrics;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.baton.gateway.config.GatewayConfigReader;
@@ -15,9 +16,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -213,6 +222,53 @@ class MetricsApiTest {
             assertThat(response.contentType()).startsWith("application/problem+json");
             assertThat(response.json().get("code").asText()).isEqualTo("not-found");
             assertThat(response.json().get("detail").asText()).contains("observability.metrics.enabled");
+        }
+    }
+
+    @Test
+    void the_grafana_dashboard_queries_only_metrics_a_node_exports() throws Exception {
+        JsonNode dashboard = new ObjectMapper().readTree(Files.readString(DASHBOARD));
+        List<String> queries = new ArrayList<>();
+        collectQueries(dashboard, queries);
+        Set<String> names = new TreeSet<>();
+        for (String query : queries) {
+            Matcher m = METRIC.matcher(query);
+            while (m.find()) {
+                names.add(m.group());
+            }
+        }
+        Exposition s = scrapeAfterTheRun();
+
+        assertThat(dashboard.get("templating").get("list").get(0).get("type").asText()).isEqualTo("datasource");
+        assertThat(dashboard.get("panels").findValuesAsText("title")).contains("Runs", "Steps", "Gateway",
+                "JVM and process");
+        assertThat(queries).hasSizeGreaterThan(30);
+        assertThat(names).contains("baton_runs_started_total", "baton_gateway_requests_total", "jvm_memory_used_bytes");
+        assertThat(names).allSatisfy(name -> assertThat(s.has(name)).as("%s is exported", name).isTrue());
+        for (JsonNode panel : dashboard.get("panels")) {
+            if (!panel.get("type").asText().equals("row")) {
+                assertThat(panel.get("datasource").get("uid").asText()).as(panel.get("title").asText())
+                        .isEqualTo("${datasource}");
+            }
+        }
+    }
+
+    private static final Path DASHBOARD = Path.of("..", "docs", "grafana", "baton-dashboard.json");
+    private static final Pattern METRIC = Pattern.compile("\\b(?:baton|jvm|process|system)_[a-z0-9_]+\\b");
+
+    /** Every PromQL text of the dashboard: panel targets' {@code expr} and the variables' queries. */
+    private static void collectQueries(JsonNode node, List<String> queries) {
+        node.properties().forEach(field -> {
+            JsonNode value = field.getValue();
+            if (value.isTextual() && (field.getKey().equals("expr") || field.getKey().equals("query")
+                                      || field.getKey().equals("definition"))) {
+                queries.add(value.asText());
+            }
+        });
+        for (JsonNode child : node) {
+            if (child.isContainerNode()) {
+                collectQueries(child, queries);
+            }
         }
     }
 }
