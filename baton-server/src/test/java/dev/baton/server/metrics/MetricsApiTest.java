@@ -10,6 +10,7 @@ import dev.baton.observability.ObservabilityConfig;
 import dev.baton.server.BatonConfig;
 import dev.baton.server.BatonNode;
 import dev.baton.server.BatonServer;
+import dev.baton.server.NodeStartup;
 import dev.baton.server.api.ApiClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -222,6 +223,20 @@ class MetricsApiTest {
             assertThat(response.contentType()).startsWith("application/problem+json");
             assertThat(response.json().get("code").asText()).isEqualTo("not-found");
             assertThat(response.json().get("detail").asText()).contains("observability.metrics.enabled");
+        }
+    }
+
+    @Test
+    void a_node_still_starting_answers_503_not_ready() {
+        NodeStartup startup = NodeStartup.deferred(BatonConfig.inMemory().withAi(BatonConfig.Ai.DISABLED));
+        try (BatonServer starting = BatonServer.start(startup, "127.0.0.1", 0)) {
+            var response = api.send(HttpRequest.newBuilder(starting.url().resolve("/metrics")).GET(), Map.of());
+
+            assertThat(response.status()).isEqualTo(503);
+            assertThat(response.contentType()).startsWith("application/problem+json");
+            assertThat(response.json().get("code").asText()).isEqualTo("not-ready");
+        } finally {
+            startup.close();
         }
     }
 
