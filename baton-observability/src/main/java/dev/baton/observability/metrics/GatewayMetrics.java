@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.Timer;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -28,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The gateway's metrics. From every {@link UsageRecord} (as a {@link UsageListener} of the usage recorder):
@@ -148,17 +150,15 @@ public final class GatewayMetrics implements UsageListener {
             String id = deployment.id();
             for (BreakerState state : BreakerState.values()) {
                 Gauge.builder("baton.gateway.breaker.state", admin,
-                                a -> status(a, id) == null ? Double.NaN : status(a, id).breaker() == state ? 1 : 0)
-                        .tags("deployment", id, "state", state.name().toLowerCase(java.util.Locale.ROOT))
+                                a -> read(a, id, d -> d.breaker() == state ? 1 : 0))
+                        .tags("deployment", id, "state", state.name().toLowerCase(Locale.ROOT))
                         .description("Circuit breaker state of a deployment: 1 for the current state, else 0")
                         .strongReference(true).register(registry);
             }
-            Gauge.builder("baton.gateway.in.flight", admin,
-                            a -> status(a, id) == null ? Double.NaN : status(a, id).inFlight())
+            Gauge.builder("baton.gateway.in.flight", admin, a -> read(a, id, DeploymentStatus::inFlight))
                     .tag("deployment", id).description("Gateway calls in flight to a deployment")
                     .strongReference(true).register(registry);
-            Gauge.builder("baton.gateway.deployment.healthy", admin,
-                            a -> status(a, id) == null ? Double.NaN : healthValue(status(a, id).health()))
+            Gauge.builder("baton.gateway.deployment.healthy", admin, a -> read(a, id, d -> healthValue(d.health())))
                     .tag("deployment", id)
                     .description("Deployment health: 1 healthy, 0.5 degraded, 0 unhealthy, -1 unknown")
                     .strongReference(true).register(registry);
@@ -178,6 +178,12 @@ public final class GatewayMetrics implements UsageListener {
             case UNHEALTHY -> 0;
             case UNKNOWN -> -1;
         };
+    }
+
+    /** {@code value} of deployment {@code id}'s status, or NaN (no sample) when it is gone. */
+    private double read(GatewayAdmin admin, String id, ToDoubleFunction<DeploymentStatus> value) {
+        DeploymentStatus status = status(admin, id);
+        return status == null ? Double.NaN : value.applyAsDouble(status);
     }
 
     /** A deployment's status from a snapshot of all of them taken at most a second ago (one read per scrape). */

@@ -21,6 +21,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -51,7 +52,7 @@ public final class NodeMetrics implements AutoCloseable {
     private final EngineMetrics engine;
     private final JvmGcMetrics gc;
     private final JvmHeapPressureMetrics heapPressure;
-    private volatile GatewayMetrics gateway;
+    private final AtomicReference<GatewayMetrics> gateway = new AtomicReference<>();
 
     private NodeMetrics(MetricsSettings settings, PrometheusMeterRegistry registry) {
         this.settings = settings;
@@ -110,11 +111,14 @@ public final class NodeMetrics implements AutoCloseable {
      *
      * @param config the gateway configuration as served (aliases and deployments are the allowed label values)
      */
-    public synchronized GatewayMetrics gateway(GatewayConfig config) {
-        if (gateway == null) {
-            gateway = new GatewayMetrics(registry, config);
+    public GatewayMetrics gateway(GatewayConfig config) {
+        GatewayMetrics current = gateway.get();
+        if (current == null) {
+            // a racing second instance registers the same meters, which the registry shares; only one is kept
+            gateway.compareAndSet(null, new GatewayMetrics(registry, config));
+            current = gateway.get();
         }
-        return gateway;
+        return current;
     }
 
     /**
