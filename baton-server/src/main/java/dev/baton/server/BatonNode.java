@@ -5,6 +5,7 @@ import dev.baton.ai.onnx.BgeSmallEnV15Model;
 import dev.baton.ai.onnx.OnnxSettings;
 import dev.baton.ai.step.AiSteps;
 import dev.baton.core.engine.EngineConfig;
+import dev.baton.core.engine.EngineObserver;
 import dev.baton.core.engine.LocalEngine;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
@@ -21,7 +22,10 @@ import dev.baton.core.workflow.WorkflowCatalog;
 import dev.baton.core.workflow.WorkflowParser;
 import dev.baton.core.workflow.WorkflowValidator;
 import dev.baton.gateway.Gateway;
+import dev.baton.gateway.cache.CachingGateway;
 import dev.baton.gateway.config.GatewayConfig;
+import dev.baton.gateway.usage.UsageListener;
+import dev.baton.observability.metrics.NodeMetrics;
 import dev.baton.steps.http.HttpStep;
 import dev.baton.steps.http.HttpStepSettings;
 import org.slf4j.Logger;
@@ -33,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -80,10 +85,11 @@ public final class BatonNode implements AutoCloseable {
     private final LocalEngine engine;
     private final BundledTemplates templates;
     private final NodeGateway gateway;
+    private final NodeMetrics metrics;
 
     private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
                       EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
-                      BundledTemplates templates, NodeGateway gateway) {
+                      BundledTemplates templates, NodeGateway gateway, NodeMetrics metrics) {
         this.config = config;
         this.stores = stores;
         this.model = model;
@@ -93,6 +99,7 @@ public final class BatonNode implements AutoCloseable {
         this.engine = engine;
         this.templates = templates;
         this.gateway = gateway;
+        this.metrics = metrics;
     }
 
     /**
@@ -130,7 +137,11 @@ public final class BatonNode implements AutoCloseable {
         HttpStep http = null;
         LocalEngine engine = null;
         NodeGateway nodeGateway = gateway;
+        NodeMetrics metrics = null;
         try {
+            if (config.observability().metrics().enabled()) {
+                metrics = NodeMetrics.start(config.observability().metrics());
+            }
             // The model starts loading first, in the background, beside the store and the language: with the
             // HTTP listener already answering liveness (see NodeStartup), what remains is the time to "ready",
             // and the model is its longest part.
@@ -144,8 +155,9 @@ public final class BatonNode implements AutoCloseable {
             http = new HttpStep(HttpStepSettings.defaults().withClients(config.http().clients()));
             // The llm.* steps call the gateway, whose outermost layer records usage into the store that is still
             // opening: they get it through a reference bound below, before any run can start.
-            DeferredGateway stepGateway = new DeferredGateway(GatewayStack.models(GatewayStack.withLocalModel(
-                    config.gateway(), ai.enabled() ? BgeSmallEnV15Model.NAME : null)));
+            GatewayConfig served = GatewayStack.withLocalModel(config.gateway(),
+                    ai.enabled() ? BgeSmallEnV15Model.NAME : null);
+            DeferredGateway stepGateway = new DeferredGateway(GatewayStack.models(served));
             StepRegistry steps = stepRegistry(models, http, stepGateway);
             WorkflowParser parser = new WorkflowParser();
             WorkflowValidator validator = new WorkflowValidator(steps);
@@ -155,11 +167,16 @@ public final class BatonNode implements AutoCloseable {
             stores = awaitStores(opening);
             if (nodeGateway == null) {
                 nodeGateway = GatewayStack.assemble(config.gateway(), model == null ? null : model.name(), models,
-                        stores.usage(), System.getenv(), InstantSource.system());
+                        stores.usage(), System.getenv(), InstantSource.system(),
+                        metrics == null ? UsageListener.NONE : metrics.gateway(served));
             }
             stepGateway.bind(nodeGateway.gateway());
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
             BatonConfig.Engine limits = config.engine();
+            List<EngineObserver> observers = new ArrayList<>();
+            if (metrics != null) {
+                observers.add(metrics.engine());
+            }
             engine = LocalEngine.builder(stores.runs(), catalog, steps)
                     .config(EngineConfig.DEFAULT
                             .withMaxRunningRuns(limits.maxRunningRuns())
@@ -167,13 +184,18 @@ public final class BatonNode implements AutoCloseable {
                             .withMaxConcurrentAttempts(limits.maxConcurrentAttempts())
                             .withStepTypeLimits(limits.stepTypeLimits()))
                     .inputValidator(new InputValidator())
+                    .observer(EngineObserver.of(observers))
                     .build();
+            if (metrics != null) {
+                CachingGateway cache = nodeGateway.cache();
+                metrics.bind(engine, served, nodeGateway.admin(), cache == null ? null : cache::stats);
+            }
             if (model != null) {
                 // Registered before unfinished runs resume (their embed steps wait for it to load).
                 models.register(model);
             }
             BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates,
-                    nodeGateway);
+                    nodeGateway, metrics);
             int resumed = engine.resumeUnfinished();
             if (resumed > 0) {
                 LOG.info("resumed {} unfinished run(s)", resumed);
@@ -199,6 +221,9 @@ public final class BatonNode implements AutoCloseable {
             }
             if (stores != null) {
                 closeQuietly(stores.closer());
+            }
+            if (metrics != null) {
+                metrics.close();
             }
             throw e;
         }
@@ -326,6 +351,11 @@ public final class BatonNode implements AutoCloseable {
         return gateway;
     }
 
+    /** The node's Prometheus metrics ({@code /metrics}), or empty when {@code observability.metrics} is off. */
+    public Optional<NodeMetrics> metrics() {
+        return Optional.ofNullable(metrics);
+    }
+
     /** The embedding models, by name. */
     public EmbeddingModelRegistry embeddingModels() {
         return models;
@@ -375,6 +405,9 @@ public final class BatonNode implements AutoCloseable {
                 http.close();
             } finally {
                 closeQuietly(stores.closer());
+                if (metrics != null) {
+                    metrics.close();
+                }
             }
         }
     }

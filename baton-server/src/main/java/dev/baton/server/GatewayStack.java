@@ -16,6 +16,7 @@ import dev.baton.gateway.routing.Router;
 import dev.baton.gateway.routing.Sleeper;
 import dev.baton.gateway.usage.BudgetLedger;
 import dev.baton.gateway.usage.MeteredGateway;
+import dev.baton.gateway.usage.UsageListener;
 import dev.baton.gateway.usage.UsageRecorder;
 import dev.baton.gateway.usage.UsageStore;
 import dev.baton.server.openai.ClientKeys;
@@ -60,6 +61,14 @@ final class GatewayStack {
      */
     static NodeGateway assemble(GatewayConfig configured, String localModel, EmbeddingModelRegistry models,
                                 UsageStore usage, Map<String, String> environment, InstantSource clock) {
+        return assemble(configured, localModel, models, usage, environment, clock, UsageListener.NONE);
+    }
+
+    /** As {@link #assemble(GatewayConfig, String, EmbeddingModelRegistry, UsageStore, Map, InstantSource)}, telling
+     * {@code listener} (metrics) every usage record. */
+    static NodeGateway assemble(GatewayConfig configured, String localModel, EmbeddingModelRegistry models,
+                                UsageStore usage, Map<String, String> environment, InstantSource clock,
+                                UsageListener listener) {
         GatewayConfig config = withLocalModel(configured, localModel);
         checkSecrets(config, environment);
         ClientKeys keys = ClientKeys.resolve(config.keys(), environment);
@@ -75,7 +84,7 @@ final class GatewayStack {
                     InProcessEmbeddingProvider.TYPE, new InProcessEmbeddingProvider(models));
             Router router = new Router(config, providers, clock, new SplittableRandom(), Sleeper.SYSTEM);
             closers.addFirst(router);
-            UsageRecorder recorder = new UsageRecorder(usage);
+            UsageRecorder recorder = new UsageRecorder(usage, listener);
             closers.addFirst(recorder);
             CachingGateway cache = new CachingGateway(router, config.cache());
             MeteredGateway metered = new MeteredGateway(cache, config, new BudgetLedger(config, usage), recorder,

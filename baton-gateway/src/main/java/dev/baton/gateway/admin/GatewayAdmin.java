@@ -23,4 +23,12 @@ public interface GatewayAdmin {
      * @throws dev.baton.core.error.BatonException {@code NOT_FOUND} for an unknown id
      */
     DeploymentStatus setEnabled(String id, boolean enabled);
+
+    /**
+     * Calls refused for a rate limit since start, by scope (for metrics). Cheap: reads two counters.
+     * Default: {@link RateLimitRefusals#NONE} for gateways that keep no count.
+     */
+    default RateLimitRefusals rateLimitRefusals() {
+        return RateLimitRefusals.NONE;
+    }
 }

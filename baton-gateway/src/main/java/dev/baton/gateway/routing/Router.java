@@ -6,6 +6,7 @@ import dev.baton.gateway.CallContext;
 import dev.baton.gateway.Gateway;
 import dev.baton.gateway.admin.DeploymentStatus;
 import dev.baton.gateway.admin.GatewayAdmin;
+import dev.baton.gateway.admin.RateLimitRefusals;
 import dev.baton.gateway.api.ChatRequest;
 import dev.baton.gateway.api.ChatResponse;
 import dev.baton.gateway.api.ChunkSink;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.random.RandomGenerator;
 
 /**
@@ -57,6 +59,8 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
     private final CallerLimits callers;
     private final Failover failover;
     private final HealthProbes probes;
+    private final LongAdder refusedByKey = new LongAdder();
+    private final LongAdder refusedByDeployments = new LongAdder();
 
     /**
      * @param config    the gateway configuration (aliases, deployments, keys, retry and health settings)
@@ -151,6 +155,11 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
         return state.status();
     }
 
+    @Override
+    public RateLimitRefusals rateLimitRefusals() {
+        return new RateLimitRefusals(refusedByKey.sum(), refusedByDeployments.sum());
+    }
+
     /**
      * Probes every enabled deployment once now (what the schedule does every {@code health.probeInterval}) and
      * returns when all probes finished or timed out.
@@ -195,12 +204,21 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
     private <T> Failover.Routed<T> routed(CallContext call, Route route, ExpectedTokens estimate,
                                           Operation<T> operation) {
         Objects.requireNonNull(call, "call");
-        RateLimit.Permit permit = callers.admit(call.principal(), estimate.tokens());
+        RateLimit.Permit permit;
+        try {
+            permit = callers.admit(call.principal(), estimate.tokens());
+        } catch (BatonException e) {
+            refusedByKey.increment();
+            throw e;
+        }
         Failover.Routed<T> routed;
         try {
             routed = failover.run(route, estimate.tokens(), operation);
         } catch (RuntimeException | Error e) {
             permit.refund();
+            if (e instanceof BatonException baton && baton.code() == ErrorCode.RATE_LIMITED) {
+                refusedByDeployments.increment();
+            }
             throw e;
         }
         permit.settle(operation.usage(routed.result()).totalTokens());

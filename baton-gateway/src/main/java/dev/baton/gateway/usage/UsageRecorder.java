@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * counted; a batch the store fails to write is logged and counted, not retried (a store that stays down would
  * otherwise hold ever more records in memory). {@link #close()} writes what is queued, then stops the thread.
  *
+ * <p>An optional {@link UsageListener} (metrics) is told every record synchronously in {@link #record}, and every
+ * drop; what it throws is logged and ignored.
+ *
  * <p>Thread-safe. The counters are in {@link #stats()}.
  */
 public final class UsageRecorder implements AutoCloseable {
@@ -41,6 +44,7 @@ public final class UsageRecorder implements AutoCloseable {
             "-", "-", 0, 0, false, 0, Duration.ZERO, null, false, null);
 
     private final UsageStore store;
+    private final UsageListener listener;
     private final BlockingQueue<UsageRecord> queue;
     private final int maxBatch;
     private final long flushIntervalNanos;
@@ -50,10 +54,21 @@ public final class UsageRecorder implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong listenerFailures = new AtomicLong();
 
     /** A recorder with the default capacity, batch size and interval. */
     public UsageRecorder(UsageStore store) {
-        this(store, DEFAULT_CAPACITY, DEFAULT_MAX_BATCH, DEFAULT_FLUSH_INTERVAL);
+        this(store, UsageListener.NONE);
+    }
+
+    /** A recorder with the default capacity, batch size and interval that tells {@code listener} every record. */
+    public UsageRecorder(UsageStore store, UsageListener listener) {
+        this(store, DEFAULT_CAPACITY, DEFAULT_MAX_BATCH, DEFAULT_FLUSH_INTERVAL, listener);
+    }
+
+    /** As {@link #UsageRecorder(UsageStore, int, int, Duration, UsageListener)} without a listener. */
+    public UsageRecorder(UsageStore store, int capacity, int maxBatch, Duration flushInterval) {
+        this(store, capacity, maxBatch, flushInterval, UsageListener.NONE);
     }
 
     /**
@@ -62,9 +77,12 @@ public final class UsageRecorder implements AutoCloseable {
      * @param capacity      records the queue holds before new ones are dropped, ≥ 1
      * @param maxBatch      most records per {@link UsageStore#append}, ≥ 1
      * @param flushInterval longest wait for a batch to fill, positive
+     * @param listener      told every record synchronously in {@link #record} (metrics), and every drop
      */
-    public UsageRecorder(UsageStore store, int capacity, int maxBatch, Duration flushInterval) {
+    public UsageRecorder(UsageStore store, int capacity, int maxBatch, Duration flushInterval,
+                         UsageListener listener) {
         this.store = Objects.requireNonNull(store, "store");
+        this.listener = Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(flushInterval, "flushInterval");
         if (capacity < 1 || maxBatch < 1 || flushInterval.isNegative() || flushInterval.isZero()) {
             throw new IllegalArgumentException("usage recorder: capacity and maxBatch must be ≥ 1 and flushInterval"
@@ -77,19 +95,41 @@ public final class UsageRecorder implements AutoCloseable {
     }
 
     /**
-     * Queues one record for writing. Never blocks: when the queue is full or the recorder is closed the record
-     * is dropped and counted in {@link Stats#dropped()}.
+     * Tells the listener, then queues one record for writing. Never blocks: when the queue is full or the
+     * recorder is closed the record is dropped and counted in {@link Stats#dropped()}.
      */
     public void record(UsageRecord record) {
         Objects.requireNonNull(record, "record");
+        tell(record, false);
         if (!closing && queue.offer(record)) {
             accepted.incrementAndGet();
             return;
         }
+        tell(record, true);
         long lost = dropped.incrementAndGet();
         if (Long.bitCount(lost) == 1) { // 1, 2, 4, 8... : say it without flooding the log
             log.warn("usage records dropped: {} so far ({})", lost,
                     closing ? "the recorder is closed" : "the write queue is full; the usage store is too slow");
+        }
+    }
+
+    /** Calls the listener; what it throws is logged (at most once per power of two failures) and ignored. */
+    private void tell(UsageRecord record, boolean drop) {
+        if (listener == UsageListener.NONE) {
+            return;
+        }
+        try {
+            if (drop) {
+                listener.dropped(record);
+            } else {
+                listener.recorded(record);
+            }
+        } catch (RuntimeException e) {
+            long failures = listenerFailures.incrementAndGet();
+            if (Long.bitCount(failures) == 1) {
+                log.warn("usage listener {} failed ({} so far); ignored: {}", listener.getClass().getName(),
+                        failures, e.toString());
+            }
         }
     }
 

@@ -7,7 +7,8 @@
  * <p>{@link dev.baton.gateway.usage.MeteredGateway} is the outermost layer of the gateway: it checks budgets
  * ({@link dev.baton.gateway.usage.BudgetLedger}, worst cases from {@link dev.baton.gateway.usage.CallEstimate})
  * and hands a record of every call to the {@link dev.baton.gateway.usage.UsageRecorder}, which writes them in
- * batches off the request path. {@link dev.baton.gateway.usage.InMemoryUsageStore} is the store for tests and
+ * batches off the request path and tells a {@link dev.baton.gateway.usage.UsageListener} (metrics) about each.
+ * {@link dev.baton.gateway.usage.InMemoryUsageStore} is the store for tests and
  * database-less nodes; the JDBC store lives in baton-store-jdbc.
  *
  * <p>May depend on the gateway's {@code api} and {@code config} packages and the {@link dev.baton.gateway.Gateway}

@@ -3,6 +3,7 @@ package dev.baton.gateway.routing;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.gateway.CallContext;
+import dev.baton.gateway.admin.RateLimitRefusals;
 import dev.baton.gateway.api.ChatMessage;
 import dev.baton.gateway.api.ChatRequest;
 import dev.baton.gateway.api.Usage;
@@ -61,6 +62,7 @@ class RateLimitTest {
                 });
         assertThat(provider.calls()).hasSize(3);
         assertThat(sleeper.waits()).isEmpty();
+        assertThat(router.rateLimitRefusals()).isEqualTo(new RateLimitRefusals(0, 1));
     }
 
     @Test
@@ -135,6 +137,7 @@ class RateLimitTest {
                 });
         router.chat(ask("m"), CallContext.direct("team-b"));
         assertThat(provider.calls()).hasSize(3);
+        assertThat(router.rateLimitRefusals()).isEqualTo(new RateLimitRefusals(1, 0));
     }
 
     @Test

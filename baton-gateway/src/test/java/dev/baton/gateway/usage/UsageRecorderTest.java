@@ -125,4 +125,41 @@ class UsageRecorderTest {
         assertThat(store.batches).isEmpty();
         assertThat(recorder.stats().dropped()).isEqualTo(1);
     }
+
+    @Test
+    void tells_the_listener_every_record_before_queuing_it_and_every_drop() {
+        BatchStore store = new BatchStore();
+        List<String> told = new CopyOnWriteArrayList<>();
+        UsageRecorder recorder = new UsageRecorder(store, 100, 10, LONG, new UsageListener() {
+            @Override
+            public void recorded(UsageRecord record) {
+                told.add("recorded " + record.principal());
+            }
+
+            @Override
+            public void dropped(UsageRecord record) {
+                told.add("dropped " + record.principal());
+            }
+        });
+        recorder.record(record("a"));
+        recorder.close();
+        recorder.record(record("late"));
+
+        assertThat(told).containsExactly("recorded a", "recorded late", "dropped late");
+        assertThat(store.principals()).containsExactly("a");
+    }
+
+    @Test
+    void a_listener_that_throws_neither_fails_the_caller_nor_loses_the_record() {
+        BatchStore store = new BatchStore();
+        UsageRecorder recorder = new UsageRecorder(store, 100, 10, LONG, record -> {
+            throw new IllegalStateException("listener bug");
+        });
+        recorder.record(record("a"));
+        recorder.record(record("b"));
+        recorder.close();
+
+        assertThat(store.principals()).containsExactly("a", "b");
+        assertThat(recorder.stats().written()).isEqualTo(2);
+    }
 }

@@ -127,6 +127,7 @@ public final class ApiRoutes implements AutoCloseable {
             }
         });
         var health = new HealthEndpoints(startup);
+        var metrics = new MetricsEndpoint(startup);
         byte[] openApi = openApiDocument();
 
         var routes = config.routes;
@@ -182,6 +183,7 @@ public final class ApiRoutes implements AutoCloseable {
         routes.get(BASE + "/health/live", health::live);
         routes.get(BASE + "/health/ready", health::ready);
         routes.get(BASE + "/openapi.json", ctx -> ctx.status(200).contentType("application/json").result(openApi));
+        routes.get(MetricsEndpoint.PATH, metrics::scrape);
 
         routes.exception(BatonException.class, (e, ctx) -> {
             if (e.code().kind() == ErrorCode.Kind.INTERNAL) {
