@@ -136,10 +136,10 @@ public final class EngineThroughput {
                 """.formatted(uses);
     }
 
-    private record Result(double seconds, int failed, long[] durations) {
+    record Result(double seconds, int failed, long[] durations) {
     }
 
-    private static Result drive(LocalEngine engine, String workflow, int count, int inFlight, int starters,
+    static Result drive(LocalEngine engine, String workflow, int count, int inFlight, int starters,
                                 double rate) throws InterruptedException {
         Semaphore slots = new Semaphore(inFlight);
         AtomicInteger next = new AtomicInteger();

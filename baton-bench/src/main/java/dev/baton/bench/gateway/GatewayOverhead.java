@@ -1,5 +1,6 @@
 package dev.baton.bench.gateway;
 
+import dev.baton.bench.observability.OtlpSink;
 import dev.baton.gateway.testing.FakeOpenAiServer;
 
 import java.net.URI;
@@ -37,7 +38,9 @@ import java.util.Locale;
  *
  * <p>Usage: {@code GatewayOverhead [--jar baton-server/target/baton.jar] [--rate 1000] [--workers 50]
  * [--duration 20s] [--warmup 30s] [--rounds 3] [--words 8] [--no-max] [--wrk-threads 2] [--wrk-connections 50]
- * [--wrk-duration 15s] [--paced-connections 100] [--stream-words 16] [--java-opt OPT]... [--ai] [--jfr FILE]}.
+ * [--wrk-duration 15s] [--paced-connections 100] [--stream-words 16] [--java-opt OPT]... [--ai] [--jfr FILE]
+ * [--observability default|off|metrics|tracing]}. {@code --observability} sets the node's metrics and tracing
+ * ({@link #observabilitySection}); running it once per mode measures what they cost.
  * {@code --jfr} records Baton with JFR's profiling settings and prints where its CPU went ({@link JfrProfile}).
  */
 public final class GatewayOverhead {
@@ -45,6 +48,25 @@ public final class GatewayOverhead {
     private static final String HEALTH = "/api/v1/health/live";
 
     private GatewayOverhead() {
+    }
+
+    /**
+     * The {@code observability:} section for {@code --observability}: {@code default} (none: the product's
+     * defaults, metrics and host monitoring on, tracing off), {@code off} (metrics, host monitoring and alerts
+     * off), {@code metrics} (metrics on, the rest off), {@code tracing} (metrics on and tracing at 100% sampling to
+     * the harness's local OTLP receiver).
+     */
+    static String observabilitySection(String mode, OtlpSink sink) {
+        String quiet = "  system: {enabled: false}\n  alerts: {enabled: false}\n";
+        return switch (mode) {
+            case "default" -> "";
+            case "off" -> "observability:\n  metrics: {enabled: false}\n" + quiet;
+            case "metrics" -> "observability:\n  metrics: {enabled: true}\n" + quiet;
+            case "tracing" -> "observability:\n  metrics: {enabled: true}\n" + quiet
+                    + "  tracing: {enabled: true, sampleRatio: 1.0, endpoint: \"" + sink.tracesEndpoint() + "\"}\n";
+            default -> throw new IllegalArgumentException(
+                    "--observability must be default, off, metrics or tracing, got " + mode);
+        };
     }
 
     public static void main(String[] args) throws Exception {
@@ -63,6 +85,7 @@ public final class GatewayOverhead {
         int streamWords = 16;
         boolean ai = false;
         Path jfr = null;
+        String observability = "default";
         List<String> javaOptions = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -82,6 +105,7 @@ public final class GatewayOverhead {
                 case "--java-opt" -> javaOptions.add(args[++i]);
                 case "--ai" -> ai = true;
                 case "--jfr" -> jfr = Path.of(args[++i]).toAbsolutePath();
+                case "--observability" -> observability = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see the Javadoc");
             }
         }
@@ -95,13 +119,14 @@ public final class GatewayOverhead {
         Path hey = tools.get(0);
         Path wrk = tools.get(1);
         System.out.println(Machine.describe());
-        try (FakeOpenAiServer upstream = new FakeOpenAiServer()) {
+        try (FakeOpenAiServer upstream = new FakeOpenAiServer(); OtlpSink sink = OtlpSink.start()) {
             upstream.maxRecorded(0);
             GatewayYaml yaml = new GatewayYaml(ALIAS, "round-robin",
                     List.of(new GatewayYaml.Upstream("fake", upstream.baseUrl(), ALIAS, "")), true, ai, "");
-            try (BatonProcess baton = BatonProcess.start(jar, yaml.render(), javaOptions)) {
+            String config = yaml.render() + observabilitySection(observability, sink);
+            try (BatonProcess baton = BatonProcess.start(jar, config, javaOptions)) {
                 System.out.println("baton: " + baton.commandLine());
-                System.out.println("baton.yaml:\n" + yaml.render().indent(2).stripTrailing());
+                System.out.println("baton.yaml:\n" + config.indent(2).stripTrailing());
                 System.out.println("upstream: FakeOpenAiServer in the harness JVM (pid " + ProcessHandle.current().pid()
                         + ") at " + upstream.baseUrl() + "; baton pid " + baton.pid() + " at " + baton.url());
                 URI direct = URI.create(upstream.baseUrl() + "/chat/completions");
