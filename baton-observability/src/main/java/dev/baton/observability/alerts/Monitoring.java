@@ -1,0 +1,133 @@
+package dev.baton.observability.alerts;
+
+import dev.baton.core.engine.EngineObserver;
+import dev.baton.gateway.admin.DeploymentStatus;
+import dev.baton.observability.AlertSettings;
+import dev.baton.observability.SystemSettings;
+import dev.baton.observability.system.HostProbe;
+import dev.baton.observability.system.OshiHostProbe;
+import dev.baton.observability.system.SystemMonitor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * A node's system monitoring and alerts, assembled from its settings: the host monitor (when
+ * {@code observability.system.enabled}), the window of recent runs (an {@link EngineObserver} for the engine),
+ * the alert evaluator (run after every sample) and the webhook (when configured). The node creates it before the
+ * engine (to pass {@link #observer()}), {@link #start()}s it once open and closes it when closing.
+ *
+ * <p>Without host monitoring (switched off, or OSHI cannot read this platform) the host rules are left out and
+ * the evaluator runs on demand only ({@link AlertEvaluator#evaluate()}, e.g. when the API lists alerts).
+ * Thread-safe.
+ */
+public final class Monitoring implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Monitoring.class);
+
+    private final SystemMonitor monitor;
+    private final RecentRuns runs;
+    private final AlertEvaluator alerts;
+    private final WebhookNotifier webhook;
+
+    private Monitoring(SystemMonitor monitor, RecentRuns runs, AlertEvaluator alerts, WebhookNotifier webhook) {
+        this.monitor = monitor;
+        this.runs = runs;
+        this.alerts = alerts;
+        this.webhook = webhook;
+    }
+
+    /**
+     * Assembles monitoring with the OSHI probe of {@code dataDir}.
+     *
+     * @param deployments the gateway's deployments, read at each evaluation
+     * @param environment the process environment (webhook header secrets)
+     * @throws dev.baton.core.error.BatonException INVALID_INPUT when a webhook header's secret cannot be resolved
+     */
+    public static Monitoring open(SystemSettings system, AlertSettings alerts, Path dataDir,
+                                  Supplier<List<DeploymentStatus>> deployments, Map<String, String> environment,
+                                  InstantSource clock) {
+        HostProbe probe = null;
+        if (system.enabled()) {
+            try {
+                probe = new OshiHostProbe(dataDir);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("host monitoring is off: OSHI cannot read this platform ({})", e.toString());
+            }
+        }
+        return open(system, alerts, probe, deployments, environment, clock);
+    }
+
+    /**
+     * Assembles monitoring over {@code probe}.
+     *
+     * @param probe the host probe, or {@code null} for no host monitoring
+     */
+    public static Monitoring open(SystemSettings system, AlertSettings alerts, HostProbe probe,
+                                  Supplier<List<DeploymentStatus>> deployments, Map<String, String> environment,
+                                  InstantSource clock) {
+        Objects.requireNonNull(system, "system");
+        Objects.requireNonNull(alerts, "alerts");
+        SystemMonitor monitor = system.enabled() && probe != null ? new SystemMonitor(probe, system, clock) : null;
+        RecentRuns runs = new RecentRuns(alerts.runWindow(), clock);
+        WebhookNotifier webhook = alerts.enabled() && alerts.webhook() != null
+                ? new WebhookNotifier(alerts.webhook(), environment, nodeName(environment), clock,
+                WebhookNotifier.Sleeper.REAL, new SplittableRandom())
+                : null;
+        AlertEvaluator evaluator = new AlertEvaluator(AlertRule.of(alerts, monitor != null), runs, deployments,
+                () -> monitor == null ? null : monitor.latest().orElse(null),
+                webhook == null ? AlertListener.NONE : webhook, clock, alerts.keepResolved());
+        if (monitor != null) {
+            monitor.subscribe(evaluator::onSample);
+        }
+        return new Monitoring(monitor, runs, evaluator, webhook);
+    }
+
+    private static String nodeName(Map<String, String> environment) {
+        String host = environment.get("HOSTNAME");
+        return host != null && !host.isBlank() ? host : "baton-" + ProcessHandle.current().pid();
+    }
+
+    /** Starts sampling (a first sample at once). */
+    public void start() {
+        if (monitor != null) {
+            monitor.start();
+        }
+    }
+
+    /** The observer to add to the engine's: feeds the run rules. */
+    public EngineObserver observer() {
+        return runs;
+    }
+
+    /** The host monitor, empty when host monitoring is off. */
+    public Optional<SystemMonitor> monitor() {
+        return Optional.ofNullable(monitor);
+    }
+
+    /** The alert evaluator (no rules when alerts are off). */
+    public AlertEvaluator alerts() {
+        return alerts;
+    }
+
+    /** Stops sampling and the webhook. Idempotent. */
+    @Override
+    public void close() {
+        try {
+            if (monitor != null) {
+                monitor.close();
+            }
+        } finally {
+            if (webhook != null) {
+                webhook.close();
+            }
+        }
+    }
+}
