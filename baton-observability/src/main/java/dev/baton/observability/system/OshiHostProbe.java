@@ -5,8 +5,6 @@ import oshi.hardware.CentralProcessor;
 import oshi.hardware.GlobalMemory;
 import oshi.hardware.HardwareAbstractionLayer;
 import oshi.hardware.NetworkIF;
-import oshi.software.os.OSProcess;
-import oshi.software.os.OperatingSystem;
 
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -21,8 +19,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Reads the host with OSHI (CPU ticks, memory, network interfaces, this process's CPU ticks) and the JVM with
- * its management beans (heap, GC, threads); the disk is the JDK's {@link FileStore} of the data directory.
+ * Reads the host with OSHI (CPU ticks, memory, network interfaces) and the JVM with its management beans (this
+ * process's CPU time, heap, GC, threads); the disk is the JDK's {@link FileStore} of the data directory.
  *
  * <p>Cheap by design: CPU load is the difference of tick counters between two readings (no sampling sleep);
  * the list of network interfaces is enumerated once every {@value #INTERFACE_REFRESH} readings and only
@@ -40,12 +38,13 @@ public final class OshiHostProbe implements HostProbe {
     private final CentralProcessor processor;
     private final GlobalMemory memory;
     private final HardwareAbstractionLayer hardware;
-    private final OperatingSystem os;
     private final MemoryMXBean heap = ManagementFactory.getMemoryMXBean();
     private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private long[] previousTicks;
-    private OSProcess previousProcess;
+    private final int logicalProcessors;
+    private long previousProcessCpuNanos;
+    private long previousWallNanos;
     private List<NetworkIF> interfaces;
     private int readsSinceEnumeration;
     private FileStore fileStore;
@@ -58,11 +57,12 @@ public final class OshiHostProbe implements HostProbe {
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath();
         SystemInfo system = new SystemInfo();
         this.hardware = system.getHardware();
-        this.os = system.getOperatingSystem();
         this.processor = hardware.getProcessor();
         this.memory = hardware.getMemory();
         this.previousTicks = processor.getSystemCpuLoadTicks();
-        this.previousProcess = os.getCurrentProcess();
+        this.logicalProcessors = Math.max(1, processor.getLogicalProcessorCount());
+        this.previousProcessCpuNanos = processCpuNanos();
+        this.previousWallNanos = System.nanoTime();
     }
 
     @Override
@@ -71,14 +71,16 @@ public final class OshiHostProbe implements HostProbe {
         double hostCpu = clamp(processor.getSystemCpuLoadBetweenTicks(previousTicks, ticks));
         previousTicks = ticks;
 
-        OSProcess process = os.getCurrentProcess();
+        // this process's CPU time from the JVM (one cheap call; OSHI's process snapshot reads several /proc files)
+        long cpuNanos = processCpuNanos();
+        long wallNanos = System.nanoTime();
         double processCpu = Double.NaN;
-        if (process != null && previousProcess != null) {
-            // OSHI's process load is relative to one logical processor; the host has several
-            processCpu = clamp(process.getProcessCpuLoadBetweenTicks(previousProcess)
-                               / Math.max(1, processor.getLogicalProcessorCount()));
+        if (cpuNanos >= 0 && previousProcessCpuNanos >= 0 && wallNanos > previousWallNanos) {
+            processCpu = clamp((double) (cpuNanos - previousProcessCpuNanos)
+                               / ((wallNanos - previousWallNanos) * (double) logicalProcessors));
         }
-        previousProcess = process;
+        previousProcessCpuNanos = cpuNanos;
+        previousWallNanos = wallNanos;
 
         long memoryTotal = memory.getTotal();
         long memoryUsed = memoryTotal > 0 ? memoryTotal - memory.getAvailable() : -1;
@@ -134,6 +136,12 @@ public final class OshiHostProbe implements HostProbe {
             fileStore = Files.getFileStore(existing);
         }
         return fileStore;
+    }
+
+    /** CPU time used by this process, ns, or -1 when the JVM does not say. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     private static double clamp(double load) {
