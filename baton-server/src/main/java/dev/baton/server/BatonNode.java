@@ -5,6 +5,7 @@ import dev.baton.ai.onnx.BgeSmallEnV15Model;
 import dev.baton.ai.onnx.OnnxSettings;
 import dev.baton.ai.step.AiSteps;
 import dev.baton.core.engine.EngineConfig;
+import dev.baton.core.engine.EngineObserver;
 import dev.baton.core.engine.LocalEngine;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
@@ -21,6 +22,7 @@ import dev.baton.core.workflow.WorkflowParser;
 import dev.baton.core.workflow.WorkflowValidator;
 import dev.baton.gateway.Gateway;
 import dev.baton.gateway.config.GatewayConfig;
+import dev.baton.observability.alerts.Monitoring;
 import dev.baton.steps.http.HttpStep;
 import dev.baton.steps.http.HttpStepSettings;
 import org.slf4j.Logger;
@@ -79,10 +81,11 @@ public final class BatonNode implements AutoCloseable {
     private final LocalEngine engine;
     private final BundledTemplates templates;
     private final NodeGateway gateway;
+    private final Monitoring monitoring;
 
     private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
                       EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
-                      BundledTemplates templates, NodeGateway gateway) {
+                      BundledTemplates templates, NodeGateway gateway, Monitoring monitoring) {
         this.config = config;
         this.stores = stores;
         this.model = model;
@@ -92,6 +95,7 @@ public final class BatonNode implements AutoCloseable {
         this.engine = engine;
         this.templates = templates;
         this.gateway = gateway;
+        this.monitoring = monitoring;
     }
 
     /**
@@ -128,6 +132,7 @@ public final class BatonNode implements AutoCloseable {
         BgeSmallEnV15Model model = null;
         HttpStep http = null;
         LocalEngine engine = null;
+        Monitoring monitoring = null;
         NodeGateway nodeGateway = gateway;
         try {
             // The model starts loading first, in the background, beside the store and the language: with the
@@ -159,7 +164,10 @@ public final class BatonNode implements AutoCloseable {
             stepGateway.bind(nodeGateway.gateway());
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
             BatonConfig.Engine limits = config.engine();
+            monitoring = Monitoring.open(config.observability().system(), config.observability().alerts(),
+                    config.dataDir(), nodeGateway.admin()::deployments, System.getenv(), InstantSource.system());
             engine = LocalEngine.builder(stores.runs(), catalog, steps)
+                    .observer(EngineObserver.of(List.of(monitoring.observer())))
                     .config(EngineConfig.DEFAULT
                             .withMaxRunningRuns(limits.maxRunningRuns())
                             .withMaxQueuedRuns(limits.maxQueuedRuns())
@@ -172,7 +180,8 @@ public final class BatonNode implements AutoCloseable {
                 models.register(model);
             }
             BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates,
-                    nodeGateway);
+                    nodeGateway, monitoring);
+            monitoring.start();
             int resumed = engine.resumeUnfinished();
             if (resumed > 0) {
                 LOG.info("resumed {} unfinished run(s)", resumed);
@@ -181,6 +190,9 @@ public final class BatonNode implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             if (engine != null) {
                 engine.close();
+            }
+            if (monitoring != null) {
+                monitoring.close();
             }
             closeModel(model);
             if (http != null) {
@@ -320,6 +332,11 @@ public final class BatonNode implements AutoCloseable {
         return gateway;
     }
 
+    /** Host monitoring and alerts (see {@link Monitoring}). */
+    public Monitoring monitoring() {
+        return monitoring;
+    }
+
     /** The embedding models, by name. */
     public EmbeddingModelRegistry embeddingModels() {
         return models;
@@ -364,6 +381,7 @@ public final class BatonNode implements AutoCloseable {
             engine.close();
         } finally {
             try {
+                monitoring.close();
                 closeQuietly(gateway.closer());
                 closeModel(model);
                 http.close();

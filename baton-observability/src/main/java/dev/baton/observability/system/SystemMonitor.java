@@ -83,7 +83,8 @@ public final class SystemMonitor implements AutoCloseable {
     }
 
     /**
-     * Starts sampling on a virtual thread: a sample at once, then one every interval until {@link #close()}.
+     * Takes a first sample on the calling thread (so the history is never empty once started), then samples on a
+     * virtual thread every interval until {@link #close()}.
      *
      * @throws IllegalStateException when already started or closed
      */
@@ -93,17 +94,19 @@ public final class SystemMonitor implements AutoCloseable {
             if (loop != null || closed.getCount() == 0) {
                 throw new IllegalStateException("the system monitor was already started or closed");
             }
-            loop = Thread.ofVirtual().name("baton-system-monitor").start(this::run);
+            loop = Thread.ofVirtual().name("baton-system-monitor").unstarted(this::run);
         } finally {
             sampling.unlock();
         }
+        sample();
+        loop.start();
     }
 
     private void run() {
         try {
-            do {
+            while (pacer.awaitNext(settings.interval(), closed) && closed.getCount() > 0) {
                 sample();
-            } while (closed.getCount() > 0 && pacer.awaitNext(settings.interval(), closed));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -222,7 +225,7 @@ public final class SystemMonitor implements AutoCloseable {
         } finally {
             sampling.unlock();
         }
-        if (running != null) {
+        if (running != null && running.isAlive()) {
             try {
                 // the real pacer wakes up on the latch; anything else (a pacer blocked elsewhere) is interrupted
                 if (!running.join(Duration.ofMillis(200))) {

@@ -51,7 +51,8 @@ public final class ApiRoutes implements AutoCloseable {
 
     /** The routes that need an open node, built once it is open. */
     private record Endpoints(WorkflowEndpoints workflows, RunEndpoints runs, RunEventStream events,
-                             TemplateEndpoints templates, GatewayEndpoints gateway, OpenAiEndpoints openAi) {
+                             TemplateEndpoints templates, GatewayEndpoints gateway, OpenAiEndpoints openAi,
+                             SystemEndpoints system) {
     }
 
     private final NodeStartup startup;
@@ -117,7 +118,9 @@ public final class ApiRoutes implements AutoCloseable {
                     new RunEventStream(tenant, node.engine(), node.runStore(), wire, keepAlive),
                     new TemplateEndpoints(node, bodies, wire),
                     new GatewayEndpoints(gateway.admin(), gateway.usage(), gateway.cache()),
-                    new OpenAiEndpoints(gateway.gateway(), gateway.keys(), Clock.systemUTC(), Json.MAPPER));
+                    new OpenAiEndpoints(gateway.gateway(), gateway.keys(), Clock.systemUTC(), Json.MAPPER),
+                    new SystemEndpoints(node.monitoring(), node.config().observability().alerts().enabled(),
+                            node.config().observability().alerts().webhook() != null));
             api.endpoints.set(ready);
             if (api.closed.get()) {
                 ready.events().closeAll();
@@ -164,6 +167,11 @@ public final class ApiRoutes implements AutoCloseable {
         routes.get(BASE + "/gateway/cache", ctx -> api.ready().gateway().cacheStats(ctx));
         routes.delete(BASE + "/gateway/cache", ctx -> api.ready().gateway().invalidateCache(ctx));
         routes.get(BASE + "/usage", ctx -> api.ready().gateway().usage(ctx));
+
+        routes.get(BASE + "/system", ctx -> api.ready().system().system(ctx));
+        routes.get(BASE + "/system/history", ctx -> api.ready().system().history(ctx));
+        routes.get(BASE + "/alerts", ctx -> api.ready().system().alerts(ctx));
+        routes.get(BASE + "/alerts/rules", ctx -> api.ready().system().rules(ctx));
 
         String v1 = OpenAiEndpoints.BASE;
         routes.post(v1 + "/chat/completions", ctx -> api.ready().openAi().chatCompletions(ctx));
