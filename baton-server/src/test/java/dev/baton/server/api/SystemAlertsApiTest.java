@@ -103,11 +103,11 @@ class SystemAlertsApiTest {
             var response = api.get(query);
             assertThat(response.status()).as(query).isEqualTo(400);
             assertThat(response.contentType()).startsWith("application/problem+json");
-            assertThat(response.error().get("code").asText()).isEqualTo("invalid-input");
-            assertThat(response.error().at("/errors/0/field").asText()).as(query)
+            assertThat(response.json().get("code").asText()).isEqualTo("invalid-input");
+            assertThat(response.json().at("/errors/0/field").asText()).as(query)
                     .isIn("window", "windw", "state");
         }
-        assertThat(api.get("/system/history?window=2h").error().get("detail").asText()).contains("30m");
+        assertThat(api.get("/system/history?window=2h").json().get("detail").asText()).contains("30m");
     }
 
     @Test
