@@ -5,7 +5,8 @@ package dev.baton.observability.system;
  * grow from an arbitrary origin; {@link SystemMonitor} turns their differences into rates. A figure the platform
  * does not give is {@code NaN} (loads) or {@code -1} (sizes and counters).
  *
- * @param hostCpuLoad          share of the host's CPU time spent busy since the previous reading, 0..1
+ * @param hostCpuLoad          share of the host's CPU time spent busy since the previous reading, 0..1 ({@code NaN}
+ *                             when no CPU tick elapsed since it)
  * @param processCpuLoad       share of the host's CPU time this process used since the previous reading, 0..1
  * @param memoryUsedBytes      host memory in use (total minus available), bytes
  * @param memoryTotalBytes     host memory, bytes

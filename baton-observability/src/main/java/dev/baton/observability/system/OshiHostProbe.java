@@ -68,7 +68,9 @@ public final class OshiHostProbe implements HostProbe {
     @Override
     public HostReading read() {
         long[] ticks = processor.getSystemCpuLoadTicks();
-        double hostCpu = clamp(processor.getSystemCpuLoadBetweenTicks(previousTicks, ticks));
+        // no tick elapsed (a reading right after the previous one): unknown, not the 0 OSHI returns
+        double hostCpu = sum(ticks) > sum(previousTicks)
+                ? clamp(processor.getSystemCpuLoadBetweenTicks(previousTicks, ticks)) : Double.NaN;
         previousTicks = ticks;
 
         // this process's CPU time from the JVM (one cheap call; OSHI's process snapshot reads several /proc files)
@@ -142,6 +144,14 @@ public final class OshiHostProbe implements HostProbe {
     private static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : -1;
+    }
+
+    private static long sum(long[] ticks) {
+        long total = 0;
+        for (long tick : ticks) {
+            total += tick;
+        }
+        return total;
     }
 
     private static double clamp(double load) {

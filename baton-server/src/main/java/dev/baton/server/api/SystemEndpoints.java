@@ -202,7 +202,9 @@ final class SystemEndpoints {
     }
 
     private static void number(ObjectNode out, String name, double value) {
-        if (Double.isFinite(value)) {
+        if (Double.isFinite(value) && value == Math.rint(value) && Math.abs(value) < 1e15) {
+            out.put(name, (long) value); // bytes and counts as integers, not 2.7E7
+        } else if (Double.isFinite(value)) {
             out.put(name, Math.round(value * 1e6) / 1e6); // 6 decimals: ratios keep their precision
         } else {
             out.putNull(name);
