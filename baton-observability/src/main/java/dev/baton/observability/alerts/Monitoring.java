@@ -5,6 +5,7 @@ import dev.baton.gateway.admin.DeploymentStatus;
 import dev.baton.observability.AlertSettings;
 import dev.baton.observability.SystemSettings;
 import dev.baton.observability.system.HostProbe;
+import dev.baton.observability.system.HostReading;
 import dev.baton.observability.system.OshiHostProbe;
 import dev.baton.observability.system.SystemMonitor;
 import org.slf4j.Logger;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -25,8 +27,9 @@ import java.util.function.Supplier;
  * the alert evaluator (run after every sample) and the webhook (when configured). The node creates it before the
  * engine (to pass {@link #observer()}), {@link #start()}s it once open and closes it when closing.
  *
- * <p>Without host monitoring (switched off, or OSHI cannot read this platform) the host rules are left out and
- * the evaluator runs on demand only ({@link AlertEvaluator#evaluate()}, e.g. when the API lists alerts).
+ * <p>Without host monitoring ({@code system.enabled: false}) the host rules are left out and the evaluator runs on
+ * demand only ({@link AlertEvaluator#evaluate()}, e.g. when the API lists alerts). When OSHI cannot read the
+ * platform, the monitor logs it once and takes no samples, so the host rules never fire.
  * Thread-safe.
  */
 public final class Monitoring implements AutoCloseable {
@@ -36,6 +39,7 @@ public final class Monitoring implements AutoCloseable {
     private final RecentRuns runs;
     private final AlertEvaluator alerts;
     private final WebhookNotifier webhook;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
 
     private Monitoring(SystemMonitor monitor, RecentRuns runs, AlertEvaluator alerts, WebhookNotifier webhook) {
         this.monitor = monitor;
@@ -54,14 +58,9 @@ public final class Monitoring implements AutoCloseable {
     public static Monitoring open(SystemSettings system, AlertSettings alerts, Path dataDir,
                                   Supplier<List<DeploymentStatus>> deployments, Map<String, String> environment,
                                   InstantSource clock) {
-        HostProbe probe = null;
-        if (system.enabled()) {
-            try {
-                probe = new OshiHostProbe(dataDir);
-            } catch (RuntimeException | LinkageError e) {
-                LOG.warn("host monitoring is off: OSHI cannot read this platform ({})", e.toString());
-            }
-        }
+        // OSHI loads its classes and JNA's native library on first use (about a second on a busy host): the
+        // probe is created by the first sample, on the monitor's thread, not on the node's start-up path
+        HostProbe probe = system.enabled() ? new DeferredProbe(() -> new OshiHostProbe(dataDir)) : null;
         return open(system, alerts, probe, deployments, environment, clock);
     }
 
@@ -95,10 +94,61 @@ public final class Monitoring implements AutoCloseable {
         return host != null && !host.isBlank() ? host : "baton-" + ProcessHandle.current().pid();
     }
 
-    /** Starts sampling (a first sample at once). */
+    /**
+     * Starts sampling in the background: the first sample at once, then one every interval. Returns at once;
+     * {@link #started()} completes after the first sample.
+     */
     public void start() {
-        if (monitor != null) {
-            monitor.start();
+        if (monitor == null) {
+            started.complete(null);
+            return;
+        }
+        Thread.ofVirtual().name("baton-system-monitor-start").start(() -> {
+            try {
+                monitor.start();
+            } catch (IllegalStateException e) {
+                LOG.debug("host monitoring not started: {}", e.getMessage()); // closed before it could start
+            } finally {
+                started.complete(null);
+            }
+        });
+    }
+
+    /**
+     * Completes once {@link #start()} took its first sample (or found host monitoring off or closed); the host
+     * rules have seen that sample by then. Never completes exceptionally.
+     */
+    public CompletableFuture<Void> started() {
+        return started;
+    }
+
+    /**
+     * A probe created by its first reading. A creation that fails (OSHI cannot read this platform, JNA cannot
+     * load) fails every reading with the same message, without trying again.
+     */
+    private static final class DeferredProbe implements HostProbe {
+        private final Supplier<HostProbe> factory;
+        private HostProbe probe;
+        private String failure;
+
+        DeferredProbe(Supplier<HostProbe> factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public HostReading read() {
+            if (failure != null) {
+                throw new IllegalStateException(failure);
+            }
+            if (probe == null) {
+                try {
+                    probe = factory.get();
+                } catch (RuntimeException | LinkageError e) {
+                    failure = "OSHI cannot read this platform: " + e;
+                    throw new IllegalStateException(failure, e);
+                }
+            }
+            return probe.read();
         }
     }
 

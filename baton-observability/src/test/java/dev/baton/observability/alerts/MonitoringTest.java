@@ -8,11 +8,14 @@ import dev.baton.observability.ManualClock;
 import dev.baton.observability.SystemSettings;
 import dev.baton.observability.system.FakeHostProbe;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,10 +30,11 @@ class MonitoringTest {
     }
 
     @Test
-    void start_takes_a_first_sample_at_once_and_the_rules_see_it() {
+    void start_takes_a_first_sample_in_the_background_and_the_rules_see_it() throws Exception {
         try (Monitoring monitoring = Monitoring.open(SystemSettings.DEFAULT, diskAtZero(null), new FakeHostProbe(),
                 List::of, Map.of(), clock)) {
             monitoring.start();
+            monitoring.started().get(30, TimeUnit.SECONDS);
 
             assertThat(monitoring.monitor()).get().satisfies(m -> assertThat(m.latest()).isPresent());
             assertThat(monitoring.alerts().firing()).extracting(Alert::rule).containsExactly("disk");
@@ -42,6 +46,7 @@ class MonitoringTest {
         try (Monitoring monitoring = Monitoring.open(new SystemSettings(false, Duration.ofSeconds(10),
                 Duration.ofHours(1)), AlertSettings.DEFAULT, new FakeHostProbe(), List::of, Map.of(), clock)) {
             monitoring.start();
+            assertThat(monitoring.started()).isDone();
             for (int i = 0; i < 20; i++) {
                 monitoring.observer().runFinished(Runs.run(RunStatus.FAILED));
             }
@@ -51,6 +56,21 @@ class MonitoringTest {
             assertThat(monitoring.alerts().rules()).extracting(AlertRule::name)
                     .containsExactly("runErrorRate", "queueWait", "deploymentUnhealthy");
             assertThat(monitoring.alerts().firing()).extracting(Alert::rule).containsExactly("runErrorRate");
+        }
+    }
+
+    @Test
+    void the_real_probe_is_created_by_the_first_sample_off_the_opening_thread(@TempDir Path dataDir)
+            throws Exception {
+        try (Monitoring monitoring = Monitoring.open(SystemSettings.DEFAULT, AlertSettings.DEFAULT, dataDir,
+                List::of, Map.of(), clock)) {
+            assertThat(monitoring.monitor()).get().satisfies(m -> assertThat(m.latest()).isEmpty());
+
+            monitoring.start();
+            monitoring.started().get(60, TimeUnit.SECONDS);
+
+            assertThat(monitoring.monitor()).get().satisfies(m -> assertThat(m.latest()).get()
+                    .satisfies(sample -> assertThat(sample.host().memoryTotalBytes()).isPositive()));
         }
     }
 

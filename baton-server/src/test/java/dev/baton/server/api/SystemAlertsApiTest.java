@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +37,7 @@ class SystemAlertsApiTest {
     private static ApiClient api;
 
     @BeforeAll
-    static void open() {
+    static void open() throws Exception {
         AlertSettings d = AlertSettings.DEFAULT;
         AlertSettings alerts = new AlertSettings(true, d.cpu(), d.memory(),
                 new AlertSettings.UsageRule(true, 0, Duration.ZERO),
@@ -46,6 +47,7 @@ class SystemAlertsApiTest {
                 ObservabilityConfig.DEFAULT.tracing(), ObservabilityConfig.DEFAULT.logs(),
                 new SystemSettings(true, Duration.ofSeconds(10), Duration.ofMinutes(30)), alerts);
         node = BatonNode.open(BatonConfig.inMemory().withAi(BatonConfig.Ai.DISABLED).withObservability(observability));
+        node.monitoring().started().get(60, TimeUnit.SECONDS); // the first sample is taken in the background
         server = BatonServer.start(node, "127.0.0.1", 0);
         api = new ApiClient(server.url());
     }
