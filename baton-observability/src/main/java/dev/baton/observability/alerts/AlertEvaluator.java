@@ -27,8 +27,8 @@ import java.util.function.Supplier;
  * alert FIRES (its value and summary follow later evaluations); when the condition clears (or can no longer be
  * judged) the alert is RESOLVED and kept in a bounded history of resolved alerts, oldest dropped first.
  *
- * <p>Thread-safe: an evaluation holds a lock while it compares and updates state (no I/O inside); listeners are
- * told after the lock is released. Readers get immutable copies.
+ * <p>Thread-safe: evaluations run one at a time (rules only read memory, the listener only queues); the state
+ * lock readers share is held only to compare and update (no I/O inside). Readers get immutable copies.
  */
 public final class AlertEvaluator {
     private static final Logger LOG = LoggerFactory.getLogger(AlertEvaluator.class);
@@ -40,6 +40,7 @@ public final class AlertEvaluator {
     private final AlertListener listener;
     private final InstantSource clock;
     private final int keepResolved;
+    private final ReentrantLock evaluating = new ReentrantLock();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Instant> pendingSince = new HashMap<>();
     private final Map<String, Alert> firing = new LinkedHashMap<>();
@@ -88,27 +89,33 @@ public final class AlertEvaluator {
         if (rules.isEmpty()) {
             return;
         }
-        AlertInputs inputs = new AlertInputs(clock.instant(), sample, runs, deploymentsOrEmpty());
-        List<Observation> observations = new ArrayList<>();
-        for (AlertRule rule : rules) {
-            try {
-                observations.addAll(rule.observe(inputs));
-            } catch (RuntimeException e) {
-                LOG.warn("alert rule {} failed to evaluate: {}", rule.name(), e.toString(), e);
+        // one evaluation at a time (the sampling thread and API requests both evaluate), so that observations are
+        // applied in the order they were made and listeners hear fire before resolve; rules only read memory
+        evaluating.lock();
+        try {
+            AlertInputs inputs = new AlertInputs(clock.instant(), sample, runs, deploymentsOrEmpty());
+            List<Observation> observations = new ArrayList<>();
+            for (AlertRule rule : rules) {
+                try {
+                    observations.addAll(rule.observe(inputs));
+                } catch (RuntimeException e) {
+                    LOG.warn("alert rule {} failed to evaluate: {}", rule.name(), e.toString(), e);
+                }
             }
-        }
-        List<Alert> changes = apply(inputs.now(), observations);
-        for (Alert alert : changes) {
-            if (alert.state() == AlertState.FIRING) {
-                LOG.warn("alert fired: {} [{}]", alert.summary(), alert.id());
-            } else {
-                LOG.info("alert resolved: {} [{}]", alert.rule() + " " + alert.subject(), alert.id());
+            for (Alert alert : apply(inputs.now(), observations)) {
+                if (alert.state() == AlertState.FIRING) {
+                    LOG.warn("alert fired: {} [{}]", alert.summary(), alert.id());
+                } else {
+                    LOG.info("alert resolved: {} {} [{}]", alert.rule(), alert.subject(), alert.id());
+                }
+                try {
+                    listener.changed(alert);
+                } catch (RuntimeException e) {
+                    LOG.warn("an alert listener failed: {}", e.toString(), e);
+                }
             }
-            try {
-                listener.changed(alert);
-            } catch (RuntimeException e) {
-                LOG.warn("an alert listener failed: {}", e.toString(), e);
-            }
+        } finally {
+            evaluating.unlock();
         }
     }
 

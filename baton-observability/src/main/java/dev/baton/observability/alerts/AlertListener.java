@@ -9,7 +9,8 @@ public interface AlertListener {
 
     /**
      * An alert changed state: {@link AlertState#FIRING} when it fired, {@link AlertState#RESOLVED} when it
-     * resolved. Called on the evaluating thread after the change, outside any lock; must return quickly (hand
+     * resolved. Called on the evaluating thread after the change, in order, one evaluation at a time (outside
+     * the lock that guards the alerts, so it may read them); must return quickly (hand
      * slow work such as I/O to another thread) and must not throw.
      */
     void changed(Alert alert);

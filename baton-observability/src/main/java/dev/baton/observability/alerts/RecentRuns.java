@@ -6,6 +6,7 @@ import dev.baton.core.run.RunStatus;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -57,7 +58,7 @@ public final class RecentRuns implements EngineObserver {
             failed = 0;
             admitted = 0;
             maxWaitMillis = 0;
-            java.util.Arrays.fill(waits, 0);
+            Arrays.fill(waits, 0);
         }
     }
 

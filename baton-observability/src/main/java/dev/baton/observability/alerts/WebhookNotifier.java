@@ -13,7 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
@@ -41,7 +43,7 @@ public final class WebhookNotifier implements AlertListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifier.class);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-    private static final Alert STOP = new Alert("stop", "stop", "stop", AlertState.FIRING, java.time.Instant.EPOCH,
+    private static final Alert STOP = new Alert("stop", "stop", "stop", AlertState.FIRING, Instant.EPOCH,
             null, 0, 0, "stop", "stop", "stop");
 
     /** Waits between attempts (injected: tests record the waits instead of sleeping). */
@@ -156,7 +158,7 @@ public final class WebhookNotifier implements AlertListener, AutoCloseable {
     }
 
     private Map<String, String> headers() {
-        Map<String, String> resolved = new java.util.LinkedHashMap<>();
+        Map<String, String> resolved = new LinkedHashMap<>();
         for (Map.Entry<String, SecretRef> header : settings.headers().entrySet()) {
             try {
                 resolved.put(header.getKey(), header.getValue().resolve(environment));
