@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -27,8 +30,9 @@ import java.util.function.Supplier;
  * the alert evaluator (run after every sample) and the webhook (when configured). The node creates it before the
  * engine (to pass {@link #observer()}), {@link #start()}s it once open and closes it when closing.
  *
- * <p>Without host monitoring ({@code system.enabled: false}) the host rules are left out and the evaluator runs on
- * demand only ({@link AlertEvaluator#evaluate()}, e.g. when the API lists alerts). When OSHI cannot read the
+ * <p>Without host monitoring ({@code system.enabled: false}) the host rules are left out and the other rules are
+ * evaluated every {@code system.interval} on a virtual thread of their own (and on demand, e.g. when the API
+ * lists alerts). When OSHI cannot read the
  * platform, the monitor logs it once and takes no samples, so the host rules never fire.
  * Thread-safe.
  */
@@ -40,8 +44,13 @@ public final class Monitoring implements AutoCloseable {
     private final AlertEvaluator alerts;
     private final WebhookNotifier webhook;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Duration interval;
+    private volatile Thread evaluationLoop;
 
-    private Monitoring(SystemMonitor monitor, RecentRuns runs, AlertEvaluator alerts, WebhookNotifier webhook) {
+    private Monitoring(SystemMonitor monitor, RecentRuns runs, AlertEvaluator alerts, WebhookNotifier webhook,
+                       Duration interval) {
+        this.interval = interval;
         this.monitor = monitor;
         this.runs = runs;
         this.alerts = alerts;
@@ -86,7 +95,7 @@ public final class Monitoring implements AutoCloseable {
         if (monitor != null) {
             monitor.subscribe(evaluator::onSample);
         }
-        return new Monitoring(monitor, runs, evaluator, webhook);
+        return new Monitoring(monitor, runs, evaluator, webhook, system.interval());
     }
 
     private static String nodeName(Map<String, String> environment) {
@@ -100,6 +109,10 @@ public final class Monitoring implements AutoCloseable {
      */
     public void start() {
         if (monitor == null) {
+            // no samples to evaluate after: the run and gateway rules are evaluated every interval instead
+            if (!alerts.rules().isEmpty() && closed.getCount() > 0) {
+                evaluationLoop = Thread.ofVirtual().name("baton-alert-evaluation").start(this::evaluateEveryInterval);
+            }
             started.complete(null);
             return;
         }
@@ -112,6 +125,16 @@ public final class Monitoring implements AutoCloseable {
                 started.complete(null);
             }
         });
+    }
+
+    private void evaluateEveryInterval() {
+        try {
+            while (!closed.await(interval.toNanos(), TimeUnit.NANOSECONDS)) {
+                alerts.evaluate();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -170,6 +193,15 @@ public final class Monitoring implements AutoCloseable {
     /** Stops sampling and the webhook. Idempotent. */
     @Override
     public void close() {
+        closed.countDown();
+        Thread loop = evaluationLoop;
+        if (loop != null) {
+            try {
+                loop.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             if (monitor != null) {
                 monitor.close();
