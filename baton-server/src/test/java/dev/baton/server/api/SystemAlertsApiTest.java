@@ -166,4 +166,24 @@ class SystemAlertsApiTest {
         assertThat(body.get("items").get(0).get("condition").asText()).isEqualTo("host CPU busy > 80.0% for 5m");
         assertThat(body.get("items").get(0).get("forSeconds").asDouble()).isEqualTo(300.0);
     }
+
+    @Test
+    void with_host_monitoring_off_system_says_so_and_the_host_rules_are_left_out() {
+        ObservabilityConfig off = new ObservabilityConfig(ObservabilityConfig.DEFAULT.metrics(),
+                ObservabilityConfig.DEFAULT.tracing(), ObservabilityConfig.DEFAULT.logs(),
+                new SystemSettings(false, Duration.ofSeconds(10), Duration.ofHours(1)), AlertSettings.DEFAULT);
+        try (BatonNode quiet = BatonNode.open(BatonConfig.inMemory().withAi(BatonConfig.Ai.DISABLED)
+                .withObservability(off));
+             BatonServer quietServer = BatonServer.start(quiet, "127.0.0.1", 0)) {
+            ApiClient client = new ApiClient(quietServer.url());
+
+            JsonNode system = client.get("/system").json();
+            assertThat(system.get("enabled").asBoolean()).isFalse();
+            assertThat(system.get("latest").isNull()).isTrue();
+            assertThat(client.get("/system/history").json().get("items")).isEmpty();
+            assertThat(client.get("/alerts/rules").json().get("items").findValuesAsText("name"))
+                    .containsExactly("runErrorRate", "queueWait", "deploymentUnhealthy");
+            assertThat(client.get("/alerts").json().get("items")).isEmpty();
+        }
+    }
 }
