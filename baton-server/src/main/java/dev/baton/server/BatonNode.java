@@ -26,6 +26,7 @@ import dev.baton.gateway.cache.CachingGateway;
 import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.gateway.usage.UsageListener;
 import dev.baton.observability.metrics.NodeMetrics;
+import dev.baton.observability.alerts.Monitoring;
 import dev.baton.steps.http.HttpStep;
 import dev.baton.steps.http.HttpStepSettings;
 import org.slf4j.Logger;
@@ -86,10 +87,11 @@ public final class BatonNode implements AutoCloseable {
     private final BundledTemplates templates;
     private final NodeGateway gateway;
     private final NodeMetrics metrics;
+    private final Monitoring monitoring;
 
     private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
                       EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
-                      BundledTemplates templates, NodeGateway gateway, NodeMetrics metrics) {
+                      BundledTemplates templates, NodeGateway gateway, NodeMetrics metrics, Monitoring monitoring) {
         this.config = config;
         this.stores = stores;
         this.model = model;
@@ -100,6 +102,7 @@ public final class BatonNode implements AutoCloseable {
         this.templates = templates;
         this.gateway = gateway;
         this.metrics = metrics;
+        this.monitoring = monitoring;
     }
 
     /**
@@ -136,6 +139,7 @@ public final class BatonNode implements AutoCloseable {
         BgeSmallEnV15Model model = null;
         HttpStep http = null;
         LocalEngine engine = null;
+        Monitoring monitoring = null;
         NodeGateway nodeGateway = gateway;
         NodeMetrics metrics = null;
         try {
@@ -173,7 +177,9 @@ public final class BatonNode implements AutoCloseable {
             stepGateway.bind(nodeGateway.gateway());
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
             BatonConfig.Engine limits = config.engine();
-            List<EngineObserver> observers = new ArrayList<>();
+            monitoring = Monitoring.open(config.observability().system(), config.observability().alerts(),
+                    config.dataDir(), nodeGateway.admin()::deployments, System.getenv(), InstantSource.system());
+            List<EngineObserver> observers = new ArrayList<>(List.of(monitoring.observer()));
             if (metrics != null) {
                 observers.add(metrics.engine());
             }
@@ -195,7 +201,8 @@ public final class BatonNode implements AutoCloseable {
                 models.register(model);
             }
             BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates,
-                    nodeGateway, metrics);
+                    nodeGateway, metrics, monitoring);
+            monitoring.start();
             int resumed = engine.resumeUnfinished();
             if (resumed > 0) {
                 LOG.info("resumed {} unfinished run(s)", resumed);
@@ -204,6 +211,9 @@ public final class BatonNode implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             if (engine != null) {
                 engine.close();
+            }
+            if (monitoring != null) {
+                monitoring.close();
             }
             closeModel(model);
             if (http != null) {
@@ -356,6 +366,11 @@ public final class BatonNode implements AutoCloseable {
         return Optional.ofNullable(metrics);
     }
 
+    /** Host monitoring and alerts (see {@link Monitoring}). */
+    public Monitoring monitoring() {
+        return monitoring;
+    }
+
     /** The embedding models, by name. */
     public EmbeddingModelRegistry embeddingModels() {
         return models;
@@ -400,6 +415,7 @@ public final class BatonNode implements AutoCloseable {
             engine.close();
         } finally {
             try {
+                monitoring.close();
                 closeQuietly(gateway.closer());
                 closeModel(model);
                 http.close();

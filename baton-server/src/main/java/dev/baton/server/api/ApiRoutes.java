@@ -52,7 +52,7 @@ public final class ApiRoutes implements AutoCloseable {
     /** The routes that need an open node, built once it is open. */
     private record Endpoints(WorkflowEndpoints workflows, RunEndpoints runs, RunEventStream events,
                              TemplateEndpoints templates, GatewayEndpoints gateway, OpenAiEndpoints openAi,
-                             AnalyticsEndpoints analytics) {
+                             AnalyticsEndpoints analytics, SystemEndpoints system) {
     }
 
     private final NodeStartup startup;
@@ -120,7 +120,9 @@ public final class ApiRoutes implements AutoCloseable {
                     new GatewayEndpoints(gateway.admin(), gateway.usage(), gateway.cache()),
                     new OpenAiEndpoints(gateway.gateway(), gateway.keys(), Clock.systemUTC(), Json.MAPPER),
                     new AnalyticsEndpoints(tenant, node.runAnalytics(), node.workflowStore(), gateway.usage(),
-                            Clock.systemUTC()));
+                            Clock.systemUTC()),
+                    new SystemEndpoints(node.monitoring(), node.config().observability().alerts().enabled(),
+                            node.config().observability().alerts().webhook() != null));
             api.endpoints.set(ready);
             if (api.closed.get()) {
                 ready.events().closeAll();
@@ -173,6 +175,10 @@ public final class ApiRoutes implements AutoCloseable {
         routes.get(BASE + "/analytics/workflows/{id}", ctx -> api.ready().analytics().workflow(ctx));
         routes.get(BASE + "/analytics/models", ctx -> api.ready().analytics().models(ctx));
         routes.get(BASE + "/analytics/keys", ctx -> api.ready().analytics().keys(ctx));
+        routes.get(BASE + "/system", ctx -> api.ready().system().system(ctx));
+        routes.get(BASE + "/system/history", ctx -> api.ready().system().history(ctx));
+        routes.get(BASE + "/alerts", ctx -> api.ready().system().alerts(ctx));
+        routes.get(BASE + "/alerts/rules", ctx -> api.ready().system().rules(ctx));
 
         String v1 = OpenAiEndpoints.BASE;
         routes.post(v1 + "/chat/completions", ctx -> api.ready().openAi().chatCompletions(ctx));
