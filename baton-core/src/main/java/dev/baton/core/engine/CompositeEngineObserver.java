@@ -61,10 +61,23 @@ final class CompositeEngineObserver implements EngineObserver {
 
     /** The observations of one attempt, entered in order and their scopes closed in reverse order. */
     private record Observations(List<AttemptObservation> list) implements AttemptObservation {
+        /**
+         * Enters every observation; if one throws, the scopes already opened are closed again (so nothing stays
+         * current on the thread) before the exception is rethrown.
+         */
         @Override
         public Scope enter() {
             List<Scope> scopes = new ArrayList<>(list.size());
-            each(list, o -> scopes.add(o.enter()));
+            try {
+                each(list, o -> scopes.add(o.enter()));
+            } catch (RuntimeException e) {
+                try {
+                    each(scopes.reversed(), Scope::close);
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
             return () -> each(scopes.reversed(), Scope::close);
         }
 

@@ -170,14 +170,15 @@ final class RunOwnership {
             StepError error = new StepError(code, "workflow '" + run.workflowId() + "' version "
                     + run.workflowVersion() + " cannot be loaded: " + e.getMessage(), false);
             Instant at = clock.instant();
-            Run finished = new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(),
-                    RunStatus.FAILED, run.priority(), run.inputs(), null, error, run.idempotencyKey(),
-                    run.parentRunId(), run.parentStepId(), run.createdAt(),
+            Run finished = run.finished(RunStatus.FAILED, null, error,
                     run.startedAt() != null ? run.startedAt() : at, at);
             journal.append(List.of(new JournalEntry.RunStarted(run.id(), at),
                             new JournalEntry.RunFinished(run.id(), RunStatus.FAILED, null, error, at)))
                     .whenComplete((ok, failure) -> {
                         if (failure == null) {
+                            if (run.status() == RunStatus.QUEUED) {
+                                core.observer().runStarted(run.started(at), RunCoordinator.queueWait(run, at));
+                            }
                             afterFinish(new RunView(finished, List.of()));
                         } else {
                             afterFinishFailed(run, failure);
@@ -189,9 +190,7 @@ final class RunOwnership {
 
     /** A run finished before it was started (cancelled while queued), as the store holds it. */
     static Run finishedWithoutStart(Run run, RunStatus status, StepError error, Instant at) {
-        return new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(), status, run.priority(),
-                run.inputs(), null, error, run.idempotencyKey(), run.parentRunId(), run.parentStepId(),
-                run.createdAt(), run.startedAt(), at);
+        return run.finished(status, null, error, run.startedAt(), at);
     }
 
     /**
@@ -223,9 +222,12 @@ final class RunOwnership {
         releaseAdmission(run);
     }
 
-    /** Completes the waiters (no store access, never throws), then admits the next queued run. */
+    /**
+     * Tells the observer, completes the waiters (no store access, never throws), then admits the next queued run.
+     */
     private void afterFinish(RunView view) {
         pendingCancels.remove(view.run().id());
+        core.observer().runFinished(view.run());
         completions.runFinished(view);
         releaseAdmission(view.run());
     }
