@@ -43,7 +43,7 @@ public record RunTrace(String traceId, String rootSpanId, SpanContext remotePare
 
     /** The trace of {@code run}: see the type's description. */
     public static RunTrace of(Run run) {
-        return of(run.id(), null); // TODO(tracing): run.traceParent() once engine-obs lands
+        return of(run.id(), run.traceParent());
     }
 
     /** The trace of the run {@code runId} that belongs under {@code traceParent} (or {@code null}). */

@@ -180,9 +180,8 @@ class EngineTracingTest {
     static final class TestRuns {
         static Run run(String id, String workflow, RunStatus status, String traceParent, StepError error,
                        Instant createdAt, Instant finishedAt) {
-            // TODO(tracing): pass traceParent once Run has it (engine-obs)
             return new Run(id, "default", workflow, 1, status, 0, JsonNodeFactory.instance.objectNode(), null, error,
-                    null, null, null, createdAt, createdAt, finishedAt);
+                    null, null, null, createdAt, createdAt, finishedAt, traceParent);
         }
     }
 }
