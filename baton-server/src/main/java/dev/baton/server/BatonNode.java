@@ -5,6 +5,7 @@ import dev.baton.ai.onnx.BgeSmallEnV15Model;
 import dev.baton.ai.onnx.OnnxSettings;
 import dev.baton.ai.step.AiSteps;
 import dev.baton.core.engine.EngineConfig;
+import dev.baton.core.engine.EngineObserver;
 import dev.baton.core.engine.LocalEngine;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
@@ -21,6 +22,7 @@ import dev.baton.core.workflow.WorkflowParser;
 import dev.baton.core.workflow.WorkflowValidator;
 import dev.baton.gateway.Gateway;
 import dev.baton.gateway.config.GatewayConfig;
+import dev.baton.observability.tracing.Tracing;
 import dev.baton.steps.http.HttpStep;
 import dev.baton.steps.http.HttpStepSettings;
 import org.slf4j.Logger;
@@ -79,10 +81,12 @@ public final class BatonNode implements AutoCloseable {
     private final LocalEngine engine;
     private final BundledTemplates templates;
     private final NodeGateway gateway;
+    private final Tracing tracing;
 
     private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
                       EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
-                      BundledTemplates templates, NodeGateway gateway) {
+                      BundledTemplates templates, NodeGateway gateway, Tracing tracing) {
+        this.tracing = tracing;
         this.config = config;
         this.stores = stores;
         this.model = model;
@@ -129,7 +133,10 @@ public final class BatonNode implements AutoCloseable {
         HttpStep http = null;
         LocalEngine engine = null;
         NodeGateway nodeGateway = gateway;
+        Tracing tracing = Tracing.off();
         try {
+            tracing = Tracing.start(config.observability().tracing().withEnvironment(System.getenv()),
+                    System.getenv(), BatonNode.class.getPackage().getImplementationVersion());
             // The model starts loading first, in the background, beside the store and the language: with the
             // HTTP listener already answering liveness (see NodeStartup), what remains is the time to "ready",
             // and the model is its longest part.
@@ -140,7 +147,8 @@ public final class BatonNode implements AutoCloseable {
                         : BgeSmallEnV15Model.load(OnnxSettings.defaults());
             }
             EmbeddingModelRegistry models = new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME);
-            http = new HttpStep(HttpStepSettings.defaults().withClients(config.http().clients()));
+            http = new HttpStep(HttpStepSettings.defaults().withClients(config.http().clients()),
+                    tracing.openTelemetry());
             // The llm.* steps call the gateway, whose outermost layer records usage into the store that is still
             // opening: they get it through a reference bound below, before any run can start.
             DeferredGateway stepGateway = new DeferredGateway(GatewayStack.models(GatewayStack.withLocalModel(
@@ -154,7 +162,7 @@ public final class BatonNode implements AutoCloseable {
             stores = awaitStores(opening);
             if (nodeGateway == null) {
                 nodeGateway = GatewayStack.assemble(config.gateway(), model == null ? null : model.name(), models,
-                        stores.usage(), System.getenv(), InstantSource.system());
+                        stores.usage(), System.getenv(), InstantSource.system(), tracing.openTelemetry());
             }
             stepGateway.bind(nodeGateway.gateway());
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
@@ -166,13 +174,14 @@ public final class BatonNode implements AutoCloseable {
                             .withMaxConcurrentAttempts(limits.maxConcurrentAttempts())
                             .withStepTypeLimits(limits.stepTypeLimits()))
                     .inputValidator(new InputValidator())
+                    .observer(EngineObserver.of(List.of(tracing.engineObserver())))
                     .build();
             if (model != null) {
                 // Registered before unfinished runs resume (their embed steps wait for it to load).
                 models.register(model);
             }
             BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates,
-                    nodeGateway);
+                    nodeGateway, tracing);
             int resumed = engine.resumeUnfinished();
             if (resumed > 0) {
                 LOG.info("resumed {} unfinished run(s)", resumed);
@@ -199,6 +208,7 @@ public final class BatonNode implements AutoCloseable {
             if (stores != null) {
                 closeQuietly(stores.closer());
             }
+            tracing.close();
             throw e;
         }
     }
@@ -320,6 +330,11 @@ public final class BatonNode implements AutoCloseable {
         return gateway;
     }
 
+    /** The node's tracing: its OpenTelemetry (no-op unless {@code observability.tracing.enabled}). */
+    public Tracing tracing() {
+        return tracing;
+    }
+
     /** The embedding models, by name. */
     public EmbeddingModelRegistry embeddingModels() {
         return models;
@@ -369,6 +384,7 @@ public final class BatonNode implements AutoCloseable {
                 http.close();
             } finally {
                 closeQuietly(stores.closer());
+                closeQuietly(tracing); // last: spans of the runs stopped above are flushed
             }
         }
     }
