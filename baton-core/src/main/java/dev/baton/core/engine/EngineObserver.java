@@ -47,7 +47,9 @@ public interface EngineObserver {
 
     /**
      * Several observers as one, called in order. A hook that throws does not keep the later ones from being
-     * called; the first exception is rethrown after all were called.
+     * called; the first exception is rethrown after all were called. An {@code attemptStarted} that throws does not
+     * cost the others their observation: that observer is left out of the attempt and its exception is rethrown by
+     * the combined observation's {@code finished} (or at once when every observer threw).
      */
     static EngineObserver of(List<EngineObserver> observers) {
         List<EngineObserver> list = List.copyOf(observers);

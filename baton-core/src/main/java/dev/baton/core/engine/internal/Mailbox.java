@@ -36,6 +36,11 @@ final class Mailbox implements Executor {
         this(executor, failure -> { }, null, null);
     }
 
+    /** A mailbox of no run in particular; {@code onFailure} as below. */
+    Mailbox(Executor executor, Consumer<Throwable> onFailure) {
+        this(executor, onFailure, null, null);
+    }
+
     /**
      * @param onFailure  told (on the mailbox, after logging) about every task that threw; must not throw itself
      * @param runId      the run whose tasks this mailbox runs (for the log context), or {@code null}
