@@ -1,6 +1,7 @@
 package dev.baton.bench.engine;
 
 import dev.baton.core.engine.EngineConfig;
+import dev.baton.core.engine.EngineObserver;
 import dev.baton.core.engine.LocalEngine;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.step.StepHandler;
@@ -63,12 +64,13 @@ public final class BenchEngine implements AutoCloseable {
     private final WorkflowParser parser = new WorkflowParser();
 
     private BenchEngine(Path directory, JdbcStores jdbc, RunStore runs, WorkflowStore workflows,
-                        List<StepHandler> handlers, EngineConfig config) {
+                        List<StepHandler> handlers, EngineConfig config, EngineObserver observer) {
         this.directory = directory;
         this.jdbc = jdbc;
         this.runs = runs;
         this.workflows = workflows;
-        this.engine = LocalEngine.builder(runs, this::resolve, StepRegistry.of(handlers)).config(config).build();
+        this.engine = LocalEngine.builder(runs, this::resolve, StepRegistry.of(handlers)).config(config)
+                .observer(observer).build();
     }
 
     /**
@@ -78,10 +80,20 @@ public final class BenchEngine implements AutoCloseable {
      */
     public static BenchEngine open(StoreKind kind, List<StepHandler> handlers, EngineConfig config,
                             UnaryOperator<RunStore> wrap) {
+        return open(kind, handlers, config, wrap, EngineObserver.NONE);
+    }
+
+    /**
+     * Opens the store and builds the engine with an observer (metrics, traces) watching it.
+     *
+     * @param wrap decorates the run store the engine uses (identity for none)
+     */
+    public static BenchEngine open(StoreKind kind, List<StepHandler> handlers, EngineConfig config,
+                                   UnaryOperator<RunStore> wrap, EngineObserver observer) {
         Objects.requireNonNull(kind, "kind");
         return switch (kind) {
             case MEMORY -> new BenchEngine(null, null, wrap.apply(new InMemoryRunStore()),
-                    new InMemoryWorkflowStore(), handlers, config);
+                    new InMemoryWorkflowStore(), handlers, config, observer);
             case H2 -> {
                 Path directory;
                 try {
@@ -91,7 +103,7 @@ public final class BenchEngine implements AutoCloseable {
                 }
                 JdbcStores stores = JdbcStores.open(StoreConfig.h2(directory));
                 yield new BenchEngine(directory, stores, wrap.apply(stores.runs()), stores.workflows(), handlers,
-                        config);
+                        config, observer);
             }
         };
     }
