@@ -183,6 +183,15 @@ class TracedGatewayTest {
     }
 
     @Test
+    void a_health_probe_outside_any_call_records_no_span_and_sends_no_traceparent() {
+        router.probeNow();
+
+        assertThat(upstream.requests()).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.header("traceparent")).isNull());
+        assertThat(exporter.getFinishedSpanItems()).isEmpty();
+    }
+
+    @Test
     void without_tracing_the_gateway_is_not_wrapped_and_no_traceparent_is_sent() {
         Gateway plain = new CachingGateway(router, CacheSettings.DEFAULT);
         assertThat(TracedGateway.wrap(plain, OpenTelemetry.noop())).isSameAs(plain);

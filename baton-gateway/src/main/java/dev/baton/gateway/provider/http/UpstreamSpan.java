@@ -39,7 +39,15 @@ final class UpstreamSpan {
         this.context = Context.current().with(span);
     }
 
+    /**
+     * Starts the span of {@code call}, under the current span. Without a current span (active health probes,
+     * which run on their own schedule outside any call) nothing is recorded and nothing propagated: a probe every
+     * few seconds would otherwise start a trace of its own each time.
+     */
     static UpstreamSpan start(Tracer tracer, UpstreamCall call) {
+        if (!Span.current().getSpanContext().isValid()) {
+            return new UpstreamSpan(Span.getInvalid());
+        }
         URI uri = call.uri();
         var builder = tracer.spanBuilder(call.method() + " " + (uri.getRawPath() == null ? "/" : uri.getRawPath()))
                 .setSpanKind(SpanKind.CLIENT)
