@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * headers, within the exporter's timeout, on a virtual thread (or the exporter's executor when one is given).
  *
  * <p>Retries follow the exporter's {@link RetryPolicy} as the OTLP specification asks: statuses 429, 502, 503
- * and 504 and I/O failures the policy accepts are retried with exponential backoff and full jitter (each wait
+ * and 504 and I/O failures the policy accepts (all of them when it names no predicate) are retried with exponential backoff and full jitter (each wait
  * uniformly drawn from zero to {@code initialBackoff × multiplier^(n-1)}, capped at {@code maxBackoff}). Other
  * answers are handed to the exporter, which logs a failed export; spans are dropped, never the application
  * blocked. Thread-safe.
@@ -106,7 +106,8 @@ final class JdkHttpSender implements HttpSender {
                 }
                 return response(response.statusCode(), answer);
             } catch (IOException e) {
-                if (attempt >= maxAttempts || !policy.getRetryExceptionPredicate().test(e)) {
+                if (attempt >= maxAttempts || policy.getRetryExceptionPredicate() != null
+                                              && !policy.getRetryExceptionPredicate().test(e)) {
                     throw e;
                 }
                 pause(policy, attempt);
