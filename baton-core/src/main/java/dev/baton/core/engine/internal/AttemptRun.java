@@ -7,15 +7,12 @@ import dev.baton.core.engine.EngineClock;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.expr.Bindings;
-import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.JournalEntry;
 import dev.baton.core.run.StepAttempt;
 import dev.baton.core.run.StepError;
 import dev.baton.core.step.StepContext;
 import dev.baton.core.workflow.Step;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -35,9 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Observation ({@link dev.baton.core.engine.EngineObserver#attemptStarted}): an attempt is observed from the
  * moment its {@code AttemptStarted} is handed to the journal (or, when it went with the previous step's finish, is
  * durable; a skipped step when its {@code if} is found false; an attempt re-attached after a restart when it is
- * re-attached, with its journaled start), and its observation is finished exactly once ({@link #finishObservation},
- * an atomic take of the field): with the outcome its runner is told, at the instant journaled with it; or
- * {@code FAILED}/{@code interrupted} when the engine closes first. With no observer nothing is allocated.
+ * re-attached, with its journaled start), and its {@link ObservedAttempt} is finished exactly once: with the
+ * outcome its runner is told, at the instant journaled with it; or {@code FAILED}/{@code interrupted} when the
+ * engine closes first. With no observer nothing is allocated.
  */
 final class AttemptRun implements StepContext {
     private static final int NEW = 0;
@@ -61,19 +58,8 @@ final class AttemptRun implements StepContext {
     private JsonNode preparedInput;
     /** The start instant journaled by {@link #prepareStart}. */
     private Instant preparedAt;
-    /** What the observer keeps for this attempt until it is finished; {@code null} when none (or finished). */
-    private volatile AttemptObservation observation;
-
-    private static final VarHandle OBSERVATION;
-
-    static {
-        try {
-            OBSERVATION = MethodHandles.lookup().findVarHandle(AttemptRun.class, "observation",
-                    AttemptObservation.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** This attempt's open observation, or {@code null} when nothing observes it (or before it started). */
+    private volatile ObservedAttempt observed;
 
     AttemptRun(RunCoordinator run, StepRunner runner, Step step, String stepId, int attempt, Bindings bindings) {
         this.run = run;
@@ -325,55 +311,34 @@ final class AttemptRun implements StepContext {
 
     /** Tells the observer this attempt started at {@code at} (see the class comment for when). */
     private void observeStart(Instant at) {
-        EngineCore core = run.core();
-        AttemptObservation started = core.observer().attemptStarted(run.run(), stepId, step.uses(), attempt, at);
-        if (started == null) {
-            return;
-        }
-        observation = started;
-        core.observedAttempts().add(this);
-        // close() finishes what it finds in observedAttempts; one added as it closes is finished here.
-        if (core.isClosed()) {
-            observeInterruption(core.clock().instant());
-        }
+        observed = ObservedAttempt.start(run.core(), run.run(), stepId, step.uses(), attempt, at);
     }
 
     /** Finishes the observation with the outcome the runner is told about. */
     void observeFinish(Outcome told, Instant at) {
-        finishObservation(told.status(), told.error(), at);
-    }
-
-    /** Finishes the observation of an attempt cut short by the engine closing. */
-    void observeInterruption(Instant at) {
-        finishObservation(AttemptStatus.FAILED, new StepError(ErrorCode.INTERRUPTED.code(), "attempt " + attempt
-                + " of step '" + stepId + "' was interrupted: the engine closed", true), at);
-    }
-
-    private void finishObservation(AttemptStatus status, StepError error, Instant at) {
-        if (observation == null) {
-            return;
-        }
-        AttemptObservation taken = (AttemptObservation) OBSERVATION.getAndSet(this, (AttemptObservation) null);
-        if (taken != null) {
-            run.core().observedAttempts().remove(this);
-            run.core().observer().finished(taken, status, error, at, run.runId());
+        ObservedAttempt current = observed;
+        if (current != null) {
+            current.finish(told.status(), told.error(), at);
         }
     }
 
     /** Enters the observation on the calling (handler) thread; close the scope with {@link #exitObservation}. */
     AttemptObservation.Scope enterObservation() {
-        AttemptObservation current = observation;
-        return current == null ? AttemptObservation.Scope.NONE : run.core().observer().enter(current, run.runId());
+        ObservedAttempt current = observed;
+        return current == null ? AttemptObservation.Scope.NONE : current.enter();
     }
 
     void exitObservation(AttemptObservation.Scope scope) {
-        run.core().observer().exit(scope, run.runId());
+        ObservedAttempt current = observed;
+        if (current != null) {
+            current.exit(scope);
+        }
     }
 
     /** The traceparent child runs of this attempt belong under, or {@code null} (see {@link AttemptObservation}). */
     String traceParent() {
-        AttemptObservation current = observation;
-        return current == null ? null : run.core().observer().traceParent(current, run.runId());
+        ObservedAttempt current = observed;
+        return current == null ? null : current.traceParent();
     }
 
     StepError journalError(Throwable failure) {

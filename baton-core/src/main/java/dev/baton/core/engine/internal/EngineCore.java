@@ -75,7 +75,7 @@ public final class EngineCore implements AutoCloseable {
     /** Told about runs and attempts (metrics, traces, alerts); exceptions it throws are logged and ignored. */
     private final GuardedObserver observer;
     /** Attempts observed and not finished yet; {@link #close()} finishes them (only filled when observed). */
-    private final Set<AttemptRun> observedAttempts = ConcurrentHashMap.newKeySet();
+    private final Set<ObservedAttempt> observedAttempts = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
@@ -325,8 +325,8 @@ public final class EngineCore implements AutoCloseable {
         return observer;
     }
 
-    /** Attempts with an unfinished observation (see {@link AttemptRun}). */
-    Set<AttemptRun> observedAttempts() {
+    /** Attempts with an unfinished observation. */
+    Set<ObservedAttempt> observedAttempts() {
         return observedAttempts;
     }
 
@@ -386,8 +386,8 @@ public final class EngineCore implements AutoCloseable {
         journal.close();
         executor.shutdownNow();
         Instant at = clock.instant();
-        for (AttemptRun attempt : List.copyOf(observedAttempts)) {
-            attempt.observeInterruption(at);
+        for (ObservedAttempt attempt : List.copyOf(observedAttempts)) {
+            attempt.interrupted(at);
         }
         onClose.run();
     }

@@ -217,7 +217,12 @@ final class RunOwnership {
 
     private void afterFinishFailed(Run run, Throwable failure) {
         pendingCancels.remove(run.id());
-        LOG.error("run {} could not be finished in the store", run.id(), failure);
+        LogContext.putRun(run.id(), run.workflowId());
+        try {
+            LOG.error("run {} could not be finished in the store", run.id(), failure);
+        } finally {
+            LogContext.removeRun();
+        }
         completions.runFailed(run.id(), failure);
         releaseAdmission(run);
     }
@@ -252,7 +257,12 @@ final class RunOwnership {
         try {
             activate(run);
         } catch (RuntimeException | Error e) {
-            LOG.error("run {} could not be activated", run.id(), e);
+            LogContext.putRun(run.id(), run.workflowId());
+            try {
+                LOG.error("run {} could not be activated", run.id(), e);
+            } finally {
+                LogContext.removeRun();
+            }
             active.remove(run.id());
             StepError error = new StepError(ErrorCode.INTERNAL.code(), "run " + run.id() + " could not be started: "
                     + e, false);
