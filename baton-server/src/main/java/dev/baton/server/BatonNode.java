@@ -167,6 +167,8 @@ public final class BatonNode implements AutoCloseable {
             stepGateway.bind(nodeGateway.gateway());
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
             BatonConfig.Engine limits = config.engine();
+            List<EngineObserver> observers = new ArrayList<>();
+            observers.add(tracing.engineObserver());
             engine = LocalEngine.builder(stores.runs(), catalog, steps)
                     .config(EngineConfig.DEFAULT
                             .withMaxRunningRuns(limits.maxRunningRuns())
@@ -174,7 +176,7 @@ public final class BatonNode implements AutoCloseable {
                             .withMaxConcurrentAttempts(limits.maxConcurrentAttempts())
                             .withStepTypeLimits(limits.stepTypeLimits()))
                     .inputValidator(new InputValidator())
-                    .observer(EngineObserver.of(List.of(tracing.engineObserver())))
+                    .observer(EngineObserver.of(observers))
                     .build();
             if (model != null) {
                 // Registered before unfinished runs resume (their embed steps wait for it to load).
