@@ -27,6 +27,7 @@ import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.gateway.usage.UsageListener;
 import dev.baton.observability.metrics.NodeMetrics;
 import dev.baton.observability.alerts.Monitoring;
+import dev.baton.observability.tracing.Tracing;
 import dev.baton.steps.http.HttpStep;
 import dev.baton.steps.http.HttpStepSettings;
 import org.slf4j.Logger;
@@ -88,10 +89,13 @@ public final class BatonNode implements AutoCloseable {
     private final NodeGateway gateway;
     private final NodeMetrics metrics;
     private final Monitoring monitoring;
+    private final Tracing tracing;
 
     private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
                       EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
-                      BundledTemplates templates, NodeGateway gateway, NodeMetrics metrics, Monitoring monitoring) {
+                      BundledTemplates templates, NodeGateway gateway, NodeMetrics metrics, Monitoring monitoring,
+                      Tracing tracing) {
+        this.tracing = tracing;
         this.config = config;
         this.stores = stores;
         this.model = model;
@@ -142,10 +146,13 @@ public final class BatonNode implements AutoCloseable {
         Monitoring monitoring = null;
         NodeGateway nodeGateway = gateway;
         NodeMetrics metrics = null;
+        Tracing tracing = Tracing.off();
         try {
             if (config.observability().metrics().enabled()) {
                 metrics = NodeMetrics.start(config.observability().metrics());
             }
+            tracing = Tracing.start(config.observability().tracing().withEnvironment(System.getenv()),
+                    System.getenv(), BatonNode.class.getPackage().getImplementationVersion());
             // The model starts loading first, in the background, beside the store and the language: with the
             // HTTP listener already answering liveness (see NodeStartup), what remains is the time to "ready",
             // and the model is its longest part.
@@ -156,7 +163,8 @@ public final class BatonNode implements AutoCloseable {
                         : BgeSmallEnV15Model.load(OnnxSettings.defaults());
             }
             EmbeddingModelRegistry models = new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME);
-            http = new HttpStep(HttpStepSettings.defaults().withClients(config.http().clients()));
+            http = new HttpStep(HttpStepSettings.defaults().withClients(config.http().clients()),
+                    tracing.openTelemetry());
             // The llm.* steps call the gateway, whose outermost layer records usage into the store that is still
             // opening: they get it through a reference bound below, before any run can start.
             GatewayConfig served = GatewayStack.withLocalModel(config.gateway(),
@@ -172,14 +180,16 @@ public final class BatonNode implements AutoCloseable {
             if (nodeGateway == null) {
                 nodeGateway = GatewayStack.assemble(config.gateway(), model == null ? null : model.name(), models,
                         stores.usage(), System.getenv(), InstantSource.system(),
-                        metrics == null ? UsageListener.NONE : metrics.gateway(served));
+                        metrics == null ? UsageListener.NONE : metrics.gateway(served), tracing.openTelemetry());
             }
             stepGateway.bind(nodeGateway.gateway());
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
             BatonConfig.Engine limits = config.engine();
             monitoring = Monitoring.open(config.observability().system(), config.observability().alerts(),
                     config.dataDir(), nodeGateway.admin()::deployments, System.getenv(), InstantSource.system());
-            List<EngineObserver> observers = new ArrayList<>(List.of(monitoring.observer()));
+            List<EngineObserver> observers = new ArrayList<>();
+            observers.add(tracing.engineObserver());
+            observers.add(monitoring.observer());
             if (metrics != null) {
                 observers.add(metrics.engine());
             }
@@ -201,7 +211,7 @@ public final class BatonNode implements AutoCloseable {
                 models.register(model);
             }
             BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates,
-                    nodeGateway, metrics, monitoring);
+                    nodeGateway, metrics, monitoring, tracing);
             monitoring.start();
             int resumed = engine.resumeUnfinished();
             if (resumed > 0) {
@@ -235,6 +245,7 @@ public final class BatonNode implements AutoCloseable {
             if (metrics != null) {
                 metrics.close();
             }
+            tracing.close();
             throw e;
         }
     }
@@ -371,6 +382,11 @@ public final class BatonNode implements AutoCloseable {
         return monitoring;
     }
 
+    /** The node's tracing: its OpenTelemetry (no-op unless {@code observability.tracing.enabled}). */
+    public Tracing tracing() {
+        return tracing;
+    }
+
     /** The embedding models, by name. */
     public EmbeddingModelRegistry embeddingModels() {
         return models;
@@ -424,6 +440,7 @@ public final class BatonNode implements AutoCloseable {
                 if (metrics != null) {
                     metrics.close();
                 }
+                closeQuietly(tracing); // last: spans of the runs stopped above are flushed
             }
         }
     }

@@ -12,7 +12,9 @@ import dev.baton.gateway.api.ModelInfo;
 import dev.baton.gateway.provider.Provider;
 import dev.baton.gateway.provider.anthropic.AnthropicProvider;
 import dev.baton.gateway.provider.openai.OpenAiProvider;
+import dev.baton.gateway.provider.http.UpstreamHttp;
 import dev.baton.gateway.routing.Router;
+import dev.baton.gateway.tracing.TracedGateway;
 import dev.baton.gateway.routing.Sleeper;
 import dev.baton.gateway.usage.BudgetLedger;
 import dev.baton.gateway.usage.MeteredGateway;
@@ -20,6 +22,7 @@ import dev.baton.gateway.usage.UsageListener;
 import dev.baton.gateway.usage.UsageRecorder;
 import dev.baton.gateway.usage.UsageStore;
 import dev.baton.server.openai.ClientKeys;
+import io.opentelemetry.api.OpenTelemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +40,8 @@ import java.util.SplittableRandom;
  * retries, failover, fallbacks, rate limits; also the {@link dev.baton.gateway.admin.GatewayAdmin}) → one
  * {@link Provider} per type: {@code openai} ({@link OpenAiProvider}), {@code anthropic}
  * ({@link AnthropicProvider}), {@code local} ({@link InProcessEmbeddingProvider} over the node's embedding
- * models).
+ * models). With tracing on, {@link TracedGateway} goes around it all (a span per call) and the HTTP providers share
+ * one {@link UpstreamHttp} that records a span per upstream attempt and sends its {@code traceparent}.
  *
  * <p>The in-process embedding model is added as an embedding alias named after it with one {@code local}
  * deployment ({@link LocalModelAliases}), unless the configuration defines that alias itself, so
@@ -61,23 +65,28 @@ final class GatewayStack {
      */
     static NodeGateway assemble(GatewayConfig configured, String localModel, EmbeddingModelRegistry models,
                                 UsageStore usage, Map<String, String> environment, InstantSource clock) {
-        return assemble(configured, localModel, models, usage, environment, clock, UsageListener.NONE);
+        return assemble(configured, localModel, models, usage, environment, clock, UsageListener.NONE,
+                OpenTelemetry.noop());
     }
 
-    /** As {@link #assemble(GatewayConfig, String, EmbeddingModelRegistry, UsageStore, Map, InstantSource)}, telling
-     * {@code listener} (metrics) every usage record. */
+    /**
+     * As {@link #assemble(GatewayConfig, String, EmbeddingModelRegistry, UsageStore, Map, InstantSource)}, telling
+     * {@code listener} (metrics) every usage record.
+     *
+     * @param openTelemetry where gateway and upstream spans go ({@link OpenTelemetry#noop()}: not traced)
+     */
     static NodeGateway assemble(GatewayConfig configured, String localModel, EmbeddingModelRegistry models,
                                 UsageStore usage, Map<String, String> environment, InstantSource clock,
-                                UsageListener listener) {
+                                UsageListener listener, OpenTelemetry openTelemetry) {
         GatewayConfig config = withLocalModel(configured, localModel);
         checkSecrets(config, environment);
         ClientKeys keys = ClientKeys.resolve(config.keys(), environment);
         List<AutoCloseable> closers = new ArrayList<>();
         try {
-            OpenAiProvider openAi = new OpenAiProvider(environment);
-            closers.add(openAi);
-            AnthropicProvider anthropic = new AnthropicProvider(environment);
-            closers.add(anthropic);
+            UpstreamHttp http = new UpstreamHttp(InstantSource.system(), openTelemetry);
+            closers.add(http);
+            OpenAiProvider openAi = new OpenAiProvider(environment, http);
+            AnthropicProvider anthropic = new AnthropicProvider(environment, http);
             Map<String, Provider> providers = Map.of(
                     OpenAiProvider.TYPE, openAi,
                     AnthropicProvider.TYPE, anthropic,
@@ -90,7 +99,8 @@ final class GatewayStack {
             MeteredGateway metered = new MeteredGateway(cache, config, new BudgetLedger(config, usage), recorder,
                     clock);
             LOG.info("AI gateway: {} model alias(es), {} client key(s)", config.models().size(), config.keys().size());
-            return new NodeGateway(metered, router, usage, keys, cache, () -> closeAll(closers));
+            return new NodeGateway(TracedGateway.wrap(metered, openTelemetry), router, usage, keys, cache,
+                    () -> closeAll(closers));
         } catch (RuntimeException e) {
             closeAll(closers);
             throw e;

@@ -107,7 +107,9 @@ public final class ApiRoutes implements AutoCloseable {
         config.http.maxRequestSize = maxBody;
         config.http.prefer405over404 = true;
         ApiRoutes api = new ApiRoutes(startup);
+        RequestSpans spans = new RequestSpans();
         startup.future().thenAccept(node -> {
+            spans.bind(node.tracing().openTelemetry());
             RequestBodies bodies = new RequestBodies(Json.MAPPER);
             WireFormat wire = new WireFormat(Json.MAPPER);
             String tenant = node.tenantId();
@@ -141,6 +143,8 @@ public final class ApiRoutes implements AutoCloseable {
                         + " bytes; the limit is " + maxBody + " bytes (server.maxRequestSize)");
             }
         });
+        routes.before(spans::start);
+        routes.after(spans::end);
         routes.after(ctx -> RequestIds.clear());
 
         routes.post(BASE + "/workflows", ctx -> api.ready().workflows().register(ctx));

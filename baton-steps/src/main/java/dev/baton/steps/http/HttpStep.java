@@ -11,6 +11,11 @@ import dev.baton.core.error.ErrorCode;
 import dev.baton.core.step.StepContext;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepSignature;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.context.propagation.TextMapSetter;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -48,6 +53,11 @@ import java.util.concurrent.Executors;
  *       {@code UPSTREAM_UNAVAILABLE} (retriable); malformed JSON or a body over the size limit →
  *       {@code UPSTREAM_INVALID_RESPONSE}; bad arguments → {@code INVALID_ARGUMENT} naming the argument.</li>
  *   <li>Cancellation: interrupting the attempt's thread aborts the exchange and closes its connection.</li>
+ *   <li>Tracing: each request is a CLIENT span ({@link HttpSpan}) under the current span (the step attempt's),
+ *       and its context goes out as {@code traceparent}/{@code tracestate}, unless the step sets a
+ *       {@code traceparent} header itself: a header the workflow author wrote is sent as written (they chose
+ *       what the service should link to). With the default {@link OpenTelemetry#noop()} nothing is recorded or
+ *       added.</li>
  * </ul>
  *
  * <p>Exchanges are spread round-robin over {@link HttpStepSettings#clients()} {@link HttpClient}s (HTTP/2 with
@@ -61,8 +71,16 @@ public final class HttpStep implements StepHandler, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ERROR_BODY_PREVIEW = 300;
 
+    private static final TextMapSetter<HttpRequest.Builder> HEADERS = (builder, name, value) -> {
+        if (builder != null) {
+            builder.setHeader(name, value);
+        }
+    };
+
     private final HttpClientPool clients;
     private final HttpStepSettings settings;
+    private final Tracer tracer;
+    private final TextMapPropagator propagator;
 
     /** A step with {@link HttpStepSettings#defaults()} and its own clients. */
     public HttpStep() {
@@ -70,7 +88,14 @@ public final class HttpStep implements StepHandler, AutoCloseable {
     }
 
     public HttpStep(HttpStepSettings settings) {
+        this(settings, OpenTelemetry.noop());
+    }
+
+    /** A step whose requests are traced into {@code openTelemetry}. */
+    public HttpStep(HttpStepSettings settings, OpenTelemetry openTelemetry) {
         this.settings = settings;
+        this.tracer = openTelemetry.getTracer("dev.baton.steps.http");
+        this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
         this.clients = new HttpClientPool(settings.clients(), () -> HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_2)
                 .connectTimeout(settings.connectTimeout())
@@ -100,24 +125,33 @@ public final class HttpStep implements StepHandler, AutoCloseable {
         if (timeout.isZero()) {
             throw new BatonException(ErrorCode.TIMEOUT, "no time left in the attempt to call " + call.uri());
         }
-        HttpRequest request = request(call, context, timeout);
-        HttpResponse<byte[]> response = send(request, call);
+        HttpSpan span = HttpSpan.start(tracer, call.method().name(), call.uri());
+        try {
+            HttpRequest request = request(call, context, timeout, span.context());
+            HttpResponse<byte[]> response = send(request, call);
 
-        int status = response.statusCode();
-        var error = HttpStatusMapping.errorFor(status, call.expectStatus());
-        if (error.isPresent()) {
-            throw new BatonException(error.get(), call.method() + " " + call.uri() + " answered " + status
-                    + (call.expectStatus().isEmpty() ? "" : " (expected " + call.expectStatus() + ")")
-                    + preview(response));
+            int status = response.statusCode();
+            span.status(status);
+            var error = HttpStatusMapping.errorFor(status, call.expectStatus());
+            if (error.isPresent()) {
+                throw new BatonException(error.get(), call.method() + " " + call.uri() + " answered " + status
+                        + (call.expectStatus().isEmpty() ? "" : " (expected " + call.expectStatus() + ")")
+                        + preview(response));
+            }
+            ObjectNode output = JsonNodeFactory.instance.objectNode();
+            output.put("status", status);
+            output.set("headers", headers(response.headers()));
+            output.set("body", body(call, response));
+            return output;
+        } catch (RuntimeException | Error | InterruptedException e) {
+            span.failed(e);
+            throw e;
+        } finally {
+            span.end();
         }
-        ObjectNode output = JsonNodeFactory.instance.objectNode();
-        output.put("status", status);
-        output.set("headers", headers(response.headers()));
-        output.set("body", body(call, response));
-        return output;
     }
 
-    private HttpRequest request(HttpCall call, StepContext context, Duration timeout) {
+    private HttpRequest request(HttpCall call, StepContext context, Duration timeout, Context trace) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(call.uri()).timeout(timeout);
         for (Map.Entry<String, String> header : call.headers().entrySet()) {
             try {
@@ -140,6 +174,9 @@ public final class HttpStep implements StepHandler, AutoCloseable {
         }
         if (!call.hasHeader("Accept")) {
             builder.header("Accept", "application/json, text/*;q=0.9, */*;q=0.8");
+        }
+        if (!call.hasHeader("traceparent")) {
+            propagator.inject(trace, builder, HEADERS);
         }
         return builder.method(call.method().name(), body).build();
     }

@@ -47,7 +47,7 @@ public record Endpoint(Deployment deployment, String apiKey) {
         headers.putAll(auth);
         headers.putIfAbsent("Accept", "application/json");
         return new UpstreamCall(method, uri(path), headers, body, deployment.timeouts(),
-                "deployment " + deployment.id() + ": " + method + " " + path, apiKey);
+                "deployment " + deployment.id() + ": " + method + " " + path, apiKey, deployment.id());
     }
 
     /** The base URL joined with {@code path}, tolerant of a trailing slash on the base. */

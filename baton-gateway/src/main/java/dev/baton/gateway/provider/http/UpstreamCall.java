@@ -16,10 +16,18 @@ import java.util.Objects;
  * @param body     the JSON body, or {@code null} for none
  * @param timeouts the deployment's timeouts
  * @param target   what is called, for messages: {@code deployment <id>: POST /chat/completions}
- * @param apiKey   the API key in use, only so it can be redacted from messages; {@code null} for none
+ * @param apiKey     the API key in use, only so it can be redacted from messages; {@code null} for none
+ * @param deployment the deployment id called (the {@code baton.deployment} attribute of its span), or
+ *                   {@code null}
  */
 public record UpstreamCall(String method, URI uri, Map<String, String> headers, byte[] body, Timeouts timeouts,
-                           String target, String apiKey) {
+                           String target, String apiKey, String deployment) {
+
+    /** A call not attributed to a deployment. */
+    public UpstreamCall(String method, URI uri, Map<String, String> headers, byte[] body, Timeouts timeouts,
+                        String target, String apiKey) {
+        this(method, uri, headers, body, timeouts, target, apiKey, null);
+    }
 
     public UpstreamCall {
         Objects.requireNonNull(method, "method");

@@ -3,6 +3,10 @@ package dev.baton.gateway.provider.http;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.gateway.config.Timeouts;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.context.propagation.TextMapSetter;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,6 +47,11 @@ import java.util.concurrent.TimeoutException;
  * <p>HTTP/1.1 is used for {@code http://} upstreams (local servers; no h2c upgrade dance), HTTP/2 with fallback to
  * HTTP/1.1 for {@code https://}. Redirects are not followed (an API that redirects is misconfigured).
  *
+ * <p>Tracing: each exchange is a CLIENT span ({@link UpstreamSpan}) under the current span (the gateway call),
+ * and the injected {@link OpenTelemetry}'s propagators write its context into the request ({@code traceparent});
+ * a stream's span ends when the stream is closed. With the default {@link OpenTelemetry#noop()} nothing is
+ * recorded or sent.
+ *
  * <p>Thread-safe; share one instance per process (it owns the clients and their connection pools). Close it to
  * shut the clients down.
  */
@@ -52,7 +61,15 @@ public final class UpstreamHttp implements AutoCloseable {
     /** The most of an error body read to quote its message. */
     static final int MAX_ERROR_BYTES = 64 * 1024;
 
+    private static final TextMapSetter<HttpRequest.Builder> HEADERS = (builder, name, value) -> {
+        if (builder != null) {
+            builder.setHeader(name, value);
+        }
+    };
+
     private final InstantSource clock;
+    private final Tracer tracer;
+    private final TextMapPropagator propagator;
     private final ConcurrentHashMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean closed;
@@ -64,7 +81,17 @@ public final class UpstreamHttp implements AutoCloseable {
 
     /** @param clock the wall clock, used only to read HTTP-date {@code Retry-After} values */
     public UpstreamHttp(InstantSource clock) {
+        this(clock, OpenTelemetry.noop());
+    }
+
+    /**
+     * @param clock         the wall clock, used only to read HTTP-date {@code Retry-After} values
+     * @param openTelemetry where the spans of upstream attempts go and how their context is propagated
+     */
+    public UpstreamHttp(InstantSource clock, OpenTelemetry openTelemetry) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.tracer = openTelemetry.getTracer("dev.baton.gateway");
+        this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
     }
 
     /**
@@ -75,14 +102,27 @@ public final class UpstreamHttp implements AutoCloseable {
      *                        timeout ({@code read} or {@code total}), interruption
      */
     public UpstreamResponse send(UpstreamCall call) {
+        UpstreamSpan span = UpstreamSpan.start(tracer, call);
+        try {
+            return send(call, span);
+        } catch (RuntimeException | Error e) {
+            span.failed(e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private UpstreamResponse send(UpstreamCall call, UpstreamSpan span) {
         Timeouts t = call.timeouts();
         long start = System.nanoTime();
         long total = start + t.total().toNanos();
         String totalName = name("total timeout", t.total());
         String readName = name("read timeout", t.read());
         long headers = start + t.read().toNanos();
-        HttpResponse<InputStream> response = exchange(call,
+        HttpResponse<InputStream> response = exchange(call, span,
                 Math.min(headers, total), headers <= total ? readName : totalName);
+        span.status(response.statusCode());
         DeadlineBody body = (DeadlineBody) response.body();
         try {
             int limit = success(response.statusCode()) ? MAX_BODY_BYTES : MAX_ERROR_BYTES;
@@ -120,16 +160,28 @@ public final class UpstreamHttp implements AutoCloseable {
      *                        {@code UPSTREAM_INVALID_RESPONSE}
      */
     public UpstreamStream stream(UpstreamCall call) {
+        UpstreamSpan span = UpstreamSpan.start(tracer, call);
+        try {
+            return stream(call, span);
+        } catch (RuntimeException | Error e) {
+            span.failed(e);
+            span.end();
+            throw e;
+        }
+    }
+
+    private UpstreamStream stream(UpstreamCall call, UpstreamSpan span) {
         Timeouts t = call.timeouts();
         long start = System.nanoTime();
         boolean readFirst = t.read().compareTo(t.firstToken()) < 0;
-        HttpResponse<InputStream> response = exchange(call,
+        HttpResponse<InputStream> response = exchange(call, span,
                 start + (readFirst ? t.read() : t.firstToken()).toNanos(),
                 readFirst ? name("read timeout", t.read()) : name("first-token timeout", t.firstToken()));
+        span.status(response.statusCode());
         DeadlineBody body = (DeadlineBody) response.body();
         String type = response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
         if (success(response.statusCode()) && type.startsWith("text/event-stream")) {
-            return new UpstreamStream(call, body, start);
+            return new UpstreamStream(call, body, start, span);
         }
         try {
             body.deadline(System.nanoTime() + t.read().toNanos(), name("read timeout", t.read()));
@@ -147,11 +199,11 @@ public final class UpstreamHttp implements AutoCloseable {
         }
     }
 
-    private HttpResponse<InputStream> exchange(UpstreamCall call, long deadline, String which) {
+    private HttpResponse<InputStream> exchange(UpstreamCall call, UpstreamSpan span, long deadline, String which) {
         if (closed) {
             throw new BatonException(ErrorCode.NOT_READY, call.target() + ": the HTTP transport has been closed");
         }
-        HttpRequest request = request(call);
+        HttpRequest request = request(call, span);
         CompletableFuture<HttpResponse<InputStream>> exchange =
                 client(call.timeouts().connect()).sendAsync(request, info -> new DeadlineBody());
         try {
@@ -178,7 +230,7 @@ public final class UpstreamHttp implements AutoCloseable {
         exchange.thenAccept(response -> ((DeadlineBody) response.body()).close());
     }
 
-    private static HttpRequest request(UpstreamCall call) {
+    private HttpRequest request(UpstreamCall call, UpstreamSpan span) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(call.uri());
         if ("http".equalsIgnoreCase(call.uri().getScheme())) {
             builder.version(HttpClient.Version.HTTP_1_1);
@@ -196,6 +248,7 @@ public final class UpstreamHttp implements AutoCloseable {
         if (call.body() != null) {
             builder.header("Content-Type", "application/json");
         }
+        propagator.inject(span.context(), builder, HEADERS);
         return builder.method(call.method(), body).build();
     }
 

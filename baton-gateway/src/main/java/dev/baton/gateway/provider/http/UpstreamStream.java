@@ -22,9 +22,11 @@ public final class UpstreamStream implements AutoCloseable {
     private final long firstTokenDeadline;
     private final String firstTokenName;
     private final String idleName;
+    private final UpstreamSpan span;
     private boolean firstToken;
 
-    UpstreamStream(UpstreamCall call, DeadlineBody body, long startNanos) {
+    UpstreamStream(UpstreamCall call, DeadlineBody body, long startNanos, UpstreamSpan span) {
+        this.span = span;
         Timeouts t = call.timeouts();
         this.call = call;
         this.body = body;
@@ -51,7 +53,12 @@ public final class UpstreamStream implements AutoCloseable {
             return reader.next();
         } catch (IOException e) {
             body.close();
-            throw UpstreamFailures.forTransport(call.target(), e, call.apiKey());
+            BatonException failure = UpstreamFailures.forTransport(call.target(), e, call.apiKey());
+            span.failed(failure);
+            throw failure;
+        } catch (BatonException e) {
+            span.failed(e);
+            throw e;
         }
     }
 
@@ -87,8 +94,13 @@ public final class UpstreamStream implements AutoCloseable {
         close();
     }
 
+    /** Closes the connection (cancelling the exchange if the end was not read) and ends the attempt's span. */
     @Override
     public void close() {
-        body.close();
+        try {
+            body.close();
+        } finally {
+            span.end();
+        }
     }
 }
