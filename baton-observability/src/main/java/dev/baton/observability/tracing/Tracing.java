@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>ids: random, except the root span of a run ({@link RunTrace});</li>
  *   <li>processor: a {@link BatchSpanProcessor} (the SDK defaults: 2,048 spans queued, batches of 512 every
  *       5 s; spans beyond the queue are dropped, never waited for) exporting over OTLP/HTTP protobuf to
- *       {@code endpoint} with the JDK's HttpClient ({@link JdkHttpSenderProvider});</li>
+ *       {@code endpoint} with the JDK's HttpClient ({@code opentelemetry-exporter-sender-jdk});</li>
  *   <li>propagation: W3C trace context ({@code traceparent}, {@code tracestate}).</li>
  * </ul>
  * With tracing disabled it is {@link #off()}: {@link OpenTelemetry#noop()}, no observer, nothing to flush.
@@ -85,7 +85,6 @@ public final class Tracing implements AutoCloseable {
                 .setEndpoint(settings.endpoint().toString())
                 .setTimeout(settings.exportTimeout())
                 .setHeaders(() -> headers)
-                .setComponentLoader(JdkHttpSenderProvider.loader(Tracing.class.getClassLoader()))
                 .build();
         BatchSpanProcessor processor = BatchSpanProcessor.builder(exporter)
                 .setExporterTimeout(settings.exportTimeout())
