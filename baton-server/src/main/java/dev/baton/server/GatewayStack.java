@@ -18,6 +18,7 @@ import dev.baton.gateway.usage.BudgetLedger;
 import dev.baton.gateway.usage.MeteredGateway;
 import dev.baton.gateway.usage.UsageRecorder;
 import dev.baton.gateway.usage.UsageStore;
+import dev.baton.server.logging.SecretMask;
 import dev.baton.server.openai.ClientKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,7 +122,8 @@ final class GatewayStack {
                     continue;
                 }
                 try {
-                    deployment.apiKey().resolve(environment);
+                    // masked in every log line from now on, wherever it turns up (e.g. echoed by an upstream)
+                    SecretMask.remember(deployment.apiKey().resolve(environment));
                 } catch (BatonException e) {
                     throw BatonException.invalidInput("gateway.models." + alias.name() + ".deployments[" + i
                             + "].apiKey", e.getMessage());

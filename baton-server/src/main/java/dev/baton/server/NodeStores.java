@@ -8,6 +8,7 @@ import dev.baton.core.store.RunStore;
 import dev.baton.core.store.WorkflowStore;
 import dev.baton.gateway.usage.InMemoryUsageStore;
 import dev.baton.gateway.usage.UsageStore;
+import dev.baton.server.logging.SecretMask;
 import dev.baton.store.jdbc.JdbcStores;
 import dev.baton.store.jdbc.StoreConfig;
 
@@ -29,6 +30,7 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, Stri
             case MEMORY -> new NodeStores(new InMemoryRunStore(), new InMemoryWorkflowStore(),
                     new InMemoryUsageStore(), "memory", () -> { });
             case H2, POSTGRESQL -> {
+                SecretMask.remember(store.password());
                 JdbcStores jdbc = JdbcStores.open(new StoreConfig(store.url(), store.user(), store.password(),
                         store.poolSize()));
                 String label = store.type().configName() + " " + withoutParameters(store.url());
