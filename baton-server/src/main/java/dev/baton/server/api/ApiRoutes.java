@@ -128,6 +128,7 @@ public final class ApiRoutes implements AutoCloseable {
 
         var routes = config.routes;
         routes.before(ctx -> {
+            RequestLog.started(ctx);
             RequestIds.assign(ctx);
             long length = ctx.req().getContentLengthLong();
             if (length > maxBody) {
@@ -135,7 +136,10 @@ public final class ApiRoutes implements AutoCloseable {
                         + " bytes; the limit is " + maxBody + " bytes (server.maxRequestSize)");
             }
         });
-        routes.after(ctx -> RequestIds.clear());
+        routes.after(ctx -> {
+            RequestLog.finished(ctx);
+            RequestIds.clear();
+        });
 
         routes.post(BASE + "/workflows", ctx -> api.ready().workflows().register(ctx));
         routes.get(BASE + "/workflows", ctx -> api.ready().workflows().list(ctx));
@@ -173,6 +177,7 @@ public final class ApiRoutes implements AutoCloseable {
 
         routes.get(BASE + "/health/live", health::live);
         routes.get(BASE + "/health/ready", health::ready);
+        routes.get(BASE + "/health", health::detail);
         routes.get(BASE + "/openapi.json", ctx -> ctx.status(200).contentType("application/json").result(openApi));
 
         routes.exception(BatonException.class, (e, ctx) -> {
