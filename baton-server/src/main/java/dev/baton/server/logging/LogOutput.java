@@ -139,6 +139,7 @@ public final class LogOutput {
         encoder.setThrowableConverter(stackTrace);
         MaskingJsonGeneratorDecorator masking = new MaskingJsonGeneratorDecorator();
         masking.addValueMasker(new SecretValueMasker());
+        masking.start();
         encoder.addDecorator(masking);
         encoder.start();
         return encoder;
