@@ -263,6 +263,11 @@ public final class BatonNode implements AutoCloseable {
         return catalog;
     }
 
+    /** The stores, for health probes and tests in this package. */
+    NodeStores stores() {
+        return stores;
+    }
+
     public RunStore runStore() {
         return stores.runs();
     }
