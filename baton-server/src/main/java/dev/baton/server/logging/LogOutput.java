@@ -108,6 +108,8 @@ public final class LogOutput {
         context.getLogger("io.javalin").setLevel(Level.WARN);
         // DJL (the tokenizer under LangChain4j) warns about CUDA and max lengths on every model load
         context.getLogger("ai.djl").setLevel(Level.ERROR);
+        // reset() leaves the context unable to log until it is started again
+        context.start();
     }
 
     /** The started encoder of {@code format}. */

@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,8 +14,10 @@ import dev.baton.observability.LogSettings.Format;
 import dev.baton.observability.LogSettings.Mode;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -112,6 +116,30 @@ class LogOutputTest {
 
         LogOutput.configure(context, LogSettings.DEFAULT, Mode.CLI);
         assertThat(context.getLogger("dev.baton").getLevel()).isEqualTo(Level.WARN);
+    }
+
+    @Test
+    void a_configured_context_writes_json_lines_through_its_console_appender() throws Exception {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new LogbackMDCAdapter());
+        context.start();
+        LogOutput.configure(context, LogSettings.DEFAULT, Mode.SERVER);
+        var console = (ConsoleAppender<ILoggingEvent>) context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                .getAppender("console");
+        assertThat(console.getTarget()).isEqualTo("System.err");
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        console.setOutputStream(captured);
+
+        context.getLogger("dev.baton.test.Example").info("node open");
+        context.getLogger("dev.baton.test.Example").debug("not at the default level");
+        context.getLogger("org.eclipse.jetty.Server").info("not below WARN for libraries");
+        context.stop();
+
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(1);
+        JsonNode json = JSON.readTree(lines.getFirst());
+        assertThat(json.get("message").asText()).isEqualTo("node open");
+        assertThat(json.get("level").asText()).isEqualTo("INFO");
     }
 
     @Test
