@@ -33,11 +33,37 @@ final class CompositeEngineObserver implements EngineObserver {
         each(observers, o -> o.runFinished(run));
     }
 
+    /**
+     * Starts the observation of every observer. One that throws is left out of this attempt without losing the
+     * others' observations: its exception is rethrown by the combined observation's {@link
+     * AttemptObservation#finished} once the others were told (so the engine reports it then); when every observer
+     * throws, the first exception is rethrown at once.
+     */
     @Override
     public AttemptObservation attemptStarted(AttemptInfo attempt) {
         List<AttemptObservation> started = new ArrayList<>(observers.size());
-        each(observers, o -> started.add(o.attemptStarted(attempt)));
-        return new Observations(List.copyOf(started));
+        RuntimeException failure = null;
+        for (EngineObserver observer : observers) {
+            try {
+                AttemptObservation observation = observer.attemptStarted(attempt);
+                if (observation != null && observation != AttemptObservation.NONE) {
+                    started.add(observation);
+                }
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (started.isEmpty()) {
+            if (failure != null) {
+                throw failure;
+            }
+            return AttemptObservation.NONE;
+        }
+        return new Observations(List.copyOf(started), failure);
     }
 
     /** Calls {@code call} for every element; rethrows the first exception after all were called. */
@@ -59,12 +85,30 @@ final class CompositeEngineObserver implements EngineObserver {
         }
     }
 
-    /** The observations of one attempt, entered in order and their scopes closed in reverse order. */
-    private record Observations(List<AttemptObservation> list) implements AttemptObservation {
+    /**
+     * The observations of one attempt, entered in order and their scopes closed in reverse order.
+     *
+     * @param startFailure what observers left out of the attempt threw from {@code attemptStarted}, or {@code null}
+     */
+    private record Observations(List<AttemptObservation> list, RuntimeException startFailure)
+            implements AttemptObservation {
+        /**
+         * Enters every observation; if one throws, the scopes already opened are closed again (so nothing stays
+         * current on the thread) before the exception is rethrown.
+         */
         @Override
         public Scope enter() {
             List<Scope> scopes = new ArrayList<>(list.size());
-            each(list, o -> scopes.add(o.enter()));
+            try {
+                each(list, o -> scopes.add(o.enter()));
+            } catch (RuntimeException e) {
+                try {
+                    each(scopes.reversed(), Scope::close);
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
             return () -> each(scopes.reversed(), Scope::close);
         }
 
@@ -81,7 +125,17 @@ final class CompositeEngineObserver implements EngineObserver {
 
         @Override
         public void finished(AttemptStatus status, StepError error, Instant finishedAt) {
-            each(list, o -> o.finished(status, error, finishedAt));
+            try {
+                each(list, o -> o.finished(status, error, finishedAt));
+            } catch (RuntimeException e) {
+                if (startFailure != null) {
+                    e.addSuppressed(startFailure);
+                }
+                throw e;
+            }
+            if (startFailure != null) {
+                throw startFailure;
+            }
         }
     }
 }

@@ -37,9 +37,14 @@ public interface EngineObserver {
     }
 
     /**
-     * An attempt of a step started (its {@code AttemptStarted} is journaled). Called for every step type,
-     * built-in ones included. The returned observation is entered on the thread that executes the handler and
-     * told when the attempt finishes, whatever the outcome.
+     * An attempt of a step started (its {@code AttemptStarted} is handed to the journal, on the thread that does so;
+     * for a step started in the same append as the finish of the step it depends on, once that is durable).
+     * Called for every step type, built-in ones included, every map item ({@code <stepId>[<index>]}) and retry; a
+     * step skipped by its {@code if} is one attempt that finishes {@code SKIPPED}; an attempt re-attached after a
+     * restart is told again with its journaled start. The returned observation is entered on the thread that
+     * executes a plug-in handler and told exactly once when the attempt finishes, whatever the outcome (an attempt
+     * still open when the engine closes finishes {@code FAILED} with code {@code interrupted}). See
+     * {@code docs/engine.md}, "Observing runs".
      */
     default AttemptObservation attemptStarted(AttemptInfo attempt) {
         return AttemptObservation.NONE;
@@ -47,7 +52,9 @@ public interface EngineObserver {
 
     /**
      * Several observers as one, called in order. A hook that throws does not keep the later ones from being
-     * called; the first exception is rethrown after all were called.
+     * called; the first exception is rethrown after all were called. An {@code attemptStarted} that throws does not
+     * cost the others their observation: that observer is left out of the attempt and its exception is rethrown by
+     * the combined observation's {@code finished} (or at once when every observer threw).
      */
     static EngineObserver of(List<EngineObserver> observers) {
         List<EngineObserver> list = List.copyOf(observers);

@@ -23,10 +23,14 @@ import java.util.Objects;
  * @param createdAt      when the run was accepted
  * @param startedAt      when it left the queue, or {@code null}
  * @param finishedAt     when it reached a terminal status, or {@code null}
+ * @param traceParent    the W3C {@code traceparent} the run's trace belongs under ({@link TraceParent} form): from
+ *                       the start request, or for a child run from the parent attempt; {@code null} when none (the
+ *                       run's trace id is then derived from its id)
  */
 public record Run(String id, String tenantId, String workflowId, int workflowVersion, RunStatus status, int priority,
                   JsonNode inputs, JsonNode outputs, StepError error, String idempotencyKey, String parentRunId,
-                  String parentStepId, Instant createdAt, Instant startedAt, Instant finishedAt) {
+                  String parentStepId, Instant createdAt, Instant startedAt, Instant finishedAt,
+                  String traceParent) {
     public Run {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(tenantId, "tenantId");
@@ -37,10 +41,40 @@ public record Run(String id, String tenantId, String workflowId, int workflowVer
         if (priority < -100 || priority > 100) {
             throw new IllegalArgumentException("priority must be between -100 and 100, got " + priority);
         }
+        if (traceParent != null && !TraceParent.isValid(traceParent)) {
+            throw new IllegalArgumentException("traceParent must be a W3C traceparent, got " + traceParent);
+        }
+    }
+
+    /** A run without a {@code traceParent} (the form before traces existed). */
+    public Run(String id, String tenantId, String workflowId, int workflowVersion, RunStatus status, int priority,
+               JsonNode inputs, JsonNode outputs, StepError error, String idempotencyKey, String parentRunId,
+               String parentStepId, Instant createdAt, Instant startedAt, Instant finishedAt) {
+        this(id, tenantId, workflowId, workflowVersion, status, priority, inputs, outputs, error, idempotencyKey,
+                parentRunId, parentStepId, createdAt, startedAt, finishedAt, null);
     }
 
     public Run withStatus(RunStatus newStatus) {
         return new Run(id, tenantId, workflowId, workflowVersion, newStatus, priority, inputs, outputs, error,
-                idempotencyKey, parentRunId, parentStepId, createdAt, startedAt, finishedAt);
+                idempotencyKey, parentRunId, parentStepId, createdAt, startedAt, finishedAt, traceParent);
+    }
+
+    /** This run {@code RUNNING} since {@code at} (it left the queue). */
+    public Run started(Instant at) {
+        return new Run(id, tenantId, workflowId, workflowVersion, RunStatus.RUNNING, priority, inputs, outputs, error,
+                idempotencyKey, parentRunId, parentStepId, createdAt, at, finishedAt, traceParent);
+    }
+
+    /**
+     * This run in a terminal status.
+     *
+     * @param newOutputs the outputs (when succeeded), else {@code null}
+     * @param newError   the reason (when failed, cancelled or timed out), else {@code null}
+     * @param started    when it started ({@code null} if it never did)
+     * @param at         when it finished
+     */
+    public Run finished(RunStatus newStatus, JsonNode newOutputs, StepError newError, Instant started, Instant at) {
+        return new Run(id, tenantId, workflowId, workflowVersion, newStatus, priority, inputs, newOutputs, newError,
+                idempotencyKey, parentRunId, parentStepId, createdAt, started, at, traceParent);
     }
 }

@@ -266,7 +266,7 @@ public final class InMemoryRunStore implements RunStore {
         return new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(), run.status(),
                 run.priority(), RunRecords.copy(run.inputs()), RunRecords.copy(run.outputs()), run.error(),
                 run.idempotencyKey(), run.parentRunId(), run.parentStepId(), run.createdAt(), run.startedAt(),
-                run.finishedAt());
+                run.finishedAt(), run.traceParent());
     }
 
     private record TenantKey(String tenantId, String key) {

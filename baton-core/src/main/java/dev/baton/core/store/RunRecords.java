@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.run.JournalEntry;
 import dev.baton.core.run.Run;
-import dev.baton.core.run.RunStatus;
 import dev.baton.core.run.StepAttempt;
 
 import java.time.Instant;
@@ -22,15 +21,11 @@ final class RunRecords {
     }
 
     static Run started(Run run, Instant at) {
-        return new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(),
-                RunStatus.RUNNING, run.priority(), run.inputs(), run.outputs(), run.error(),
-                run.idempotencyKey(), run.parentRunId(), run.parentStepId(), run.createdAt(), at, run.finishedAt());
+        return run.started(at);
     }
 
     static Run finished(Run run, JournalEntry.RunFinished e) {
-        return new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(), e.status(),
-                run.priority(), run.inputs(), copy(e.outputs()), e.error(), run.idempotencyKey(), run.parentRunId(),
-                run.parentStepId(), run.createdAt(), run.startedAt(), e.at());
+        return run.finished(e.status(), copy(e.outputs()), e.error(), run.startedAt(), e.at());
     }
 
     /** The attempt after {@code e}; {@code current} is null for a step finished without a start (skipped). */

@@ -40,6 +40,8 @@ final class EngineFixture implements AutoCloseable {
     final Map<String, Workflow> workflows = new ConcurrentHashMap<>();
     final StepRegistry registry;
     EngineConfig config;
+    /** What the engines of this fixture tell about runs and attempts; set with {@link #observe}. */
+    EngineObserver observer = EngineObserver.NONE;
     LocalEngine engine;
 
     EngineFixture(EngineConfig config, StepHandler... handlers) {
@@ -68,7 +70,16 @@ final class EngineFixture implements AutoCloseable {
                 .clock(clock)
                 .random(new SplittableRandom(42))
                 .config(config)
+                .observer(observer)
                 .build();
+    }
+
+    /** Replaces the (unused) engine by one that tells {@code value}; call before starting runs. */
+    EngineFixture observe(EngineObserver value) {
+        engine.close();
+        observer = value;
+        engine = newEngine();
+        return this;
     }
 
     /** Parses {@code /engine/<name>.yaml} from the test resources and registers it as version 1. */

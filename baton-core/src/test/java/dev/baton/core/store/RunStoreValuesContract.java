@@ -28,12 +28,45 @@ public abstract class RunStoreValuesContract extends RunStoreListingContract {
     void keeps_every_field_of_a_run() {
         Run run = new Run(UUID.randomUUID().toString(), "default", "triage", 7, RunStatus.QUEUED, -42,
                 json("{'text': 'hello', 'n': [1, 2, 3]}"), null, null, "key-1", UUID.randomUUID().toString(),
-                "fan_out[3]", T0, null, null);
+                "fan_out[3]", T0, null, null, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
 
         store.create(run);
 
         assertThat(store.find("default", run.id())).contains(run);
         assertThat(store.findByIdempotencyKey("default", "key-1")).contains(run);
+    }
+
+    @Test
+    void keeps_the_trace_parent_of_a_run_through_create_create_all_listing_and_finishing() {
+        String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        String other = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00";
+        Run single = withTraceParent(queued("default", "traced", 1), parent);
+        Run first = withTraceParent(queued("default", "traced", 2), other);
+        Run untraced = queued("default", "traced", 3);
+
+        store.create(single);
+        List<Run> batch = store.createAll(List.of(first, untraced));
+
+        assertThat(batch).extracting(Run::traceParent).containsExactly(other, null);
+        assertThat(store.find("default", single.id())).map(Run::traceParent).contains(parent);
+        assertThat(store.find("default", first.id())).map(Run::traceParent).contains(other);
+        assertThat(store.find("default", untraced.id())).map(Run::traceParent).isEmpty();
+        assertThat(store.unfinished()).filteredOn(r -> r.id().equals(first.id())).extracting(Run::traceParent)
+                .containsExactly(other);
+        assertThat(store.list("default", new RunQuery("traced", null, null, null, null, 10)).items())
+                .extracting(Run::traceParent).containsExactly(null, other, parent);
+
+        store.append(List.of(StoreFixtures.runStarted(single, 5), StoreFixtures.runSucceeded(single, 6)));
+
+        Run finished = store.find("default", single.id()).orElseThrow();
+        assertThat(finished.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(finished.traceParent()).isEqualTo(parent);
+    }
+
+    private static Run withTraceParent(Run run, String traceParent) {
+        return new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(), run.status(),
+                run.priority(), run.inputs(), run.outputs(), run.error(), run.idempotencyKey(), run.parentRunId(),
+                run.parentStepId(), run.createdAt(), run.startedAt(), run.finishedAt(), traceParent);
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.baton.core.error.ErrorCode;
 import dev.baton.core.error.FieldError;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
+import dev.baton.core.run.TraceParent;
 import dev.baton.core.store.Page;
 import dev.baton.core.store.RunQuery;
 import dev.baton.core.store.RunStore;
@@ -94,6 +95,12 @@ final class RunEndpoints {
     record CancelBody(String reason) {
     }
 
+    /** The request's W3C {@code traceparent} header when valid; an invalid one is ignored, as the W3C asks. */
+    private static String traceParent(Context ctx) {
+        String header = ctx.header("traceparent");
+        return TraceParent.isValid(header) ? header : null;
+    }
+
     private static void checkPriority(Integer priority) {
         if (priority != null && (priority < -100 || priority > 100)) {
             throw BatonException.invalidInput("priority", "must be between -100 and 100, got " + priority);
@@ -111,7 +118,7 @@ final class RunEndpoints {
         StartBody body = bodies.read(ctx, StartBody.class, true);
         Duration wait = waitParameter(ctx);
         Run run = engine.start(new StartRequest(tenant, ctx.pathParam("id"), orZero(body.version()), body.inputs(),
-                orZero(body.priority()), idempotencyKey(ctx)));
+                orZero(body.priority()), idempotencyKey(ctx), traceParent(ctx)));
         ctx.header("Location", ApiRoutes.BASE + "/runs/" + run.id());
         if (wait == null) {
             Json.respond(ctx, 202, wire.run(run));
@@ -125,12 +132,13 @@ final class RunEndpoints {
     void startBatch(Context ctx) {
         BatchBody body = bodies.read(ctx, BatchBody.class, false);
         String key = idempotencyKey(ctx);
+        String traceParent = traceParent(ctx);
         checkBatchInputs(ctx.pathParam("id"), orZero(body.version()), body.inputs());
         ObjectNode result = Json.MAPPER.createObjectNode();
         ArrayNode items = result.putArray("items");
         for (int i = 0; i < body.inputs().size(); i++) {
             Run run = engine.start(new StartRequest(tenant, ctx.pathParam("id"), orZero(body.version()),
-                    body.inputs().get(i), orZero(body.priority()), key == null ? null : key + "/" + i));
+                    body.inputs().get(i), orZero(body.priority()), key == null ? null : key + "/" + i, traceParent));
             items.add(wire.run(run));
         }
         Json.respond(ctx, 202, result);

@@ -109,6 +109,30 @@ class RunApiTest {
     }
 
     @Test
+    void a_valid_traceparent_header_goes_with_the_runs_and_an_invalid_one_is_ignored() {
+        String id = registerGreet();
+        String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        var single = api.post("/workflows/" + id + "/runs", "application/json", "{\"inputs\": {\"name\": \"Ada\"}}",
+                Map.of("traceparent", parent));
+        var batch = api.post("/workflows/" + id + "/runs/batch", "application/json",
+                "{\"inputs\": [{\"name\": \"A\"}, {\"name\": \"B\"}]}", Map.of("traceparent", parent));
+        var invalid = api.post("/workflows/" + id + "/runs", "application/json", "{\"inputs\": {\"name\": \"Bo\"}}",
+                Map.of("traceparent", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"));
+
+        assertThat(single.status()).isEqualTo(202);
+        assertThat(batch.status()).isEqualTo(202);
+        assertThat(invalid.status()).as("an invalid traceparent is ignored, not refused").isEqualTo(202);
+        List<String> traced = new ArrayList<>(List.of(single.json().get("id").asText()));
+        batch.json().get("items").forEach(run -> traced.add(run.get("id").asText()));
+        for (String runId : traced) {
+            assertThat(server.node.runStore().find(server.node.tenantId(), runId).orElseThrow().traceParent())
+                    .isEqualTo(parent);
+        }
+        assertThat(server.node.runStore().find(server.node.tenantId(), invalid.json().get("id").asText())
+                .orElseThrow().traceParent()).isNull();
+    }
+
+    @Test
     void batch_starts_one_run_per_inputs_object() {
         String id = registerGreet();
         var response = api.postJson("/workflows/" + id + "/runs/batch",

@@ -18,7 +18,7 @@ final class RunRows {
     /** The columns of {@code runs} a {@link Run} is read from, in the order the insert binds them. */
     static final String RUN_COLUMNS = "id, tenant_id, workflow_id, workflow_version, status, priority, inputs,"
             + " outputs, error_code, error_message, error_retriable, idempotency_key, parent_run_id, parent_step_id,"
-            + " created_at, started_at, finished_at";
+            + " created_at, started_at, finished_at, trace_parent";
 
     private RunRows() {
     }
@@ -26,7 +26,7 @@ final class RunRows {
     /** The statement inserting one run with {@link #bindRun}, its event sequence at 0. */
     static String insertRun(Dialect dialect) {
         return "INSERT INTO runs (" + RUN_COLUMNS + ", event_seq) VALUES (?, ?, ?, ?, ?, ?, " + dialect.json()
-                + ", " + dialect.json() + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)";
+                + ", " + dialect.json() + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)";
     }
 
     /** Binds the run's values to the parameters of {@link #insertRun}. */
@@ -46,6 +46,7 @@ final class RunRows {
         SqlValues.setInstant(statement, 15, run.createdAt());
         SqlValues.setInstant(statement, 16, run.startedAt());
         SqlValues.setInstant(statement, 17, run.finishedAt());
+        statement.setString(18, run.traceParent());
     }
 
     /** The run in the current row of a result set selecting {@link #RUN_COLUMNS}. */
@@ -55,7 +56,8 @@ final class RunRows {
                 rows.getInt("priority"), SqlValues.getJson(rows, "inputs"), SqlValues.getJson(rows, "outputs"),
                 SqlValues.getError(rows), rows.getString("idempotency_key"), rows.getString("parent_run_id"),
                 rows.getString("parent_step_id"), SqlValues.getInstant(rows, "created_at"),
-                SqlValues.getInstant(rows, "started_at"), SqlValues.getInstant(rows, "finished_at"));
+                SqlValues.getInstant(rows, "started_at"), SqlValues.getInstant(rows, "finished_at"),
+                rows.getString("trace_parent"));
     }
 
     /** The attempt in the current row of a result set selecting the columns of {@code step_attempts}. */
@@ -72,6 +74,6 @@ final class RunRows {
         return new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(), run.status(), run.priority(),
                 run.inputs(), run.outputs(), run.error(), run.idempotencyKey(), run.parentRunId(), run.parentStepId(),
                 SqlValues.stored(run.createdAt()), SqlValues.stored(run.startedAt()),
-                SqlValues.stored(run.finishedAt()));
+                SqlValues.stored(run.finishedAt()), run.traceParent());
     }
 }

@@ -46,8 +46,8 @@ class H2DurabilityTest {
             assertThat(reopened.runs().attempts(run.id())).singleElement()
                     .extracting(a -> a.status()).isEqualTo(AttemptStatus.RUNNING);
             assertThat(reopened.runs().events(run.id(), 0, 10)).hasSize(2);
-            // V1 (runs, workflows) and V2 (usage records), each applied once
-            assertThat(migrationsApplied(reopened)).isEqualTo(2);
+            // V1 (runs, workflows), V2 (usage records) and V3 (runs.trace_parent), each applied once
+            assertThat(migrationsApplied(reopened)).isEqualTo(3);
         }
     }
 

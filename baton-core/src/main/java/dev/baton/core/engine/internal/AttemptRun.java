@@ -2,6 +2,7 @@ package dev.baton.core.engine.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.baton.core.engine.AttemptObservation;
 import dev.baton.core.engine.EngineClock;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
@@ -27,6 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The outcome is decided exactly once ({@link #complete}): by the execution, by the timeout timer or by a
  * cancellation, whichever comes first; the loser's result is dropped. An attempt cancelled before it was journaled
  * as started leaves no record. Thread-safe: {@link #complete} may be called from any thread.
+ *
+ * <p>Observation ({@link dev.baton.core.engine.EngineObserver#attemptStarted}): an attempt is observed from the
+ * moment its {@code AttemptStarted} is handed to the journal (or, when it went with the previous step's finish, is
+ * durable; a skipped step when its {@code if} is found false; an attempt re-attached after a restart when it is
+ * re-attached, with its journaled start), and its {@link ObservedAttempt} is finished exactly once: with the
+ * outcome its runner is told, at the instant journaled with it; or {@code FAILED}/{@code interrupted} when the
+ * engine closes first. With no observer nothing is allocated.
  */
 final class AttemptRun implements StepContext {
     private static final int NEW = 0;
@@ -48,6 +56,10 @@ final class AttemptRun implements StepContext {
     /** Whether {@code AttemptStarted} went to the journal with the previous step's finish (see prepareStart). */
     private volatile boolean prestarted;
     private JsonNode preparedInput;
+    /** The start instant journaled by {@link #prepareStart}. */
+    private Instant preparedAt;
+    /** This attempt's open observation, or {@code null} when nothing observes it (or before it started). */
+    private volatile ObservedAttempt observed;
 
     AttemptRun(RunCoordinator run, StepRunner runner, Step step, String stepId, int attempt, Bindings bindings) {
         this.run = run;
@@ -69,6 +81,7 @@ final class AttemptRun implements StepContext {
                 return;
             }
             if (!proceed) {
+                observeStart(run.clock().instant());
                 state.set(STARTED);
                 startedDurable.complete(null);
                 complete(Outcome.skipped());
@@ -98,6 +111,7 @@ final class AttemptRun implements StepContext {
         state.set(STARTED);
         startedDurable.complete(null);
         execution = chosen;
+        observeStart(previous.startedAt());
         Duration timeout = timeout();
         if (timeout != null) {
             armTimeoutAt(previous.startedAt().plus(timeout));
@@ -130,11 +144,13 @@ final class AttemptRun implements StepContext {
         }
         execution = chosen;
         preparedInput = input;
-        return new JournalEntry.AttemptStarted(run.runId(), stepId, attempt, input, run.clock().instant());
+        preparedAt = run.clock().instant();
+        return new JournalEntry.AttemptStarted(run.runId(), stepId, attempt, input, preparedAt);
     }
 
     /** The prepared {@code AttemptStarted} is durable: the attempt counts as started (on the run's mailbox). */
     void activatePrestarted() {
+        observeStart(preparedAt);
         prestarted = true;
         state.set(STARTED);
         startedDurable.complete(null);
@@ -163,7 +179,9 @@ final class AttemptRun implements StepContext {
         if (!state.compareAndSet(NEW, STARTED)) {
             return false;
         }
-        run.journal().append(new JournalEntry.AttemptStarted(run.runId(), stepId, attempt, input, run.clock().instant()))
+        Instant at = run.clock().instant();
+        observeStart(at);
+        run.journal().append(new JournalEntry.AttemptStarted(run.runId(), stepId, attempt, input, at))
                 .whenComplete((ok, failure) -> {
                     if (failure == null) {
                         startedDurable.complete(null);
@@ -187,6 +205,7 @@ final class AttemptRun implements StepContext {
             return;
         }
         Instant now = run.clock().instant();
+        observeStart(now);
         run.journal().append(List.of(
                         new JournalEntry.AttemptStarted(run.runId(), stepId, attempt, input, now),
                         new JournalEntry.AttemptFinished(run.runId(), stepId, attempt, result.status(), result.output(),
@@ -201,7 +220,10 @@ final class AttemptRun implements StepContext {
                         return;
                     }
                     Outcome told = failure == null ? result : Outcome.failed(journalError(failure)).unrecorded();
-                    run.mailbox().execute(() -> runner.onAttemptFinished(this, told));
+                    run.mailbox().execute(() -> {
+                        observeFinish(told, failure == null ? now : run.clock().instant());
+                        runner.onAttemptFinished(this, told);
+                    });
                 });
     }
 
@@ -276,10 +298,47 @@ final class AttemptRun implements StepContext {
             } else {
                 // A store that refused the start fails the step rather than leaving it hanging.
                 Outcome told = Outcome.failed(journalError(failure)).unrecorded();
-                run.mailbox().execute(() -> runner.onAttemptFinished(this, told));
+                run.mailbox().execute(() -> {
+                    observeFinish(told, run.clock().instant());
+                    runner.onAttemptFinished(this, told);
+                });
             }
         });
         return true;
+    }
+
+    // --- observation ------------------------------------------------------------------------------------------
+
+    /** Tells the observer this attempt started at {@code at} (see the class comment for when). */
+    private void observeStart(Instant at) {
+        observed = ObservedAttempt.start(run.core(), run.run(), stepId, step.uses(), attempt, at);
+    }
+
+    /** Finishes the observation with the outcome the runner is told about. */
+    void observeFinish(Outcome told, Instant at) {
+        ObservedAttempt current = observed;
+        if (current != null) {
+            current.finish(told.status(), told.error(), at);
+        }
+    }
+
+    /** Enters the observation on the calling (handler) thread; close the scope with {@link #exitObservation}. */
+    AttemptObservation.Scope enterObservation() {
+        ObservedAttempt current = observed;
+        return current == null ? AttemptObservation.Scope.NONE : current.enter();
+    }
+
+    void exitObservation(AttemptObservation.Scope scope) {
+        ObservedAttempt current = observed;
+        if (current != null) {
+            current.exit(scope);
+        }
+    }
+
+    /** The traceparent child runs of this attempt belong under, or {@code null} (see {@link AttemptObservation}). */
+    String traceParent() {
+        ObservedAttempt current = observed;
+        return current == null ? null : current.traceParent();
     }
 
     StepError journalError(Throwable failure) {

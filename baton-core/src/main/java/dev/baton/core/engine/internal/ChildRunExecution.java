@@ -16,6 +16,8 @@ import dev.baton.core.run.StepError;
  * the same child run (the key returns it). The parent waits without holding a permit. A child that does not
  * succeed fails the step with the child's error code; the step is not retried as a whole (the child's own steps
  * carry the retries, and the same key would return the same finished child).
+ *
+ * <p>The child run's {@code traceParent} is the parent attempt's observation's, else the parent run's.
  */
 final class ChildRunExecution implements Execution {
     private volatile Run child;
@@ -64,8 +66,10 @@ final class ChildRunExecution implements Execution {
             if (!inputs.isMissingNode() && !inputs.isNull() && !inputs.isObject()) {
                 throw BuiltInArguments.invalid("with.inputs", "expected an object");
             }
+            String traceParent = attempt.traceParent();
             started = parent.core().startChild(parent, attempt.stepId(), workflow.textValue(),
-                    version.isNumber() ? version.intValue() : 0, inputs.isObject() ? inputs : null);
+                    version.isNumber() ? version.intValue() : 0, inputs.isObject() ? inputs : null,
+                    traceParent != null ? traceParent : parent.run().traceParent());
         } catch (BatonException e) {
             attempt.completeFromExecution(Outcome.failed(new StepError(e.code().code(), e.getMessage(), false)));
             return;

@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,8 +72,10 @@ public final class EngineCore implements AutoCloseable {
     private final Completions completions;
     private final RunOwnership ownership;
     private final Runnable onClose;
-    /** Told about runs and attempts (metrics, traces, alerts); {@link EngineObserver#NONE} by default. */
-    private final EngineObserver observer;
+    /** Told about runs and attempts (metrics, traces, alerts); exceptions it throws are logged and ignored. */
+    private final GuardedObserver observer;
+    /** Attempts observed and not finished yet; {@link #close()} finishes them (only filled when observed). */
+    private final Set<ObservedAttempt> observedAttempts = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
@@ -91,7 +94,7 @@ public final class EngineCore implements AutoCloseable {
         this.random = random;
         this.config = config;
         this.onClose = onClose;
-        this.observer = observer;
+        this.observer = new GuardedObserver(observer);
         this.completions = new Completions(store, this::owns);
         this.events = new EventHub(store, executor);
         this.journal = new Journal(store, config.journalBatchSize(), events::onDurable);
@@ -115,12 +118,13 @@ public final class EngineCore implements AutoCloseable {
         JsonNode inputs = inputValidator.validate(workflow, request.inputs());
         admission.checkCapacity();
         Run fresh = newRun(request.tenantId(), workflow, inputs, request.priority(), request.idempotencyKey(), null,
-                null);
+                null, request.traceParent());
         Run created = durable(journal.create(fresh));
         // Only the request that created the run admits it (a concurrent start with the same key gets it back).
         if (!created.id().equals(fresh.id())) {
             return sameRequest(created, request);
         }
+        observer.runQueued(created);
         if (admission.offer(created)) {
             ownership.activate(created);
         }
@@ -165,8 +169,14 @@ public final class EngineCore implements AutoCloseable {
         }
     }
 
-    /** Starts (or, by its idempotency key, finds) the child run of a {@code workflow} step or map item. */
-    Run startChild(RunCoordinator parent, String stepId, String workflowId, int version, JsonNode inputs) {
+    /**
+     * Starts (or, by its idempotency key, finds) the child run of a {@code workflow} step or map item.
+     *
+     * @param traceParent the child's {@link Run#traceParent()}: the parent attempt's, else the parent run's, or
+     *                    {@code null}
+     */
+    Run startChild(RunCoordinator parent, String stepId, String workflowId, int version, JsonNode inputs,
+                   String traceParent) {
         ensureOpen();
         String key = parent.runId() + "/" + stepId;
         Optional<Run> existing = store.findByIdempotencyKey(parent.tenantId(), key);
@@ -180,8 +190,12 @@ public final class EngineCore implements AutoCloseable {
         Workflow workflow = resolver.resolve(parent.tenantId(), workflowId, version);
         JsonNode childInputs = inputValidator.validate(workflow,
                 inputs == null ? JsonNodeFactory.instance.objectNode() : inputs);
-        Run created = store.create(newRun(parent.tenantId(), workflow, childInputs, parent.priority(), key,
-                parent.runId(), stepId));
+        Run fresh = newRun(parent.tenantId(), workflow, childInputs, parent.priority(), key, parent.runId(), stepId,
+                traceParent);
+        Run created = store.create(fresh);
+        if (created.id().equals(fresh.id())) {
+            observer.runQueued(created);
+        }
         if (created.status() == RunStatus.QUEUED) {
             ownership.activateOnce(created);
         }
@@ -203,9 +217,10 @@ public final class EngineCore implements AutoCloseable {
     }
 
     private Run newRun(String tenantId, Workflow workflow, JsonNode inputs, int priority, String key,
-                       String parentRunId, String parentStepId) {
+                       String parentRunId, String parentStepId, String traceParent) {
         return new Run(UUID.randomUUID().toString(), tenantId, workflow.id(), workflow.version(), RunStatus.QUEUED,
-                priority, inputs, null, null, key, parentRunId, parentStepId, clock.instant(), null, null);
+                priority, inputs, null, null, key, parentRunId, parentStepId, clock.instant(), null, null,
+                traceParent);
     }
 
     /** See {@link Engine#get}. */
@@ -247,6 +262,7 @@ public final class EngineCore implements AutoCloseable {
                     new JournalEntry.RunFinished(runId, RunStatus.CANCELLED, null, error, at))).join();
             ownership.forgetCancel(runId);
             Run finished = RunOwnership.finishedWithoutStart(run, RunStatus.CANCELLED, error, at);
+            observer.runFinished(finished);
             completions.runFinished(new RunView(finished, List.of()));
             return finished;
         }
@@ -305,6 +321,15 @@ public final class EngineCore implements AutoCloseable {
                 type -> new PriorityPermits(config.stepTypeLimits().getOrDefault(type, handler.concurrencyLimit())));
     }
 
+    GuardedObserver observer() {
+        return observer;
+    }
+
+    /** Attempts with an unfinished observation. */
+    Set<ObservedAttempt> observedAttempts() {
+        return observedAttempts;
+    }
+
     StepRegistry registry() {
         return registry;
     }
@@ -349,7 +374,8 @@ public final class EngineCore implements AutoCloseable {
     /**
      * Stops dispatching: the journal stops accepting entries (what is queued is written), then running attempts
      * are interrupted; their outcomes are not journaled, so the next process finds them {@code RUNNING} and
-     * retries them. Waiters of unfinished runs are left incomplete.
+     * retries them. Waiters of unfinished runs are left incomplete. Attempt observations still open are finished
+     * {@code FAILED} with {@code interrupted} (what the next process records for them).
      */
     @Override
     public void close() {
@@ -359,6 +385,10 @@ public final class EngineCore implements AutoCloseable {
         closed = true;
         journal.close();
         executor.shutdownNow();
+        Instant at = clock.instant();
+        for (ObservedAttempt attempt : List.copyOf(observedAttempts)) {
+            attempt.interrupted(at);
+        }
         onClose.run();
     }
 }

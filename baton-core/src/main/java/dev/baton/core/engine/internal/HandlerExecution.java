@@ -1,6 +1,7 @@
 package dev.baton.core.engine.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.core.engine.AttemptObservation;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.StepError;
@@ -16,6 +17,10 @@ import java.util.concurrent.CompletionException;
  * non-retriable {@code STEP_FAILED}. Cancellation and timeout interrupt the thread; their outcome was decided
  * before the interrupt, so whatever the handler does afterwards is ignored. A handler that ignores interrupts
  * keeps its permits until it returns (the limits are never exceeded), but the run moves on at once.
+ *
+ * <p>On the handler's thread the log context ({@link LogContext}) holds {@code runId}, {@code workflowId},
+ * {@code stepId} and {@code attempt} for the whole task, and the attempt's observation is entered immediately around
+ * {@link StepHandler#execute} (its scope is closed in {@code finally} on the same thread).
  */
 final class HandlerExecution implements Execution {
     private final StepHandler handler;
@@ -30,6 +35,7 @@ final class HandlerExecution implements Execution {
     public void begin(AttemptRun attempt, JsonNode input) {
         attempt.run().core().executor().execute(() -> {
             thread = Thread.currentThread();
+            LogContext.putAttempt(attempt.runId(), attempt.workflowId(), attempt.stepId(), attempt.attempt());
             try {
                 if (!stopped) {
                     run(attempt, input);
@@ -39,6 +45,8 @@ final class HandlerExecution implements Execution {
                 attempt.complete(Outcome.failed(new StepError(ErrorCode.INTERNAL.code(),
                         "step '" + attempt.stepId() + "' attempt " + attempt.attempt() + " failed inside the engine: "
                                 + e, false)));
+            } finally {
+                LogContext.removeAttempt();
             }
         });
     }
@@ -81,6 +89,7 @@ final class HandlerExecution implements Execution {
             return;
         }
         Outcome result;
+        AttemptObservation.Scope scope = attempt.enterObservation();
         try {
             result = Outcome.succeeded(handler.execute(attempt, input));
         } catch (BatonException e) {
@@ -95,6 +104,8 @@ final class HandlerExecution implements Execution {
         } catch (Exception | Error e) {
             result = Outcome.failed(new StepError(ErrorCode.STEP_FAILED.code(),
                     "step '" + attempt.stepId() + "' failed: " + e, false));
+        } finally {
+            attempt.exitObservation(scope);
         }
         attempt.completeFromExecution(result);
     }

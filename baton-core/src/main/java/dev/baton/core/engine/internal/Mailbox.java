@@ -17,6 +17,9 @@ import java.util.function.Consumer;
  *
  * <p>A task that throws is logged and handed to the mailbox's failure handler (a run coordinator fails its run),
  * and the next tasks still run: an exception never silently stops a mailbox.
+ *
+ * <p>A run's mailbox puts the run's {@code runId} and {@code workflowId} in the log context ({@link LogContext})
+ * while its tasks run, so that what the engine logs about the run carries them.
  */
 final class Mailbox implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(Mailbox.class);
@@ -25,18 +28,29 @@ final class Mailbox implements Executor {
     private final AtomicInteger pending = new AtomicInteger();
     private final Executor executor;
     private final Consumer<Throwable> onFailure;
+    private final String runId;
+    private final String workflowId;
 
     /** A mailbox whose failed tasks are only logged. */
     Mailbox(Executor executor) {
-        this(executor, failure -> { });
+        this(executor, failure -> { }, null, null);
+    }
+
+    /** A mailbox of no run in particular; {@code onFailure} as below. */
+    Mailbox(Executor executor, Consumer<Throwable> onFailure) {
+        this(executor, onFailure, null, null);
     }
 
     /**
-     * @param onFailure told (on the mailbox, after logging) about every task that threw; must not throw itself
+     * @param onFailure  told (on the mailbox, after logging) about every task that threw; must not throw itself
+     * @param runId      the run whose tasks this mailbox runs (for the log context), or {@code null}
+     * @param workflowId the run's workflow, or {@code null}
      */
-    Mailbox(Executor executor, Consumer<Throwable> onFailure) {
+    Mailbox(Executor executor, Consumer<Throwable> onFailure, String runId, String workflowId) {
         this.executor = executor;
         this.onFailure = onFailure;
+        this.runId = runId;
+        this.workflowId = workflowId;
     }
 
     @Override
@@ -52,6 +66,19 @@ final class Mailbox implements Executor {
     }
 
     private void drain() {
+        if (runId == null) {
+            runAll();
+            return;
+        }
+        LogContext.putRun(runId, workflowId);
+        try {
+            runAll();
+        } finally {
+            LogContext.removeRun();
+        }
+    }
+
+    private void runAll() {
         do {
             Runnable task = tasks.poll();
             try {

@@ -16,6 +16,7 @@ import dev.baton.core.run.StepError;
 import dev.baton.core.workflow.OnError;
 import dev.baton.core.workflow.Workflow;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,7 @@ final class RunCoordinator {
         this.core = core;
         this.run = run;
         this.workflow = workflow;
-        this.mailbox = new Mailbox(core.executor(), this::onTaskFailure);
+        this.mailbox = new Mailbox(core.executor(), this::onTaskFailure, run.id(), run.workflowId());
         this.journal = new RunJournal(core.journal());
         this.graph = new StepGraph(workflow);
         this.bindings = new RunBindings(run);
@@ -84,7 +85,10 @@ final class RunCoordinator {
         journal.append(new JournalEntry.RunStarted(run.id(), now)).whenComplete((ok, failure) -> {
             if (failure == null) {
                 journaledStart = now;
+                Run queued = run;
+                run = queued.started(now);
                 mailbox.execute(() -> {
+                    core.observer().runStarted(run, queueWait(queued, now));
                     if (cancelReason == null) {
                         begin(now);
                     } else {
@@ -100,6 +104,14 @@ final class RunCoordinator {
                 });
             }
         });
+    }
+
+    /** How long a run waited for admission: zero for child runs (not queued), never negative. */
+    static Duration queueWait(Run queued, Instant startedAt) {
+        if (queued.parentRunId() != null || startedAt.isBefore(queued.createdAt())) {
+            return Duration.ZERO;
+        }
+        return Duration.between(queued.createdAt(), startedAt);
     }
 
     /**
@@ -336,10 +348,7 @@ final class RunCoordinator {
     private RunView finalView(RunStatus status, JsonNode outputs, StepError error, Instant finishedAt) {
         Run r = run;
         Instant started = r.startedAt() != null ? r.startedAt() : journaledStart;
-        Run finished = new Run(r.id(), r.tenantId(), r.workflowId(), r.workflowVersion(), status, r.priority(),
-                r.inputs(), outputs, error, r.idempotencyKey(), r.parentRunId(), r.parentStepId(), r.createdAt(),
-                started, finishedAt);
-        return new RunView(finished, journal.attempts());
+        return new RunView(r.finished(status, outputs, error, started, finishedAt), journal.attempts());
     }
 
     /** The variables of an attempt: inputs, finished steps, run metadata (with {@code attempt} when n > 0). */

@@ -170,14 +170,15 @@ final class RunOwnership {
             StepError error = new StepError(code, "workflow '" + run.workflowId() + "' version "
                     + run.workflowVersion() + " cannot be loaded: " + e.getMessage(), false);
             Instant at = clock.instant();
-            Run finished = new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(),
-                    RunStatus.FAILED, run.priority(), run.inputs(), null, error, run.idempotencyKey(),
-                    run.parentRunId(), run.parentStepId(), run.createdAt(),
+            Run finished = run.finished(RunStatus.FAILED, null, error,
                     run.startedAt() != null ? run.startedAt() : at, at);
             journal.append(List.of(new JournalEntry.RunStarted(run.id(), at),
                             new JournalEntry.RunFinished(run.id(), RunStatus.FAILED, null, error, at)))
                     .whenComplete((ok, failure) -> {
                         if (failure == null) {
+                            if (run.status() == RunStatus.QUEUED) {
+                                core.observer().runStarted(run.started(at), RunCoordinator.queueWait(run, at));
+                            }
                             afterFinish(new RunView(finished, List.of()));
                         } else {
                             afterFinishFailed(run, failure);
@@ -189,9 +190,7 @@ final class RunOwnership {
 
     /** A run finished before it was started (cancelled while queued), as the store holds it. */
     static Run finishedWithoutStart(Run run, RunStatus status, StepError error, Instant at) {
-        return new Run(run.id(), run.tenantId(), run.workflowId(), run.workflowVersion(), status, run.priority(),
-                run.inputs(), null, error, run.idempotencyKey(), run.parentRunId(), run.parentStepId(),
-                run.createdAt(), run.startedAt(), at);
+        return run.finished(status, null, error, run.startedAt(), at);
     }
 
     /**
@@ -218,14 +217,22 @@ final class RunOwnership {
 
     private void afterFinishFailed(Run run, Throwable failure) {
         pendingCancels.remove(run.id());
-        LOG.error("run {} could not be finished in the store", run.id(), failure);
+        LogContext.putRun(run.id(), run.workflowId());
+        try {
+            LOG.error("run {} could not be finished in the store", run.id(), failure);
+        } finally {
+            LogContext.removeRun();
+        }
         completions.runFailed(run.id(), failure);
         releaseAdmission(run);
     }
 
-    /** Completes the waiters (no store access, never throws), then admits the next queued run. */
+    /**
+     * Tells the observer, completes the waiters (no store access, never throws), then admits the next queued run.
+     */
     private void afterFinish(RunView view) {
         pendingCancels.remove(view.run().id());
+        core.observer().runFinished(view.run());
         completions.runFinished(view);
         releaseAdmission(view.run());
     }
@@ -250,7 +257,12 @@ final class RunOwnership {
         try {
             activate(run);
         } catch (RuntimeException | Error e) {
-            LOG.error("run {} could not be activated", run.id(), e);
+            LogContext.putRun(run.id(), run.workflowId());
+            try {
+                LOG.error("run {} could not be activated", run.id(), e);
+            } finally {
+                LogContext.removeRun();
+            }
             active.remove(run.id());
             StepError error = new StepError(ErrorCode.INTERNAL.code(), "run " + run.id() + " could not be started: "
                     + e, false);

@@ -11,6 +11,7 @@ import dev.baton.core.run.StepError;
 import dev.baton.core.workflow.Step;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -99,8 +100,9 @@ final class StepRunner {
         Prestarts prestarts = !done && !cancelling && attempt == current
                 && result.status() == AttemptStatus.SUCCEEDED ? prestarter.apply(result) : Prestarts.NONE;
         List<JournalEntry> entries = new ArrayList<>(1 + prestarts.entries().size());
+        Instant at = run.clock().instant();
         entries.add(new JournalEntry.AttemptFinished(run.runId(), stepId, attempt.attempt(), result.status(),
-                result.output(), result.error(), run.clock().instant()));
+                result.output(), result.error(), at));
         entries.addAll(prestarts.entries());
         run.journal().append(entries).whenComplete((ok, failure) -> {
             if (run.isClosed()) {
@@ -108,6 +110,8 @@ final class StepRunner {
             }
             Outcome told = failure == null ? result : Outcome.failed(attempt.journalError(failure)).unrecorded();
             run.mailbox().execute(() -> {
+                // Observed before the dependents it started, so observers see a step end before the next begins.
+                attempt.observeFinish(told, failure == null ? at : run.clock().instant());
                 if (failure == null) {
                     prestarts.activate();
                 } else {

@@ -1,6 +1,7 @@
 package dev.baton.core.engine.internal;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,5 +22,17 @@ class MailboxTest {
         mailbox.execute(() -> seen.add("third"));
 
         assertThat(seen).containsExactly("first", "failed: boom", "third");
+    }
+
+    @Test
+    void a_run_mailbox_puts_the_run_in_the_log_context_while_its_tasks_run_and_removes_it_after() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Mailbox mailbox = new Mailbox(Runnable::run, failure -> { }, "run-1", "triage");
+
+        mailbox.execute(() -> seen.add(MDC.get("runId") + " " + MDC.get("workflowId")));
+
+        assertThat(seen).containsExactly("run-1 triage");
+        assertThat(MDC.get("runId")).isNull();
+        assertThat(MDC.get("workflowId")).isNull();
     }
 }
