@@ -2,6 +2,7 @@ package dev.baton.server.logging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.gateway.testing.Fault;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -49,6 +50,36 @@ class JsonLogTest {
             JsonNode healthLine = requestLine(lines, "/api/v1/health/live");
             assertThat(healthLine.get("level").asText()).isEqualTo("DEBUG");
             assertThat(health.status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void a_line_written_while_a_step_attempt_runs_carries_the_run_workflow_step_and_attempt() throws Exception {
+        try (LogCapture logs = new LogCapture();
+             SecretNode node = new SecretNode("{windowSize: 1, minimumCalls: 1, failureRateThreshold: 50, openDuration: 1h}")) {
+            node.api.post("/workflows", "application/yaml", """
+                    id: breaks
+                    steps:
+                      ask: {uses: llm.chat, with: {model: fast, prompt: "hi"}}
+                    """);
+            node.upstream.always(Fault.status(500));
+
+            var run = node.api.postJson("/workflows/breaks/runs?wait=60s", "{\"inputs\": {}}");
+            assertThat(run.json().get("status").asText()).as(run.text()).isEqualTo("failed");
+
+            JsonNode opened = null;
+            for (String line : logs.jsonLines()) {
+                JsonNode json = JSON.readTree(line);
+                if (json.get("message").asText().startsWith("circuit breaker of deployment fake-1 opened")) {
+                    opened = json;
+                }
+            }
+            assertThat(opened).as(String.join("\n", logs.jsonLines())).isNotNull();
+            assertThat(opened.get("level").asText()).isEqualTo("WARN");
+            assertThat(opened.get("runId").asText()).isEqualTo(run.json().get("id").asText());
+            assertThat(opened.get("workflowId").asText()).isEqualTo("breaks");
+            assertThat(opened.get("stepId").asText()).isEqualTo("ask");
+            assertThat(opened.get("attempt").asText()).isEqualTo("1");
         }
     }
 

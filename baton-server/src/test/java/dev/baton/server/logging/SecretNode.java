@@ -36,6 +36,13 @@ final class SecretNode implements AutoCloseable {
     private final Path secrets;
 
     SecretNode() {
+        this("{windowSize: 50, minimumCalls: 50}");
+    }
+
+    /**
+     * @param breaker the deployment's {@code breaker:} settings, as YAML flow mapping
+     */
+    SecretNode(String breaker) {
         try {
             secrets = Files.createTempDirectory("baton-secret-test");
             Path upstreamFile = Files.writeString(secrets.resolve("upstream"), upstreamKey + "\n");
@@ -46,12 +53,12 @@ final class SecretNode implements AutoCloseable {
                       fast:
                         deployments:
                           - {id: fake-1, provider: openai, baseUrl: "%s", model: gpt-fake, apiKey: "file:%s",
-                             breaker: {windowSize: 50, minimumCalls: 50}}
+                             breaker: %s}
                     keys:
                       - {id: team-a, secret: "file:%s"}
                     retry: {maxAttempts: 1}
                     cache: {enabled: false}
-                    """.formatted(upstream.baseUrl(), upstreamFile, clientFile);
+                    """.formatted(upstream.baseUrl(), upstreamFile, breaker, clientFile);
             BatonConfig config = BatonConfig.inMemory().withAi(BatonConfig.Ai.DISABLED)
                     .withGateway(GatewayConfigReader.read(YAML.readTree(yaml)));
             node = BatonNode.open(config);
