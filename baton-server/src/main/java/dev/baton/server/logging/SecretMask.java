@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * Hides secrets in text that leaves the process through the log: what looks like a credential by its shape
- * ({@code Authorization: Bearer …}, {@code x-api-key: …}, OpenAI/Anthropic-style {@code sk-…} keys,
+ * ({@code Bearer …}, {@code Authorization: Basic …}, {@code x-api-key: …}, OpenAI/Anthropic-style {@code sk-…} keys,
  * {@code password=…}, {@code user:password@} in URLs) and every secret value the node resolved from its
  * configuration ({@link #remember}: deployment API keys, client keys, the store password), wherever it appears.
  * Each is replaced by {@value #MASK}; {@code env:NAME} / {@code file:/path} references are kept (they are not
@@ -27,8 +27,10 @@ public final class SecretMask {
 
     /** Credential shapes; group 1 (when present) is kept, the rest of the match is masked. */
     private static final List<Pattern> SHAPES = List.of(
-            // Authorization: Bearer <token> / Basic <credentials>, in headers, messages and curl lines
-            Pattern.compile("(?i)(\\b(?:bearer|basic)\\s+)[A-Za-z0-9._~+/=-]{6,}"),
+            // Bearer <token> anywhere (headers, messages, curl lines)
+            Pattern.compile("(?i)(\\bbearer\\s+)[A-Za-z0-9._~+/=-]{6,}"),
+            // Authorization: Basic <credentials> ("basic" alone is too common a word to mask what follows it)
+            Pattern.compile("(?i)(\\bauthorization[\"']?\\s*[:=]\\s*[\"']?basic\\s+)[A-Za-z0-9+/=]+"),
             // OpenAI (sk-…, sk-proj-…) and Anthropic (sk-ant-…) style keys anywhere
             Pattern.compile("()\\bsk-[A-Za-z0-9_-]{8,}"),
             // key = value / "key": "value" for names that always hold secrets

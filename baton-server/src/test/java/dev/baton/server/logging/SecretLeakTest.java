@@ -72,7 +72,7 @@ class SecretLeakTest {
             // operator routes
             record(responses, node.api.get("/gateway/deployments"));
             record(responses, node.api.get("/gateway/deployments/fake-1"));
-            record(responses, node.api.get("/usage?groupBy=principal"));
+            record(responses, awaitUsage(node, "team-a"));
             record(responses, node.api.get("/usage?groupBy=deployment"));
             record(responses, node.api.get("/health"));
             record(responses, node.api.get("/health/ready"));
@@ -99,6 +99,18 @@ class SecretLeakTest {
     /** Keeps the status line, headers and body of a response. */
     private static void record(List<String> responses, Response response) {
         responses.add(response.status() + " " + response.headers().map() + "\n" + response.text());
+    }
+
+    /** Usage records are written in the background: waits until the key's calls are counted. */
+    private static Response awaitUsage(SecretNode node, String principal) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (true) {
+            Response usage = node.api.get("/usage?groupBy=principal");
+            if (usage.text().contains("\"" + principal + "\"") || Instant.now().isAfter(deadline)) {
+                return usage;
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** Request lines are written after the response is sent: waits for the last one. */

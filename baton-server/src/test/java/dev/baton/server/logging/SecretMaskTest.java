@@ -14,6 +14,8 @@ class SecretMaskTest {
                 .isEqualTo("sent Authorization: Bearer *** to the upstream");
         assertThat(SecretMask.mask("key sk-proj-AbCdEf0123456789 rejected")).isEqualTo("key *** rejected");
         assertThat(SecretMask.mask("anthropic said sk-ant-api03-abcdefghij")).isEqualTo("anthropic said ***");
+        assertThat(SecretMask.mask("Authorization: Basic YWRhOmh1bnRlcjI=")).isEqualTo("Authorization: Basic ***");
+        assertThat(SecretMask.mask("using basic settings")).isEqualTo("using basic settings");
     }
 
     @Test
