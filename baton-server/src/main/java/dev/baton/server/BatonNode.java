@@ -310,6 +310,11 @@ public final class BatonNode implements AutoCloseable {
         return catalog;
     }
 
+    /** The stores, for health probes and tests in this package. */
+    NodeStores stores() {
+        return stores;
+    }
+
     public RunStore runStore() {
         return stores.runs();
     }
@@ -393,23 +398,26 @@ public final class BatonNode implements AutoCloseable {
     }
 
     /**
-     * Readiness of each component: {@code store} (answers a query) and {@code embeddingModel} (loaded).
-     * Cheap enough for a readiness probe every few seconds.
+     * Readiness of each component: {@code store} (answers a query, schema migrated to this build's version) and
+     * {@code embeddingModel} (loaded, or disabled). Cheap enough for a readiness probe every few seconds.
      */
     public Map<String, ComponentHealth> readiness() {
         Map<String, ComponentHealth> components = new LinkedHashMap<>();
-        components.put("store", stores.probe(DEFAULT_TENANT));
-        if (model == null) {
-            components.put("embeddingModel", ComponentHealth.ready("disabled (ai.enabled: false)"));
-            return components;
-        }
-        components.put("embeddingModel", switch (model.state()) {
-            case READY -> ComponentHealth.ready(model.name() + " loaded");
-            case LOADING -> ComponentHealth.notReady(model.name() + " is loading");
-            case FAILED -> ComponentHealth.notReady(model.name() + " failed to load; embed, similarity and "
-                    + "classify steps fail until restart (see the log)");
-        });
+        HealthReport.StoreHealth store = stores.probe(DEFAULT_TENANT);
+        components.put("store", new ComponentHealth(store.status() == HealthStatus.UP, store.detail()));
+        HealthReport.ModelHealth embedding = NodeHealth.model(model);
+        components.put("embeddingModel", new ComponentHealth(embedding.status() == HealthStatus.UP,
+                embedding.detail()));
         return components;
+    }
+
+    /**
+     * The detailed health of every component (store, embedding model, engine, each gateway deployment), probed
+     * now. {@link HealthReport#status()} is DOWN exactly when {@link #readiness()} has a component not ready.
+     */
+    public HealthReport health() {
+        return new NodeHealth(stores, DEFAULT_TENANT, model, engine, config.engine(), gateway.admin(),
+                InstantSource.system()).report();
     }
 
     /**

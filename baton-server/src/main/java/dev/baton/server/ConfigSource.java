@@ -68,6 +68,8 @@ import java.util.regex.Pattern;
  * {@code BATON_AI_LOAD_IN_BACKGROUND}, {@code BATON_HTTP_CLIENTS}, {@code BATON_GATEWAY_FILE} (a YAML or JSON file
  * holding the {@code gateway:} section's content, replacing the section of the main file; e.g. a mounted
  * Kubernetes ConfigMap). Setting {@code BATON_STORE_URL} alone infers the type from the URL.
+ * {@code BATON_LOG_FORMAT} and {@code BATON_LOG_LEVEL} override {@code observability.logs} (applied by
+ * {@link dev.baton.server.logging.LogOutput}, not here).
  *
  * <p>Unknown keys, wrong types and out-of-range values fail with {@link BatonException} {@code INVALID_INPUT}
  * naming the setting (and the file line/column for YAML). Stateless; thread-safe.
@@ -81,7 +83,8 @@ public final class ConfigSource {
             "BATON_STORE_USER", "BATON_STORE_PASSWORD", "BATON_STORE_POOL_SIZE", "BATON_HOST", "BATON_PORT",
             "BATON_MAX_REQUEST_SIZE", "BATON_MAX_WAIT", "BATON_ENGINE_MAX_RUNNING_RUNS",
             "BATON_ENGINE_MAX_QUEUED_RUNS", "BATON_ENGINE_MAX_CONCURRENT_ATTEMPTS", "BATON_AI_ENABLED",
-            "BATON_AI_LOAD_IN_BACKGROUND", "BATON_HTTP_CLIENTS", "BATON_GATEWAY_FILE");
+            "BATON_AI_LOAD_IN_BACKGROUND", "BATON_HTTP_CLIENTS", "BATON_GATEWAY_FILE", "BATON_LOG_FORMAT",
+            "BATON_LOG_LEVEL");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Map<String, Set<String>> SECTIONS = Map.of(

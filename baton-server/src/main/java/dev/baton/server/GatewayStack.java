@@ -21,6 +21,7 @@ import dev.baton.gateway.usage.MeteredGateway;
 import dev.baton.gateway.usage.UsageListener;
 import dev.baton.gateway.usage.UsageRecorder;
 import dev.baton.gateway.usage.UsageStore;
+import dev.baton.server.logging.SecretMask;
 import dev.baton.server.openai.ClientKeys;
 import io.opentelemetry.api.OpenTelemetry;
 import org.slf4j.Logger;
@@ -140,7 +141,8 @@ final class GatewayStack {
                     continue;
                 }
                 try {
-                    deployment.apiKey().resolve(environment);
+                    // masked in every log line from now on, wherever it turns up (e.g. echoed by an upstream)
+                    SecretMask.remember(deployment.apiKey().resolve(environment));
                 } catch (BatonException e) {
                     throw BatonException.invalidInput("gateway.models." + alias.name() + ".deployments[" + i
                             + "].apiKey", e.getMessage());

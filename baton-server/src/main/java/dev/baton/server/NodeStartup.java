@@ -5,6 +5,7 @@ import dev.baton.core.error.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -100,6 +101,15 @@ public final class NodeStartup implements AutoCloseable {
         Map<String, ComponentHealth> components = new LinkedHashMap<>();
         components.put("node", ComponentHealth.notReady(status()));
         return components;
+    }
+
+    /**
+     * The detailed health: the open node's ({@link BatonNode#health()}), else DOWN with what it is doing or why
+     * it failed.
+     */
+    public HealthReport health() {
+        BatonNode open = openNode();
+        return open != null ? open.health() : HealthReport.notOpen(Instant.now(), status());
     }
 
     /** The node when it opened successfully, else null (still opening, or failed). */

@@ -10,8 +10,12 @@ import dev.baton.core.store.RunStore;
 import dev.baton.core.store.WorkflowStore;
 import dev.baton.gateway.usage.InMemoryUsageStore;
 import dev.baton.gateway.usage.UsageStore;
+import dev.baton.server.logging.SecretMask;
 import dev.baton.store.jdbc.JdbcStores;
+import dev.baton.store.jdbc.SchemaStatus;
 import dev.baton.store.jdbc.StoreConfig;
+
+import java.util.function.Supplier;
 
 /**
  * The stores a node opened, and how to probe and close them.
@@ -20,11 +24,13 @@ import dev.baton.store.jdbc.StoreConfig;
  * @param workflows the workflow store
  * @param usage     the AI gateway's usage records (same database; in memory for a memory store)
  * @param analytics figures about the runs of {@code runs}, computed from the same store
+ * @param type      {@code h2}, {@code postgresql} or {@code memory}
  * @param label     what the stores are, for readiness detail (no password)
+ * @param schema    reads the schema's migration state; {@code null} for memory (nothing to migrate)
  * @param closer    releases connections; a no-op for memory
  */
-record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String label,
-                  AutoCloseable closer) {
+record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
+                  String label, Supplier<SchemaStatus> schema, AutoCloseable closer) {
 
     /** Opens the configured store. */
     static NodeStores open(BatonConfig config) {
@@ -33,13 +39,15 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
             case MEMORY -> {
                 InMemoryRunStore runs = new InMemoryRunStore();
                 yield new NodeStores(runs, new InMemoryWorkflowStore(), new InMemoryUsageStore(),
-                        new InMemoryRunAnalytics(runs), "memory", () -> { });
+                        new InMemoryRunAnalytics(runs), store.type().configName(), "memory", null, () -> { });
             }
             case H2, POSTGRESQL -> {
+                SecretMask.remember(store.password());
                 JdbcStores jdbc = JdbcStores.open(new StoreConfig(store.url(), store.user(), store.password(),
                         store.poolSize()));
                 String label = store.type().configName() + " " + withoutParameters(store.url());
-                yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(), label, jdbc);
+                yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
+                        store.type().configName(), label, jdbc::schema, jdbc);
             }
         };
     }
@@ -56,13 +64,31 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
         return url.substring(0, cut);
     }
 
-    /** Whether the run store answers a trivial query. */
-    ComponentHealth probe(String tenantId) {
+    /**
+     * Probes the store: the run store answers a trivial query and (JDBC) the schema is migrated to the version
+     * this build needs. UP when both hold, else DOWN. Never throws.
+     */
+    HealthReport.StoreHealth probe(String tenantId) {
+        long start = System.nanoTime();
         try {
             runs.list(tenantId, RunQuery.firstPage(1));
-            return ComponentHealth.ready(label + " reachable");
-        } catch (BatonException | IllegalStateException e) {
-            return ComponentHealth.notReady(label + " unreachable: " + e.getMessage());
+            SchemaStatus status = schema == null ? null : schema.get();
+            double latencyMs = (System.nanoTime() - start) / 1e6;
+            if (status == null) {
+                return new HealthReport.StoreHealth(HealthStatus.UP, type, true, null, null, latencyMs,
+                        label + " reachable");
+            }
+            if (!status.current()) {
+                return new HealthReport.StoreHealth(HealthStatus.DOWN, type, true, status.applied(),
+                        status.expected(), latencyMs, label + " reachable, but its schema is at version "
+                        + status.applied() + " and this build needs " + status.expected() + " (migrations not done)");
+            }
+            return new HealthReport.StoreHealth(HealthStatus.UP, type, true, status.applied(), status.expected(),
+                    latencyMs, label + " reachable, schema version " + status.applied());
+        } catch (RuntimeException e) {
+            double latencyMs = (System.nanoTime() - start) / 1e6;
+            return new HealthReport.StoreHealth(HealthStatus.DOWN, type, false, null, null, latencyMs,
+                    label + " unreachable: " + e.getMessage());
         }
     }
 }

@@ -136,6 +136,7 @@ public final class ApiRoutes implements AutoCloseable {
 
         var routes = config.routes;
         routes.before(ctx -> {
+            RequestLog.started(ctx);
             RequestIds.assign(ctx);
             long length = ctx.req().getContentLengthLong();
             if (length > maxBody) {
@@ -144,6 +145,7 @@ public final class ApiRoutes implements AutoCloseable {
             }
         });
         routes.before(spans::start);
+        routes.after(RequestLog::finished); // first: the line carries the span's traceId before spans.end clears it
         routes.after(spans::end);
         routes.after(ctx -> RequestIds.clear());
 
@@ -192,6 +194,7 @@ public final class ApiRoutes implements AutoCloseable {
 
         routes.get(BASE + "/health/live", health::live);
         routes.get(BASE + "/health/ready", health::ready);
+        routes.get(BASE + "/health", health::detail);
         routes.get(BASE + "/openapi.json", ctx -> ctx.status(200).contentType("application/json").result(openApi));
         routes.get(MetricsEndpoint.PATH, metrics::scrape);
 

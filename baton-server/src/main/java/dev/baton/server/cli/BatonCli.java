@@ -3,6 +3,8 @@ package dev.baton.server.cli;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.error.FieldError;
+import dev.baton.observability.LogSettings;
+import dev.baton.server.logging.LogOutput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,8 +42,18 @@ public final class BatonCli implements Runnable {
     /** Runs the CLI as a process: the real composition root, System.out/err, and exits with the command's code. */
     public static void main(String[] args) {
         boolean server = args.length > 0 && "server".equals(args[0]);
-        if (!server && System.getProperty(LOGBACK_CONFIG) == null) {
-            System.setProperty(LOGBACK_CONFIG, CLI_LOGGING);
+        if (System.getProperty(LOGBACK_CONFIG) == null) {
+            if (!server) {
+                System.setProperty(LOGBACK_CONFIG, CLI_LOGGING);
+            }
+            // JSON for the server, text for the CLI, BATON_LOG_FORMAT/LEVEL on top; a logback.configurationFile
+            // of the user's own is left alone
+            try {
+                LogOutput.start(server ? LogSettings.Mode.SERVER : LogSettings.Mode.CLI, System.getenv());
+            } catch (BatonException e) {
+                System.err.println("error: " + e.getMessage());
+                System.exit(INVALID);
+            }
         }
         int code = commandLine(CliContext.of(new NodeBackend())).execute(args);
         System.exit(code);

@@ -10,6 +10,7 @@ import dev.baton.server.BatonNode;
 import dev.baton.server.BatonServer;
 import dev.baton.server.ConfigSource;
 import dev.baton.server.NodeStartup;
+import dev.baton.server.logging.LogOutput;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -46,6 +47,7 @@ public final class NodeBackend implements CliBackend {
     @Override
     public RunningServer startServer(String host, Integer port, Path configFile) {
         BatonConfig config = ConfigSource.load(configFile);
+        LogOutput.apply(config.observability().logs());
         BatonConfig.Server server = config.server();
         config = config.withServer(new BatonConfig.Server(host != null ? host : server.host(),
                 port != null ? port : server.port(), server.maxRequestSize(), server.maxWait()));

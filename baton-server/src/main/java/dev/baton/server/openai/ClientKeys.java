@@ -4,6 +4,7 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.gateway.CallContext;
 import dev.baton.gateway.config.ClientKey;
+import dev.baton.server.logging.SecretMask;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -53,6 +54,7 @@ public final class ClientKeys {
             } catch (BatonException e) {
                 throw BatonException.invalidInput("gateway.keys[" + i + "].secret", e.getMessage());
             }
+            SecretMask.remember(secret);
             entries.add(new Entry(key.id(), sha256(secret)));
         }
         return new ClientKeys(entries);

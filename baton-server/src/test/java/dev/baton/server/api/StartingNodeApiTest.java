@@ -28,6 +28,12 @@ class StartingNodeApiTest {
             assertThat(ready.json().at("/components/node/ready").asBoolean()).isFalse();
             assertThat(ready.json().at("/components/node/detail").asText()).contains("starting");
             assertThat(client.get("/openapi.json").status()).isEqualTo(200);
+            ApiClient.Response starting = client.get("/health");
+            assertThat(starting.status()).isEqualTo(503);
+            assertThat(starting.header("Retry-After")).isNotBlank();
+            assertThat(starting.json().path("status").asText()).isEqualTo("DOWN");
+            assertThat(starting.json().path("detail").asText()).contains("starting");
+            assertThat(starting.json().has("components")).isFalse();
 
             for (ApiClient.Response response : new ApiClient.Response[] {client.get("/workflows"),
                     client.get("/templates"), client.get("/runs/r-1"),
@@ -42,6 +48,7 @@ class StartingNodeApiTest {
             BatonNode node = startup.future().join();
 
             assertThat(client.get("/health/ready").status()).isEqualTo(200);
+            assertThat(client.get("/health").json().path("status").asText()).isEqualTo("UP");
             assertThat(client.get("/workflows").status()).isEqualTo(200);
             assertThat(client.get("/templates").json().path("items").size()).isGreaterThan(0);
             assertThat(node.templates().list()).isNotEmpty();

@@ -10,7 +10,12 @@ import dev.baton.core.store.WorkflowStore;
 import dev.baton.gateway.usage.UsageStore;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -39,9 +44,11 @@ public final class JdbcStores implements AutoCloseable {
     private final JdbcWorkflowStore workflows;
     private final JdbcUsageStore usage;
     private final JdbcRunAnalytics analytics;
+    private final String expectedVersion;
 
-    private JdbcStores(HikariDataSource dataSource, Dialect dialect, InstantSource clock) {
+    private JdbcStores(HikariDataSource dataSource, Dialect dialect, InstantSource clock, String expectedVersion) {
         this.dataSource = dataSource;
+        this.expectedVersion = expectedVersion;
         this.dialect = dialect;
         this.runs = new JdbcRunStore(dataSource, dialect);
         this.workflows = new JdbcWorkflowStore(dataSource, clock);
@@ -82,19 +89,57 @@ public final class JdbcStores implements AutoCloseable {
         } catch (RuntimeException e) {
             throw unavailable("cannot connect to " + Dialect.redact(config.url()), e);
         }
+        String expectedVersion;
         try {
             // Flyway holds one connection for its lock and migrates on another: with its own (unpooled)
             // connections, a pool of one connection is enough for the stores.
-            Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(config.connectionUrl(), config.user(), config.password())
                     .locations("classpath:" + dialect.migrations())
-                    .load()
-                    .migrate();
-        } catch (FlywayException e) {
+                    .load();
+            flyway.migrate();
+            expectedVersion = newestMigration(flyway);
+        } catch (FlywayException | IllegalStateException e) {
             dataSource.close();
             throw unavailable("cannot migrate the schema of " + Dialect.redact(config.url()), e);
         }
-        return new JdbcStores(dataSource, dialect, clock);
+        return new JdbcStores(dataSource, dialect, clock, expectedVersion);
+    }
+
+    /** The newest versioned migration this build has (on the class path), as Flyway resolved it. */
+    private static String newestMigration(Flyway flyway) {
+        MigrationVersion newest = null;
+        for (MigrationInfo migration : flyway.info().all()) {
+            MigrationVersion version = migration.getVersion();
+            if (version != null && migration.getState().isResolved()
+                && (newest == null || version.compareTo(newest) > 0)) {
+                newest = version;
+            }
+        }
+        if (newest == null) {
+            throw new IllegalStateException("no migration found under the class path");
+        }
+        return newest.getVersion();
+    }
+
+    /**
+     * The schema's migration state, read from Flyway's history table: one indexed query, cheap enough for a
+     * readiness probe every few seconds.
+     *
+     * @throws BatonException STORE_UNAVAILABLE when the database does not answer
+     */
+    public SchemaStatus schema() {
+        // Flyway creates its table with lower-case quoted names on H2 and PostgreSQL alike.
+        String sql = "select \"version\" from \"flyway_schema_history\" where \"success\" = true"
+                     + " and \"version\" is not null order by \"installed_rank\" desc fetch first 1 rows only";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql);
+             ResultSet rows = statement.executeQuery()) {
+            return new SchemaStatus(rows.next() ? rows.getString(1) : null, expectedVersion);
+        } catch (SQLException e) {
+            throw new BatonException(ErrorCode.STORE_UNAVAILABLE, "store: cannot read the schema version (SQL state "
+                    + e.getSQLState() + "): " + firstLine(e.getMessage()), true, java.util.List.of(), e);
+        }
     }
 
     private static BatonException unavailable(String what, RuntimeException e) {
