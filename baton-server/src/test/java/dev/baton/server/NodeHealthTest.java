@@ -4,6 +4,7 @@ import dev.baton.ai.EmbeddingModel;
 import dev.baton.ai.ModelState;
 import dev.baton.core.engine.LocalEngine;
 import dev.baton.core.step.StepRegistry;
+import dev.baton.core.store.InMemoryRunAnalytics;
 import dev.baton.core.store.InMemoryRunStore;
 import dev.baton.core.store.InMemoryWorkflowStore;
 import dev.baton.core.workflow.WorkflowCatalog;
@@ -34,8 +35,9 @@ class NodeHealthTest {
             new WorkflowCatalog(new InMemoryWorkflowStore(), StepRegistry.of(List.of())),
             StepRegistry.of(List.of())).build();
     private final AtomicReference<SchemaStatus> schema = new AtomicReference<>(new SchemaStatus("3", "3"));
-    private final NodeStores stores = new NodeStores(new InMemoryRunStore(), new InMemoryWorkflowStore(),
-            new InMemoryUsageStore(), "h2", "h2 jdbc:h2:file:/data/baton", schema::get, () -> { });
+    private final InMemoryRunStore runs = new InMemoryRunStore();
+    private final NodeStores stores = new NodeStores(runs, new InMemoryWorkflowStore(), new InMemoryUsageStore(),
+            new InMemoryRunAnalytics(runs), "h2", "h2 jdbc:h2:file:/data/baton", schema::get, () -> { });
 
     @AfterEach
     void close() {
