@@ -5,7 +5,6 @@ import dev.baton.ai.onnx.BgeSmallEnV15Model;
 import dev.baton.ai.onnx.OnnxSettings;
 import dev.baton.ai.step.AiSteps;
 import dev.baton.core.engine.EngineConfig;
-import dev.baton.core.engine.EngineObserver;
 import dev.baton.core.engine.LocalEngine;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
@@ -22,9 +21,7 @@ import dev.baton.core.workflow.WorkflowCatalog;
 import dev.baton.core.workflow.WorkflowParser;
 import dev.baton.core.workflow.WorkflowValidator;
 import dev.baton.gateway.Gateway;
-import dev.baton.gateway.cache.CachingGateway;
 import dev.baton.gateway.config.GatewayConfig;
-import dev.baton.gateway.usage.UsageListener;
 import dev.baton.observability.metrics.NodeMetrics;
 import dev.baton.observability.alerts.Monitoring;
 import dev.baton.observability.tracing.Tracing;
@@ -87,15 +84,11 @@ public final class BatonNode implements AutoCloseable {
     private final LocalEngine engine;
     private final BundledTemplates templates;
     private final NodeGateway gateway;
-    private final NodeMetrics metrics;
-    private final Monitoring monitoring;
-    private final Tracing tracing;
+    private final NodeObservability observability;
 
     private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
                       EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
-                      BundledTemplates templates, NodeGateway gateway, NodeMetrics metrics, Monitoring monitoring,
-                      Tracing tracing) {
-        this.tracing = tracing;
+                      BundledTemplates templates, NodeGateway gateway, NodeObservability observability) {
         this.config = config;
         this.stores = stores;
         this.model = model;
@@ -105,8 +98,7 @@ public final class BatonNode implements AutoCloseable {
         this.engine = engine;
         this.templates = templates;
         this.gateway = gateway;
-        this.metrics = metrics;
-        this.monitoring = monitoring;
+        this.observability = observability;
     }
 
     /**
@@ -143,16 +135,10 @@ public final class BatonNode implements AutoCloseable {
         BgeSmallEnV15Model model = null;
         HttpStep http = null;
         LocalEngine engine = null;
-        Monitoring monitoring = null;
         NodeGateway nodeGateway = gateway;
-        NodeMetrics metrics = null;
-        Tracing tracing = Tracing.off();
+        NodeObservability observability = null;
         try {
-            if (config.observability().metrics().enabled()) {
-                metrics = NodeMetrics.start(config.observability().metrics());
-            }
-            tracing = Tracing.start(config.observability().tracing().withEnvironment(System.getenv()),
-                    System.getenv(), BatonNode.class.getPackage().getImplementationVersion());
+            observability = NodeObservability.start(config.observability(), System.getenv());
             // The model starts loading first, in the background, beside the store and the language: with the
             // HTTP listener already answering liveness (see NodeStartup), what remains is the time to "ready",
             // and the model is its longest part.
@@ -164,7 +150,7 @@ public final class BatonNode implements AutoCloseable {
             }
             EmbeddingModelRegistry models = new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME);
             http = new HttpStep(HttpStepSettings.defaults().withClients(config.http().clients()),
-                    tracing.openTelemetry());
+                    observability.openTelemetry());
             // The llm.* steps call the gateway, whose outermost layer records usage into the store that is still
             // opening: they get it through a reference bound below, before any run can start.
             GatewayConfig served = GatewayStack.withLocalModel(config.gateway(),
@@ -180,19 +166,11 @@ public final class BatonNode implements AutoCloseable {
             if (nodeGateway == null) {
                 nodeGateway = GatewayStack.assemble(config.gateway(), model == null ? null : model.name(), models,
                         stores.usage(), System.getenv(), InstantSource.system(),
-                        metrics == null ? UsageListener.NONE : metrics.gateway(served), tracing.openTelemetry());
+                        observability.usageListener(served), observability.openTelemetry());
             }
             stepGateway.bind(nodeGateway.gateway());
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
             BatonConfig.Engine limits = config.engine();
-            monitoring = Monitoring.open(config.observability().system(), config.observability().alerts(),
-                    config.dataDir(), nodeGateway.admin()::deployments, System.getenv(), InstantSource.system());
-            List<EngineObserver> observers = new ArrayList<>();
-            observers.add(tracing.engineObserver());
-            observers.add(monitoring.observer());
-            if (metrics != null) {
-                observers.add(metrics.engine());
-            }
             engine = LocalEngine.builder(stores.runs(), catalog, steps)
                     .config(EngineConfig.DEFAULT
                             .withMaxRunningRuns(limits.maxRunningRuns())
@@ -200,19 +178,16 @@ public final class BatonNode implements AutoCloseable {
                             .withMaxConcurrentAttempts(limits.maxConcurrentAttempts())
                             .withStepTypeLimits(limits.stepTypeLimits()))
                     .inputValidator(new InputValidator())
-                    .observer(EngineObserver.of(observers))
+                    .observer(observability.attach(config.dataDir(), nodeGateway, System.getenv(),
+                            InstantSource.system()))
                     .build();
-            if (metrics != null) {
-                CachingGateway cache = nodeGateway.cache();
-                metrics.bind(engine, served, nodeGateway.admin(), cache == null ? null : cache::stats);
-            }
             if (model != null) {
                 // Registered before unfinished runs resume (their embed steps wait for it to load).
                 models.register(model);
             }
             BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates,
-                    nodeGateway, metrics, monitoring, tracing);
-            monitoring.start();
+                    nodeGateway, observability);
+            observability.bind(engine, served, nodeGateway);
             int resumed = engine.resumeUnfinished();
             if (resumed > 0) {
                 LOG.info("resumed {} unfinished run(s)", resumed);
@@ -221,9 +196,6 @@ public final class BatonNode implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             if (engine != null) {
                 engine.close();
-            }
-            if (monitoring != null) {
-                monitoring.close();
             }
             closeModel(model);
             if (http != null) {
@@ -242,10 +214,9 @@ public final class BatonNode implements AutoCloseable {
             if (stores != null) {
                 closeQuietly(stores.closer());
             }
-            if (metrics != null) {
-                metrics.close();
+            if (observability != null) {
+                observability.close();
             }
-            tracing.close();
             throw e;
         }
     }
@@ -379,17 +350,17 @@ public final class BatonNode implements AutoCloseable {
 
     /** The node's Prometheus metrics ({@code /metrics}), or empty when {@code observability.metrics} is off. */
     public Optional<NodeMetrics> metrics() {
-        return Optional.ofNullable(metrics);
+        return observability.metrics();
     }
 
     /** Host monitoring and alerts (see {@link Monitoring}). */
     public Monitoring monitoring() {
-        return monitoring;
+        return observability.monitoring();
     }
 
     /** The node's tracing: its OpenTelemetry (no-op unless {@code observability.tracing.enabled}). */
     public Tracing tracing() {
-        return tracing;
+        return observability.tracing();
     }
 
     /** The embedding models, by name. */
@@ -439,16 +410,12 @@ public final class BatonNode implements AutoCloseable {
             engine.close();
         } finally {
             try {
-                monitoring.close();
                 closeQuietly(gateway.closer());
                 closeModel(model);
                 http.close();
             } finally {
                 closeQuietly(stores.closer());
-                if (metrics != null) {
-                    metrics.close();
-                }
-                closeQuietly(tracing); // last: spans of the runs stopped above are flushed
+                closeQuietly(observability); // last: spans of the runs stopped above are flushed
             }
         }
     }
