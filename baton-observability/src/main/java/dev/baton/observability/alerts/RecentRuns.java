@@ -21,6 +21,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * upper bound capped at the largest wait seen, so it errs high). A query covers the slots of the window asked
  * for; the oldest slot may be partly outside it (the window is exact to one slot).
  *
+ * <p>Why not Micrometer's windowed percentiles ({@code distributionStatisticExpiry}/{@code BufferLength}, an
+ * HdrHistogram ring) or HdrHistogram's {@code Recorder}: the run rules need the counts and the percentile over the
+ * <em>same</em> slots, for a window given per query, by the engine's clock ({@link InstantSource}, manual in
+ * tests); Micrometer's ring rotates by its own clock over one fixed expiry and only yields the percentile, and an
+ * HdrHistogram per slot with two significant digits over 1 ms to a day is about 20 KB, times 61 slots. These 128
+ * counters per slot (1 KB) give the 19% bound above, enough for a threshold alert. The figure is an estimate by
+ * nearest rank over buckets, not the interpolated {@code PERCENTILE_CONT} of the analytics API (which reads exact
+ * stored durations).
+ *
  * <p>Thread-safe and cheap: a hook takes one uncontended lock for a few array writes.
  */
 public final class RecentRuns implements EngineObserver {
@@ -164,7 +173,11 @@ public final class RecentRuns implements EngineObserver {
         return slot;
     }
 
-    /** Bucket 0 holds waits under 1 ms; bucket b ≥ 1 holds (2^((b-1)/4), 2^(b/4)] ms. */
+    /**
+     * Bucket 0 holds waits under 1 ms, bucket 1 holds exactly 1 ms, and bucket b ≥ 2 holds
+     * (2^((b−2)/4), 2^((b−1)/4)] ms, so that {@link #upperBound}(b) = 2^((b−1)/4) is the largest wait of bucket b;
+     * the last bucket also holds everything longer (2^(126/4) ms is about 270 days).
+     */
     static int bucket(long millis) {
         if (millis < 1) {
             return 0;
