@@ -259,6 +259,13 @@ public record AlertSettings(boolean enabled, UsageRule cpu, UsageRule memory, Us
         return value;
     }
 
+    /**
+     * Header names the JDK {@code HttpClient} refuses to take from callers (lower case; its default
+     * {@code jdk.httpclient.allowRestrictedHeaders}): a webhook header of these names could never be sent.
+     */
+    static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host",
+            "upgrade");
+
     private static Webhook webhook(ConfigTree tree) {
         if (tree.isMissing()) {
             return null;
@@ -276,6 +283,11 @@ public record AlertSettings(boolean enabled, UsageRule cpu, UsageRule memory, Us
         tree.get("headers").entries().forEach((name, value) -> {
             if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
                 throw ConfigTree.invalid(value.path(), "is not a valid HTTP header name");
+            }
+            if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw ConfigTree.invalid(value.path(), "is a header the HTTP client sets itself and cannot be"
+                        + " configured (restricted: " + String.join(", ", RESTRICTED_HEADERS.stream().sorted()
+                        .toList()) + ")");
             }
             SecretRef secret = value.secret();
             if (secret == null) {

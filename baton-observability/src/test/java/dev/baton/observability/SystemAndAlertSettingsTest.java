@@ -113,6 +113,8 @@ class SystemAndAlertSettingsTest {
             "alerts: {webhook: {url: 'not a url'}}|observability.alerts.webhook.url|not a valid URL",
             "alerts: {webhook: {url: 'https://h.example/x', headers: {Authorization: Bearer abc}}}|observability.alerts.webhook.headers.Authorization|not a literal value",
             "alerts: {webhook: {url: 'https://h.example/x', headers: {'Bad Header': env:X}}}|observability.alerts.webhook.headers.Bad Header|not a valid HTTP header name",
+            "alerts: {webhook: {url: 'https://h.example/x', headers: {Host: env:X}}}|observability.alerts.webhook.headers.Host|HTTP client sets itself",
+            "alerts: {webhook: {url: 'https://h.example/x', headers: {connection: env:X}}}|observability.alerts.webhook.headers.connection|restricted",
             "alerts: {webhook: {url: 'https://h.example/x', timeout: 10ms}}|observability.alerts.webhook.timeout|between 100ms and 5m",
             "alerts: {webhook: {url: 'https://h.example/x', maxAttempts: 11}}|observability.alerts.webhook.maxAttempts|between 1 and 10",
     })

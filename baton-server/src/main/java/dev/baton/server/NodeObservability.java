@@ -72,8 +72,9 @@ final class NodeObservability implements AutoCloseable {
     }
 
     /**
-     * Opens host monitoring and alerts over the gateway's deployments and returns every engine observer: tracing,
-     * the alerts' window of recent runs, metrics.
+     * Opens host monitoring and alerts over the gateway's deployments and returns every engine observer: tracing
+     * (when enabled), the alerts' window of recent runs (when a run rule is enabled), metrics (when enabled);
+     * {@link EngineObserver#NONE} when none is, so the engine observes nothing at all.
      */
     EngineObserver attach(Path dataDir, NodeGateway gateway, Map<String, String> environment, InstantSource clock) {
         monitoring = Monitoring.open(config.system(), config.alerts(), dataDir, gateway.admin()::deployments,

@@ -55,9 +55,12 @@ public interface EngineObserver {
      * called; the first exception is rethrown after all were called. An {@code attemptStarted} that throws does not
      * cost the others their observation: that observer is left out of the attempt and its exception is rethrown by
      * the combined observation's {@code finished} (or at once when every observer threw).
+     *
+     * <p>{@link #NONE} entries are left out, so that several switched-off observers combine to {@link #NONE} and the
+     * engine skips observing altogether (no per-attempt allocation).
      */
     static EngineObserver of(List<EngineObserver> observers) {
-        List<EngineObserver> list = List.copyOf(observers);
+        List<EngineObserver> list = List.copyOf(observers).stream().filter(o -> o != NONE).toList();
         return list.isEmpty() ? NONE : list.size() == 1 ? list.getFirst() : new CompositeEngineObserver(list);
     }
 }

@@ -35,8 +35,19 @@ public record Percentiles(double p50, double p95, double p99) {
         return new Percentiles(continuous(values, 0.5), continuous(values, 0.95), continuous(values, 0.99));
     }
 
-    /** {@code PERCENTILE_CONT(fraction)} of sorted values. */
-    static double continuous(double[] sorted, double fraction) {
+    /**
+     * {@code PERCENTILE_CONT(fraction)} of {@code sorted} (ascending, at least one value, any unit): the one
+     * percentile definition of Baton, shared by analytics and host monitoring so that "p95" means the same
+     * everywhere.
+     *
+     * @param fraction between 0 and 1, e.g. {@code 0.95}
+     * @throws IllegalArgumentException when {@code sorted} is empty or {@code fraction} is outside [0, 1]
+     */
+    public static double continuous(double[] sorted, double fraction) {
+        if (sorted.length == 0 || !(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("need at least one value and a fraction in [0, 1], got "
+                    + sorted.length + " values and " + fraction);
+        }
         double position = fraction * (sorted.length - 1);
         int below = (int) Math.floor(position);
         int above = (int) Math.ceil(position);

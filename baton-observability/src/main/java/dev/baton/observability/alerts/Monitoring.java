@@ -41,6 +41,7 @@ public final class Monitoring implements AutoCloseable {
 
     private final SystemMonitor monitor;
     private final RecentRuns runs;
+    private final boolean runRules;
     private final AlertEvaluator alerts;
     private final WebhookNotifier webhook;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -48,11 +49,12 @@ public final class Monitoring implements AutoCloseable {
     private final Duration interval;
     private volatile Thread evaluationLoop;
 
-    private Monitoring(SystemMonitor monitor, RecentRuns runs, AlertEvaluator alerts, WebhookNotifier webhook,
-                       Duration interval) {
+    private Monitoring(SystemMonitor monitor, RecentRuns runs, boolean runRules, AlertEvaluator alerts,
+                       WebhookNotifier webhook, Duration interval) {
         this.interval = interval;
         this.monitor = monitor;
         this.runs = runs;
+        this.runRules = runRules;
         this.alerts = alerts;
         this.webhook = webhook;
     }
@@ -95,7 +97,8 @@ public final class Monitoring implements AutoCloseable {
         if (monitor != null) {
             monitor.subscribe(evaluator::onSample);
         }
-        return new Monitoring(monitor, runs, evaluator, webhook, system.interval());
+        boolean runRules = alerts.enabled() && (alerts.runErrorRate().enabled() || alerts.queueWait().enabled());
+        return new Monitoring(monitor, runs, runRules, evaluator, webhook, system.interval());
     }
 
     private static String nodeName(Map<String, String> environment) {
@@ -175,9 +178,12 @@ public final class Monitoring implements AutoCloseable {
         }
     }
 
-    /** The observer to add to the engine's: feeds the run rules. */
+    /**
+     * The observer to add to the engine's: feeds the run rules; {@link EngineObserver#NONE} when alerts are off or
+     * neither {@code runErrorRate} nor {@code queueWait} is enabled (nothing would read the window).
+     */
     public EngineObserver observer() {
-        return runs;
+        return runRules ? runs : EngineObserver.NONE;
     }
 
     /** The host monitor, empty when host monitoring is off. */

@@ -3,10 +3,11 @@ package dev.baton.observability.alerts;
 import dev.baton.core.engine.EngineObserver;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.IntCountsHistogram;
 
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,17 +17,26 @@ import java.util.concurrent.locks.ReentrantLock;
  * top-level runs count (child runs of {@code workflow}/{@code map} steps are part of their parent).
  *
  * <p>Memory is bounded whatever the traffic: the window is cut into {@value #SLOTS} slots (a 10-minute window
- * has 10-second slots), each with two counters and a histogram of queue waits in {@value #BUCKETS} log-spaced
- * buckets (four per doubling, so a percentile is within 19% of the true value; it is reported as the bucket's
- * upper bound capped at the largest wait seen, so it errs high). A query covers the slots of the window asked
- * for; the oldest slot may be partly outside it (the window is exact to one slot).
+ * has 10-second slots), each with two counters and an HdrHistogram of queue waits in milliseconds with
+ * {@value #SIGNIFICANT_DIGITS} significant digits and int counts (a recorded value is counted within 1% of itself;
+ * a histogram auto-resizes to the longest wait seen: about 6 KB for waits up to a minute, 11 KB up to a day, so
+ * at most about 0.7 MB for the whole window). The p95 is HdrHistogram's
+ * {@code getValueAtPercentile(95)} over the slots of the window: the nearest-rank value's bucket, reported by its
+ * highest equivalent value and capped at the largest wait seen, so it errs high by at most 1%. A query covers the
+ * slots of the window asked for; the oldest slot may be partly outside it (the window is exact to one slot).
+ *
+ * <p>Why slots of HdrHistograms rather than Micrometer's windowed percentiles ({@code distributionStatisticExpiry},
+ * itself a ring of HdrHistograms): the run rules need the counts and the percentile over the <em>same</em> slots,
+ * for the window each rule asks for, by the engine's clock ({@link InstantSource}, manual in tests); Micrometer's
+ * ring rotates over one fixed expiry and yields the percentile alone. The figure is an estimate by nearest rank,
+ * not the interpolated {@code PERCENTILE_CONT} of the analytics API (which reads exact stored durations).
  *
  * <p>Thread-safe and cheap: a hook takes one uncontended lock for a few array writes.
  */
 public final class RecentRuns implements EngineObserver {
     static final int SLOTS = 60;
-    static final int BUCKETS = 128;
-    private static final int BUCKETS_PER_DOUBLING = 4;
+    /** HdrHistogram precision: values are told apart to within 1%. */
+    static final int SIGNIFICANT_DIGITS = 2;
 
     /**
      * The window's figures.
@@ -34,7 +44,7 @@ public final class RecentRuns implements EngineObserver {
      * @param finished       top-level runs that reached a terminal status in the window
      * @param failed         those that finished FAILED or TIMED_OUT (cancelled runs are not failures)
      * @param admitted       top-level runs admitted from the queue in the window
-     * @param queueWaitP95   95th percentile of their queue wait (bucket upper bound, see the class comment), or
+     * @param queueWaitP95   95th percentile of their queue wait (within 1%, see the class comment), or
      *                       {@code null} when none was admitted
      */
     public record Stats(long finished, long failed, long admitted, Duration queueWaitP95) {
@@ -50,7 +60,7 @@ public final class RecentRuns implements EngineObserver {
         long failed;
         long admitted;
         long maxWaitMillis;
-        final long[] waits = new long[BUCKETS];
+        final IntCountsHistogram waits = new IntCountsHistogram(SIGNIFICANT_DIGITS);
 
         void reset(long newEpoch) {
             epoch = newEpoch;
@@ -58,7 +68,7 @@ public final class RecentRuns implements EngineObserver {
             failed = 0;
             admitted = 0;
             maxWaitMillis = 0;
-            Arrays.fill(waits, 0);
+            waits.reset();
         }
     }
 
@@ -94,7 +104,7 @@ public final class RecentRuns implements EngineObserver {
         try {
             Slot slot = current();
             slot.admitted++;
-            slot.waits[bucket(waitMillis)]++;
+            slot.waits.recordValue(waitMillis);
             slot.maxWaitMillis = Math.max(slot.maxWaitMillis, waitMillis);
         } finally {
             lock.unlock();
@@ -134,7 +144,7 @@ public final class RecentRuns implements EngineObserver {
         long failed = 0;
         long admitted = 0;
         long maxWait = 0;
-        long[] waits = new long[BUCKETS];
+        Histogram waits = new Histogram(SIGNIFICANT_DIGITS);
         lock.lock();
         try {
             for (Slot slot : slots) {
@@ -143,15 +153,14 @@ public final class RecentRuns implements EngineObserver {
                     failed += slot.failed;
                     admitted += slot.admitted;
                     maxWait = Math.max(maxWait, slot.maxWaitMillis);
-                    for (int b = 0; b < BUCKETS; b++) {
-                        waits[b] += slot.waits[b];
-                    }
+                    waits.add(slot.waits);
                 }
             }
         } finally {
             lock.unlock();
         }
-        return new Stats(finished, failed, admitted, admitted == 0 ? null : p95(waits, admitted, maxWait));
+        return new Stats(finished, failed, admitted, admitted == 0 ? null
+                : Duration.ofMillis(Math.min(maxWait, waits.getValueAtPercentile(95))));
     }
 
     /** The slot of now, emptied first when it last held an older period. Call under the lock. */
@@ -162,32 +171,5 @@ public final class RecentRuns implements EngineObserver {
             slot.reset(epoch);
         }
         return slot;
-    }
-
-    /** Bucket 0 holds waits under 1 ms; bucket b ≥ 1 holds (2^((b-1)/4), 2^(b/4)] ms. */
-    static int bucket(long millis) {
-        if (millis < 1) {
-            return 0;
-        }
-        // the small epsilon keeps exact powers of two (16 ms) in their own bucket despite rounding in log()
-        int b = (int) Math.ceil(Math.log(millis) / Math.log(2) * BUCKETS_PER_DOUBLING - 1e-9) + 1;
-        return Math.min(BUCKETS - 1, Math.max(1, b));
-    }
-
-    /** The upper bound of bucket {@code b}, ms. */
-    static double upperBound(int b) {
-        return b == 0 ? 1 : Math.pow(2, (double) (b - 1) / BUCKETS_PER_DOUBLING);
-    }
-
-    private static Duration p95(long[] waits, long count, long maxWait) {
-        long rank = (long) Math.ceil(0.95 * count);
-        long seen = 0;
-        for (int b = 0; b < BUCKETS; b++) {
-            seen += waits[b];
-            if (seen >= rank) {
-                return Duration.ofMillis(Math.min(maxWait, (long) Math.ceil(upperBound(b))));
-            }
-        }
-        return Duration.ofMillis(maxWait);
     }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
@@ -66,6 +67,7 @@ public final class WebhookNotifier implements AlertListener, AutoCloseable {
     private final BlockingQueue<Alert> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread worker;
     private volatile boolean closed;
+    private final AtomicLong handled = new AtomicLong();
 
     /**
      * Checks that every header's secret resolves now (so a missing variable fails at start), then starts the
@@ -107,7 +109,15 @@ public final class WebhookNotifier implements AlertListener, AutoCloseable {
                 if (alert == STOP || closed) {
                     return;
                 }
-                deliver(alert);
+                try {
+                    deliver(alert);
+                } catch (RuntimeException e) {
+                    // e.g. the HTTP client refusing a header name or value: this notification is lost, the
+                    // worker goes on with the next one
+                    LOG.warn("alert webhook notification {} {} dropped: {}", alert.state().wireName(), alert.id(),
+                            e.toString());
+                }
+                handled.incrementAndGet();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -183,6 +193,16 @@ public final class WebhookNotifier implements AlertListener, AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise an alert", e);
         }
+    }
+
+    /** Notifications the worker is done with, delivered or not (tests wait on it). */
+    long handled() {
+        return handled.get();
+    }
+
+    /** Whether the delivering thread is running. */
+    boolean workerAlive() {
+        return worker.isAlive();
     }
 
     /** Stops delivering: the notification in progress finishes its current attempt, queued ones are dropped. */

@@ -4,6 +4,7 @@ import dev.baton.core.engine.AttemptInfo;
 import dev.baton.core.engine.AttemptObservation;
 import dev.baton.core.engine.EngineObserver;
 import dev.baton.core.engine.LocalEngine;
+import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
@@ -30,13 +31,20 @@ import java.util.function.IntSupplier;
  *       (child runs are not queued and are left out);</li>
  *   <li>{@code baton_step_attempts_total{step_type,outcome}} and
  *       {@code baton_step_attempt_duration_seconds{step_type,outcome}} (histogram; skipped steps are counted but
- *       not timed), {@code baton_step_retries_total{step_type}} (attempts numbered 2 and above),
- *       {@code baton_step_timeouts_total{step_type}};</li>
+ *       not timed), {@code baton_step_retries_total{step_type}} (attempts numbered 2 and above, counted when
+ *       they finish other than {@code interrupted}: see below), {@code baton_step_timeouts_total{step_type}};</li>
  *   <li>gauges once {@link #bind(LocalEngine) bound}: {@code baton_runs_in_flight}, {@code baton_runs_queued},
  *       {@code baton_step_attempts_waiting}.</li>
  * </ul>
  * Status and outcome values are the wire names ({@code succeeded}, {@code failed}, {@code timed_out},
- * {@code cancelled}, {@code skipped}). The {@code workflow} label takes the first {@code maxWorkflowLabels} workflow
+ * {@code cancelled}, {@code skipped}), plus the attempt outcome {@code interrupted}: an attempt that finished
+ * {@code FAILED} with error code {@code interrupted} was cut short by the engine closing (or a restart), not failed
+ * by its step, and is counted and timed under {@code interrupted} so that restarts do not show as failures.
+ * Because an attempt still open when the engine closes is told {@code interrupted} and then observed again with the
+ * same number when the run resumes, a retry is counted when an attempt numbered 2 or above <em>finishes</em> with
+ * any outcome but {@code interrupted}: a retry cut short by a restart and finished after it counts once, and an
+ * attempt re-observed after a restart is never a retry of itself. (A step whose interrupted attempt cannot be
+ * re-attached after a restart runs a new, higher-numbered attempt; that one counts as a retry.) The {@code workflow} label takes the first {@code maxWorkflowLabels} workflow
  * ids seen and {@code other} for the rest; {@code step_type} is capped at {@value #MAX_STEP_TYPES} values the same
  * way.
  *
@@ -49,6 +57,10 @@ public final class EngineMetrics implements EngineObserver {
 
     private static final RunStatus[] RUN_STATUSES = RunStatus.values();
     private static final AttemptStatus[] ATTEMPT_STATUSES = AttemptStatus.values();
+    /** The {@code outcome} label of an attempt cut short by the engine closing or a restart. */
+    static final String INTERRUPTED = "interrupted";
+    /** Index of {@link #INTERRUPTED} in the per-outcome meter arrays, after the attempt statuses. */
+    private static final int INTERRUPTED_SLOT = ATTEMPT_STATUSES.length;
 
     private final MeterRegistry registry;
     private final CappedLabels<WorkflowMeters> workflows;
@@ -115,11 +127,7 @@ public final class EngineMetrics implements EngineObserver {
 
     @Override
     public AttemptObservation attemptStarted(AttemptInfo attempt) {
-        StepTypeMeters meters = stepTypes.get(attempt.stepType());
-        if (attempt.attempt() > 1) {
-            meters.retries.increment();
-        }
-        return new Observed(meters, attempt.startedAt());
+        return new Observed(stepTypes.get(attempt.stepType()), attempt.attempt(), attempt.startedAt());
     }
 
     private static Duration nonNegative(Duration duration) {
@@ -127,10 +135,15 @@ public final class EngineMetrics implements EngineObserver {
     }
 
     /** One attempt being watched: times it when it finishes. */
-    private record Observed(StepTypeMeters meters, Instant startedAt) implements AttemptObservation {
+    private record Observed(StepTypeMeters meters, int attempt, Instant startedAt) implements AttemptObservation {
         @Override
         public void finished(AttemptStatus status, StepError error, Instant finishedAt) {
-            meters.finished(status, startedAt, finishedAt);
+            boolean interrupted = status == AttemptStatus.FAILED && error != null
+                    && ErrorCode.INTERRUPTED.code().equals(error.code());
+            if (attempt > 1 && !interrupted) {
+                meters.retries.increment();
+            }
+            meters.finished(status, interrupted, startedAt, finishedAt);
         }
     }
 
@@ -171,24 +184,25 @@ public final class EngineMetrics implements EngineObserver {
     private final class StepTypeMeters {
         private final String stepType;
         private final Counter retries;
-        private final AtomicReferenceArray<Counter> attempts = new AtomicReferenceArray<>(ATTEMPT_STATUSES.length);
-        private final AtomicReferenceArray<Timer> durations = new AtomicReferenceArray<>(ATTEMPT_STATUSES.length);
+        private final AtomicReferenceArray<Counter> attempts = new AtomicReferenceArray<>(INTERRUPTED_SLOT + 1);
+        private final AtomicReferenceArray<Timer> durations = new AtomicReferenceArray<>(INTERRUPTED_SLOT + 1);
         private final Counter timeouts;
 
         StepTypeMeters(String stepType) {
             this.stepType = stepType;
             this.retries = Counter.builder("baton.step.retries").tag("step_type", stepType)
-                    .description("Step attempts after the first (retries)").register(registry);
+                    .description("Step attempts after the first (retries), counted when they finish other than"
+                            + " interrupted").register(registry);
             this.timeouts = Counter.builder("baton.step.timeouts").tag("step_type", stepType)
                     .description("Step attempts that hit their timeout").register(registry);
         }
 
-        void finished(AttemptStatus status, Instant startedAt, Instant finishedAt) {
-            int i = status.ordinal();
+        void finished(AttemptStatus status, boolean interrupted, Instant startedAt, Instant finishedAt) {
+            int i = interrupted ? INTERRUPTED_SLOT : status.ordinal();
+            String outcome = interrupted ? INTERRUPTED : status.wireName();
             Counter count = attempts.get(i);
             if (count == null) {
-                count = Counter.builder("baton.step.attempts").tags("step_type", stepType, "outcome",
-                        status.wireName()).description("Step attempts by outcome").register(registry);
+                count = Counter.builder("baton.step.attempts").tags("step_type", stepType, "outcome", outcome).description("Step attempts by outcome").register(registry);
                 attempts.compareAndSet(i, null, count);
             }
             count.increment();
@@ -201,7 +215,7 @@ public final class EngineMetrics implements EngineObserver {
             Timer duration = durations.get(i);
             if (duration == null) {
                 duration = Timer.builder("baton.step.attempt.duration").tags("step_type", stepType, "outcome",
-                                status.wireName())
+                                outcome)
                         .description("Step attempt duration by outcome")
                         .serviceLevelObjectives(Buckets.ATTEMPT)
                         .register(registry);

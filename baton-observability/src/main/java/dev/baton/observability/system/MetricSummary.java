@@ -1,5 +1,7 @@
 package dev.baton.observability.system;
 
+import dev.baton.core.store.Percentiles;
+
 import java.util.Arrays;
 
 /**
@@ -7,8 +9,9 @@ import java.util.Arrays;
  * All {@code NaN} when no sample in the window knew it ({@code samples == 0}).
  *
  * @param samples samples with a known value
- * @param p95     the nearest-rank 95th percentile: the smallest value with at least 95% of the values at or
- *                below it (the value of rank ⌈0.95·n⌉ in ascending order), an actual sample, never interpolated
+ * @param p95     the 95th percentile as SQL's {@code PERCENTILE_CONT(0.95)} computes it ({@link
+ *                Percentiles#continuous}: linearly interpolated at position 0.95·(n − 1) of the sorted values), the
+ *                same definition as the analytics API's percentiles
  */
 public record MetricSummary(int samples, double min, double avg, double max, double p95) {
     /** No sample. */
@@ -25,11 +28,6 @@ public record MetricSummary(int samples, double min, double avg, double max, dou
             sum += v;
         }
         return new MetricSummary(known.length, known[0], sum / known.length, known[known.length - 1],
-                known[percentileIndex(known.length, 0.95)]);
-    }
-
-    /** The 0-based index of the nearest-rank {@code quantile} among {@code n} sorted values. */
-    static int percentileIndex(int n, double quantile) {
-        return Math.max(0, (int) Math.ceil(quantile * n) - 1);
+                Percentiles.continuous(known, 0.95));
     }
 }

@@ -1,5 +1,6 @@
 package dev.baton.observability.alerts;
 
+import dev.baton.core.engine.EngineObserver;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.run.RunStatus;
 import dev.baton.gateway.config.SecretRef;
@@ -56,6 +57,28 @@ class MonitoringTest {
             assertThat(monitoring.alerts().rules()).extracting(AlertRule::name)
                     .containsExactly("runErrorRate", "queueWait", "deploymentUnhealthy");
             assertThat(monitoring.alerts().firing()).extracting(Alert::rule).containsExactly("runErrorRate");
+        }
+    }
+
+    @Test
+    void without_run_rules_the_engine_is_not_observed() {
+        AlertSettings d = AlertSettings.DEFAULT;
+        AlertSettings noRunRules = new AlertSettings(true, d.cpu(), d.memory(), d.disk(),
+                new AlertSettings.ErrorRateRule(false, 5, Duration.ofMinutes(10), 20, Duration.ZERO),
+                d.deploymentUnhealthy(),
+                new AlertSettings.QueueWaitRule(false, Duration.ofSeconds(30), Duration.ofMinutes(10), 20,
+                        Duration.ZERO), 10, null);
+        AlertSettings off = new AlertSettings(false, d.cpu(), d.memory(), d.disk(), d.runErrorRate(),
+                d.deploymentUnhealthy(), d.queueWait(), 10, null);
+        for (AlertSettings alerts : List.of(noRunRules, off)) {
+            try (Monitoring monitoring = Monitoring.open(SystemSettings.DEFAULT, alerts, new FakeHostProbe(),
+                    List::of, Map.of(), clock)) {
+                assertThat(monitoring.observer()).isSameAs(EngineObserver.NONE);
+            }
+        }
+        try (Monitoring monitoring = Monitoring.open(SystemSettings.DEFAULT, AlertSettings.DEFAULT,
+                new FakeHostProbe(), List::of, Map.of(), clock)) {
+            assertThat(monitoring.observer()).isNotSameAs(EngineObserver.NONE);
         }
     }
 

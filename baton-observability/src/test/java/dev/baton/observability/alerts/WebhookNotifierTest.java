@@ -169,6 +169,22 @@ class WebhookNotifierTest {
     }
 
     @Test
+    void a_notification_the_http_client_refuses_is_dropped_and_the_worker_goes_on() throws Exception {
+        // a header the JDK client refuses (reading the configuration rejects it; a hand-built one is not checked)
+        notifier(Map.of("Connection", SecretRef.parse("h", "env:CONN")), Map.of("CONN", "close"), 1);
+        notifier.changed(firing());
+        notifier.changed(firing().resolve(FIRED.plusSeconds(5)));
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (notifier.handled() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(notifier.handled()).as("both notifications handled by the same worker").isEqualTo(2);
+        assertThat(notifier.workerAlive()).isTrue();
+        assertThat(received).isEmpty();
+    }
+
+    @Test
     void a_client_error_is_not_retried() throws Exception {
         statuses.clear();
         statuses.addAll(List.of(400, 200));

@@ -127,6 +127,37 @@ class EngineMetricsTest {
     }
 
     @Test
+    void an_attempt_interrupted_by_a_restart_is_not_a_failure_and_its_resumption_is_not_a_retry() {
+        Run running = run("greet", RunStatus.RUNNING, null, 0, null);
+        Instant start = T0.plusSeconds(1);
+        metrics.attemptStarted(new AttemptInfo(running, "call", "http", 1, start))
+                .finished(AttemptStatus.FAILED, new StepError("step_failed", "boom", true), start.plusSeconds(1));
+        // attempt 2 (a retry) is open when the engine closes, then re-observed with its journaled start on resume
+        metrics.attemptStarted(new AttemptInfo(running, "call", "http", 2, start.plusSeconds(2)))
+                .finished(AttemptStatus.FAILED, new StepError("interrupted", "the engine closed", true),
+                        start.plusSeconds(3));
+        metrics.attemptStarted(new AttemptInfo(running, "call", "http", 2, start.plusSeconds(2)))
+                .finished(AttemptStatus.SUCCEEDED, null, start.plusSeconds(10));
+        // a first attempt interrupted and resumed is no retry either
+        metrics.attemptStarted(new AttemptInfo(running, "shape", "transform", 1, start))
+                .finished(AttemptStatus.FAILED, new StepError("interrupted", "the engine closed", true), start);
+        metrics.attemptStarted(new AttemptInfo(running, "shape", "transform", 1, start))
+                .finished(AttemptStatus.SUCCEEDED, null, start.plusSeconds(1));
+
+        Scraped s = scrape();
+        assertThat(s.value("baton_step_attempts_total", "step_type", "http", "outcome", "failed")).isEqualTo(1.0);
+        assertThat(s.value("baton_step_attempts_total", "step_type", "http", "outcome", "interrupted"))
+                .isEqualTo(1.0);
+        assertThat(s.value("baton_step_attempts_total", "step_type", "http", "outcome", "succeeded")).isEqualTo(1.0);
+        assertThat(s.value("baton_step_attempt_duration_seconds_sum", "step_type", "http", "outcome", "interrupted"))
+                .isEqualTo(1.0);
+        assertThat(s.value("baton_step_retries_total", "step_type", "http")).as("attempt 2 counted once")
+                .isEqualTo(1.0);
+        assertThat(s.value("baton_step_attempts_total", "step_type", "transform", "outcome", "failed")).isNull();
+        assertThat(s.value("baton_step_retries_total", "step_type", "transform")).isEqualTo(0.0);
+    }
+
+    @Test
     void gauges_read_the_bound_engine_at_scrape_time() {
         assertThat(scrape().value("baton_runs_in_flight")).isEqualTo(0.0);
         int[] load = {3, 7, 2};

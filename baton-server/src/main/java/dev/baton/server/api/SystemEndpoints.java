@@ -33,6 +33,10 @@ import java.util.Set;
 final class SystemEndpoints {
     /** The summary window when {@code ?window=} is absent (capped at the configured history). */
     static final Duration DEFAULT_WINDOW = Duration.ofMinutes(15);
+    /** Most samples {@code GET /system/history} returns when {@code ?limit=} is absent. */
+    static final int DEFAULT_HISTORY_LIMIT = 1_000;
+    /** The largest {@code ?limit=} of {@code GET /system/history}. */
+    static final int MAX_HISTORY_LIMIT = 10_000;
 
     private final Monitoring monitoring;
     private final boolean alertsEnabled;
@@ -80,9 +84,16 @@ final class SystemEndpoints {
         Json.respond(ctx, 200, body);
     }
 
-    /** {@code GET /system/history?window=}: {@code {enabled, window, interval, items: [sample]}}, oldest first. */
+    /**
+     * {@code GET /system/history?window=&limit=}: {@code {enabled, window, interval, samples, limit, items:
+     * [sample]}}, oldest first. When the window holds more than {@code limit} samples (default
+     * {@value #DEFAULT_HISTORY_LIMIT}, at most {@value #MAX_HISTORY_LIMIT}) they are downsampled evenly: {@code
+     * limit} samples spread evenly over the window, the oldest and the newest included ({@link #downsample});
+     * {@code samples} is how many the window held.
+     */
     void history(Context ctx) {
-        onlyParameters(ctx, Set.of("window"));
+        onlyParameters(ctx, Set.of("window", "limit"));
+        int limit = historyLimit(ctx.queryParam("limit"));
         ObjectNode body = Json.MAPPER.createObjectNode();
         SystemMonitor monitor = monitoring.monitor().orElse(null);
         body.put("enabled", monitor != null);
@@ -91,12 +102,51 @@ final class SystemEndpoints {
             Duration window = window(ctx, monitor);
             body.put("window", DurationFormat.format(window));
             body.put("interval", DurationFormat.format(monitor.settings().interval()));
-            for (SystemSample sample : monitor.history(window)) {
+            List<SystemSample> samples = monitor.history(window);
+            body.put("samples", samples.size());
+            body.put("limit", limit);
+            for (SystemSample sample : downsample(samples, limit)) {
                 sample(items.addObject(), sample);
             }
         }
         body.set("items", items);
         Json.respond(ctx, 200, body);
+    }
+
+    /** {@code ?limit=} of the history: an integer from 1 to {@value #MAX_HISTORY_LIMIT}. */
+    static int historyLimit(String text) {
+        if (text == null) {
+            return DEFAULT_HISTORY_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(text.strip());
+            if (limit >= 1 && limit <= MAX_HISTORY_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw BatonException.invalidInput("limit", "must be an integer between 1 and " + MAX_HISTORY_LIMIT
+                + ", got '" + text + "'");
+    }
+
+    /**
+     * At most {@code limit} of {@code items} (in order), evenly spread: item {@code round(k·(n−1)/(limit−1))} for
+     * k = 0..limit−1, so the first and the last are kept (with {@code limit} 1, only the last, the newest).
+     */
+    static <T> List<T> downsample(List<T> items, int limit) {
+        int n = items.size();
+        if (n <= limit) {
+            return items;
+        }
+        if (limit == 1) {
+            return List.of(items.getLast());
+        }
+        List<T> kept = new ArrayList<>(limit);
+        for (int k = 0; k < limit; k++) {
+            kept.add(items.get((int) Math.round((double) k * (n - 1) / (limit - 1))));
+        }
+        return kept;
     }
 
     /**

@@ -99,18 +99,25 @@ class SystemAlertsApiTest {
         assertThat(body.get("window").asText()).isEqualTo("30m");
         assertThat(body.get("items")).isNotEmpty();
         assertThat(body.get("items").get(0).get("memoryUsed").asDouble()).isBetween(0.0, 1.0);
+        assertThat(body.get("limit").asInt()).isEqualTo(1_000);
+        assertThat(body.get("samples").asInt()).isEqualTo(body.get("items").size());
+
+        JsonNode one = api.get("/system/history?window=30m&limit=1").json();
+        assertThat(one.get("items")).hasSize(1);
+        assertThat(one.get("limit").asInt()).isEqualTo(1);
     }
 
     @Test
     void a_bad_window_or_an_unknown_parameter_is_a_400_problem_naming_it() {
         for (String query : List.of("/system?window=soon", "/system?window=0s", "/system/history?window=2h",
-                "/system?windw=5m", "/alerts?state=pending")) {
+                "/system?windw=5m", "/alerts?state=pending", "/system/history?limit=0",
+                "/system/history?limit=many", "/system/history?limit=10001", "/system?limit=5")) {
             var response = api.get(query);
             assertThat(response.status()).as(query).isEqualTo(400);
             assertThat(response.contentType()).startsWith("application/problem+json");
             assertThat(response.json().get("code").asText()).isEqualTo("invalid-input");
             assertThat(response.json().at("/errors/0/field").asText()).as(query)
-                    .isIn("window", "windw", "state");
+                    .isIn("window", "windw", "state", "limit");
         }
         assertThat(api.get("/system/history?window=2h").json().get("detail").asText()).contains("30m");
     }
