@@ -36,7 +36,7 @@ public final class InMemoryRunAnalytics implements RunAnalytics {
 
     @Override
     public List<WorkflowStats> workflows(String tenantId, AnalyticsWindow window, int limit) {
-        RunAnalytics.checkLimit(limit);
+        RunAnalytics.checkFetch(limit);
         Map<String, List<InMemoryRunStore.RunRecord>> byWorkflow = new HashMap<>();
         for (InMemoryRunStore.RunRecord record : runs(tenantId, window, null, true)) {
             byWorkflow.computeIfAbsent(record.run().workflowId(), id -> new ArrayList<>()).add(record);
@@ -58,7 +58,7 @@ public final class InMemoryRunAnalytics implements RunAnalytics {
 
     @Override
     public List<StepStats> steps(String tenantId, String workflowId, AnalyticsWindow window, int limit) {
-        RunAnalytics.checkLimit(limit);
+        RunAnalytics.checkFetch(limit);
         Objects.requireNonNull(workflowId, "workflowId");
         Map<String, StepSum> bySteps = new TreeMap<>();
         for (InMemoryRunStore.RunRecord record : runs(tenantId, window, workflowId, true)) {

@@ -50,7 +50,7 @@ public final class JdbcRunAnalytics implements RunAnalytics {
 
     @Override
     public List<WorkflowStats> workflows(String tenantId, AnalyticsWindow window, int limit) {
-        RunAnalytics.checkLimit(limit);
+        RunAnalytics.checkFetch(limit);
         return figures(tenantId, window, null, limit);
     }
 
@@ -62,7 +62,7 @@ public final class JdbcRunAnalytics implements RunAnalytics {
 
     @Override
     public List<StepStats> steps(String tenantId, String workflowId, AnalyticsWindow window, int limit) {
-        RunAnalytics.checkLimit(limit);
+        RunAnalytics.checkFetch(limit);
         Objects.requireNonNull(workflowId, "workflowId");
         Scope scope = new Scope(tenantId, window).workflow(workflowId);
         String step = dialect.stepOf("a.step_id");
