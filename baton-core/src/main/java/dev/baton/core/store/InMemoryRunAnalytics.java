@@ -108,10 +108,13 @@ public final class InMemoryRunAnalytics implements RunAnalytics {
         return new WorkflowStats(workflowId, byStatus, percentiles(durations), retries, errors.top());
     }
 
-    /** Milliseconds between two instants, at the stores' microsecond precision. */
+    /**
+     * Milliseconds between two instants, at the stores' microsecond precision; 0 when {@code to} is before
+     * {@code from} (clock skew between nodes), as the JDBC stores do.
+     */
     static double millis(Instant from, Instant to) {
         Duration d = Duration.between(from, to);
-        return (d.getSeconds() * 1_000_000L + d.getNano() / 1_000) / 1000.0;
+        return Math.max(0, (d.getSeconds() * 1_000_000L + d.getNano() / 1_000) / 1000.0);
     }
 
     static Percentiles percentiles(List<Double> durations) {
