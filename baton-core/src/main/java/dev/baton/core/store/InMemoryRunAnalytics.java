@@ -18,9 +18,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * {@link RunAnalytics} over an {@link InMemoryRunStore}: each question reads a consistent snapshot of the runs
- * in the window (one read lock) and aggregates it in Java, with the definitions of {@link RunAnalytics}. Cost is
- * linear in the runs (and, for steps, attempts) of the window. Thread-safe.
+ * {@link RunAnalytics} over an {@link InMemoryRunStore}: each question reads the runs of the window (each run
+ * consistent with its attempts, see {@link InMemoryRunStore#snapshot}) and aggregates them in Java, with the
+ * definitions of {@link RunAnalytics}. Cost is linear in the runs (and, for steps, attempts) of the window: for
+ * tests, benchmarks and single-node trials. Thread-safe.
  */
 public final class InMemoryRunAnalytics implements RunAnalytics {
     /** Most recent first: the example run of an error code. */

@@ -213,6 +213,25 @@ public abstract class RunAnalyticsContract {
     }
 
     @Test
+    void ids_are_ordered_by_code_point_whatever_the_database_collation() {
+        Run run = succeeded("b", 1, 10);
+        for (String workflow : List.of("B", "a", "A")) {
+            create("default", workflow, 2, null);
+        }
+        for (String step : List.of("b", "B", "a", "A")) {
+            attempt(run, step, 1, 1100, 10, AttemptStatus.SUCCEEDED, null);
+        }
+
+        assertThat(analytics.workflows("default", ALL, 10)).extracting(WorkflowStats::workflowId)
+                .containsExactly("A", "B", "a", "b");
+        assertThat(analytics.workflows("default", ALL, 2)).extracting(WorkflowStats::workflowId)
+                .containsExactly("A", "B");
+        assertThat(analytics.steps("default", "b", ALL, 10)).extracting(StepStats::stepId)
+                .containsExactly("A", "B", "a", "b");
+        assertThat(analytics.steps("default", "b", ALL, 2)).extracting(StepStats::stepId).containsExactly("A", "B");
+    }
+
+    @Test
     void top_error_codes_are_counted_with_the_latest_run_as_example() {
         finished("wf", 1, 10, RunStatus.FAILED, "upstream-unavailable");
         Run latestUpstream = finished("wf", 5, 10, RunStatus.FAILED, "upstream-unavailable");
