@@ -35,6 +35,12 @@ class AnalyticsTruncationApiTest {
         return run;
     }
 
+    private JsonNode get(String path) {
+        ApiClient.Response response = server.client.get(path);
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        return response.json();
+    }
+
     @Test
     void a_workflow_listing_cut_at_the_largest_limit_is_marked_truncated() {
         Instant from = Instant.parse("2020-01-01T00:00:00Z");
@@ -44,10 +50,9 @@ class AnalyticsTruncationApiTest {
         }
         String window = "?from=" + from + "&to=" + from.plusSeconds(3600);
 
-        JsonNode full = server.client.get("/api/v1/analytics/workflows" + window + "&limit=" + RunAnalytics.MAX_LIMIT)
-                .json();
-        JsonNode oneShort = server.client.get("/api/v1/analytics/workflows" + window + "&limit="
-                + (RunAnalytics.MAX_LIMIT - 1)).json();
+        JsonNode full = get("/analytics/workflows" + window + "&limit=" + RunAnalytics.MAX_LIMIT);
+        JsonNode oneShort = get("/analytics/workflows" + window + "&limit="
+                + (RunAnalytics.MAX_LIMIT - 1));
 
         assertThat(full.get("items")).hasSize(RunAnalytics.MAX_LIMIT);
         assertThat(full.get("truncated").asBoolean()).isTrue();
@@ -71,8 +76,8 @@ class AnalyticsTruncationApiTest {
         server.node.runStore().append(attempts);
         String window = "?from=" + from + "&to=" + from.plusSeconds(3600);
 
-        JsonNode atMost = server.client.get("/api/v1/analytics/workflows/" + workflowId + window + "&limit="
-                + RunAnalytics.MAX_LIMIT).json();
+        JsonNode atMost = get("/analytics/workflows/" + workflowId + window + "&limit="
+                + RunAnalytics.MAX_LIMIT);
 
         assertThat(atMost.get("steps")).hasSize(RunAnalytics.MAX_LIMIT);
         assertThat(atMost.get("truncated").asBoolean()).isTrue();
