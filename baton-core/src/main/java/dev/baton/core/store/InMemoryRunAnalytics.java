@@ -18,9 +18,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * {@link RunAnalytics} over an {@link InMemoryRunStore}: each question reads a consistent snapshot of the runs
- * in the window (one read lock) and aggregates it in Java, with the definitions of {@link RunAnalytics}. Cost is
- * linear in the runs (and, for steps, attempts) of the window. Thread-safe.
+ * {@link RunAnalytics} over an {@link InMemoryRunStore}: each question reads the runs of the window (each run
+ * consistent with its attempts, see {@link InMemoryRunStore#snapshot}) and aggregates them in Java, with the
+ * definitions of {@link RunAnalytics}. Cost is linear in the runs (and, for steps, attempts) of the window: for
+ * tests, benchmarks and single-node trials. Thread-safe.
  */
 public final class InMemoryRunAnalytics implements RunAnalytics {
     /** Most recent first: the example run of an error code. */
@@ -36,7 +37,7 @@ public final class InMemoryRunAnalytics implements RunAnalytics {
 
     @Override
     public List<WorkflowStats> workflows(String tenantId, AnalyticsWindow window, int limit) {
-        RunAnalytics.checkLimit(limit);
+        RunAnalytics.checkFetch(limit);
         Map<String, List<InMemoryRunStore.RunRecord>> byWorkflow = new HashMap<>();
         for (InMemoryRunStore.RunRecord record : runs(tenantId, window, null, true)) {
             byWorkflow.computeIfAbsent(record.run().workflowId(), id -> new ArrayList<>()).add(record);
@@ -58,7 +59,7 @@ public final class InMemoryRunAnalytics implements RunAnalytics {
 
     @Override
     public List<StepStats> steps(String tenantId, String workflowId, AnalyticsWindow window, int limit) {
-        RunAnalytics.checkLimit(limit);
+        RunAnalytics.checkFetch(limit);
         Objects.requireNonNull(workflowId, "workflowId");
         Map<String, StepSum> bySteps = new TreeMap<>();
         for (InMemoryRunStore.RunRecord record : runs(tenantId, window, workflowId, true)) {
@@ -108,10 +109,13 @@ public final class InMemoryRunAnalytics implements RunAnalytics {
         return new WorkflowStats(workflowId, byStatus, percentiles(durations), retries, errors.top());
     }
 
-    /** Milliseconds between two instants, at the stores' microsecond precision. */
+    /**
+     * Milliseconds between two instants, at the stores' microsecond precision; 0 when {@code to} is before
+     * {@code from} (clock skew between nodes), as the JDBC stores do.
+     */
     static double millis(Instant from, Instant to) {
         Duration d = Duration.between(from, to);
-        return (d.getSeconds() * 1_000_000L + d.getNano() / 1_000) / 1000.0;
+        return Math.max(0, (d.getSeconds() * 1_000_000L + d.getNano() / 1_000) / 1000.0);
     }
 
     static Percentiles percentiles(List<Double> durations) {

@@ -266,10 +266,17 @@ public final class InMemoryRunStore implements RunStore {
 
     /**
      * The tenant's runs created in {@code [from, to)} that pass {@code filter}, newest first, each with its attempts
-     * when asked, read under
-     * one read lock (a consistent view): for {@link InMemoryRunAnalytics}.
+     * when asked: for {@link InMemoryRunAnalytics}.
+     *
+     * <p>The read lock is held only to pick the window's runs out of the tenant's index (references, no copies) and
+     * then, run by run, to read one run with its attempts; {@code filter} runs outside it. So journal writes wait at
+     * most for one run's attempts to be copied, never for a whole window. Each run is consistent with its attempts;
+     * runs written while the snapshot is taken may show their earlier or later state (fine for analytics, which
+     * describe a moving store anyway). The cost stays linear in the window: this store is for tests, benchmarks
+     * and single-node trials, not for large histories.
      */
     List<RunRecord> snapshot(String tenantId, Instant from, Instant to, Predicate<Run> filter, boolean withAttempts) {
+        List<RunState> window;
         lock.readLock().lock();
         try {
             NavigableMap<RunCursor, RunState> all = byTenant.get(tenantId);
@@ -277,14 +284,36 @@ public final class InMemoryRunStore implements RunStore {
                 return List.of();
             }
             // Newest first: an empty id sorts after every run created at the same instant.
-            List<RunRecord> result = new ArrayList<>();
-            for (RunState state : all.subMap(new RunCursor(to, ""), false, new RunCursor(from, ""), false).values()) {
-                if (!filter.test(state.run)) {
-                    continue;
-                }
-                result.add(new RunRecord(state.run, withAttempts ? List.copyOf(state.attempts.values()) : List.of()));
+            window = new ArrayList<>(all.subMap(new RunCursor(to, ""), false, new RunCursor(from, ""), false)
+                    .values());
+        } finally {
+            lock.readLock().unlock();
+        }
+        List<RunRecord> result = new ArrayList<>();
+        for (RunState state : window) {
+            RunRecord record = withAttempts ? read(state) : new RunRecord(current(state), List.of());
+            if (filter.test(record.run())) {
+                result.add(record);
             }
-            return result;
+        }
+        return result;
+    }
+
+    /** One run's current record without its attempts. */
+    private Run current(RunState state) {
+        lock.readLock().lock();
+        try {
+            return state.run;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** One run's current record with a copy of its attempts, read together. */
+    private RunRecord read(RunState state) {
+        lock.readLock().lock();
+        try {
+            return new RunRecord(state.run, List.copyOf(state.attempts.values()));
         } finally {
             lock.readLock().unlock();
         }

@@ -32,7 +32,10 @@ public record Percentiles(double p50, double p95, double p99) {
             return null;
         }
         Arrays.sort(values);
-        return new Percentiles(continuous(values, 0.5), continuous(values, 0.95), continuous(values, 0.99));
+        // Interpolating in floating point can leave a higher percentile a rounding error below a lower one.
+        double p50 = continuous(values, 0.5);
+        double p95 = Math.max(p50, continuous(values, 0.95));
+        return new Percentiles(p50, p95, Math.max(p95, continuous(values, 0.99)));
     }
 
     /**

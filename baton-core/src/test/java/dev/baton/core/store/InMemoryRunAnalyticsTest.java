@@ -4,6 +4,9 @@ import dev.baton.core.error.BatonException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,6 +41,29 @@ class InMemoryRunAnalyticsTest extends RunAnalyticsContract {
         assertThat(two.p95()).isCloseTo(9.5, within(1e-12));
         assertThat(two.p99()).isCloseTo(9.9, within(1e-12));
         assertThat(Percentiles.of(new double[0])).isNull();
+    }
+
+    @Test
+    void journal_writes_do_not_wait_for_a_snapshot_of_the_window() throws Exception {
+        InMemoryRunStore store = new InMemoryRunStore();
+        var first = store.create(StoreFixtures.queued("default", "wf", 1));
+        var second = store.create(StoreFixtures.queued("default", "wf", 2));
+        store.append(List.of(StoreFixtures.attemptStarted(first, "a", 1, 1100)));
+
+        // While the snapshot is being taken (the filter of its first run), another thread journals an attempt of
+        // the run read next: it must not wait for the whole window to be copied.
+        List<InMemoryRunStore.RunRecord> records = store.snapshot("default", StoreFixtures.T0,
+                StoreFixtures.T0.plusSeconds(10), run -> {
+                    if (run.id().equals(second.id())) {
+                        CompletableFuture.runAsync(() -> store.append(List.of(
+                                StoreFixtures.attemptStarted(first, "b", 1, 2100)))).orTimeout(30, TimeUnit.SECONDS)
+                                .join();
+                    }
+                    return true;
+                }, true);
+
+        assertThat(records).extracting(r -> r.run().id()).containsExactly(second.id(), first.id());
+        assertThat(records.get(1).attempts()).extracting(a -> a.stepId()).containsExactlyInAnyOrder("a", "b");
     }
 
     @Test

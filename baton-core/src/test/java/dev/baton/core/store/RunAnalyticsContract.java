@@ -121,6 +121,30 @@ public abstract class RunAnalyticsContract {
     }
 
     @Test
+    void a_run_or_attempt_that_finished_before_it_started_counts_as_lasting_zero() {
+        // Clock skew: the run was resumed on a node whose clock is behind the one that started it.
+        Run skewed = finished("wf", 1, -50, RunStatus.SUCCEEDED, null);
+        finished("wf", 2, -20, RunStatus.SUCCEEDED, null);
+        succeeded("wf", 3, 200);
+        attempt(skewed, "fetch", 1, 1100, -30, AttemptStatus.FAILED, "upstream-unavailable");
+        attempt(skewed, "fetch", 2, 1200, -10, AttemptStatus.FAILED, "upstream-unavailable");
+        attempt(skewed, "fetch", 3, 1300, 40, AttemptStatus.SUCCEEDED, null);
+
+        List<WorkflowStats> listed = analytics.workflows("default", ALL, 10);
+        StepStats fetch = analytics.steps("default", "wf", ALL, 10).getFirst();
+
+        assertThat(listed).extracting(WorkflowStats::runs).containsExactly(3L);
+        // 0, 0, 200 ms
+        WorkflowStats stats = listed.getFirst();
+        assertThat(stats.duration().p50()).isCloseTo(0, within(1e-6));
+        assertThat(stats.duration().p95()).isCloseTo(180, within(1e-6));
+        assertThat(analytics.workflow("default", "wf", ALL).orElseThrow().duration()).isEqualTo(stats.duration());
+        // 0, 0, 40 ms
+        assertThat(fetch.duration().p50()).isCloseTo(0, within(1e-6));
+        assertThat(fetch.duration().p99()).isCloseTo(39.2, within(1e-6));
+    }
+
+    @Test
     void a_workflow_without_runs_in_the_window_has_no_figures() {
         running("wf", 5);
 
@@ -186,6 +210,25 @@ public abstract class RunAnalyticsContract {
                 .containsExactly("d", "c", "a", "b");
         assertThat(analytics.workflows("default", ALL, 3)).extracting(WorkflowStats::workflowId)
                 .containsExactly("d", "c", "a");
+    }
+
+    @Test
+    void ids_are_ordered_by_code_point_whatever_the_database_collation() {
+        Run run = succeeded("b", 1, 10);
+        for (String workflow : List.of("B", "a", "A")) {
+            create("default", workflow, 2, null);
+        }
+        for (String step : List.of("b", "B", "a", "A")) {
+            attempt(run, step, 1, 1100, 10, AttemptStatus.SUCCEEDED, null);
+        }
+
+        assertThat(analytics.workflows("default", ALL, 10)).extracting(WorkflowStats::workflowId)
+                .containsExactly("A", "B", "a", "b");
+        assertThat(analytics.workflows("default", ALL, 2)).extracting(WorkflowStats::workflowId)
+                .containsExactly("A", "B");
+        assertThat(analytics.steps("default", "b", ALL, 10)).extracting(StepStats::stepId)
+                .containsExactly("A", "B", "a", "b");
+        assertThat(analytics.steps("default", "b", ALL, 2)).extracting(StepStats::stepId).containsExactly("A", "B");
     }
 
     @Test
@@ -338,8 +381,19 @@ public abstract class RunAnalyticsContract {
     }
 
     @Test
+    void listings_accept_one_more_than_the_largest_page_to_tell_a_cut_listing() {
+        for (int i = 0; i <= RunAnalytics.MAX_LIMIT; i++) {
+            create("default", "wf-" + i, 1, null);
+        }
+
+        assertThat(analytics.workflows("default", ALL, RunAnalytics.MAX_FETCH)).hasSize(RunAnalytics.MAX_LIMIT + 1);
+        assertThat(analytics.workflows("default", ALL, RunAnalytics.MAX_LIMIT)).hasSize(RunAnalytics.MAX_LIMIT);
+        assertThat(analytics.steps("default", "wf-0", ALL, RunAnalytics.MAX_FETCH)).isEmpty();
+    }
+
+    @Test
     void a_limit_out_of_range_is_invalid_input() {
-        for (int limit : new int[] {0, RunAnalytics.MAX_LIMIT + 1}) {
+        for (int limit : new int[] {0, RunAnalytics.MAX_FETCH + 1}) {
             assertThatThrownBy(() -> analytics.workflows("default", ALL, limit)).isInstanceOf(BatonException.class)
                     .satisfies(e -> assertThat(((BatonException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
                     .hasMessageContaining("limit");

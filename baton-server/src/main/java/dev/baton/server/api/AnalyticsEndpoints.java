@@ -27,7 +27,8 @@ import java.util.Set;
  * sharing a database. Runs come from {@link RunAnalytics} (runs <em>created</em> in the window, top-level unless
  * {@code childRuns=true}); tokens, cost, latency and error rates of gateway calls from the {@link UsageStore}
  * (calls <em>finished</em> in the window). Window and limits: {@link AnalyticsParameters}. Every listing says
- * whether it was cut at the limit ({@code truncated}). Thread-safe.
+ * whether it was cut at the limit ({@code truncated}): run listings ask the store for one item more than the limit
+ * ({@link RunAnalytics#MAX_FETCH} at most). Thread-safe.
  */
 final class AnalyticsEndpoints {
     private static final Set<String> MODEL_PARAMETERS = Set.of("groupBy");
@@ -62,8 +63,7 @@ final class AnalyticsEndpoints {
     void workflows(Context ctx) {
         AnalyticsParameters parameters = AnalyticsParameters.read(ctx, clock, RUN_PARAMETERS);
         AnalyticsWindow window = parameters.window();
-        List<WorkflowStats> stats = runs.workflows(tenant, window, Math.min(parameters.limit() + 1,
-                RunAnalytics.MAX_LIMIT));
+        List<WorkflowStats> stats = runs.workflows(tenant, window, parameters.limit() + 1);
         Map<String, UsageTotals> usageByWorkflow = byKey(usage.summarize(
                 new UsageQuery(UsageDimension.WORKFLOW, window.from(), window.to(), Map.of())));
         ObjectNode result = AnalyticsJson.answer(window);
@@ -89,8 +89,7 @@ final class AnalyticsEndpoints {
             }
             return WorkflowStats.empty(workflowId);
         });
-        List<StepStats> steps = runs.steps(tenant, workflowId, window, Math.min(parameters.limit() + 1,
-                RunAnalytics.MAX_LIMIT));
+        List<StepStats> steps = runs.steps(tenant, workflowId, window, parameters.limit() + 1);
         List<UsageTotals> byStep = usage.summarize(new UsageQuery(UsageDimension.STEP, window.from(), window.to(),
                 Map.of(UsageDimension.WORKFLOW, workflowId)));
         Map<String, UsageTotals> usageByStep = new HashMap<>();

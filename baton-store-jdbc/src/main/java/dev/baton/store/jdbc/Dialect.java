@@ -33,12 +33,17 @@ public enum Dialect {
         return jsonParameter;
     }
 
-    /** The microseconds from one timestamp expression to another, as a double precision expression. */
+    /**
+     * The microseconds from one timestamp expression to another, as a double precision expression, and 0 when
+     * {@code to} is before {@code from} (clocks of different nodes disagree, e.g. a run resumed on another node): a
+     * duration is never negative.
+     */
     String microsBetween(String from, String to) {
-        return switch (this) {
+        String micros = switch (this) {
             case H2 -> "CAST(DATEDIFF(MICROSECOND, " + from + ", " + to + ") AS DOUBLE PRECISION)";
             case POSTGRESQL -> "CAST(EXTRACT(EPOCH FROM (" + to + " - " + from + ")) * 1000000 AS DOUBLE PRECISION)";
         };
+        return "GREATEST(CAST(0 AS DOUBLE PRECISION), " + micros + ")";
     }
 
     /**

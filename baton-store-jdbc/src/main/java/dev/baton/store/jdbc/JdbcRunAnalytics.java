@@ -36,7 +36,7 @@ import java.util.Optional;
  * <p>Thread-safe (each statement borrows its own connection). SQL failures become {@code STORE_UNAVAILABLE}.
  */
 public final class JdbcRunAnalytics implements RunAnalytics {
-    private final AnalyticsQueries sql;
+    private final ReadQueries sql;
     private final Dialect dialect;
 
     /**
@@ -44,13 +44,13 @@ public final class JdbcRunAnalytics implements RunAnalytics {
      * @param dialect    the database's dialect
      */
     public JdbcRunAnalytics(DataSource dataSource, Dialect dialect) {
-        this.sql = new AnalyticsQueries(Objects.requireNonNull(dataSource, "dataSource"));
+        this.sql = new ReadQueries(Objects.requireNonNull(dataSource, "dataSource"));
         this.dialect = Objects.requireNonNull(dialect, "dialect");
     }
 
     @Override
     public List<WorkflowStats> workflows(String tenantId, AnalyticsWindow window, int limit) {
-        RunAnalytics.checkLimit(limit);
+        RunAnalytics.checkFetch(limit);
         return figures(tenantId, window, null, limit);
     }
 
@@ -62,7 +62,7 @@ public final class JdbcRunAnalytics implements RunAnalytics {
 
     @Override
     public List<StepStats> steps(String tenantId, String workflowId, AnalyticsWindow window, int limit) {
-        RunAnalytics.checkLimit(limit);
+        RunAnalytics.checkFetch(limit);
         Objects.requireNonNull(workflowId, "workflowId");
         Scope scope = new Scope(tenantId, window).workflow(workflowId);
         String step = dialect.stepOf("a.step_id");
@@ -73,12 +73,13 @@ public final class JdbcRunAnalytics implements RunAnalytics {
         Map<String, StepRow> rows = new LinkedHashMap<>();
         sql.query("read step analytics of workflow " + workflowId,
                 "SELECT " + step + " AS step_key, " + countsBy("a.status", AttemptStatus.values())
-                        + ", SUM(CASE WHEN a.attempt > 1 THEN 1 ELSE 0 END) AS retries, " + percentiles(duration)
+                        + ", SUM(CASE WHEN a.attempt > 1 THEN 1 ELSE 0 END) AS retries, "
+                        + ReadQueries.percentiles(duration, "p")
                         + " FROM step_attempts a JOIN runs r ON r.run_no = a.run_no WHERE " + scope.where()
                         + " GROUP BY " + step + " ORDER BY step_key LIMIT ?", parameters,
                 result -> rows.put(result.getString("step_key"), new StepRow(
                         counts(result, AttemptStatus.class, AttemptStatus.values()), result.getLong("retries"),
-                        percentiles(result))));
+                        ReadQueries.percentiles(result, "p"))));
         if (rows.isEmpty()) {
             return List.of();
         }
@@ -113,11 +114,11 @@ public final class JdbcRunAnalytics implements RunAnalytics {
         parameters.add(limit);
         Map<String, WorkflowRow> rows = new LinkedHashMap<>();
         sql.query("read workflow analytics", "SELECT r.workflow_id, COUNT(*) AS run_count, "
-                        + countsBy("r.status", RunStatus.values()) + ", " + percentiles(duration)
+                        + countsBy("r.status", RunStatus.values()) + ", " + ReadQueries.percentiles(duration, "p")
                         + " FROM runs r WHERE " + scope.where()
                         + " GROUP BY r.workflow_id ORDER BY run_count DESC, r.workflow_id LIMIT ?", parameters,
                 result -> rows.put(result.getString("workflow_id"), new WorkflowRow(
-                        counts(result, RunStatus.class, RunStatus.values()), percentiles(result))));
+                        counts(result, RunStatus.class, RunStatus.values()), ReadQueries.percentiles(result, "p"))));
         if (rows.isEmpty()) {
             return List.of();
         }
@@ -175,21 +176,6 @@ public final class JdbcRunAnalytics implements RunAnalytics {
             counts.put(status, result.getLong("n_" + status.name().toLowerCase(java.util.Locale.ROOT)));
         }
         return Collections.unmodifiableMap(counts);
-    }
-
-    private static String percentiles(String micros) {
-        return "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY " + micros + ") AS p50, "
-                + "PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY " + micros + ") AS p95, "
-                + "PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY " + micros + ") AS p99";
-    }
-
-    /** The percentiles of a row in milliseconds, or {@code null} when the group had no duration. */
-    private static Percentiles percentiles(ResultSet result) throws SQLException {
-        double p50 = result.getDouble("p50");
-        if (result.wasNull()) {
-            return null;
-        }
-        return new Percentiles(p50 / 1000, result.getDouble("p95") / 1000, result.getDouble("p99") / 1000);
     }
 
     private record WorkflowRow(Map<RunStatus, Long> byStatus, Percentiles duration) {

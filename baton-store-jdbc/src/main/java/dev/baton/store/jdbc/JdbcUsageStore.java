@@ -1,6 +1,5 @@
 package dev.baton.store.jdbc;
 
-import dev.baton.core.store.Percentiles;
 import dev.baton.gateway.usage.UsageDimension;
 import dev.baton.gateway.usage.UsageLatency;
 import dev.baton.gateway.usage.UsageQuery;
@@ -11,11 +10,9 @@ import dev.baton.gateway.usage.UsageTotals;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,10 +37,12 @@ public final class JdbcUsageStore implements UsageStore {
             + " latency_us, ttft_us, cache_hit, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
+    private final ReadQueries reads;
 
     /** @param dataSource connections to a migrated database */
     public JdbcUsageStore(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.reads = new ReadQueries(dataSource);
     }
 
     @Override
@@ -118,7 +117,7 @@ public final class JdbcUsageStore implements UsageStore {
                 + " FROM usage_records WHERE " + where(query, parameters)
                 + " GROUP BY " + key + " ORDER BY cost_usd DESC, group_key ASC";
         List<UsageTotals> totals = new ArrayList<>();
-        query("summarize usage by " + wireName(query.groupBy()), sql, parameters, rows ->
+        reads.query("summarize usage by " + wireName(query.groupBy()), sql, parameters, rows ->
                 totals.add(new UsageTotals(rows.getString("group_key"), rows.getLong("calls"),
                         rows.getLong("errors"), rows.getLong("cache_hits"), rows.getLong("input_tokens"),
                         rows.getLong("output_tokens"), rows.getInt("estimated") == 1, rows.getDouble("cost_usd"))));
@@ -133,29 +132,16 @@ public final class JdbcUsageStore implements UsageStore {
         List<Object> parameters = new ArrayList<>();
         String sql = "SELECT " + key + " AS group_key, COUNT(*) AS calls,"
                 + " SUM(CASE WHEN error_code IS NULL THEN 0 ELSE 1 END) AS errors, "
-                + percentiles("latency_us", "l") + ", " + percentiles("ttft_us", "t")
+                + ReadQueries.percentiles("CAST(latency_us AS DOUBLE PRECISION)", "l") + ", "
+                + ReadQueries.percentiles("CAST(ttft_us AS DOUBLE PRECISION)", "t")
                 + " FROM usage_records WHERE " + where(query, parameters)
                 + " GROUP BY " + key + " ORDER BY calls DESC, group_key ASC";
         List<UsageLatency> latencies = new ArrayList<>();
-        query("read usage latencies by " + wireName(query.groupBy()), sql, parameters, rows ->
+        reads.query("read usage latencies by " + wireName(query.groupBy()), sql, parameters, rows ->
                 latencies.add(new UsageLatency(rows.getString("group_key"), rows.getLong("calls"),
-                        rows.getLong("errors"), percentiles(rows, "l"), percentiles(rows, "t"))));
+                        rows.getLong("errors"), ReadQueries.percentiles(rows, "l"),
+                        ReadQueries.percentiles(rows, "t"))));
         return latencies;
-    }
-
-    private static String percentiles(String column, String prefix) {
-        String value = "CAST(" + column + " AS DOUBLE PRECISION)";
-        return "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY " + value + ") AS " + prefix + "50, "
-                + "PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY " + value + ") AS " + prefix + "95, "
-                + "PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY " + value + ") AS " + prefix + "99";
-    }
-
-    private static Percentiles percentiles(ResultSet rows, String prefix) throws SQLException {
-        double p50 = rows.getDouble(prefix + "50");
-        if (rows.wasNull()) {
-            return null;
-        }
-        return new Percentiles(p50 / 1000, rows.getDouble(prefix + "95") / 1000, rows.getDouble(prefix + "99") / 1000);
     }
 
     /** The WHERE condition of a query's time range and filters; adds their values to {@code parameters}. */
@@ -179,32 +165,6 @@ public final class JdbcUsageStore implements UsageStore {
             }
         }
         return sql.toString();
-    }
-
-    /** What to do with one row. */
-    @FunctionalInterface
-    private interface RowReader {
-        void read(ResultSet row) throws SQLException;
-    }
-
-    private void query(String operation, String sql, List<Object> parameters, RowReader reader) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.size(); i++) {
-                if (parameters.get(i) instanceof Instant instant) {
-                    SqlValues.setInstant(select, i + 1, instant);
-                } else {
-                    select.setString(i + 1, (String) parameters.get(i));
-                }
-            }
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    reader.read(rows);
-                }
-            }
-        } catch (SQLException e) {
-            throw SqlValues.failure(operation, e);
-        }
     }
 
     private static String wireName(UsageDimension dimension) {
