@@ -94,10 +94,15 @@ public record TracingSettings(boolean enabled, URI endpoint, double sampleRatio,
         String service = tree.get("serviceName").text(DEFAULT_SERVICE_NAME);
         Map<String, SecretRef> headers = new LinkedHashMap<>();
         tree.get("headers").entries().forEach((name, value) -> {
-            if (!isToken(name)) {
+            if (!HttpHeaderName.isValid(name)) {
                 throw ConfigTree.invalid(value.path(), "is not a valid HTTP header name");
             }
-            headers.put(name, value.secret());
+            SecretRef secret = value.secret();
+            if (secret == null) {
+                throw ConfigTree.invalid(value.path(), "is required: a secret reference 'env:VARIABLE' or"
+                        + " 'file:/path'");
+            }
+            headers.put(name, secret);
         });
         Duration timeout = tree.get("exportTimeout").duration(DEFAULT_EXPORT_TIMEOUT);
         if (timeout.isZero() || timeout.isNegative()) {
@@ -176,20 +181,5 @@ public record TracingSettings(boolean enabled, URI endpoint, double sampleRatio,
         } catch (URISyntaxException e) {
             return null;
         }
-    }
-
-    /** An RFC 9110 token: what a header name may be. */
-    private static boolean isToken(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                  || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
-                return false;
-            }
-        }
-        return true;
     }
 }
