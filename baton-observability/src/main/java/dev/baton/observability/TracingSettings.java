@@ -22,7 +22,7 @@ import java.util.Set;
  *   tracing:
  *     enabled: true
  *     endpoint: http://otel-collector:4318/v1/traces
- *     sampleRatio: 0.25          # of new traces; a sampled/unsampled parent decides for its children
+ *     sampleRatio: 0.25          # keeps 1 in 4 new traces (runs); a sampled/unsampled parent decides for its children
  *     serviceName: baton
  *     exportTimeout: 10s
  *     headers:
@@ -37,8 +37,9 @@ import java.util.Set;
  *
  * @param enabled       whether spans are recorded and exported
  * @param endpoint      the OTLP/HTTP traces URL ({@code http} or {@code https})
- * @param sampleRatio   fraction of new traces sampled, 0..1 (a ratio of the trace id, so every node decides
- *                      alike); children follow their parent's decision
+ * @param sampleRatio   fraction of new traces sampled, 0..1: a trace is kept when the lower 56 bits of its trace id
+ *                      (uniformly random, also in a run id) are below {@code sampleRatio × 2^56}, so every node
+ *                      decides alike; children follow their parent's decision
  * @param serviceName   the {@code service.name} resource attribute
  * @param headers       extra HTTP headers of export requests (e.g. a vendor's API key), as secret references
  *                      resolved when the exporter is built
