@@ -1,12 +1,17 @@
 package dev.baton.observability.tracing;
 
 import dev.baton.core.run.RunStatus;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 
@@ -48,10 +53,8 @@ class RandomnessSamplerTest {
     }
 
     private static boolean sampled(RandomnessSampler sampler, String traceId) {
-        return sampler.shouldSample(io.opentelemetry.context.Context.root(), traceId, "run", 
-                io.opentelemetry.api.trace.SpanKind.INTERNAL, io.opentelemetry.api.common.Attributes.empty(),
-                java.util.List.of()).getDecision()
-               == io.opentelemetry.sdk.trace.samplers.SamplingDecision.RECORD_AND_SAMPLE;
+        return sampler.shouldSample(Context.root(), traceId, "run", SpanKind.INTERNAL, Attributes.empty(), List.of())
+                       .getDecision() == SamplingDecision.RECORD_AND_SAMPLE;
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.baton.steps.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.core.error.BatonException;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -16,6 +17,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,8 +106,8 @@ class HttpStepTracingTest {
 
     @Test
     void with_tracing_off_every_request_shares_one_no_op_span() {
-        var tracer = HttpSpan.tracer(io.opentelemetry.api.OpenTelemetry.noop());
-        java.net.URI uri = java.net.URI.create("http://127.0.0.1:1/x");
+        var tracer = HttpSpan.tracer(OpenTelemetry.noop());
+        URI uri = URI.create("http://127.0.0.1:1/x");
         HttpSpan first = HttpSpan.start(tracer, "GET", uri);
         assertThat(HttpSpan.start(tracer, "POST", uri)).isSameAs(first);
         first.status(500);
