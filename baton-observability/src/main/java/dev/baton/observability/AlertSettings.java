@@ -281,7 +281,7 @@ public record AlertSettings(boolean enabled, UsageRule cpu, UsageRule memory, Us
         }
         Map<String, SecretRef> headers = new LinkedHashMap<>();
         tree.get("headers").entries().forEach((name, value) -> {
-            if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+            if (!HttpHeaderName.isValid(name)) {
                 throw ConfigTree.invalid(value.path(), "is not a valid HTTP header name");
             }
             if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {

@@ -22,7 +22,7 @@ import java.util.Set;
  *   tracing:
  *     enabled: true
  *     endpoint: http://otel-collector:4318/v1/traces
- *     sampleRatio: 0.25          # of new traces; a sampled/unsampled parent decides for its children
+ *     sampleRatio: 0.25          # keeps 1 in 4 new traces (runs); a sampled/unsampled parent decides for its children
  *     serviceName: baton
  *     exportTimeout: 10s
  *     headers:
@@ -37,8 +37,9 @@ import java.util.Set;
  *
  * @param enabled       whether spans are recorded and exported
  * @param endpoint      the OTLP/HTTP traces URL ({@code http} or {@code https})
- * @param sampleRatio   fraction of new traces sampled, 0..1 (a ratio of the trace id, so every node decides
- *                      alike); children follow their parent's decision
+ * @param sampleRatio   fraction of new traces sampled, 0..1: a trace is kept when the lower 56 bits of its trace id
+ *                      (uniformly random, also in a run id) are below {@code sampleRatio × 2^56}, so every node
+ *                      decides alike; children follow their parent's decision
  * @param serviceName   the {@code service.name} resource attribute
  * @param headers       extra HTTP headers of export requests (e.g. a vendor's API key), as secret references
  *                      resolved when the exporter is built
@@ -94,10 +95,15 @@ public record TracingSettings(boolean enabled, URI endpoint, double sampleRatio,
         String service = tree.get("serviceName").text(DEFAULT_SERVICE_NAME);
         Map<String, SecretRef> headers = new LinkedHashMap<>();
         tree.get("headers").entries().forEach((name, value) -> {
-            if (!isToken(name)) {
+            if (!HttpHeaderName.isValid(name)) {
                 throw ConfigTree.invalid(value.path(), "is not a valid HTTP header name");
             }
-            headers.put(name, value.secret());
+            SecretRef secret = value.secret();
+            if (secret == null) {
+                throw ConfigTree.invalid(value.path(), "is required: a secret reference 'env:VARIABLE' or"
+                        + " 'file:/path'");
+            }
+            headers.put(name, secret);
         });
         Duration timeout = tree.get("exportTimeout").duration(DEFAULT_EXPORT_TIMEOUT);
         if (timeout.isZero() || timeout.isNegative()) {
@@ -176,20 +182,5 @@ public record TracingSettings(boolean enabled, URI endpoint, double sampleRatio,
         } catch (URISyntaxException e) {
             return null;
         }
-    }
-
-    /** An RFC 9110 token: what a header name may be. */
-    private static boolean isToken(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                  || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
 import dev.baton.gateway.config.SecretRef;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +78,25 @@ class TracingSettingsTest {
                 .isInstanceOf(BatonException.class)
                 .hasMessageContaining("observability.tracing.headers.Authorization")
                 .hasMessageContaining("secret reference");
+    }
+
+    @Test
+    void rejects_a_header_without_a_value_naming_it() {
+        assertThatThrownBy(() -> read("tracing:\n  headers:\n    Authorization:\n"))
+                .isInstanceOf(BatonException.class)
+                .satisfies(e -> assertThat(((BatonException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageContaining("observability.tracing.headers.Authorization")
+                .hasMessageContaining("secret reference");
+    }
+
+    @Test
+    void header_names_are_rfc_9110_tokens() {
+        assertThat(HttpHeaderName.isValid("X-Api-Key")).isTrue();
+        assertThat(HttpHeaderName.isValid("x_weird.name~1")).isTrue();
+        assertThat(HttpHeaderName.isValid("bad name")).isFalse();
+        assertThat(HttpHeaderName.isValid("colon:")).isFalse();
+        assertThat(HttpHeaderName.isValid("")).isFalse();
+        assertThat(HttpHeaderName.isValid(null)).isFalse();
     }
 
     @Test

@@ -179,6 +179,7 @@ class TracedGatewayTest {
             assertThat(s.getParentSpanId()).isEqualTo(call.getSpanId());
             assertThat(s.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(503L);
             assertThat(s.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("503");
+            assertThat(s.getStatus().getDescription()).isEqualTo("503");
         });
     }
 

@@ -3,6 +3,7 @@ package dev.baton.observability.tracing;
 import dev.baton.core.engine.AttemptInfo;
 import dev.baton.core.engine.AttemptObservation;
 import dev.baton.core.engine.EngineObserver;
+import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
@@ -16,11 +17,9 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
-import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 
 import java.time.Instant;
-import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,7 +29,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       the run's root span; attributes {@code baton.run.id}, {@code baton.workflow.id}, {@code baton.step.id},
  *       {@code baton.step.type}, {@code baton.attempt} (1-based), {@code baton.attempt.status} (wire name), and
  *       for a failed, timed-out or cancelled attempt {@code error.type} (the error code) with status ERROR (not
- *       for a cancelled one) and the error's message as status description;</li>
+ *       for a cancelled one) and the error's message as status description; an attempt cut short by the engine
+ *       closing (error code {@code interrupted}: it resumes on the next start) has {@code baton.attempt.status}
+ *       {@code interrupted} and no error. Its span id is derived from the run, step and attempt
+ *       ({@link RunTrace#attemptSpanId}), so a resumed attempt keeps it;</li>
  *   <li>{@code run <workflowId>} (INTERNAL), the root, emitted when the run finishes with {@code createdAt} as
  *       start and {@code finishedAt} as end, its span id derived from the run id; child of the caller's span
  *       when the run has a {@code traceparent}; attributes {@code baton.run.id}, {@code baton.workflow.id},
@@ -42,9 +44,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code spanId} into the MDC; {@link AttemptObservation#traceParent()} is the attempt span's W3C
  * {@code traceparent}, which child runs belong under.
  *
- * <p>Whether a run is sampled is decided from its trace id alone (the ratio sampler is deterministic), or by
- * its {@code traceparent}'s sampled flag, so every node and every attempt agrees. Thread-safe; allocation per
- * attempt is one span.
+ * <p>Whether a run is sampled is decided from its trace id alone ({@link RandomnessSampler}, the root sampler
+ * the SDK uses too), or by its {@code traceparent}'s sampled flag, so every node and every attempt agrees. A
+ * run's trace is computed once, at its first attempt on this node, and cached until it finishes. Thread-safe;
+ * allocation per attempt is about one span.
  */
 public final class EngineTracing implements EngineObserver {
     static final AttributeKey<String> RUN_ID = AttributeKey.stringKey("baton.run.id");
@@ -57,40 +60,47 @@ public final class EngineTracing implements EngineObserver {
     static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("baton.attempt");
     static final AttributeKey<String> ATTEMPT_STATUS = AttributeKey.stringKey("baton.attempt.status");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    /** {@code baton.attempt.status} of an attempt cut short by the engine closing (it resumes on restart). */
+    static final String INTERRUPTED = "interrupted";
     /** The instrumentation scope name of engine spans. */
     static final String SCOPE = "dev.baton.engine";
 
+    /** Runs whose trace is kept between attempts; beyond this the cache starts over (see {@link #traceOf}). */
+    static final int MAX_CACHED_RUNS = 16_384;
+
     private final Tracer tracer;
     private final RootSpanIds ids;
-    private final Sampler ratio;
+    private final RandomnessSampler sampler;
+    private final ConcurrentHashMap<String, RunSpans> runs = new ConcurrentHashMap<>();
 
-    EngineTracing(OpenTelemetry openTelemetry, RootSpanIds ids, double sampleRatio) {
+    EngineTracing(OpenTelemetry openTelemetry, RootSpanIds ids, RandomnessSampler sampler) {
         this.tracer = openTelemetry.getTracer(SCOPE);
         this.ids = ids;
-        this.ratio = Sampler.traceIdRatioBased(sampleRatio);
+        this.sampler = sampler;
     }
 
     @Override
     public AttemptObservation attemptStarted(AttemptInfo attempt) {
         Run run = attempt.run();
-        RunTrace trace = RunTrace.of(run);
-        Context parent = Context.root().with(Span.wrap(trace.rootContext(sampled(trace))));
-        Span span = tracer.spanBuilder("step " + attempt.stepId())
-                .setParent(parent)
+        RunSpans trace = traceOf(run);
+        var builder = tracer.spanBuilder("step " + attempt.stepId())
+                .setParent(trace.parent())
                 .setSpanKind(SpanKind.INTERNAL)
                 .setStartTimestamp(attempt.startedAt())
                 .setAttribute(RUN_ID, run.id())
                 .setAttribute(WORKFLOW_ID, run.workflowId())
                 .setAttribute(STEP_ID, attempt.stepId())
                 .setAttribute(STEP_TYPE, attempt.stepType())
-                .setAttribute(ATTEMPT, (long) attempt.attempt())
-                .startSpan();
+                .setAttribute(ATTEMPT, (long) attempt.attempt());
+        Span span = ids.with(trace.trace().traceId(), trace.trace().attemptSpanId(attempt.stepId(), attempt.attempt()),
+                builder::startSpan);
         return new AttemptSpan(span);
     }
 
     @Override
     public void runFinished(Run run) {
-        RunTrace trace = RunTrace.of(run);
+        RunSpans cached = runs.remove(run.id());
+        RunTrace trace = cached != null ? cached.trace() : RunTrace.of(run);
         var builder = tracer.spanBuilder("run " + run.workflowId())
                 .setSpanKind(SpanKind.INTERNAL)
                 .setStartTimestamp(run.createdAt())
@@ -119,14 +129,41 @@ public final class EngineTracing implements EngineObserver {
         span.end(end.isBefore(run.createdAt()) ? run.createdAt() : end);
     }
 
-    /** The sampling decision of a run's trace, as the SDK's parent-based ratio sampler takes it for the root. */
-    private boolean sampled(RunTrace trace) {
-        if (trace.remoteParent() != null) {
-            return trace.remoteParent().isSampled();
+    /** How many runs' traces are cached (tests). */
+    int cachedRuns() {
+        return runs.size();
+    }
+
+    /**
+     * The trace of {@code run}, computed at its first attempt here and kept until it finishes (one SHA-256 per
+     * run, not per attempt). A run that never finishes on this node (the node closed, or another node finished
+     * it) would stay: past {@link #MAX_CACHED_RUNS} the cache is cleared, which costs only a recomputation.
+     */
+    private RunSpans traceOf(Run run) {
+        RunSpans cached = runs.get(run.id());
+        if (cached != null) {
+            return cached;
         }
-        return ratio.shouldSample(Context.root(), trace.traceId(), "", SpanKind.INTERNAL,
-                io.opentelemetry.api.common.Attributes.empty(), List.of()).getDecision()
-               == SamplingDecision.RECORD_AND_SAMPLE;
+        if (runs.size() >= MAX_CACHED_RUNS) {
+            runs.clear();
+        }
+        RunTrace trace = RunTrace.of(run);
+        RunSpans computed = new RunSpans(trace,
+                Context.root().with(Span.wrap(trace.rootContext(sampled(trace)))));
+        RunSpans raced = runs.putIfAbsent(run.id(), computed);
+        return raced != null ? raced : computed;
+    }
+
+    /**
+     * The sampling decision of a run's trace, the one the SDK's sampler (parent-based over the same
+     * {@link RandomnessSampler}) takes for its root span: the caller's sampled flag, else the trace id's.
+     */
+    private boolean sampled(RunTrace trace) {
+        return trace.remoteParent() != null ? trace.remoteParent().isSampled() : sampler.sampled(trace.traceId());
+    }
+
+    /** A run's trace and the context its attempt spans start under (the root span, not yet emitted). */
+    private record RunSpans(RunTrace trace, Context parent) {
     }
 
     /** One attempt's span. */
@@ -151,12 +188,18 @@ public final class EngineTracing implements EngineObserver {
         @Override
         public String traceParent() {
             SpanContext context = span.getSpanContext();
-            return context.isValid() ? RunTrace.format(context) : null;
+            return context.isValid() ? RunTrace.traceParentOf(context) : null;
         }
 
         @Override
         public void finished(AttemptStatus status, StepError error, Instant finishedAt) {
             if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            if (error != null && ErrorCode.INTERRUPTED.code().equals(error.code())) {
+                // the engine closed under it; it resumes on the next start: a restart, not a failure
+                span.setAttribute(ATTEMPT_STATUS, INTERRUPTED);
+                span.end(finishedAt);
                 return;
             }
             span.setAttribute(ATTEMPT_STATUS, status.wireName());

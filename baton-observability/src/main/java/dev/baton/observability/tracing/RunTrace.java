@@ -1,6 +1,7 @@
 package dev.baton.observability.tracing;
 
 import dev.baton.core.run.Run;
+import dev.baton.core.run.TraceParent;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -12,7 +13,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Where a run's spans go, computed from the run alone so that every node, before and after a restart, puts the
@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  *       valid trace id); an id that is not a UUID is hashed (first 16 bytes of its SHA-256);</li>
  *   <li>root span id: the first 8 bytes of SHA-256 of the run id (the next 8 if those are all zero), so attempt
  *       spans can name the root span as their parent before it is emitted at the end of the run;</li>
- *   <li>remote parent: the span context of {@code traceParent}, the root span's parent, or {@code null}.</li>
+ *   <li>remote parent: the span context of {@code traceParent}, the root span's parent, or {@code null};</li>
+ *   <li>attempt span ids: derived from the root span id, the step id and the attempt number
+ *       ({@link #attemptSpanId}).</li>
  * </ul>
  *
  * @param traceId      32 lower-case hex digits, never all zero
@@ -31,8 +33,6 @@ import java.util.regex.Pattern;
  * @param remoteParent the span the run belongs under, or {@code null} (then the root span is a trace root)
  */
 public record RunTrace(String traceId, String rootSpanId, SpanContext remoteParent) {
-    private static final Pattern TRACE_PARENT =
-            Pattern.compile("([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?");
     private static final HexFormat HEX = HexFormat.of();
 
     public RunTrace {
@@ -48,7 +48,7 @@ public record RunTrace(String traceId, String rootSpanId, SpanContext remotePare
 
     /** The trace of the run {@code runId} that belongs under {@code traceParent} (or {@code null}). */
     public static RunTrace of(String runId, String traceParent) {
-        SpanContext parent = parse(traceParent);
+        SpanContext parent = remoteParentOf(traceParent);
         String traceId = parent != null ? parent.getTraceId() : traceIdOf(runId);
         return new RunTrace(traceId, rootSpanIdOf(runId), parent);
     }
@@ -83,25 +83,43 @@ public record RunTrace(String traceId, String rootSpanId, SpanContext remotePare
     }
 
     /**
-     * A W3C {@code traceparent} as a remote span context, or {@code null} when absent or not valid (version
-     * {@code ff}, an all-zero id, upper-case hex).
+     * A W3C {@code traceparent} as a remote span context, or {@code null} when absent or not valid (as
+     * {@link TraceParent#parse} says: version {@code 00} only, non-zero ids, lower-case hex).
      */
-    public static SpanContext parse(String traceParent) {
-        if (traceParent == null) {
-            return null;
-        }
-        var m = TRACE_PARENT.matcher(traceParent.strip());
-        if (!m.matches() || m.group(1).equals("ff") || m.group(1).equals("00") && m.group(5) != null) {
-            return null;
-        }
-        SpanContext context = SpanContext.createFromRemoteParent(m.group(2), m.group(3),
-                TraceFlags.fromByte((byte) Integer.parseInt(m.group(4), 16)), TraceState.getDefault());
-        return context.isValid() ? context : null;
+    static SpanContext remoteParentOf(String traceParent) {
+        return TraceParent.parse(traceParent)
+                .map(p -> SpanContext.createFromRemoteParent(p.traceId(), p.parentId(),
+                        TraceFlags.fromHex(p.flags(), 0), TraceState.getDefault()))
+                .filter(SpanContext::isValid)
+                .orElse(null);
     }
 
-    /** {@code context} as a W3C {@code traceparent}: {@code 00-<trace-id>-<span-id>-<flags>}. */
-    public static String format(SpanContext context) {
-        return "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex();
+    /** {@code context} (valid) as a W3C {@code traceparent}: {@code 00-<trace-id>-<span-id>-<flags>}. */
+    static String traceParentOf(SpanContext context) {
+        return new TraceParent(context.getTraceId(), context.getSpanId(), context.getTraceFlags().asHex())
+                .toString();
+    }
+
+    /**
+     * The span id of attempt {@code attempt} of step {@code stepId} of this run: the root span id, the step id
+     * (64-bit FNV-1a of its characters) and the attempt number mixed by SplitMix64's finalizer (Steele, Lea and
+     * Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014). Deterministic, so an attempt that is
+     * observed again after a restart (resumed, or re-observed by another node) keeps its span id, and the child
+     * runs that named it as parent stay under an exported span. Never all zero; no allocation but the string.
+     */
+    String attemptSpanId(String stepId, int attempt) {
+        long fnv = 0xcbf29ce484222325L;
+        for (int i = 0; i < stepId.length(); i++) {
+            fnv = (fnv ^ stepId.charAt(i)) * 0x100000001b3L;
+        }
+        long id = mix(mix(Long.parseUnsignedLong(rootSpanId, 16) ^ fnv) ^ attempt);
+        return HEX.toHexDigits(id == 0 ? 1 : id);
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     private static byte[] sha256(String text) {

@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>resource: {@code service.name} (settings), {@code service.version}, {@code service.instance.id} (a
  *       random UUID per start), plus the SDK's {@code telemetry.sdk.*};</li>
- *   <li>sampler: parent-based, trace-id-ratio for new traces ({@code sampleRatio});</li>
+ *   <li>sampler: parent-based; a new trace is sampled by the ratio ({@code sampleRatio}) of the random lower
+ *       56 bits of its trace id ({@link RandomnessSampler});</li>
  *   <li>ids: random, except the root span of a run ({@link RunTrace});</li>
  *   <li>processor: a {@link BatchSpanProcessor} (the SDK defaults: 2,048 spans queued, batches of 512 every
  *       5 s; spans beyond the queue are dropped, never waited for) exporting over OTLP/HTTP protobuf to
@@ -111,9 +112,10 @@ public final class Tracing implements AutoCloseable {
             resourceAttributes.put(AttributeKey.stringKey("service.version"), version);
         }
         RootSpanIds ids = new RootSpanIds();
+        RandomnessSampler root = new RandomnessSampler(sampleRatio);
         SdkTracerProvider provider = SdkTracerProvider.builder()
                 .setResource(Resource.getDefault().merge(Resource.create(resourceAttributes.build())))
-                .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(sampleRatio)))
+                .setSampler(Sampler.parentBased(root))
                 .setIdGenerator(ids)
                 .addSpanProcessor(processor)
                 .build();
@@ -121,7 +123,7 @@ public final class Tracing implements AutoCloseable {
                 .setTracerProvider(provider)
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
-        return new Tracing(sdk, sdk, new EngineTracing(sdk, ids, sampleRatio), flushTimeout);
+        return new Tracing(sdk, sdk, new EngineTracing(sdk, ids, root), flushTimeout);
     }
 
     /** Whether spans are recorded (false: everything is the no-op API). */

@@ -112,7 +112,7 @@ class EngineTracingTest {
         String parent = attempt.traceParent();
         try (AttemptObservation.Scope ignored = attempt.enter()) {
             Span current = Span.current();
-            assertThat(RunTrace.format(current.getSpanContext())).isEqualTo(parent);
+            assertThat(RunTrace.traceParentOf(current.getSpanContext())).isEqualTo(parent);
             assertThat(MDC.get(TraceMdc.TRACE_ID)).isEqualTo(current.getSpanContext().getTraceId());
             assertThat(MDC.get(TraceMdc.SPAN_ID)).isEqualTo(current.getSpanContext().getSpanId());
         }
@@ -162,8 +162,9 @@ class EngineTracingTest {
     void a_run_id_that_is_not_a_uuid_still_gets_a_valid_trace_id() {
         assertThat(RunTrace.traceIdOf("run-42")).matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32));
         assertThat(RunTrace.rootSpanIdOf("run-42")).matches("[0-9a-f]{16}").isNotEqualTo("0".repeat(16));
-        assertThat(RunTrace.parse("00-00000000000000000000000000000000-b7ad6b7169203331-01")).isNull();
-        assertThat(RunTrace.parse("not a traceparent")).isNull();
+        assertThat(RunTrace.remoteParentOf("00-00000000000000000000000000000000-b7ad6b7169203331-01")).isNull();
+        assertThat(RunTrace.remoteParentOf("01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")).isNull();
+        assertThat(RunTrace.remoteParentOf("not a traceparent")).isNull();
     }
 
     @Test

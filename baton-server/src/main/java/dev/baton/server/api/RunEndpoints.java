@@ -11,7 +11,6 @@ import dev.baton.core.error.ErrorCode;
 import dev.baton.core.error.FieldError;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
-import dev.baton.core.run.TraceParent;
 import dev.baton.core.store.Page;
 import dev.baton.core.store.RunQuery;
 import dev.baton.core.store.RunStore;
@@ -95,12 +94,6 @@ final class RunEndpoints {
     record CancelBody(String reason) {
     }
 
-    /** The request's W3C {@code traceparent} header when valid; an invalid one is ignored, as the W3C asks. */
-    private static String traceParent(Context ctx) {
-        String header = ctx.header("traceparent");
-        return TraceParent.isValid(header) ? header : null;
-    }
-
     private static void checkPriority(Integer priority) {
         if (priority != null && (priority < -100 || priority > 100)) {
             throw BatonException.invalidInput("priority", "must be between -100 and 100, got " + priority);
@@ -118,7 +111,8 @@ final class RunEndpoints {
         StartBody body = bodies.read(ctx, StartBody.class, true);
         Duration wait = waitParameter(ctx);
         Run run = engine.start(new StartRequest(tenant, ctx.pathParam("id"), orZero(body.version()), body.inputs(),
-                orZero(body.priority()), idempotencyKey(ctx), traceParent(ctx)));
+                orZero(body.priority()), idempotencyKey(ctx), RunRequestTrace.traceParent(ctx)));
+        RunRequestTrace.started(run);
         ctx.header("Location", ApiRoutes.BASE + "/runs/" + run.id());
         if (wait == null) {
             Json.respond(ctx, 202, wire.run(run));
@@ -132,7 +126,7 @@ final class RunEndpoints {
     void startBatch(Context ctx) {
         BatchBody body = bodies.read(ctx, BatchBody.class, false);
         String key = idempotencyKey(ctx);
-        String traceParent = traceParent(ctx);
+        String traceParent = RunRequestTrace.traceParent(ctx);
         checkBatchInputs(ctx.pathParam("id"), orZero(body.version()), body.inputs());
         ObjectNode result = Json.MAPPER.createObjectNode();
         ArrayNode items = result.putArray("items");

@@ -79,7 +79,7 @@ public final class HttpStep implements StepHandler, AutoCloseable {
 
     private final HttpClientPool clients;
     private final HttpStepSettings settings;
-    private final Tracer tracer;
+    private final Tracer tracer; // null when tracing is off (HttpSpan.tracer)
     private final TextMapPropagator propagator;
 
     /** A step with {@link HttpStepSettings#defaults()} and its own clients. */
@@ -94,7 +94,7 @@ public final class HttpStep implements StepHandler, AutoCloseable {
     /** A step whose requests are traced into {@code openTelemetry}. */
     public HttpStep(HttpStepSettings settings, OpenTelemetry openTelemetry) {
         this.settings = settings;
-        this.tracer = openTelemetry.getTracer("dev.baton.steps.http");
+        this.tracer = HttpSpan.tracer(openTelemetry);
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
         this.clients = new HttpClientPool(settings.clients(), () -> HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_2)

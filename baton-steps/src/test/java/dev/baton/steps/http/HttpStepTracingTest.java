@@ -2,6 +2,7 @@ package dev.baton.steps.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.core.error.BatonException;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -16,6 +17,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,5 +80,39 @@ class HttpStepTracingTest {
         SpanData client = exporter.getFinishedSpanItems().getFirst();
         assertThat(client.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(client.getAttributes().get(HttpSpan.ERROR_TYPE)).isEqualTo("503");
+    }
+
+    @Test
+    void a_failed_request_span_carries_neither_the_query_nor_the_body_nor_the_message() {
+        assertThatThrownBy(() -> step.execute(TestContext.unbounded(), JSON.readTree("{\"url\": \""
+                + service.url("/status/503") + "?api_key=secret-in-query\", \"method\": \"POST\","
+                + " \"body\": {\"password\": \"secret-in-body\"}}"))).isInstanceOf(BatonException.class);
+        SpanData client = exporter.getFinishedSpanItems().getFirst();
+        assertThat(client.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(client.getStatus().getDescription()).isEqualTo("503");
+        client.getAttributes().forEach((key, value) -> assertThat(String.valueOf(value))
+                .as(key.getKey()).doesNotContain("secret").doesNotContain("?"));
+    }
+
+    @Test
+    void a_transport_failure_is_described_by_its_error_code_only() throws Exception {
+        String closed = service.url("/echo").replaceFirst(":\\d+/", ":1/");
+        assertThatThrownBy(() -> step.execute(TestContext.unbounded(), JSON.readTree("{\"url\": \""
+                + closed + "?token=secret\"}"))).isInstanceOf(BatonException.class);
+        SpanData client = exporter.getFinishedSpanItems().getFirst();
+        assertThat(client.getStatus().getDescription())
+                .isEqualTo(client.getAttributes().get(HttpSpan.ERROR_TYPE)).doesNotContain("secret");
+    }
+
+    @Test
+    void with_tracing_off_every_request_shares_one_no_op_span() {
+        var tracer = HttpSpan.tracer(OpenTelemetry.noop());
+        URI uri = URI.create("http://127.0.0.1:1/x");
+        HttpSpan first = HttpSpan.start(tracer, "GET", uri);
+        assertThat(HttpSpan.start(tracer, "POST", uri)).isSameAs(first);
+        first.status(500);
+        first.failed(new IllegalStateException("x"));
+        first.end();
+        assertThat(HttpSpan.tracer(sdk)).isNotNull();
     }
 }

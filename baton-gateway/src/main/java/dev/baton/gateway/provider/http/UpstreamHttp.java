@@ -90,7 +90,7 @@ public final class UpstreamHttp implements AutoCloseable {
      */
     public UpstreamHttp(InstantSource clock, OpenTelemetry openTelemetry) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.tracer = openTelemetry.getTracer("dev.baton.gateway");
+        this.tracer = UpstreamSpan.tracer(openTelemetry); // null when tracing is off
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
     }
 

@@ -1,11 +1,13 @@
 package dev.baton.gateway.provider.http;
 
 import dev.baton.core.error.BatonException;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
 
 import java.net.URI;
@@ -14,11 +16,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The CLIENT span of one upstream HTTP attempt (OpenTelemetry HTTP client conventions): named
  * {@code <METHOD> <path>}, with {@code http.request.method}, {@code server.address}, {@code server.port},
- * {@code url.full} (without the query), {@code baton.deployment}, {@code http.response.status_code} and, when the
- * attempt fails, {@code error.type} (the status code, or the Baton error code for transport failures and
- * timeouts) with status ERROR. A child of the current span (the gateway call); ended once, by whoever ends the
- * exchange (a stream: when it is closed). A no-op under the no-op API. Used by the one thread
- * that makes the exchange.
+ * {@code url.full} (scheme, host, port and path: no query, no user info), {@code baton.deployment},
+ * {@code http.response.status_code} and, when the attempt fails, {@code error.type} (the status code, or the Baton
+ * error code for transport failures and timeouts) with status ERROR described by that type alone (never an
+ * exception message: it may quote the upstream's body). A child of the current span (the gateway call); ended
+ * once, by whoever ends the exchange (a stream: when it is closed). Under the no-op API every attempt shares one
+ * no-op instance (no allocation). Used by the one thread that makes the exchange.
  */
 final class UpstreamSpan {
     static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
@@ -29,14 +32,23 @@ final class UpstreamSpan {
     static final AttributeKey<String> DEPLOYMENT = AttributeKey.stringKey("baton.deployment");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
+    /** The span of every attempt while tracing is off: records nothing, propagates the current context. */
+    private static final UpstreamSpan OFF = new UpstreamSpan(Span.getInvalid(), null);
+
     private final Span span;
     private final Context context;
     private final AtomicBoolean ended = new AtomicBoolean();
-    private boolean typed;
+    private String errorType;
 
-    private UpstreamSpan(Span span) {
+    private UpstreamSpan(Span span, Context context) {
         this.span = span;
-        this.context = Context.current().with(span);
+        this.context = context;
+    }
+
+    /** The tracer of {@code openTelemetry} for {@link #start}, or {@code null} when it is the no-op API. */
+    static Tracer tracer(OpenTelemetry openTelemetry) {
+        return openTelemetry.getTracerProvider() == TracerProvider.noop() ? null
+                : openTelemetry.getTracer("dev.baton.gateway");
     }
 
     /**
@@ -45,8 +57,11 @@ final class UpstreamSpan {
      * few seconds would otherwise start a trace of its own each time.
      */
     static UpstreamSpan start(Tracer tracer, UpstreamCall call) {
+        if (tracer == null) {
+            return OFF;
+        }
         if (!Span.current().getSpanContext().isValid()) {
-            return new UpstreamSpan(Span.getInvalid());
+            return new UpstreamSpan(Span.getInvalid(), Context.current());
         }
         URI uri = call.uri();
         var builder = tracer.spanBuilder(call.method() + " " + (uri.getRawPath() == null ? "/" : uri.getRawPath()))
@@ -54,12 +69,14 @@ final class UpstreamSpan {
                 .setAttribute(METHOD, call.method())
                 .setAttribute(SERVER_ADDRESS, uri.getHost() == null ? "" : uri.getHost())
                 .setAttribute(SERVER_PORT, (long) port(uri))
-                .setAttribute(URL, uri.getScheme() + "://" + uri.getRawAuthority()
+                .setAttribute(URL, uri.getScheme() + "://" + uri.getHost()
+                                   + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
                                    + (uri.getRawPath() == null ? "" : uri.getRawPath()));
         if (call.deployment() != null) {
             builder.setAttribute(DEPLOYMENT, call.deployment());
         }
-        return new UpstreamSpan(builder.startSpan());
+        Span span = builder.startSpan();
+        return new UpstreamSpan(span, Context.current().with(span));
     }
 
     private static int port(URI uri) {
@@ -68,34 +85,40 @@ final class UpstreamSpan {
 
     /** The context to propagate in the request's headers: this span under the current one. */
     Context context() {
-        return context;
+        return context != null ? context : Context.current();
     }
 
     /** The upstream answered with {@code status}; 4xx and 5xx mark the span as failed. */
     void status(int status) {
+        if (this == OFF) {
+            return;
+        }
         span.setAttribute(STATUS, (long) status);
         if (status >= 400) {
-            span.setAttribute(ERROR_TYPE, Integer.toString(status));
-            span.setStatus(StatusCode.ERROR);
-            typed = true;
+            errorType = Integer.toString(status);
+            span.setAttribute(ERROR_TYPE, errorType);
+            span.setStatus(StatusCode.ERROR, errorType);
         }
     }
 
-    /** The attempt failed with {@code error} (an answered error status keeps its status code as type). */
+    /**
+     * The attempt failed with {@code error} (an answered error status keeps its status code as type): status
+     * ERROR described by the type alone, never the exception's message (it may quote the upstream's body).
+     */
     void failed(Throwable error) {
-        if (!span.isRecording()) {
+        if (this == OFF || !span.isRecording()) {
             return;
         }
-        span.setStatus(StatusCode.ERROR, error.getMessage() == null ? "" : error.getMessage());
-        if (!typed) {
-            span.setAttribute(ERROR_TYPE, error instanceof BatonException baton ? baton.code().code()
-                    : error.getClass().getName());
+        if (errorType == null) {
+            errorType = error instanceof BatonException baton ? baton.code().code() : error.getClass().getName();
+            span.setAttribute(ERROR_TYPE, errorType);
         }
+        span.setStatus(StatusCode.ERROR, errorType);
     }
 
     /** Ends the span; later calls do nothing. */
     void end() {
-        if (ended.compareAndSet(false, true)) {
+        if (this != OFF && ended.compareAndSet(false, true)) {
             span.end();
         }
     }
