@@ -32,7 +32,9 @@ import java.util.Map;
  * <p>Arguments: {@code --store h2|memory} (default memory: the engine's own cost, where an observer weighs most),
  * {@code --steps transform|handler} (default handler: the path of plug-in steps, where tracing makes the attempt
  * span current), {@code --runs N} (timed runs per mode and round, default 10,000), {@code --warmup W} (default
- * 3,000), {@code --rounds R} (default 5), {@code --in-flight K} (default 1,000), {@code --starters S} (default 8).
+ * 3,000), {@code --rounds R} (default 5), {@code --warmup-rounds K} (default 2: every mode
+ * runs K times first, unrecorded, so that the JIT has settled before the measured rounds), {@code --in-flight K} (default 1,000), {@code --starters S} (default 8), {@code --modes off,metrics,tracing} (default all three; the loss is reported
+ * against {@code off} when it is measured).
  */
 public final class EngineObservabilityCost {
     private EngineObservabilityCost() {
@@ -47,8 +49,10 @@ public final class EngineObservabilityCost {
         int runs = 10_000;
         int warmup = 3_000;
         int rounds = 5;
+        int warmupRounds = 2;
         int inFlight = 1_000;
         int starters = 8;
+        Mode[] modes = Mode.values();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--store" -> store = BenchEngine.StoreKind.parse(args[++i]);
@@ -56,8 +60,11 @@ public final class EngineObservabilityCost {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--warmup-rounds" -> warmupRounds = Integer.parseInt(args[++i]);
                 case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
                 case "--starters" -> starters = Integer.parseInt(args[++i]);
+                case "--modes" -> modes = java.util.Arrays.stream(args[++i].split(","))
+                        .map(m -> Mode.valueOf(m.trim().toUpperCase(Locale.ROOT))).toArray(Mode[]::new);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see the Javadoc");
             }
         }
@@ -68,19 +75,24 @@ public final class EngineObservabilityCost {
                 + "cores=%d%n", store, steps, runs, warmup, rounds, inFlight, starters,
                 Runtime.getRuntime().availableProcessors());
         Map<Mode, List<double[]>> results = new EnumMap<>(Mode.class);
-        Mode[] modes = Mode.values();
         try (OtlpSink sink = OtlpSink.start()) {
-            for (int round = 0; round < rounds; round++) {
+            for (int round = -warmupRounds; round < rounds; round++) {
                 for (int k = 0; k < modes.length; k++) {
-                    Mode mode = modes[(round + k) % modes.length];
+                    Mode mode = modes[Math.floorMod(round + k, modes.length)];
                     double[] r = measure(mode, store, steps, runs, warmup, inFlight, starters, sink);
-                    results.computeIfAbsent(mode, m -> new ArrayList<>()).add(r);
-                    System.out.printf(Locale.ROOT, "round %d %-8s %7.0f runs/s  %6.1f µs CPU/run%n", round + 1,
+                    if (round >= 0) {
+                        results.computeIfAbsent(mode, m -> new ArrayList<>()).add(r);
+                    }
+                    System.out.printf(Locale.ROOT, "%s %d %-8s %7.0f runs/s  %6.1f µs CPU/run%n",
+                            round < 0 ? "warm-up round" : "round", round < 0 ? round + warmupRounds + 1 : round + 1,
                             mode.name().toLowerCase(Locale.ROOT), r[0], r[1]);
                 }
             }
             System.out.printf(Locale.ROOT, "OTLP sink: %d export requests, %.1f MiB%n", sink.requests(),
                     sink.bytes() / 1048576.0);
+        }
+        if (!results.containsKey(Mode.OFF)) {
+            return;
         }
         double base = median(results.get(Mode.OFF), 0);
         double baseCpu = median(results.get(Mode.OFF), 1);
