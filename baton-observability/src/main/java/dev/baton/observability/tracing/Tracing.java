@@ -11,6 +11,7 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
@@ -86,6 +87,9 @@ public final class Tracing implements AutoCloseable {
                 .setEndpoint(settings.endpoint().toString())
                 .setTimeout(settings.exportTimeout())
                 .setHeaders(() -> headers)
+                // serializes each batch from reused buffers instead of a fresh object graph per span: less garbage
+                // (safe here: only the BatchSpanProcessor calls export, one batch at a time)
+                .setMemoryMode(MemoryMode.REUSABLE_DATA)
                 .build();
         BatchSpanProcessor processor = BatchSpanProcessor.builder(exporter)
                 .setExporterTimeout(settings.exportTimeout())
