@@ -9,7 +9,9 @@ import dev.baton.server.api.ApiClient.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +78,17 @@ class HealthApiTest {
                 assertThat(downStore.get("reachable").asBoolean()).isFalse();
                 assertThat(downStore.get("detail").asText()).contains("unreachable");
                 assertThat(api.get("/health/live").status()).isEqualTo(200);
+
+                // the root aliases answer the same
+                assertThat(api.send(HttpRequest.newBuilder(server.url().resolve("/health/live")).GET(), Map.of())
+                        .status()).isEqualTo(200);
+                Response rootReady = api.send(HttpRequest.newBuilder(server.url().resolve("/health/ready")).GET(),
+                        Map.of());
+                assertThat(rootReady.status()).isEqualTo(503);
+                assertThat(rootReady.json().get("status").asText()).isEqualTo("not-ready");
+                Response rootHealth = api.send(HttpRequest.newBuilder(server.url().resolve("/health")).GET(), Map.of());
+                assertThat(rootHealth.status()).isEqualTo(503);
+                assertThat(rootHealth.json().get("status").asText()).isEqualTo("DOWN");
             }
         }
     }

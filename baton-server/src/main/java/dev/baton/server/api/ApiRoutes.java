@@ -195,6 +195,10 @@ public final class ApiRoutes implements AutoCloseable {
         routes.get(BASE + "/health/live", health::live);
         routes.get(BASE + "/health/ready", health::ready);
         routes.get(BASE + "/health", health::detail);
+        // the same at the root, where probes and scrapers look by convention (like /metrics)
+        routes.get("/health/live", health::live);
+        routes.get("/health/ready", health::ready);
+        routes.get("/health", health::detail);
         routes.get(BASE + "/openapi.json", ctx -> ctx.status(200).contentType("application/json").result(openApi));
         routes.get(MetricsEndpoint.PATH, metrics::scrape);
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.server.BatonServer;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,12 +38,16 @@ class ServerApiTest {
         String base = doc.get("servers").get(0).get("url").asText();
         Set<String> documented = new HashSet<>();
         for (Map.Entry<String, JsonNode> path : doc.get("paths").properties()) {
-            // a path may have servers of its own (the OpenAI-compatible API under /v1)
-            String pathBase = path.getValue().has("servers")
-                    ? path.getValue().get("servers").get(0).get("url").asText() : base;
+            // a path may have servers of its own (the OpenAI-compatible API under /v1; health also at the root)
+            List<String> pathBases = new ArrayList<>();
+            if (path.getValue().has("servers")) {
+                path.getValue().get("servers").forEach(s -> pathBases.add(s.get("url").asText()));
+            } else {
+                pathBases.add(base);
+            }
             path.getValue().fieldNames().forEachRemaining(method -> {
                 if (!method.equals("servers")) {
-                    documented.add(method.toUpperCase() + " " + pathBase + path.getKey());
+                    pathBases.forEach(pathBase -> documented.add(method.toUpperCase() + " " + pathBase + path.getKey()));
                 }
             });
         }
