@@ -33,12 +33,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * A running Baton node, wired by hand: the store (H2, PostgreSQL or memory), the AI gateway ({@link GatewayStack}:
@@ -64,8 +62,6 @@ public final class BatonNode implements AutoCloseable {
     /** The tenant of every run and workflow for now. */
     public static final String DEFAULT_TENANT = "default";
     private static final Logger LOG = LoggerFactory.getLogger(BatonNode.class);
-    /** How long {@link #close()} lets a model that is still loading finish before closing it anyway. */
-    private static final Duration MODEL_CLOSE_WAIT = Duration.ofMinutes(2);
     /** Validated once at start so the language's classes (parser, CEL) are loaded before the first request. */
     private static final String WARM_UP = """
             id: warm-up
@@ -123,14 +119,7 @@ public final class BatonNode implements AutoCloseable {
     public static BatonNode open(BatonConfig config, NodeGateway gateway) {
         // The store (pool, migrations) opens on its own thread while this one loads the language (parser,
         // validator, CEL): the two are the bulk of start-up and independent until the catalog is built.
-        CompletableFuture<NodeStores> opening = new CompletableFuture<>();
-        Thread.ofVirtual().name("baton-store-open").start(() -> {
-            try {
-                opening.complete(NodeStores.open(config));
-            } catch (Throwable t) {
-                opening.completeExceptionally(t);
-            }
-        });
+        CompletableFuture<NodeStores> opening = NodeStores.openInBackground(config);
         NodeStores stores = null;
         BgeSmallEnV15Model model = null;
         HttpStep http = null;
@@ -162,7 +151,7 @@ public final class BatonNode implements AutoCloseable {
             new WorkflowCatalog(new InMemoryWorkflowStore(), parser, validator).validate(WARM_UP, "warm-up");
             BundledTemplates templates = BundledTemplates.load(BatonNode.class.getClassLoader());
 
-            stores = awaitStores(opening);
+            stores = NodeStores.await(opening);
             if (nodeGateway == null) {
                 nodeGateway = GatewayStack.assemble(config.gateway(), model == null ? null : model.name(), models,
                         stores.usage(), System.getenv(), InstantSource.system(),
@@ -197,7 +186,9 @@ public final class BatonNode implements AutoCloseable {
             if (engine != null) {
                 engine.close();
             }
-            closeModel(model);
+            if (model != null) {
+                model.close();
+            }
             if (http != null) {
                 http.close();
             }
@@ -216,20 +207,6 @@ public final class BatonNode implements AutoCloseable {
             }
             if (observability != null) {
                 observability.close();
-            }
-            throw e;
-        }
-    }
-
-    private static NodeStores awaitStores(CompletableFuture<NodeStores> opening) {
-        try {
-            return opening.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error cause) {
-                throw cause;
             }
             throw e;
         }
@@ -373,13 +350,7 @@ public final class BatonNode implements AutoCloseable {
      * {@code embeddingModel} (loaded, or disabled). Cheap enough for a readiness probe every few seconds.
      */
     public Map<String, ComponentHealth> readiness() {
-        Map<String, ComponentHealth> components = new LinkedHashMap<>();
-        HealthReport.StoreHealth store = stores.probe(DEFAULT_TENANT);
-        components.put("store", new ComponentHealth(store.status() == HealthStatus.UP, store.detail()));
-        HealthReport.ModelHealth embedding = NodeHealth.model(model);
-        components.put("embeddingModel", new ComponentHealth(embedding.status() == HealthStatus.UP,
-                embedding.detail()));
-        return components;
+        return NodeHealth.readiness(stores, DEFAULT_TENANT, model);
     }
 
     /**
@@ -411,31 +382,15 @@ public final class BatonNode implements AutoCloseable {
         } finally {
             try {
                 closeQuietly(gateway.closer());
-                closeModel(model);
+                if (model != null) {
+                    model.close(); // waits for a load still running in the background
+                }
                 http.close();
             } finally {
                 closeQuietly(stores.closer());
                 closeQuietly(observability); // last: spans of the runs stopped above are flushed
             }
         }
-    }
-
-    /**
-     * Closes the model, first letting a background load finish: ONNX Runtime must not be inside
-     * {@code createSession} on the loader thread when the JVM exits (it crashes in native code).
-     */
-    private static void closeModel(BgeSmallEnV15Model model) {
-        if (model == null) {
-            return;
-        }
-        try {
-            model.awaitReady(MODEL_CLOSE_WAIT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (BatonException e) {
-            LOG.debug("closing a model that is not ready: {}", e.getMessage());
-        }
-        model.close();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -13,7 +13,9 @@ import dev.baton.server.HealthReport.StoreHealth;
 
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Probes the components of an open node into a {@link HealthReport}: the store (a query and its migration
@@ -60,6 +62,17 @@ final class NodeHealth {
             case DOWN -> "not ready: " + (store.status() == HealthStatus.DOWN ? store.detail() : embeddingModel.detail());
         };
         return new HealthReport(status, clock.instant(), detail, store, embeddingModel, engineHealth, gatewayHealth);
+    }
+
+    /** Readiness of the store (reachable, schema migrated) and the embedding model (loaded, or disabled). */
+    static Map<String, ComponentHealth> readiness(NodeStores stores, String tenantId, EmbeddingModel model) {
+        Map<String, ComponentHealth> components = new LinkedHashMap<>();
+        HealthReport.StoreHealth store = stores.probe(tenantId);
+        components.put("store", new ComponentHealth(store.status() == HealthStatus.UP, store.detail()));
+        HealthReport.ModelHealth embedding = model(model);
+        components.put("embeddingModel", new ComponentHealth(embedding.status() == HealthStatus.UP,
+                embedding.detail()));
+        return components;
     }
 
     /** The model's health: UP when ready or disabled, DOWN while loading or after a failed load. */

@@ -15,6 +15,8 @@ import dev.baton.store.jdbc.JdbcStores;
 import dev.baton.store.jdbc.SchemaStatus;
 import dev.baton.store.jdbc.StoreConfig;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +33,34 @@ import java.util.function.Supplier;
  */
 record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                   String label, Supplier<SchemaStatus> schema, AutoCloseable closer) {
+
+    /** Opens the configured store on a virtual thread of its own (start-up does other work meanwhile). */
+    static CompletableFuture<NodeStores> openInBackground(BatonConfig config) {
+        CompletableFuture<NodeStores> opening = new CompletableFuture<>();
+        Thread.ofVirtual().name("baton-store-open").start(() -> {
+            try {
+                opening.complete(open(config));
+            } catch (Throwable t) {
+                opening.completeExceptionally(t);
+            }
+        });
+        return opening;
+    }
+
+    /** Waits for {@link #openInBackground}, rethrowing what opening threw as it was thrown. */
+    static NodeStores await(CompletableFuture<NodeStores> opening) {
+        try {
+            return opening.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
 
     /** Opens the configured store. */
     static NodeStores open(BatonConfig config) {

@@ -54,6 +54,8 @@ public final class BgeSmallEnV15Model implements EmbeddingModel, AutoCloseable {
     public static final int DIMENSIONS = 384;
 
     private static final Logger log = LoggerFactory.getLogger(BgeSmallEnV15Model.class);
+    /** How long {@link #close()} lets a background load finish before closing anyway. */
+    private static final Duration CLOSE_WAIT = Duration.ofMinutes(2);
     private static final String MODEL_RESOURCE = "/bge-small-en-v1.5-q.onnx";
     private static final String TOKENIZER_RESOURCE = "/bge-small-en-v1.5-q-tokenizer.json";
 
@@ -258,9 +260,20 @@ public final class BgeSmallEnV15Model implements EmbeddingModel, AutoCloseable {
                 List.of(new FieldError(field, message)));
     }
 
-    /** Stops the worker threads and releases the native session. Embedding afterwards fails. */
+    /**
+     * Stops the worker threads and releases the native session. Embedding afterwards fails. A load still running
+     * in the background is first given up to {@link #CLOSE_WAIT} to finish: ONNX Runtime must not be inside
+     * {@code createSession} on the loader thread when the JVM exits (it crashes in native code).
+     */
     @Override
     public void close() {
+        try {
+            loaded.get(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("closing {} that is not loaded: {}", NAME, e.toString());
+        }
         loaded.thenAccept(model -> {
             model.workers().shutdownNow();
             try {
