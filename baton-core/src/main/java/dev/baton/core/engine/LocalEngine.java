@@ -1,5 +1,8 @@
 package dev.baton.core.engine;
 
+import dev.baton.core.cluster.ClusterSettings;
+import dev.baton.core.cluster.ClusterSignals;
+import dev.baton.core.cluster.RunLeases;
 import dev.baton.core.engine.internal.EngineCore;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunEvent;
@@ -91,6 +94,23 @@ public final class LocalEngine implements Engine {
         return core.resumeUnfinished();
     }
 
+    /**
+     * Graceful shutdown, first half: stops accepting and claiming runs ({@code start} then throws
+     * {@code NOT_READY}), lets the runs this node owns finish for up to {@code timeout}, then hands the others back
+     * (in a cluster their leases are released, so other nodes resume them at once; on a single node they resume on
+     * the next start). Call {@link #close()} afterwards.
+     *
+     * @return the number of runs handed back unfinished
+     */
+    public int drain(Duration timeout) {
+        return core.drain(Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /** This node's id in its cluster, or {@code null} for a single node. */
+    public String nodeId() {
+        return core.nodeId();
+    }
+
     /** Runs owned by this engine right now (admitted and not finished). */
     public int activeRuns() {
         return core.activeRuns();
@@ -121,6 +141,10 @@ public final class LocalEngine implements Engine {
         private EngineConfig config = EngineConfig.DEFAULT;
         private InputValidator inputValidator;
         private EngineObserver observer = EngineObserver.NONE;
+        private LoadShedding loadShedding = LoadShedding.DEFAULT;
+        private ClusterSettings cluster;
+        private RunLeases leases;
+        private ClusterSignals signals = ClusterSignals.NONE;
 
         private Builder(RunStore store, WorkflowResolver resolver, StepRegistry registry) {
             this.store = Objects.requireNonNull(store, "store");
@@ -161,13 +185,34 @@ public final class LocalEngine implements Engine {
             return this;
         }
 
+        /** Backpressure on {@code start} by priority; default {@link LoadShedding#DEFAULT}. */
+        public Builder loadShedding(LoadShedding value) {
+            this.loadShedding = Objects.requireNonNull(value, "loadShedding");
+            return this;
+        }
+
+        /**
+         * Makes this engine one node of a cluster sharing the store: runs are claimed with leases, renewed by
+         * heartbeats, taken over from nodes that stop heartbeating, and journal writes are fenced by the lease.
+         * Without this call the engine is a single node that owns every run in the store.
+         *
+         * @param leases  the store's leases (the same store as the builder's)
+         * @param signals wake-ups from the other nodes; {@link ClusterSignals#NONE} to rely on polling only
+         */
+        public Builder cluster(ClusterSettings settings, RunLeases leases, ClusterSignals signals) {
+            this.cluster = Objects.requireNonNull(settings, "settings");
+            this.leases = Objects.requireNonNull(leases, "leases");
+            this.signals = Objects.requireNonNull(signals, "signals");
+            return this;
+        }
+
         /** Builds the engine; call {@link LocalEngine#resumeUnfinished()} next. */
         public LocalEngine build() {
             SystemEngineClock owned = clock == null ? new SystemEngineClock() : null;
             return new LocalEngine(new EngineCore(store, resolver, registry,
                     inputValidator == null ? new InputValidator() : inputValidator,
                     owned != null ? owned : clock, random == null ? new SplittableRandom() : random, config,
-                    owned != null ? owned::close : () -> { }, observer));
+                    owned != null ? owned::close : () -> { }, observer, loadShedding, cluster, leases, signals));
         }
     }
 }

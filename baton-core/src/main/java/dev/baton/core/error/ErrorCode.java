@@ -46,6 +46,11 @@ public enum ErrorCode {
     NOT_READY("not-ready", Kind.UNAVAILABLE, true),
     /** A step attempt was cut short by a restart of the engine (crash or shutdown); it is retried on resume. */
     INTERRUPTED("interrupted", Kind.UNAVAILABLE, true),
+    /**
+     * This node no longer holds the lease of the run it tried to write (another node took the run over after the
+     * lease expired); the node stops working on the run. Seen only between the engine and a shared store.
+     */
+    LEASE_LOST("lease-lost", Kind.CONFLICT, false),
     /** A defect in Baton itself. */
     INTERNAL("internal", Kind.INTERNAL, false);
 

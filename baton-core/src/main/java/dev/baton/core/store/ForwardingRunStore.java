@@ -47,6 +47,11 @@ public abstract class ForwardingRunStore implements RunStore {
     }
 
     @Override
+    public void append(List<JournalEntry> entries, String nodeId) {
+        delegate.append(entries, nodeId);
+    }
+
+    @Override
     public Optional<Run> find(String tenantId, String runId) {
         return delegate.find(tenantId, runId);
     }

@@ -55,6 +55,18 @@ public interface RunStore {
      */
     void append(List<JournalEntry> entries);
 
+    /**
+     * {@link #append(List)} fenced by run leases ({@link dev.baton.core.cluster.RunLeases}): an entry other than
+     * {@code CancelRequested} of a run whose lease is held by a node other than {@code nodeId} is refused, with the
+     * whole call (nothing is written), by {@code LEASE_LOST} naming the run. Runs without an owner (never leased:
+     * a single node) are not fenced. Stores without leases need not override it.
+     *
+     * @throws dev.baton.core.error.BatonException LEASE_LOST as above, NOT_FOUND if a run does not exist
+     */
+    default void append(List<JournalEntry> entries, String nodeId) {
+        append(entries);
+    }
+
     /** The run with this id for this tenant, if any. */
     Optional<Run> find(String tenantId, String runId);
 

@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.store.RunAnalytics;
+import dev.baton.core.cluster.ClusterSignals;
+import dev.baton.core.cluster.RunLeases;
 import dev.baton.core.store.RunStore;
 import dev.baton.core.store.WorkflowStore;
 import dev.baton.gateway.usage.UsageStore;
@@ -185,6 +187,23 @@ public final class JdbcStores implements AutoCloseable {
     /** The pool, for tests and operations tooling in this package. */
     javax.sql.DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * The run leases of this database, for a node of a cluster (PostgreSQL; H2 supports one node only).
+     *
+     * @throws dev.baton.core.error.BatonException INVALID_ARGUMENT on H2
+     */
+    public RunLeases leases() {
+        throw new UnsupportedOperationException("leases: being built (issue 5)");
+    }
+
+    /**
+     * Wake-ups between the nodes sharing this database ({@code LISTEN/NOTIFY} on PostgreSQL, on a connection of
+     * its own outside the pool); {@link ClusterSignals#NONE} on H2. The caller closes it.
+     */
+    public ClusterSignals signals() {
+        throw new UnsupportedOperationException("signals: being built (issue 5)");
     }
 
     /** The database's dialect. */

@@ -2,10 +2,14 @@ package dev.baton.core.engine.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.baton.core.cluster.ClusterSettings;
+import dev.baton.core.cluster.ClusterSignals;
+import dev.baton.core.cluster.RunLeases;
 import dev.baton.core.engine.Engine;
 import dev.baton.core.engine.EngineClock;
 import dev.baton.core.engine.EngineConfig;
 import dev.baton.core.engine.EngineObserver;
+import dev.baton.core.engine.LoadShedding;
 import dev.baton.core.engine.RunView;
 import dev.baton.core.engine.StartRequest;
 import dev.baton.core.error.BatonException;
@@ -82,10 +86,13 @@ public final class EngineCore implements AutoCloseable {
      * @param inputValidator checks run inputs against the workflow's input schema and applies its defaults
      * @param random         jitter source; used under a lock, so any {@link RandomGenerator} will do
      * @param onClose        run last by {@link #close()} (e.g. to stop a clock the engine owns)
+     * @param cluster        this node's cluster settings, or {@code null} for a single node (then {@code leases}
+     *                       is {@code null} too)
      */
     public EngineCore(RunStore store, WorkflowResolver resolver, StepRegistry registry,
                       InputValidator inputValidator, EngineClock clock, RandomGenerator random,
-                      EngineConfig config, Runnable onClose, EngineObserver observer) {
+                      EngineConfig config, Runnable onClose, EngineObserver observer, LoadShedding loadShedding,
+                      ClusterSettings cluster, RunLeases leases, ClusterSignals signals) {
         this.store = store;
         this.resolver = resolver;
         this.registry = registry;
@@ -348,6 +355,16 @@ public final class EngineCore implements AutoCloseable {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** See {@link dev.baton.core.engine.LocalEngine#drain}. */
+    public int drain(Duration timeout) {
+        throw new UnsupportedOperationException("drain: being built (issue 5)");
+    }
+
+    /** This node's cluster id, or {@code null} for a single node. */
+    public String nodeId() {
+        return null;
     }
 
     /** Runs owned by this node right now. */
