@@ -158,8 +158,14 @@ final class ClusterMember implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("run {} could not be taken over; handing it back: {}", run.id(), e.toString());
-            ownership.abandon(run.id());
+            boolean owned = ownership.abandon(run.id()); // frees the run's slot if it got that far
             release(List.of(run.id()));
+            if (!owned && topLevel) {
+                if (!slotReserved) {
+                    admission.unreserve(1);
+                }
+                return false;
+            }
         }
         return topLevel && slotReserved;
     }
