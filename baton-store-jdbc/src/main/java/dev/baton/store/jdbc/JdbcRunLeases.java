@@ -51,12 +51,12 @@ final class JdbcRunLeases implements RunLeases {
     private static final String EXPIRY = "COALESCE(lease_expires_at, '-infinity'::timestamptz)";
     private static final String NEW_EXPIRY = "clock_timestamp() + CAST(? AS bigint) * INTERVAL '1 millisecond'";
 
-    private static final String CLAIM = "UPDATE runs SET lease_owner = ?, lease_expires_at = " + NEW_EXPIRY
+    static final String CLAIM = "UPDATE runs SET lease_owner = ?, lease_expires_at = " + NEW_EXPIRY
             + " WHERE id = ? AND " + LIVE + " AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at < now())"
             + " RETURNING " + RUN_COLUMNS;
 
     /** Orphans of any live status and unowned queued runs (a node with a free admission slot). */
-    private static final String CLAIM_NEXT = "WITH orphans AS (" + orphans("") + "),"
+    static final String CLAIM_NEXT = "WITH orphans AS (" + orphans("") + "),"
             + " queued AS (SELECT run_no, priority, created_at FROM runs"
             + " WHERE status = 'queued' AND lease_owner IS NULL ORDER BY priority DESC, created_at, run_no"
             + " LIMIT GREATEST(0, CAST(? AS integer) - (SELECT count(*) FROM orphans)) FOR UPDATE SKIP LOCKED),"
@@ -65,11 +65,11 @@ final class JdbcRunLeases implements RunLeases {
             + claimPicked();
 
     /** Orphans of RUNNING status only (a node without a free admission slot). */
-    private static final String CLAIM_ORPHANS = "WITH orphans AS (" + orphans(" AND status = 'running'") + "),"
+    static final String CLAIM_ORPHANS = "WITH orphans AS (" + orphans(" AND status = 'running'") + "),"
             + " picked AS (SELECT run_no, 0 AS tier, row_number() OVER (ORDER BY expiry, run_no) AS rank FROM orphans)"
             + claimPicked();
 
-    private static final String RENEW = "WITH mine AS (SELECT run_no FROM runs WHERE lease_owner = ? AND " + LIVE
+    static final String RENEW = "WITH mine AS (SELECT run_no FROM runs WHERE lease_owner = ? AND " + LIVE
             + " ORDER BY run_no FOR UPDATE),"
             + " renewed AS (UPDATE runs r SET lease_expires_at = " + NEW_EXPIRY
             + " FROM mine WHERE r.run_no = mine.run_no RETURNING r.id)"
@@ -80,7 +80,7 @@ final class JdbcRunLeases implements RunLeases {
             + " AND " + LIVE + " ORDER BY run_no FOR UPDATE)"
             + " UPDATE runs r SET lease_owner = NULL, lease_expires_at = NULL FROM mine WHERE r.run_no = mine.run_no";
 
-    private static final String QUEUED_RUNS = "SELECT count(*) FROM runs"
+    static final String QUEUED_RUNS = "SELECT count(*) FROM runs"
             + " WHERE status = 'queued' AND lease_owner IS NULL AND parent_run_id IS NULL";
 
     private final DataSource dataSource;
