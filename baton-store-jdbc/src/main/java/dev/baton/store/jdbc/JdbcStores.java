@@ -81,6 +81,8 @@ public final class JdbcStores implements AutoCloseable {
         pool.setMaximumPoolSize(config.poolSize());
         pool.setMinimumIdle(Math.min(2, config.poolSize()));
         pool.setAutoCommit(true);
+        // also Hikari's login timeout: requests fail fast (STORE_UNAVAILABLE) while the database is down
+        pool.setConnectionTimeout(config.connectionTimeout().toMillis());
         if (dialect == Dialect.POSTGRESQL) {
             // update counts of batches tell JournalAppender which entries applied
             pool.addDataSourceProperty("reWriteBatchedInserts", "false");

@@ -3,6 +3,7 @@ package dev.baton.store.jdbc;
 import dev.baton.core.error.BatonException;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,8 +17,14 @@ import java.util.Objects;
  * @param user     database user, may be empty for H2
  * @param password database password, may be empty; never printed ({@link #toString()} redacts it)
  * @param poolSize maximum connections in the pool, 1..200
+ * @param connectionTimeout longest wait for a pooled connection (and for opening one) before an operation fails
+ *                 with {@code STORE_UNAVAILABLE}, 250 ms..10 min, default {@link #DEFAULT_CONNECTION_TIMEOUT}: short,
+ *                 so that requests fail fast (HTTP 503) while the database is down instead of hanging
  */
-public record StoreConfig(String url, String user, String password, int poolSize) {
+public record StoreConfig(String url, String user, String password, int poolSize, Duration connectionTimeout) {
+
+    /** Default of {@link #connectionTimeout()}: 5 s. */
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
     /** The default data directory of the embedded database, relative to the working directory. */
     public static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
@@ -50,6 +57,21 @@ public record StoreConfig(String url, String user, String password, int poolSize
         if (poolSize < 1 || poolSize > 200) {
             throw BatonException.invalidInput("store.poolSize", "must be between 1 and 200, got " + poolSize);
         }
+        Objects.requireNonNull(connectionTimeout, "connectionTimeout");
+        if (connectionTimeout.compareTo(Duration.ofMillis(250)) < 0 || connectionTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw BatonException.invalidInput("store.connectionTimeout", "must be between 250ms and 10m, got "
+                    + connectionTimeout);
+        }
+    }
+
+    /** With the default {@link #connectionTimeout()} ({@link #DEFAULT_CONNECTION_TIMEOUT}). */
+    public StoreConfig(String url, String user, String password, int poolSize) {
+        this(url, user, password, poolSize, DEFAULT_CONNECTION_TIMEOUT);
+    }
+
+    /** This configuration with another {@link #connectionTimeout()}. */
+    public StoreConfig withConnectionTimeout(Duration value) {
+        return new StoreConfig(url, user, password, poolSize, value);
     }
 
     /**
@@ -99,6 +121,6 @@ public record StoreConfig(String url, String user, String password, int poolSize
     @Override
     public String toString() {
         return "StoreConfig[url=" + Dialect.redact(url) + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
-                + ", poolSize=" + poolSize + "]";
+                + ", poolSize=" + poolSize + ", connectionTimeout=" + connectionTimeout + "]";
     }
 }
