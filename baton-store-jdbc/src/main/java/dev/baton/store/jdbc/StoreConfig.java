@@ -17,13 +17,13 @@ import java.util.Objects;
  * @param user     database user, may be empty for H2
  * @param password database password, may be empty; never printed ({@link #toString()} redacts it)
  * @param poolSize maximum connections in the pool, 1..200
- * @param connectionTimeout longest wait for a pooled connection (and for opening one) before an operation fails
- *                 with {@code STORE_UNAVAILABLE}, 250 ms..10 min, default {@link #DEFAULT_CONNECTION_TIMEOUT}: short,
- *                 so that requests fail fast (HTTP 503) while the database is down instead of hanging
+ * @param connectionTimeout how long a call waits for a connection (from the pool, or a new one to the database)
+ *                 before it fails with {@code STORE_UNAVAILABLE}: a database that is down or restarting fails calls
+ *                 fast instead of hanging them; 250 ms..10 min, default {@link #DEFAULT_CONNECTION_TIMEOUT}
  */
 public record StoreConfig(String url, String user, String password, int poolSize, Duration connectionTimeout) {
 
-    /** Default of {@link #connectionTimeout()}: 5 s. */
+    /** The default {@link #connectionTimeout()}: 5 s. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
     /** The default data directory of the embedded database, relative to the working directory. */
@@ -57,14 +57,17 @@ public record StoreConfig(String url, String user, String password, int poolSize
         if (poolSize < 1 || poolSize > 200) {
             throw BatonException.invalidInput("store.poolSize", "must be between 1 and 200, got " + poolSize);
         }
-        Objects.requireNonNull(connectionTimeout, "connectionTimeout");
-        if (connectionTimeout.compareTo(Duration.ofMillis(250)) < 0 || connectionTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
-            throw BatonException.invalidInput("store.connectionTimeout", "must be between 250ms and 10m, got "
-                    + connectionTimeout);
+        if (connectionTimeout == null) {
+            throw BatonException.invalidInput("store.connectionTimeout", "is required");
+        }
+        if (connectionTimeout.compareTo(Duration.ofMillis(250)) < 0
+            || connectionTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw BatonException.invalidInput("store.connectionTimeout",
+                    "must be between 250 ms and 10 min, got " + connectionTimeout);
         }
     }
 
-    /** With the default {@link #connectionTimeout()} ({@link #DEFAULT_CONNECTION_TIMEOUT}). */
+    /** A configuration with the default {@link #connectionTimeout()} of 5 s. */
     public StoreConfig(String url, String user, String password, int poolSize) {
         this(url, user, password, poolSize, DEFAULT_CONNECTION_TIMEOUT);
     }
