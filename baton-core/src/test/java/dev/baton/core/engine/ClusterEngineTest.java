@@ -107,6 +107,25 @@ class ClusterEngineTest {
     }
 
     @Test
+    void resume_on_a_new_node_claims_the_runs_of_a_dead_node_whose_leases_expired() {
+        cluster = new ClusterFixture("one");
+        Node a = cluster.add("a");
+        List<Run> runs = List.of(a.start("one", "{name: x}"), a.start("one", "{name: y}"));
+        eventually("both runs wait at a's gate", () -> a.gate.entered.get() == 2);
+        a.kill();
+        cluster.advance(TTL.plus(POLL));
+
+        Node restarted = cluster.add("a-restarted");
+        assertThat(restarted.engine.resumeUnfinished()).isEqualTo(2);
+
+        eventually("the new node runs both", () -> restarted.gate.entered.get() == 2);
+        restarted.gate.release(2);
+        for (Run run : runs) {
+            assertThat(restarted.finish(run).run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        }
+    }
+
+    @Test
     void a_node_that_lost_its_lease_is_fenced_off_and_abandons_the_run() {
         cluster = new ClusterFixture("one");
         Node stale = cluster.add("stale");
