@@ -4,7 +4,6 @@ import dev.baton.ai.EmbeddingModelRegistry;
 import dev.baton.ai.onnx.BgeSmallEnV15Model;
 import dev.baton.ai.onnx.OnnxSettings;
 import dev.baton.ai.step.AiSteps;
-import dev.baton.core.engine.EngineConfig;
 import dev.baton.core.engine.LocalEngine;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
@@ -15,7 +14,6 @@ import dev.baton.core.store.RunAnalytics;
 import dev.baton.core.store.RunStore;
 import dev.baton.core.store.StoredWorkflow;
 import dev.baton.core.store.WorkflowStore;
-import dev.baton.core.workflow.InputValidator;
 import dev.baton.core.workflow.Workflow;
 import dev.baton.core.workflow.WorkflowCatalog;
 import dev.baton.core.workflow.WorkflowParser;
@@ -81,6 +79,7 @@ public final class BatonNode implements AutoCloseable {
     private final BundledTemplates templates;
     private final NodeGateway gateway;
     private final NodeObservability observability;
+    private final NodeDrain drain;
 
     private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
                       EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
@@ -95,6 +94,7 @@ public final class BatonNode implements AutoCloseable {
         this.templates = templates;
         this.gateway = gateway;
         this.observability = observability;
+        this.drain = new NodeDrain(engine, config.cluster());
     }
 
     /**
@@ -159,28 +159,21 @@ public final class BatonNode implements AutoCloseable {
             }
             stepGateway.bind(nodeGateway.gateway());
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
-            BatonConfig.Engine limits = config.engine();
-            engine = LocalEngine.builder(stores.runs(), catalog, steps)
-                    .config(EngineConfig.DEFAULT
-                            .withMaxRunningRuns(limits.maxRunningRuns())
-                            .withMaxQueuedRuns(limits.maxQueuedRuns())
-                            .withMaxConcurrentAttempts(limits.maxConcurrentAttempts())
-                            .withStepTypeLimits(limits.stepTypeLimits()))
-                    .inputValidator(new InputValidator())
-                    .observer(observability.attach(config.dataDir(), nodeGateway, System.getenv(),
-                            InstantSource.system()))
-                    .build();
+            engine = NodeEngine.build(config, stores, catalog, steps, observability.attach(config.dataDir(),
+                    nodeGateway, System.getenv(), InstantSource.system()));
             if (model != null) {
                 // Registered before unfinished runs resume (their embed steps wait for it to load).
                 models.register(model);
             }
             BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates,
                     nodeGateway, observability);
-            observability.bind(engine, served, nodeGateway);
+            observability.bind(engine, served, nodeGateway, config.cluster().nodeId(), stores.clustered());
             int resumed = engine.resumeUnfinished();
             if (resumed > 0) {
                 LOG.info("resumed {} unfinished run(s)", resumed);
             }
+            LOG.info("node {} open ({})", config.cluster().nodeId(), stores.clustered()
+                    ? "cluster mode on " + stores.label() : "single node on " + stores.label());
             return node;
         } catch (RuntimeException | Error e) {
             if (engine != null) {
@@ -350,7 +343,7 @@ public final class BatonNode implements AutoCloseable {
      * {@code embeddingModel} (loaded, or disabled). Cheap enough for a readiness probe every few seconds.
      */
     public Map<String, ComponentHealth> readiness() {
-        return NodeHealth.readiness(stores, DEFAULT_TENANT, model);
+        return drain.readiness(NodeHealth.readiness(stores, DEFAULT_TENANT, model));
     }
 
     /**
@@ -358,8 +351,28 @@ public final class BatonNode implements AutoCloseable {
      * now. {@link HealthReport#status()} is DOWN exactly when {@link #readiness()} has a component not ready.
      */
     public HealthReport health() {
-        return new NodeHealth(stores, DEFAULT_TENANT, model, engine, config.engine(), gateway.admin(),
-                InstantSource.system()).report();
+        return drain.report(new NodeHealth(stores, DEFAULT_TENANT, model, engine, config.engine(), gateway.admin(),
+                InstantSource.system()).report());
+    }
+
+    /** This node's id ({@code cluster.nodeId}): its lease owner name in a cluster, in health, logs and metrics. */
+    public String nodeId() {
+        return config.cluster().nodeId();
+    }
+
+    /**
+     * Graceful shutdown, first half ({@link NodeDrain}; up to {@code cluster.drainTimeout}); call {@link #close()}
+     * afterwards. Idempotent: a second call returns 0 at once.
+     *
+     * @return the runs handed back unfinished
+     */
+    public int drain() {
+        return drain.drain(config.cluster().drainTimeout());
+    }
+
+    /** Whether {@link #drain()} was called. */
+    public boolean draining() {
+        return drain.draining();
     }
 
     /**
