@@ -192,17 +192,22 @@ public final class PgClusterSignals implements ClusterSignals {
 
     /** Waits until the listening connection is up; false if it is not within {@code timeout}. */
     public boolean awaitListening(Duration timeout) throws InterruptedException {
+        return awaitListening(true, timeout);
+    }
+
+    /** Waits until the listening connection is in the given state (or closed); whether it is. */
+    boolean awaitListening(boolean state, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
-            while (!listening && !closed) {
+            while (listening != state && !closed) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
                 changed.awaitNanos(left);
             }
-            return listening;
+            return listening == state;
         } finally {
             lock.unlock();
         }
