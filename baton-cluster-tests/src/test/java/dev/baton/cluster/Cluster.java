@@ -95,7 +95,7 @@ final class Cluster implements AutoCloseable {
                   url: %s
                   user: postgres
                   password: ""
-                  poolSize: 8
+                  poolSize: 16
                   connectionTimeout: 2s
                 ai:
                   enabled: false
@@ -105,6 +105,9 @@ final class Cluster implements AutoCloseable {
                   heartbeatInterval: 1s
                   pollInterval: 500ms
                   drainTimeout: 5s
+                observability:
+                  system:
+                    enabled: false
                 """.formatted(postgres.jdbcUrl(), nodeId) + extraYaml;
     }
 

@@ -58,8 +58,9 @@ final class NodeProcess implements AutoCloseable {
                     "--host", "127.0.0.1", "--port", Integer.toString(port)));
             ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+            // Only the generated file configures the node: no BATON_* variable of the caller's environment.
+            builder.environment().keySet().removeIf(name -> name.startsWith("BATON_"));
             builder.environment().put("BATON_LOG_FORMAT", "text");
-            builder.environment().keySet().removeIf(name -> name.startsWith("BATON_") && !name.equals("BATON_LOG_FORMAT"));
             Files.writeString(log(), "=== start " + id + " " + java.time.Instant.now() + "\n",
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             process = builder.start();
@@ -172,7 +173,7 @@ final class NodeProcess implements AutoCloseable {
     /** Small heaps and the client compiler: three nodes, PostgreSQL and the test share two cores. */
     private static List<String> jvmOptions() {
         List<String> options = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto", "-XX:-UsePerfData"));
+                "-Xshare:auto", "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED"));
         if (Runtime.version().feature() >= 24) {
             options.add("--sun-misc-unsafe-memory-access=allow");
         }
