@@ -142,6 +142,7 @@ log "PostgreSQL ($PG_MODE) on 127.0.0.1:$PG_PORT, work directory $WORK"
 SINK_PORT="$(free_port)"
 "$JAVA" "$ROOT/scripts/ChaosSink.java" "$SINK_PORT" "$SEED" 150 >"$WORK/sink.log" 2>&1 &
 echo $! >"$WORK/sink.pid"
+disown $!
 
 # ---- nodes --------------------------------------------------------------------------------------------------
 declare -a PORT GEN
@@ -161,6 +162,7 @@ start_node() { # start_node <i>: a new process (and node id) on the node's port;
       "$JAVA" "${JVM_OPTS[@]}" -jar "$JAR" server --host 127.0.0.1 --port "${PORT[$i]}" \
       >>"$WORK/node-$i.log" 2>&1) &
   echo $! >"$WORK/node-$i.pid"
+  disown $! # a kill -9 is the point: no "Killed" job report
 }
 await_ready() { # await_ready <i>
   local i="$1"
