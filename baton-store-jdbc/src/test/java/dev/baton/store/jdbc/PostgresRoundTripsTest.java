@@ -59,6 +59,8 @@ class PostgresRoundTripsTest {
         assertThat(counting.take()).as("release").isEqualTo(1);
         leases.queuedRuns();
         assertThat(counting.take()).as("queuedRuns").isEqualTo(1);
+        leases.cancelRequested("a");
+        assertThat(counting.take()).as("cancelRequested").isEqualTo(1);
     }
 
     @Test
@@ -86,5 +88,43 @@ class PostgresRoundTripsTest {
         assertThat(fencedStart).isEqualTo(5);
         assertThat(fencedFinish).isEqualTo(5);
         assertThat(unfencedStart).isEqualTo(fencedStart);
+    }
+
+    @Test
+    void the_claim_queries_are_served_by_the_partial_indexes() throws Exception {
+        assertThat(plan(JdbcRunLeases.CLAIM_NEXT, 10, 10, "a", 1000L))
+                .contains("runs_lease_expiry").contains("runs_claimable_queued");
+        assertThat(plan(JdbcRunLeases.CLAIM_ORPHANS, 10, "a", 1000L)).contains("runs_lease_expiry");
+        assertThat(plan(JdbcRunLeases.RENEW, "a", 1000L, new String[] {"r"})).contains("runs_lease_owner");
+        assertThat(plan(JdbcRunLeases.CANCEL_REQUESTED, "a")).contains("runs_lease_owner");
+        assertThat(plan(JdbcRunLeases.QUEUED_RUNS)).contains("Index Only Scan using runs_claimable_queued");
+    }
+
+    /** The plan PostgreSQL chooses when it avoids sequential scans (the test tables are too small to need one). */
+    private static String plan(String sql, Object... parameters) throws java.sql.SQLException {
+        try (java.sql.Connection connection = stores.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try (java.sql.Statement statement = connection.createStatement()) {
+                statement.execute("SET LOCAL enable_seqscan = off");
+            }
+            try (java.sql.PreparedStatement statement = connection.prepareStatement("EXPLAIN " + sql)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    if (parameters[i] instanceof String[] array) {
+                        statement.setArray(i + 1, connection.createArrayOf("varchar", array));
+                    } else {
+                        statement.setObject(i + 1, parameters[i]);
+                    }
+                }
+                StringBuilder plan = new StringBuilder();
+                try (java.sql.ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        plan.append(rows.getString(1)).append('\n');
+                    }
+                }
+                return plan.toString();
+            } finally {
+                connection.rollback();
+            }
+        }
     }
 }
