@@ -213,8 +213,10 @@ final class ClusterMember implements AutoCloseable {
 
     /** A journal batch is durable: other nodes' waiters and followers of these runs look now. */
     void onDurable(List<JournalEntry> entries) {
-        signals.publish(new ClusterSignal.RunsChanged(entries.stream().map(JournalEntry::runId)
-                .collect(Collectors.toSet())));
+        Set<String> runIds = entries.stream().map(JournalEntry::runId).collect(Collectors.toSet());
+        if (!runIds.isEmpty()) { // an empty set would mean "any run"
+            signals.publish(new ClusterSignal.RunsChanged(runIds));
+        }
     }
 
     /** The store refused appends of these runs: another node holds them now. */
