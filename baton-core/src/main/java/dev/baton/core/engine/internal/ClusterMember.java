@@ -116,7 +116,12 @@ final class ClusterMember implements AutoCloseable {
                 ownership.activate(claimed.get());
                 return;
             }
-            admission.unreserve(1); // another node took it first
+            // Claimed but RUNNING: another node started it meanwhile and its lease expired before this claim (a
+            // slow claim under load). The lease is this node's now, so it must run it: dropping it would leave a run
+            // that this node's heartbeat keeps renewing and nobody executes.
+            if (claimed.isEmpty() || !adopt(claimed.get(), true)) {
+                admission.unreserve(1); // another node holds it
+            }
             return;
         }
         signals.publish(new ClusterSignal.WorkAvailable());
@@ -125,8 +130,9 @@ final class ClusterMember implements AutoCloseable {
     /** A child run was created (or found queued) by a parent this node runs: it runs here too if it can. */
     void claimChild(Run child) {
         try {
-            leases.claim(child.id(), nodeId(), settings.leaseTtl()).filter(r -> r.status() == RunStatus.QUEUED)
-                    .ifPresent(ownership::activateOnce);
+            // A RUNNING child is one another node started whose lease expired meanwhile: resumed here (see
+            // startOrQueue).
+            leases.claim(child.id(), nodeId(), settings.leaseTtl()).ifPresent(claimed -> adopt(claimed, false));
         } catch (BatonException e) {
             storeFailed("claiming a child run", e);
             signals.publish(new ClusterSignal.WorkAvailable());
