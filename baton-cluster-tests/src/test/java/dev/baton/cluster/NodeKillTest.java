@@ -45,7 +45,7 @@ class NodeKillTest {
         long began = System.nanoTime();
         sink = CountingSink.start(42, 150);
         cluster = Cluster.start("node-kill", 3, "");
-        cluster.register(workflow(sink));
+        cluster.register(workflow(sink, "50ms"));
         System.out.printf("[node-kill] PostgreSQL and 3 nodes ready in %d ms (logs in %s)%n",
                 (System.nanoTime() - began) / 1_000_000, cluster.directory());
     }
@@ -60,7 +60,8 @@ class NodeKillTest {
         }
     }
 
-    static String workflow(CountingSink sink) {
+    /** The four-step workflow whose {@code http} step posts to {@code sink}, pausing {@code sleep} in parallel. */
+    static String workflow(CountingSink sink, String sleep) {
         return """
                 id: %s
                 inputs:
@@ -76,7 +77,7 @@ class NodeKillTest {
                   pause:
                     uses: sleep
                     needs: prepare
-                    with: {duration: 50ms}
+                    with: {duration: %s}
                   notify:
                     uses: http
                     timeout: 10s
@@ -93,7 +94,7 @@ class NodeKillTest {
                 outputs:
                   n: "{{ steps.combine.output.n }}"
                   key: "{{ steps.combine.output.key }}"
-                """.formatted(WORKFLOW, sink.url());
+                """.formatted(WORKFLOW, sleep, sink.url());
     }
 
     @Test

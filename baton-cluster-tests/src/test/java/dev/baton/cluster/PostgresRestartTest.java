@@ -44,7 +44,8 @@ class PostgresRestartTest {
         long began = System.nanoTime();
         sink = CountingSink.start(7, 100);
         cluster = Cluster.start("postgres-restart", 3, "");
-        cluster.register(NodeKillTest.workflow(sink));
+        // a longer durable sleep than the kill test's, so that the outage finds runs in every step
+        cluster.register(NodeKillTest.workflow(sink, "1500ms"));
         System.out.printf("[postgres-restart] PostgreSQL and 3 nodes ready in %d ms (logs in %s)%n",
                 (System.nanoTime() - began) / 1_000_000, cluster.directory());
     }
@@ -71,6 +72,11 @@ class PostgresRestartTest {
         assertThat(load.refusals()).isEmpty();
 
         // PostgreSQL goes away for longer than a lease (3 s) while runs are in flight.
+        int inFlight;
+        try (Connection connection = cluster.postgres().connect()) {
+            Map<String, Integer> before = ClusterRuns.byStatus(connection, WORKFLOW);
+            inFlight = before.getOrDefault("queued", 0) + before.getOrDefault("running", 0);
+        }
         cluster.postgres().stop();
         long stoppedAt = System.nanoTime();
         List<Observed> observed = new CopyOnWriteArrayList<>();
@@ -110,8 +116,10 @@ class PostgresRestartTest {
         }
         cluster.postgres().start();
         long restartedAt = System.nanoTime();
-        System.out.printf("[postgres-restart] PostgreSQL down for %d ms; %d calls meanwhile: %s%n",
-                (restartedAt - stoppedAt) / 1_000_000, observed.size(), summary(observed));
+        System.out.printf("[postgres-restart] PostgreSQL down for %d ms with %d runs in flight; %d calls meanwhile:"
+                          + " %s%n", (restartedAt - stoppedAt) / 1_000_000, inFlight, observed.size(),
+                summary(observed));
+        assertThat(inFlight).as("runs queued or running when PostgreSQL stopped").isPositive();
 
         assertThat(observed).as("calls while PostgreSQL was down").isNotEmpty();
         assertThat(observed).as("every call answered within " + CALL_BOUND).allSatisfy(o -> {
