@@ -166,11 +166,7 @@ final class Cluster implements AutoCloseable {
     @Override
     public void close() {
         for (NodeProcess node : nodes) {
-            try {
-                node.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            node.close();
         }
         postgres.close();
         client.close();

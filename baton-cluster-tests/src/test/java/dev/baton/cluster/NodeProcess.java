@@ -165,9 +165,14 @@ final class NodeProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        kill();
-        probe.close();
+    public void close() {
+        try {
+            kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            probe.close();
+        }
     }
 
     /** Small heaps and the client compiler: three nodes, PostgreSQL and the test share two cores. */
