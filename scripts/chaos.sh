@@ -307,7 +307,7 @@ check_run() { # check_run <n> <run id>: prints problems; an "I <count>" line cou
 }
 export -f check_run
 paste -d' ' <(awk -v n="$NODES" -v ports="${PORT[*]}" 'BEGIN {split(ports, p, " ")} {print p[(NR % n) + 1]}' \
-  "$WORK/runs.txt") "$WORK/runs.txt" | xargs -P 4 -n 2 bash -c 'check_run "$0" "$1"' >"$WORK/checks.txt"
+  "$WORK/runs.txt") "$WORK/runs.txt" | xargs -P 8 -n 2 bash -c 'check_run "$0" "$1"' >"$WORK/checks.txt"
 interrupted="$(awk '/^I / {s += $2} END {print s + 0}' "$WORK/checks.txt")"
 if grep -qv '^I ' "$WORK/checks.txt"; then
   fail "$(grep -cv '^I ' "$WORK/checks.txt") journal/attempt problems, e.g.:"; grep -v '^I ' "$WORK/checks.txt" | head -5
