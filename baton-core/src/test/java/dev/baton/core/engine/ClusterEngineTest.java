@@ -39,6 +39,18 @@ class ClusterEngineTest {
         }
     }
 
+    /** Whether the condition holds within {@code wait} of real time (for asynchronous work, not engine time). */
+    private static boolean within(Duration wait, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        return condition.getAsBoolean();
+    }
+
     private static List<StepAttempt> attemptsOf(RunView view, String stepId) {
         return view.attempts().stream().filter(a -> a.stepId().equals(stepId)).toList();
     }
@@ -65,6 +77,34 @@ class ClusterEngineTest {
         }
         assertThat(cluster.executions.stream().map(ClusterFixture.Execution::node).distinct())
                 .as("the work spread over the nodes").hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void a_queued_run_is_claimed_by_a_free_node_on_a_signal_or_without_one_at_its_next_poll() {
+        cluster = new ClusterFixture("one");
+        EngineConfig oneAtATime = EngineConfig.DEFAULT.withMaxRunningRuns(1);
+        Node a = cluster.add("a", oneAtATime, LoadShedding.OFF);
+        Node b = cluster.add("b", oneAtATime, LoadShedding.OFF);
+        Node c = cluster.add("c", oneAtATime, LoadShedding.OFF);
+        a.start("one", "{name: busy}");
+        eventually("a is busy", () -> a.gate.entered.get() == 1);
+
+        Run signalled = a.start("one", "{name: signalled}");
+        eventually("a free node takes it on the signal", () -> b.gate.entered.get() + c.gate.entered.get() == 1);
+        Node idle = b.gate.entered.get() == 0 ? b : c;
+        cluster.bus.dropSignals(true);
+        Run polled = a.start("one", "{name: polled}");
+        assertThat(polled.status()).isEqualTo(RunStatus.QUEUED);
+        cluster.advance(POLL, idle);
+
+        eventually("the idle node takes it at its poll", () -> idle.gate.entered.get() == 1);
+        cluster.bus.dropSignals(false);
+        a.gate.release(1);
+        b.gate.release(1);
+        c.gate.release(1);
+        assertThat(a.finish(signalled).run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(a.finish(polled).run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(cluster.executors(polled.id())).containsExactly(idle.id);
     }
 
     @Test
@@ -95,6 +135,25 @@ class ClusterEngineTest {
     }
 
     @Test
+    void resume_on_a_new_node_claims_the_runs_of_a_dead_node_whose_leases_expired() {
+        cluster = new ClusterFixture("one");
+        Node a = cluster.add("a");
+        List<Run> runs = List.of(a.start("one", "{name: x}"), a.start("one", "{name: y}"));
+        eventually("both runs wait at a's gate", () -> a.gate.entered.get() == 2);
+        a.kill();
+        cluster.advance(TTL.plus(POLL));
+
+        Node restarted = cluster.add("a-restarted");
+        assertThat(restarted.engine.resumeUnfinished()).isEqualTo(2);
+
+        eventually("the new node runs both", () -> restarted.gate.entered.get() == 2);
+        restarted.gate.release(2);
+        for (Run run : runs) {
+            assertThat(restarted.finish(run).run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        }
+    }
+
+    @Test
     void a_node_that_lost_its_lease_is_fenced_off_and_abandons_the_run() {
         cluster = new ClusterFixture("one");
         Node stale = cluster.add("stale");
@@ -118,6 +177,42 @@ class ClusterEngineTest {
         assertThat(work.getFirst().error().code()).as("b's record of the attempt, not the stale node's success")
                 .isEqualTo(ErrorCode.INTERRUPTED.code());
         assertThat(stale.gate.passed.get()).as("the stale node's handler did finish").isEqualTo(1);
+    }
+
+    @Test
+    void after_a_store_outage_a_node_takes_over_no_other_nodes_run_for_one_lease_ttl() {
+        cluster = new ClusterFixture("one");
+        Node a = cluster.add("a");
+        FailingLeases leasesOfB = new FailingLeases(cluster.store.leases(), cluster.storeClock);
+        Node b = cluster.add("b", EngineConfig.DEFAULT, LoadShedding.OFF, leasesOfB);
+        Run run = a.start("one", "{name: x}");
+        eventually("the run waits at a's gate", () -> a.gate.entered.get() == 1);
+
+        // a pauses (its clock stands still) while b cannot reach the store: a's lease expires meanwhile.
+        leasesOfB.down = true;
+        cluster.advance(TTL.plus(POLL), b);
+        eventually("b's heartbeat failed", () -> leasesOfB.failedRenewals.get() > 0);
+        leasesOfB.down = false;
+        eventually("b renews once the store is back", () -> {
+            if (leasesOfB.backAt == null) {
+                cluster.advance(ClusterFixture.HEARTBEAT, b);
+            }
+            return leasesOfB.backAt != null;
+        });
+        java.time.Instant back = leasesOfB.backAt;
+        // Within the grace period b's polls fire, but it leaves a's expired run alone (a may renew meanwhile).
+        for (int i = 0; i < 4; i++) {
+            cluster.advance(POLL, b);
+            assertThat(within(Duration.ofMillis(100), () -> b.gate.entered.get() > 0))
+                    .as("b took the run %d poll(s) after the store came back", i + 1).isFalse();
+        }
+        cluster.advance(TTL, b);
+
+        eventually("b takes the run over after the grace period", () -> b.gate.entered.get() == 1);
+        assertThat(leasesOfB.claimNextCalls).as("no claims within one lease TTL of the store's return")
+                .noneMatch(at -> !at.isBefore(back) && at.isBefore(back.plus(TTL)));
+        b.gate.release(1);
+        assertThat(b.finish(run).run().status()).isEqualTo(RunStatus.SUCCEEDED);
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.baton.core.cluster.ClusterSettings;
 import dev.baton.core.cluster.ClusterSignals;
 import dev.baton.core.cluster.InMemoryClusterSignals;
+import dev.baton.core.cluster.RunLeases;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.run.Run;
 import dev.baton.core.step.StepContext;
@@ -67,7 +68,7 @@ final class ClusterFixture implements AutoCloseable {
         final LocalEngine engine;
         boolean alive = true;
 
-        Node(String id, EngineConfig config, LoadShedding shedding) {
+        Node(String id, EngineConfig config, LoadShedding shedding, RunLeases leases) {
             this.id = id;
             this.gate = new Gate(id);
             StepRegistry registry = StepRegistry.of(List.of(new Echo(id), gate));
@@ -84,7 +85,7 @@ final class ClusterFixture implements AutoCloseable {
                     .random(new SplittableRandom(7))
                     .config(config)
                     .loadShedding(shedding)
-                    .cluster(settings, store.leases(), signals)
+                    .cluster(settings, leases, signals)
                     .build();
         }
 
@@ -125,7 +126,12 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     Node add(String id, EngineConfig config, LoadShedding shedding) {
-        Node node = new Node(id, config, shedding);
+        return add(id, config, shedding, store.leases());
+    }
+
+    /** A node using {@code leases} (e.g. a wrapper of the store's that fails on demand). */
+    Node add(String id, EngineConfig config, LoadShedding shedding, RunLeases leases) {
+        Node node = new Node(id, config, shedding, leases);
         nodes.add(node);
         return node;
     }

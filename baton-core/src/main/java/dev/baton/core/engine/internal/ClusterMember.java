@@ -62,6 +62,11 @@ final class ClusterMember implements AutoCloseable {
     private final AtomicBoolean heartbeatRunning = new AtomicBoolean();
     /** Owned runs whose cancel request (found by the heartbeat) was handed to their coordinator. */
     private final Set<String> cancelsHandled = ConcurrentHashMap.newKeySet();
+    /**
+     * Runs this node is taking (claimed, coordinator not yet registered) or cancelling while queued: whoever adds a
+     * run first handles it, so a cancel on this node never races the activation of the same run here.
+     */
+    private final Set<String> handling = ConcurrentHashMap.newKeySet();
     private volatile boolean storeTrouble;
     private volatile Instant noTakeOverBefore = Instant.MIN;
     private volatile EngineClock.Timer heartbeatTimer;
@@ -101,6 +106,18 @@ final class ClusterMember implements AutoCloseable {
 
     /** A run was just created by {@code start}: claims and activates it if a slot is free, else queues it. */
     void startOrQueue(Run run) {
+        if (!handling.add(run.id())) {
+            signals.publish(new ClusterSignal.WorkAvailable()); // being cancelled here
+            return;
+        }
+        try {
+            startOrQueueHandled(run);
+        } finally {
+            handling.remove(run.id());
+        }
+    }
+
+    private void startOrQueueHandled(Run run) {
         if (admission.tryAdmit()) {
             Optional<Run> claimed;
             try {
@@ -129,6 +146,9 @@ final class ClusterMember implements AutoCloseable {
 
     /** A child run was created (or found queued) by a parent this node runs: it runs here too if it can. */
     void claimChild(Run child) {
+        if (!handling.add(child.id())) {
+            return;
+        }
         try {
             // A RUNNING child is one another node started whose lease expired meanwhile: resumed here (see
             // startOrQueue).
@@ -136,6 +156,8 @@ final class ClusterMember implements AutoCloseable {
         } catch (BatonException e) {
             storeFailed("claiming a child run", e);
             signals.publish(new ClusterSignal.WorkAvailable());
+        } finally {
+            handling.remove(child.id());
         }
     }
 
@@ -148,9 +170,17 @@ final class ClusterMember implements AutoCloseable {
      * @return whether the reserved slot was used
      */
     boolean adopt(Run run, boolean slotReserved) {
-        if (ownership.ownsId(run.id())) {
-            return false;
+        if (ownership.ownsId(run.id()) || !handling.add(run.id())) {
+            return false; // a cancel here holds it: it finishes the run (or hands it to its owner)
         }
+        try {
+            return adoptHandled(run, slotReserved);
+        } finally {
+            handling.remove(run.id());
+        }
+    }
+
+    private boolean adoptHandled(Run run, boolean slotReserved) {
         boolean topLevel = run.parentRunId() == null;
         if (topLevel && !slotReserved) {
             admission.forceAdmit();
@@ -164,8 +194,14 @@ final class ClusterMember implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("run {} could not be taken over; handing it back: {}", run.id(), e.toString());
-            ownership.abandon(run.id());
+            boolean owned = ownership.abandon(run.id()); // frees the run's slot if it got that far
             release(List.of(run.id()));
+            if (!owned && topLevel) {
+                if (!slotReserved) {
+                    admission.unreserve(1);
+                }
+                return false;
+            }
         }
         return topLevel && slotReserved;
     }
@@ -176,9 +212,20 @@ final class ClusterMember implements AutoCloseable {
      */
     Run cancel(Run run, String reason) {
         if (run.status() == RunStatus.QUEUED) {
-            Optional<Run> claimed = leases.claim(run.id(), nodeId(), settings.leaseTtl());
-            if (claimed.isPresent() && claimed.get().status() == RunStatus.QUEUED) {
-                return core.cancelQueued(claimed.get(), reason);
+            if (!handling.add(run.id())) {
+                // Being activated here right now: the request reaches its coordinator when it is registered.
+                journal.append(new JournalEntry.CancelRequested(run.id(), reason, clock.instant())).join();
+                ownership.cancel(run, reason);
+                return core.get(run.tenantId(), run.id()).map(v -> v.run()).orElse(run);
+            }
+            Optional<Run> claimed;
+            try {
+                claimed = leases.claim(run.id(), nodeId(), settings.leaseTtl());
+                if (claimed.isPresent() && claimed.get().status() == RunStatus.QUEUED) {
+                    return core.cancelQueued(claimed.get(), reason);
+                }
+            } finally {
+                handling.remove(run.id());
             }
             if (claimed.isPresent()) {
                 journal.append(new JournalEntry.CancelRequested(run.id(), reason, clock.instant())).join();
