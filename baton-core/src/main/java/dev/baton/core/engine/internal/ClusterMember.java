@@ -136,7 +136,7 @@ final class ClusterMember implements AutoCloseable {
             // Claimed but RUNNING: another node started it meanwhile and its lease expired before this claim (a
             // slow claim under load). The lease is this node's now, so it must run it: dropping it would leave a run
             // that this node's heartbeat keeps renewing and nobody executes.
-            if (claimed.isEmpty() || !adopt(claimed.get(), true)) {
+            if (claimed.isEmpty() || ownership.ownsId(run.id()) || !adoptHandled(claimed.get(), true)) {
                 admission.unreserve(1); // another node holds it
             }
             return;
@@ -152,7 +152,9 @@ final class ClusterMember implements AutoCloseable {
         try {
             // A RUNNING child is one another node started whose lease expired meanwhile: resumed here (see
             // startOrQueue).
-            leases.claim(child.id(), nodeId(), settings.leaseTtl()).ifPresent(claimed -> adopt(claimed, false));
+            leases.claim(child.id(), nodeId(), settings.leaseTtl())
+                    .filter(claimed -> !ownership.ownsId(claimed.id()))
+                    .ifPresent(claimed -> adoptHandled(claimed, false));
         } catch (BatonException e) {
             storeFailed("claiming a child run", e);
             signals.publish(new ClusterSignal.WorkAvailable());
