@@ -133,7 +133,12 @@ final class ClusterMember implements AutoCloseable {
                 ownership.activate(claimed.get());
                 return;
             }
-            admission.unreserve(1); // another node took it first
+            // Claimed but RUNNING: another node started it meanwhile and its lease expired before this claim (a
+            // slow claim under load). The lease is this node's now, so it must run it: dropping it would leave a run
+            // that this node's heartbeat keeps renewing and nobody executes.
+            if (claimed.isEmpty() || ownership.ownsId(run.id()) || !adoptHandled(claimed.get(), true)) {
+                admission.unreserve(1); // another node holds it
+            }
             return;
         }
         signals.publish(new ClusterSignal.WorkAvailable());
@@ -145,8 +150,11 @@ final class ClusterMember implements AutoCloseable {
             return;
         }
         try {
-            leases.claim(child.id(), nodeId(), settings.leaseTtl()).filter(r -> r.status() == RunStatus.QUEUED)
-                    .ifPresent(ownership::activateOnce);
+            // A RUNNING child is one another node started whose lease expired meanwhile: resumed here (see
+            // startOrQueue).
+            leases.claim(child.id(), nodeId(), settings.leaseTtl())
+                    .filter(claimed -> !ownership.ownsId(claimed.id()))
+                    .ifPresent(claimed -> adoptHandled(claimed, false));
         } catch (BatonException e) {
             storeFailed("claiming a child run", e);
             signals.publish(new ClusterSignal.WorkAvailable());
