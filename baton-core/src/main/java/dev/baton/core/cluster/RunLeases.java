@@ -56,10 +56,12 @@ public interface RunLeases {
     List<Run> claimNext(String nodeId, int limit, boolean includeQueued, Duration ttl);
 
     /**
-     * Extends to {@code ttl} from now the lease of every non-terminal run {@code nodeId} holds (one statement,
-     * however many runs), and reports which runs of {@code held} it does not hold any more.
+     * Extends to {@code ttl} from now the lease of every non-terminal run of {@code held} that {@code nodeId} still
+     * holds (one statement, however many runs), and reports which runs of {@code held} it does not hold any more.
+     * Runs leased to {@code nodeId} but not in {@code held} are not renewed: a run the node leased and then failed
+     * to execute (a slip) expires and is claimed again, instead of staying leased to a node that never runs it.
      *
-     * @param held the runs the node believes it holds
+     * @param held the runs the node is executing
      * @return the runs of {@code held} that are now leased to another node, finished, or gone: the node must stop
      *         working on them (their journal entries would be refused anyway)
      */

@@ -110,16 +110,13 @@ final class InMemoryRunLeases implements RunLeases {
         store.lock().writeLock().lock();
         try {
             Instant expiry = store.leaseClock().instant().plus(ttl);
-            for (RunState state : store.states()) {
-                if (nodeId.equals(state.leaseOwner) && !state.run.status().isTerminal()) {
-                    state.leaseExpiresAt = expiry;
-                }
-            }
             Set<String> lost = new HashSet<>();
             for (String runId : held) {
                 RunState state = store.state(runId);
                 if (state == null || state.run.status().isTerminal() || !nodeId.equals(state.leaseOwner)) {
                     lost.add(runId);
+                } else {
+                    state.leaseExpiresAt = expiry;
                 }
             }
             return lost;

@@ -178,6 +178,18 @@ public abstract class RunLeasesContract {
     }
 
     @Test
+    void renew_leaves_alone_a_lease_the_node_holds_but_does_not_name() {
+        Run named = running("a", SHORT);
+        Run slipped = running("a", SHORT);
+
+        assertThat(leases.renew("a", Set.of(named.id()), LIVE)).isEmpty();
+        passTime(PAST_SHORT);
+
+        assertThat(leases.claim(named.id(), "b", LIVE)).as("renewed").isEmpty();
+        assertThat(leases.claim(slipped.id(), "b", LIVE)).as("not renewed: expired, claimable").isPresent();
+    }
+
+    @Test
     void renew_keeps_an_expired_lease_nobody_took() {
         Run run = running("a", SHORT);
         passTime(PAST_SHORT);

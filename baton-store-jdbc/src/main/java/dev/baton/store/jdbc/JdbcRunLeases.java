@@ -5,6 +5,7 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.run.Run;
 
 import javax.sql.DataSource;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,9 +33,9 @@ import static dev.baton.store.jdbc.RunRows.RUN_COLUMNS;
  *       (index {@code runs_claimable_queued}) with {@code SELECT ... ORDER BY ... LIMIT n FOR UPDATE SKIP LOCKED},
  *       and one {@code UPDATE ... FROM} those rows {@code RETURNING} them: concurrent claimers skip each other's
  *       rows instead of waiting, so they get disjoint runs;</li>
- *   <li>{@link #renew}: locks the node's live runs in {@code run_no} order (the order the journal's append locks
- *       them, so the two cannot deadlock), extends their leases and, in the same statement, returns the ids of
- *       {@code held} that were not extended;</li>
+ *   <li>{@link #renew}: locks the node's live runs among {@code held} in {@code run_no} order (the order the
+ *       journal's append locks them, so the two cannot deadlock), extends their leases and, in the same statement,
+ *       returns the ids of {@code held} that were not extended;</li>
  *   <li>{@link #release}: clears owner and expiry of the node's given live runs (same lock order);</li>
  *   <li>{@link #queuedRuns}: a count over the partial index of the queue (index-only scan);</li>
  *   <li>{@link #cancelRequested}: the node's live runs (index {@code runs_lease_owner}) with a cancel request.</li>
@@ -70,8 +71,8 @@ final class JdbcRunLeases implements RunLeases {
             + " picked AS (SELECT run_no, 0 AS tier, row_number() OVER (ORDER BY expiry, run_no) AS rank FROM orphans)"
             + claimPicked();
 
-    static final String RENEW = "WITH mine AS (SELECT run_no FROM runs WHERE lease_owner = ? AND " + LIVE
-            + " ORDER BY run_no FOR UPDATE),"
+    static final String RENEW = "WITH mine AS (SELECT run_no FROM runs WHERE lease_owner = ? AND id = ANY(?) AND "
+            + LIVE + " ORDER BY run_no FOR UPDATE),"
             + " renewed AS (UPDATE runs r SET lease_expires_at = " + NEW_EXPIRY
             + " FROM mine WHERE r.run_no = mine.run_no RETURNING r.id)"
             + " SELECT held.id FROM unnest(CAST(? AS varchar[])) AS held(id)"
@@ -164,9 +165,11 @@ final class JdbcRunLeases implements RunLeases {
         long ttlMillis = checkTtl(ttl);
         return transact("renew the leases of node " + nodeId, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(RENEW)) {
+                Array heldIds = connection.createArrayOf("varchar", held.toArray());
                 statement.setString(1, nodeId);
-                statement.setLong(2, ttlMillis);
-                statement.setArray(3, connection.createArrayOf("varchar", held.toArray()));
+                statement.setArray(2, heldIds);
+                statement.setLong(3, ttlMillis);
+                statement.setArray(4, heldIds);
                 Set<String> lost = new LinkedHashSet<>();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
