@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentMap;
  * serialised across nodes, operations on different buckets do not wait for each other), applies the operation on
  * the node and writes the state back with {@code UPDATE}; the first operation on a new bucket inserts its row
  * ({@code INSERT ... ON CONFLICT DO NOTHING}). That is 3 round trips per operation (the select with the implicit
- * {@code BEGIN}, the update, the commit), 5 the first time. Bucket4j's alternative with advisory locks costs one
- * round trip more.
+ * {@code BEGIN}, the update, the commit; counted in {@code GatewayRoundTripsTest}), 8 once when a bucket is
+ * created. Bucket4j's alternative with advisory locks costs one round trip more.
  *
  * <p><b>Time</b> is the node's, not the database's: Bucket4j computes refills on the client, here from the injected
  * {@link InstantSource} ({@code clientClock}). Nodes' clocks must agree (NTP): a node whose clock is behind by
