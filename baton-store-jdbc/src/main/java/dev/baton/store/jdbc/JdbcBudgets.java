@@ -87,7 +87,8 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
             freed AS (
               SELECT account, SUM(tokens) AS tokens, SUM(cost_usd) AS cost_usd FROM expired GROUP BY account)
             UPDATE gateway_budgets b
-               SET reserved_tokens = b.reserved_tokens - f.tokens, reserved_usd = GREATEST(0, b.reserved_usd - f.cost_usd)
+               SET reserved_tokens = b.reserved_tokens - f.tokens,
+                   reserved_usd = GREATEST(0, b.reserved_usd - f.cost_usd)
               FROM freed f WHERE b.account = f.account""";
     private static final String RENEW = "UPDATE gateway_budget_reservations SET expires_at = ? WHERE holder = ?";
     private static final String READ = "SELECT spent_tokens, spent_usd, reserved_tokens, reserved_usd"
