@@ -20,7 +20,9 @@ import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Expiry.</b> Every reservation row names its holder (this instance, a random id per process) and expires
  * {@code reservationTtl} after it was made or last renewed. While the instance lives, a background task renews its
- * rows every {@code reservationTtl / 3} and sweeps expired rows of any holder, giving their amounts back to their
+ * rows of calls still in flight every {@code reservationTtl / 3} and sweeps expired rows of any holder, giving their amounts back to their
  * accounts: the reservations of a node that died free its budgets within one {@code reservationTtl}. A refused
  * reservation sweeps its account's expired rows and tries once more, so a budget never stays blocked by a dead
  * node's calls. A call that settles after its reservation expired still adds what it spent. Time is the node's
@@ -90,7 +92,8 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
                SET reserved_tokens = b.reserved_tokens - f.tokens,
                    reserved_usd = GREATEST(0, b.reserved_usd - f.cost_usd)
               FROM freed f WHERE b.account = f.account""";
-    private static final String RENEW = "UPDATE gateway_budget_reservations SET expires_at = ? WHERE holder = ?";
+    private static final String RENEW = "UPDATE gateway_budget_reservations SET expires_at = ?"
+            + " WHERE holder = ? AND id = ANY(CAST(? AS varchar[]))";
     private static final String READ = "SELECT spent_tokens, spent_usd, reserved_tokens, reserved_usd"
             + " FROM gateway_budgets WHERE account = ?";
 
@@ -98,6 +101,8 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
     private final InstantSource clock;
     private final Duration reservationTtl;
     private final String holder = UUID.randomUUID().toString();
+    /** Ids of this instance's reservations not settled yet: only these are renewed. */
+    private final Set<String> live = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService upkeep;
 
     /**
@@ -166,6 +171,7 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
         } catch (SQLException e) {
             throw SqlValues.failure("reserve a gateway budget", e);
         }
+        live.add(id);
         List<String> ids = ordered.stream().map(BudgetAccount::id).toList();
         return (usedTokens, usedCost) -> settle(id, ids, usedTokens, usedCost);
     }
@@ -236,6 +242,7 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
     }
 
     private void settle(String id, List<String> accounts, long tokens, double cost) {
+        live.remove(id); // settled or not, no longer renewed: a reservation whose settlement failed expires
         try (Connection connection = dataSource.getConnection();
              PreparedStatement settle = connection.prepareStatement(SETTLE)) {
             Array ids = connection.createArrayOf("varchar", accounts.toArray());
@@ -268,10 +275,14 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
      */
     public int upkeep() {
         try (Connection connection = dataSource.getConnection()) {
-            try (PreparedStatement renew = connection.prepareStatement(RENEW)) {
-                SqlValues.setInstant(renew, 1, clock.instant().plus(reservationTtl));
-                renew.setString(2, holder);
-                renew.executeUpdate();
+            Object[] ids = live.toArray();
+            if (ids.length > 0) {
+                try (PreparedStatement renew = connection.prepareStatement(RENEW)) {
+                    SqlValues.setInstant(renew, 1, clock.instant().plus(reservationTtl));
+                    renew.setString(2, holder);
+                    renew.setArray(3, connection.createArrayOf("varchar", ids));
+                    renew.executeUpdate();
+                }
             }
             return sweep(connection, null);
         } catch (SQLException e) {
