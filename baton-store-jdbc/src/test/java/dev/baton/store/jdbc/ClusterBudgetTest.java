@@ -201,6 +201,32 @@ class ClusterBudgetTest {
         assertThat(ledgers.get(2).runSpend("run-7")).isEqualTo(new BudgetLedger.Spend(60, 0, 0, 0));
     }
 
+    @Test
+    void an_unreachable_database_refuses_a_reservation_as_unavailable_and_a_settlement_does_not_throw() {
+        var down = new JdbcBudgets(Unreachable.dataSource(), clock, TTL, false);
+        BudgetLedger ledger = new BudgetLedger(config(new Budget(1_000, 0), Budget.NONE), down);
+
+        assertThatThrownBy(() -> ledger.reserve(KEY, 10, 0)).isInstanceOfSatisfying(BatonException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+            assertThat(e.retriable()).isTrue();
+        });
+        var up = new java.util.concurrent.atomic.AtomicBoolean(true);
+        var flaky = new JdbcBudgets(Unreachable.reachableWhile(up::get, NODES.getFirst().dataSource()), clock, TTL,
+                false);
+        BudgetLedger.Reservation held = new BudgetLedger(config(new Budget(1_000, 0), Budget.NONE), flaky)
+                .reserve(KEY, 10, 0);
+        up.set(false);
+        held.settle(10, 0); // logged, not thrown: the caller keeps its answer
+
+        up.set(true);
+        now.set(now.get().plus(TTL.dividedBy(2)));
+        flaky.upkeep(); // its holder lives on, but does not renew a reservation it gave up on
+        now.set(now.get().plus(TTL.dividedBy(2)).plusSeconds(1));
+        assertThat(budgets.get(1).upkeep()).as("expired and given back").isEqualTo(1);
+        assertThat(ledgers(config(new Budget(1_000, 0), Budget.NONE)).get(1).keySpend("k"))
+                .isEqualTo(new BudgetLedger.Spend(0, 0, 0, 0));
+    }
+
     private UsageRecord record(String principal, String runId, long input, long output, double cost) {
         return new UsageRecord(now.get(), principal, runId, runId == null ? null : "wf", runId == null ? null : "s",
                 "gpt", "d", "openai", "gpt-x", "chat", input, output, false, cost, Duration.ofMillis(5), null, false,

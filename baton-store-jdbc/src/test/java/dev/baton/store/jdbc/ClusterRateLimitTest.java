@@ -43,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Three gateways (three routers, each with its own connection pool, as three nodes have) sharing one real
@@ -141,6 +142,25 @@ class ClusterRateLimitTest {
                     assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofMillis(600)));
         });
         assertThat(upstream.requestCount()).isEqualTo(100);
+    }
+
+    @Test
+    void an_unreachable_database_refuses_the_call_as_unavailable_without_calling_the_upstream() {
+        var router = new Router(config(new RateLimits(100, 0), RateLimits.UNLIMITED), Map.of("openai", provider),
+                CLOCK, new Random(1), d -> { }, new JdbcBuckets(Unreachable.dataSource(), CLOCK));
+        try {
+            assertThatThrownBy(() -> router.chat(ChatRequest.of("gpt", List.of(ChatMessage.user("hi"))),
+                    CallContext.direct("team")))
+                    .isInstanceOfSatisfying(BatonException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+                        assertThat(e.retriable()).isTrue();
+                        assertThat(e.getMessage()).contains("key/team/rpm/100");
+                    });
+            assertThat(upstream.requestCount()).isZero();
+            assertThat(router.rateLimitRefusals().key()).as("not a rate limit refusal").isZero();
+        } finally {
+            router.close();
+        }
     }
 
     @Test
