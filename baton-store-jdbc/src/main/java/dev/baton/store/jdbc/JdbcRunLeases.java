@@ -36,7 +36,8 @@ import static dev.baton.store.jdbc.RunRows.RUN_COLUMNS;
  *       them, so the two cannot deadlock), extends their leases and, in the same statement, returns the ids of
  *       {@code held} that were not extended;</li>
  *   <li>{@link #release}: clears owner and expiry of the node's given live runs (same lock order);</li>
- *   <li>{@link #queuedRuns}: a count over the partial index of the queue (index-only scan).</li>
+ *   <li>{@link #queuedRuns}: a count over the partial index of the queue (index-only scan);</li>
+ *   <li>{@link #cancelRequested}: the node's live runs (index {@code runs_lease_owner}) with a cancel request.</li>
  * </ul>
  * Times are the database's: expiries are compared with {@code now()} (the statement's start, as every statement
  * is its own transaction) and set from {@code clock_timestamp()} (the time of the update itself, after any wait for
@@ -51,12 +52,12 @@ final class JdbcRunLeases implements RunLeases {
     private static final String EXPIRY = "COALESCE(lease_expires_at, '-infinity'::timestamptz)";
     private static final String NEW_EXPIRY = "clock_timestamp() + CAST(? AS bigint) * INTERVAL '1 millisecond'";
 
-    private static final String CLAIM = "UPDATE runs SET lease_owner = ?, lease_expires_at = " + NEW_EXPIRY
+    static final String CLAIM = "UPDATE runs SET lease_owner = ?, lease_expires_at = " + NEW_EXPIRY
             + " WHERE id = ? AND " + LIVE + " AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at < now())"
             + " RETURNING " + RUN_COLUMNS;
 
     /** Orphans of any live status and unowned queued runs (a node with a free admission slot). */
-    private static final String CLAIM_NEXT = "WITH orphans AS (" + orphans("") + "),"
+    static final String CLAIM_NEXT = "WITH orphans AS (" + orphans("") + "),"
             + " queued AS (SELECT run_no, priority, created_at FROM runs"
             + " WHERE status = 'queued' AND lease_owner IS NULL ORDER BY priority DESC, created_at, run_no"
             + " LIMIT GREATEST(0, CAST(? AS integer) - (SELECT count(*) FROM orphans)) FOR UPDATE SKIP LOCKED),"
@@ -65,11 +66,11 @@ final class JdbcRunLeases implements RunLeases {
             + claimPicked();
 
     /** Orphans of RUNNING status only (a node without a free admission slot). */
-    private static final String CLAIM_ORPHANS = "WITH orphans AS (" + orphans(" AND status = 'running'") + "),"
+    static final String CLAIM_ORPHANS = "WITH orphans AS (" + orphans(" AND status = 'running'") + "),"
             + " picked AS (SELECT run_no, 0 AS tier, row_number() OVER (ORDER BY expiry, run_no) AS rank FROM orphans)"
             + claimPicked();
 
-    private static final String RENEW = "WITH mine AS (SELECT run_no FROM runs WHERE lease_owner = ? AND " + LIVE
+    static final String RENEW = "WITH mine AS (SELECT run_no FROM runs WHERE lease_owner = ? AND " + LIVE
             + " ORDER BY run_no FOR UPDATE),"
             + " renewed AS (UPDATE runs r SET lease_expires_at = " + NEW_EXPIRY
             + " FROM mine WHERE r.run_no = mine.run_no RETURNING r.id)"
@@ -80,8 +81,11 @@ final class JdbcRunLeases implements RunLeases {
             + " AND " + LIVE + " ORDER BY run_no FOR UPDATE)"
             + " UPDATE runs r SET lease_owner = NULL, lease_expires_at = NULL FROM mine WHERE r.run_no = mine.run_no";
 
-    private static final String QUEUED_RUNS = "SELECT count(*) FROM runs"
+    static final String QUEUED_RUNS = "SELECT count(*) FROM runs"
             + " WHERE status = 'queued' AND lease_owner IS NULL AND parent_run_id IS NULL";
+
+    static final String CANCEL_REQUESTED = "SELECT id FROM runs WHERE lease_owner = ? AND " + LIVE
+            + " AND cancel_requested_at IS NOT NULL";
 
     private final DataSource dataSource;
 
@@ -197,6 +201,23 @@ final class JdbcRunLeases implements RunLeases {
                  ResultSet rows = statement.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public Set<String> cancelRequested(String nodeId) {
+        checkNode(nodeId);
+        return transact("read the cancel requests of node " + nodeId, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(CANCEL_REQUESTED)) {
+                statement.setString(1, nodeId);
+                Set<String> cancelled = new LinkedHashSet<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        cancelled.add(rows.getString(1));
+                    }
+                }
+                return Set.copyOf(cancelled);
             }
         });
     }

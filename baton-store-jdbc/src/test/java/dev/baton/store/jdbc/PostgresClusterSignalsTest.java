@@ -112,18 +112,6 @@ class PostgresClusterSignalsTest {
         assertThat(next(atA)).isEqualTo(new ClusterSignal.RunsChanged(Set.of("r")));
     }
 
-    @Test
-    void h2_has_no_signals_and_no_leases() {
-        try (JdbcStores h2 = JdbcStores.open(new StoreConfig("jdbc:h2:mem:signals-" + System.nanoTime(), "", "", 1))) {
-            assertThat(h2.signals()).isSameAs(ClusterSignals.NONE);
-            org.assertj.core.api.Assertions.assertThatThrownBy(h2::leases)
-                    .isInstanceOfSatisfying(dev.baton.core.error.BatonException.class, e -> {
-                        assertThat(e.code()).isEqualTo(dev.baton.core.error.ErrorCode.INVALID_ARGUMENT);
-                        assertThat(e.getMessage()).contains("PostgreSQL");
-                    });
-        }
-    }
-
     static ClusterSignals listening(ClusterSignals signals) throws InterruptedException {
         assertThat(((PgClusterSignals) signals).awaitListening(WAIT)).as("listening").isTrue();
         return signals;
