@@ -155,7 +155,7 @@ public final class BatonNode implements AutoCloseable {
             if (nodeGateway == null) {
                 nodeGateway = GatewayStack.assemble(config.gateway(), model == null ? null : model.name(), models,
                         stores.usage(), System.getenv(), InstantSource.system(),
-                        observability.usageListener(served), observability.openTelemetry());
+                        observability.usageListener(served), observability.openTelemetry(), stores.shared());
             }
             stepGateway.bind(nodeGateway.gateway());
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);

@@ -13,6 +13,8 @@ import dev.baton.gateway.provider.Provider;
 import dev.baton.gateway.provider.anthropic.AnthropicProvider;
 import dev.baton.gateway.provider.openai.OpenAiProvider;
 import dev.baton.gateway.provider.http.UpstreamHttp;
+import dev.baton.gateway.limits.BucketStore;
+import dev.baton.gateway.limits.LocalBuckets;
 import dev.baton.gateway.routing.Router;
 import dev.baton.gateway.tracing.TracedGateway;
 import dev.baton.gateway.routing.Sleeper;
@@ -23,6 +25,9 @@ import dev.baton.gateway.usage.UsageRecorder;
 import dev.baton.gateway.usage.UsageStore;
 import dev.baton.server.logging.SecretMask;
 import dev.baton.server.openai.ClientKeys;
+import dev.baton.store.jdbc.JdbcBudgets;
+import dev.baton.store.jdbc.JdbcBuckets;
+import dev.baton.store.jdbc.JdbcStores;
 import io.opentelemetry.api.OpenTelemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +43,8 @@ import java.util.SplittableRandom;
  * Assembles a node's AI gateway from {@code gateway:} configuration, outermost first:
  * {@link MeteredGateway} (budgets, usage records written by a {@link UsageRecorder} to the node's usage store)
  * → {@link CachingGateway} (exact-match cache) → {@link Router} (aliases, load balancing, breakers, health,
- * retries, failover, fallbacks, rate limits; also the {@link dev.baton.gateway.admin.GatewayAdmin}) → one
+ * retries, failover, fallbacks, rate limits, with token buckets per node or, on a cluster's PostgreSQL, shared; also
+ * the {@link dev.baton.gateway.admin.GatewayAdmin}) → one
  * {@link Provider} per type: {@code openai} ({@link OpenAiProvider}), {@code anthropic}
  * ({@link AnthropicProvider}), {@code local} ({@link InProcessEmbeddingProvider} over the node's embedding
  * models). With tracing on, {@link TracedGateway} goes around it all (a span per call) and the HTTP providers share
@@ -79,6 +85,20 @@ final class GatewayStack {
     static NodeGateway assemble(GatewayConfig configured, String localModel, EmbeddingModelRegistry models,
                                 UsageStore usage, Map<String, String> environment, InstantSource clock,
                                 UsageListener listener, OpenTelemetry openTelemetry) {
+        return assemble(configured, localModel, models, usage, environment, clock, listener, openTelemetry, null);
+    }
+
+    /**
+     * As above; with {@code shared} set (the node is one of several on a PostgreSQL store) the token buckets
+     * ({@link JdbcBuckets}) and budget accounts ({@link JdbcBudgets}) live in that database, so rate limits and
+     * budgets hold for the cluster; otherwise they are kept in this node's memory. The response cache, breakers,
+     * health and latency figures stay per node either way (docs/gateway.md, "Several nodes").
+     *
+     * @param shared the stores shared by the cluster, or {@code null} for a single node
+     */
+    static NodeGateway assemble(GatewayConfig configured, String localModel, EmbeddingModelRegistry models,
+                                UsageStore usage, Map<String, String> environment, InstantSource clock,
+                                UsageListener listener, OpenTelemetry openTelemetry, JdbcStores shared) {
         GatewayConfig config = withLocalModel(configured, localModel);
         checkSecrets(config, environment);
         ClientKeys keys = ClientKeys.resolve(config.keys(), environment);
@@ -92,14 +112,24 @@ final class GatewayStack {
                     OpenAiProvider.TYPE, openAi,
                     AnthropicProvider.TYPE, anthropic,
                     InProcessEmbeddingProvider.TYPE, new InProcessEmbeddingProvider(models));
-            Router router = new Router(config, providers, clock, new SplittableRandom(), Sleeper.SYSTEM);
+            BucketStore buckets = shared == null ? new LocalBuckets(clock) : shared.gatewayBuckets(clock);
+            Router router = new Router(config, providers, clock, new SplittableRandom(), Sleeper.SYSTEM, buckets);
             closers.addFirst(router);
             UsageRecorder recorder = new UsageRecorder(usage, listener);
             closers.addFirst(recorder);
             CachingGateway cache = new CachingGateway(router, config.cache());
-            MeteredGateway metered = new MeteredGateway(cache, config, new BudgetLedger(config, usage), recorder,
-                    clock);
-            LOG.info("AI gateway: {} model alias(es), {} client key(s)", config.models().size(), config.keys().size());
+            BudgetLedger ledger;
+            if (shared == null) {
+                ledger = new BudgetLedger(config, usage);
+            } else {
+                JdbcBudgets budgets = shared.gatewayBudgets(clock, JdbcBudgets.DEFAULT_RESERVATION_TTL);
+                closers.add(budgets);
+                ledger = new BudgetLedger(config, budgets);
+            }
+            MeteredGateway metered = new MeteredGateway(cache, config, ledger, recorder, clock);
+            LOG.info("AI gateway: {} model alias(es), {} client key(s), rate limits and budgets {}",
+                    config.models().size(), config.keys().size(),
+                    shared == null ? "per node" : "shared by the cluster (PostgreSQL)");
             return new NodeGateway(TracedGateway.wrap(metered, openTelemetry), router, usage, keys, cache,
                     () -> closeAll(closers));
         } catch (RuntimeException e) {

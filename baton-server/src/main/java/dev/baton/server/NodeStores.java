@@ -37,10 +37,12 @@ import java.util.function.Supplier;
  *                  runs in cluster mode exactly when this is set
  * @param signals   wake-ups between the nodes (PostgreSQL {@code LISTEN/NOTIFY}), else {@link ClusterSignals#NONE};
  *                  closed by {@link #closer} before the connections
+ * @param shared    the JDBC stores when the store is shared by several nodes (PostgreSQL), else {@code null}: where
+ *                  the AI gateway keeps the rate limits and budgets that hold for the cluster
  */
 record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                   String label, Supplier<SchemaStatus> schema, AutoCloseable closer, RunLeases leases,
-                  ClusterSignals signals) {
+                  ClusterSignals signals, JdbcStores shared) {
 
     NodeStores {
         Objects.requireNonNull(signals, "signals");
@@ -49,7 +51,7 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
     /** Stores of a single node (no leases, no signals). */
     NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                String label, Supplier<SchemaStatus> schema, AutoCloseable closer) {
-        this(runs, workflows, usage, analytics, type, label, schema, closer, null, ClusterSignals.NONE);
+        this(runs, workflows, usage, analytics, type, label, schema, closer, null, ClusterSignals.NONE, null);
     }
 
     /** Whether the store is shared by a cluster of nodes (leases and signals set). */
@@ -113,7 +115,7 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                         }
                     };
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
-                            store.type().configName(), label, jdbc::schema, closer, jdbc.leases(), signals);
+                            store.type().configName(), label, jdbc::schema, closer, jdbc.leases(), signals, jdbc);
                 } catch (RuntimeException | Error e) {
                     jdbc.close();
                     throw e;

@@ -10,9 +10,22 @@ final class Calls {
 
     /**
      * The call context of {@code context}'s attempt. The engine knows no principal (runs are not bound to an API
-     * key), so the principal is {@link CallContext#ANONYMOUS}; per-run budgets still apply by run id.
+     * key), so the principal is {@link CallContext#ANONYMOUS}; per-run budgets still apply by run id. The
+     * idempotency key is the step's ({@code <runId>/<stepId>}, the same for every attempt and across restarts),
+     * so an upstream that deduplicates can answer a call re-made after a crash without doing it twice.
      */
     static CallContext of(StepContext context) {
-        return CallContext.step(CallContext.ANONYMOUS, context.runId(), context.workflowId(), context.stepId());
+        return CallContext.step(CallContext.ANONYMOUS, context.runId(), context.workflowId(), context.stepId())
+                .withIdempotencyKey(fit(context.idempotencyKey()));
+    }
+
+    /** The key, or for one longer than the gateway accepts, its start and a digest of the whole. */
+    static String fit(String key) {
+        if (key.length() <= CallContext.MAX_IDEMPOTENCY_KEY_LENGTH) {
+            return key;
+        }
+        return key.substring(0, CallContext.MAX_IDEMPOTENCY_KEY_LENGTH - 17) + "~"
+                + java.util.HexFormat.of().toHexDigits(key.hashCode()) + java.util.HexFormat.of().toHexDigits(
+                        key.substring(key.length() / 2).hashCode());
     }
 }

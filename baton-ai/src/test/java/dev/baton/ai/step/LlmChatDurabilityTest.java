@@ -110,6 +110,7 @@ class LlmChatDurabilityTest {
             assertThat(call.context().runId()).isEqualTo(run.id());
             assertThat(call.context().workflow()).isEqualTo("notes");
             assertThat(call.context().stepId()).isEqualTo("summarise");
+            assertThat(call.context().idempotencyKey()).isEqualTo(run.id() + "/summarise");
         });
     }
 
@@ -143,6 +144,9 @@ class LlmChatDurabilityTest {
                 .containsExactly(Tuple.tuple(1, AttemptStatus.FAILED), Tuple.tuple(2, AttemptStatus.SUCCEEDED));
         JsonNode cutOutput = attempts(view, "summarise").getFirst().output();
         assertThat(cutOutput == null || cutOutput.isNull()).as("output of the cut attempt: " + cutOutput).isTrue();
+        // the re-made call carries the cut one's key, so an upstream that deduplicates can answer it for free
+        assertThat(gateway.calls).extracting(call -> call.context().idempotencyKey())
+                .containsOnly(run.id() + "/summarise").hasSize(2);
     }
 
     @Test

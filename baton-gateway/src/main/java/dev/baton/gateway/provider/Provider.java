@@ -34,6 +34,15 @@ public interface Provider {
     ChatResponse chat(Deployment deployment, ChatRequest request);
 
     /**
+     * {@link #chat(Deployment, ChatRequest)} carrying the call's idempotency key ({@code null}: none), which
+     * providers that speak HTTP send upstream ({@link dev.baton.gateway.provider.http.IdempotencyKeys}). A
+     * provider with nothing to deduplicate (in process) keeps this default, which ignores the key.
+     */
+    default ChatResponse chat(Deployment deployment, ChatRequest request, String idempotencyKey) {
+        return chat(deployment, request);
+    }
+
+    /**
      * One streamed chat completion. Chunks go to {@code sink} as they arrive. The deployment's first-token and
      * idle timeouts apply. Usage comes from the provider's final usage report (OpenAI: requested with
      * {@code stream_options.include_usage}; Anthropic: {@code message_start}/{@code message_delta}); when none
@@ -44,6 +53,11 @@ public interface Provider {
      */
     StreamResult stream(Deployment deployment, ChatRequest request, ChunkSink sink);
 
+    /** {@link #stream(Deployment, ChatRequest, ChunkSink)} with an idempotency key, as for {@code chat}. */
+    default StreamResult stream(Deployment deployment, ChatRequest request, ChunkSink sink, String idempotencyKey) {
+        return stream(deployment, request, sink);
+    }
+
     /**
      * Embeddings for {@code request.input()}.
      *
@@ -51,6 +65,11 @@ public interface Provider {
      *         embeddings API (Anthropic), besides the errors above
      */
     EmbeddingResponse embed(Deployment deployment, EmbeddingRequest request);
+
+    /** {@link #embed(Deployment, EmbeddingRequest)} with an idempotency key, as for {@code chat}. */
+    default EmbeddingResponse embed(Deployment deployment, EmbeddingRequest request, String idempotencyKey) {
+        return embed(deployment, request);
+    }
 
     /**
      * An active health probe that costs no tokens (OpenAI-compatible: {@code GET /models}; Anthropic:

@@ -6,8 +6,9 @@ import dev.baton.gateway.config.ClientKey;
 import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.gateway.config.RateLimits;
 
+import dev.baton.gateway.limits.BucketStore;
+
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,19 +23,20 @@ final class CallerLimits {
     private final Map<String, RateLimit> byKey;
     private final RateLimit anonymous;
 
-    CallerLimits(GatewayConfig config, InstantSource clock) {
+    CallerLimits(GatewayConfig config, BucketStore buckets) {
         var keys = new HashMap<String, RateLimit>();
         for (ClientKey key : config.keys()) {
-            keys.put(key.id(), RateLimit.of(key.limits(), clock));
+            keys.put(key.id(), RateLimit.of("key/" + key.id(), key.limits(), buckets));
         }
         this.byKey = Map.copyOf(keys);
-        this.anonymous = RateLimit.of(config.anonymous(), clock);
+        this.anonymous = RateLimit.of(CallContext.ANONYMOUS, config.anonymous(), buckets);
     }
 
     /**
      * Admits one call of {@code estimatedTokens} for {@code principal}.
      *
-     * @throws BatonException {@code RATE_LIMITED} with {@code retryAfter} when its RPM or TPM bucket is empty
+     * @throws BatonException {@code RATE_LIMITED} with {@code retryAfter} when its RPM or TPM bucket is empty;
+     *                        {@code STORE_UNAVAILABLE} when its buckets are shared and cannot be reached
      */
     RateLimit.Permit admit(String principal, long estimatedTokens) {
         RateLimit limit = byKey.get(principal);

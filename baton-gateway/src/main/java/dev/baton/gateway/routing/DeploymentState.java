@@ -3,6 +3,7 @@ package dev.baton.gateway.routing;
 import dev.baton.gateway.admin.DeploymentStatus;
 import dev.baton.gateway.admin.HealthCheck;
 import dev.baton.gateway.config.Deployment;
+import dev.baton.gateway.limits.BucketStore;
 import dev.baton.gateway.provider.Provider;
 
 import java.time.Duration;
@@ -38,14 +39,15 @@ final class DeploymentState {
     private final RateLimit limit;
     private final DeploymentHealth health;
 
-    DeploymentState(String alias, Deployment deployment, Provider provider, InstantSource clock) {
+    DeploymentState(String alias, Deployment deployment, Provider provider, InstantSource clock,
+                    BucketStore buckets) {
         this.alias = Objects.requireNonNull(alias, "alias");
         this.deployment = Objects.requireNonNull(deployment, "deployment");
         this.provider = Objects.requireNonNull(provider, "provider");
         this.clock = clock;
         this.enabled = new AtomicBoolean(deployment.enabled());
         this.breaker = Breaker.of(deployment.id(), deployment.breaker(), clock);
-        this.limit = RateLimit.of(deployment.limits(), clock);
+        this.limit = RateLimit.of("deployment/" + deployment.id(), deployment.limits(), buckets);
         this.health = new DeploymentHealth(deployment.breaker().slowCallDuration());
     }
 
@@ -84,12 +86,22 @@ final class DeploymentState {
     /**
      * Asks the breaker, then the deployment's RPM and TPM buckets, for one call of {@code estimatedTokens}. A
      * refusal leaves nothing taken.
+     *
+     * @throws dev.baton.core.error.BatonException {@code STORE_UNAVAILABLE} when the buckets are shared and
+     *         cannot be reached (the breaker's permission is given back)
      */
     Admission admit(long estimatedTokens) {
         if (!breaker.tryAcquire()) {
             return new Admission.BreakerOpen();
         }
-        return switch (limit.tryAdmit(estimatedTokens)) {
+        RateLimit.Admission admission;
+        try {
+            admission = limit.tryAdmit(estimatedTokens);
+        } catch (RuntimeException e) {
+            breaker.release();
+            throw e;
+        }
+        return switch (admission) {
             case RateLimit.Admission.Granted granted -> {
                 var attempt = new Attempt(this, granted.permit(), clock);
                 health.started(attempt.started());

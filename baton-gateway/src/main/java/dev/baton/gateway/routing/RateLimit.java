@@ -1,17 +1,17 @@
 package dev.baton.gateway.routing;
 
 import dev.baton.gateway.config.RateLimits;
-import io.github.bucket4j.TimeMeter;
+import dev.baton.gateway.limits.BucketStore;
 
 import java.time.Duration;
-import java.time.InstantSource;
 
 /**
  * Requests-per-minute and tokens-per-minute buckets of one deployment or one caller.
  *
  * <p>Admission takes one request and the call's estimated tokens (see {@link ExpectedTokens}); when the call ends
  * the {@link Permit} is settled against the real usage (refund or extra charge), or its tokens are given back
- * when the call failed without usage. Requests are never given back: the upstream saw them. Thread-safe.
+ * when the call failed without usage. Requests are never given back: the upstream saw them. The buckets come
+ * from a {@link BucketStore}: per node, or shared by a cluster. Thread-safe.
  */
 final class RateLimit {
 
@@ -58,40 +58,38 @@ final class RateLimit {
         this.tokens = tokens;
     }
 
-    /** Buckets for {@code limits} reading time from {@code clock}. */
-    static RateLimit of(RateLimits limits, InstantSource clock) {
-        TimeMeter time = timeMeter(clock);
-        return new RateLimit(limits, TokenBucket.perMinute(limits.requestsPerMinute(), time),
-                TokenBucket.perMinute(limits.tokensPerMinute(), time));
-    }
-
-    /** Bucket4j's view of an {@link InstantSource}: wall-clock nanoseconds since the epoch. */
-    static TimeMeter timeMeter(InstantSource clock) {
-        return new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                var now = clock.instant();
-                return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-            }
-
-            @Override
-            public boolean isWallClockBased() {
-                return true;
-            }
-        };
+    /**
+     * The buckets of {@code scope} ({@code key/<id>}, {@code anonymous}, {@code deployment/<id>}) for
+     * {@code limits}, from {@code store}, named {@code <scope>/rpm/<limit>} and {@code <scope>/tpm/<limit>}.
+     */
+    static RateLimit of(String scope, RateLimits limits, BucketStore store) {
+        return new RateLimit(limits,
+                TokenBucket.perMinute(scope + "/rpm/" + limits.requestsPerMinute(), limits.requestsPerMinute(), store),
+                TokenBucket.perMinute(scope + "/tpm/" + limits.tokensPerMinute(), limits.tokensPerMinute(), store));
     }
 
     RateLimits limits() {
         return limits;
     }
 
-    /** Takes one request and {@code estimatedTokens} tokens, or neither. */
+    /**
+     * Takes one request and {@code estimatedTokens} tokens, or neither.
+     *
+     * @throws dev.baton.core.error.BatonException {@code STORE_UNAVAILABLE} when a shared bucket cannot be
+     *         reached (nothing stays taken)
+     */
     Admission tryAdmit(long estimatedTokens) {
         TokenBucket.Take request = requests.tryTake(1);
         if (!request.granted()) {
             return new Admission.Refused(request.retryIn(), "RPM");
         }
-        TokenBucket.Take taken = tokens.tryTake(estimatedTokens);
+        TokenBucket.Take taken;
+        try {
+            taken = tokens.tryTake(estimatedTokens);
+        } catch (RuntimeException e) {
+            requests.giveBack(request.tokens());
+            throw e;
+        }
         if (!taken.granted()) {
             requests.giveBack(request.tokens());
             return new Admission.Refused(taken.retryIn(), "TPM");

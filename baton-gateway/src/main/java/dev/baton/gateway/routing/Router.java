@@ -20,6 +20,8 @@ import dev.baton.gateway.api.Usage;
 import dev.baton.gateway.config.Deployment;
 import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.gateway.config.ModelAlias;
+import dev.baton.gateway.limits.BucketStore;
+import dev.baton.gateway.limits.LocalBuckets;
 import dev.baton.gateway.provider.Provider;
 
 import java.time.Duration;
@@ -72,6 +74,17 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
      */
     public Router(GatewayConfig config, Map<String, Provider> providers, InstantSource clock, RandomGenerator random,
                   Sleeper sleeper) {
+        this(config, providers, clock, random, sleeper, new LocalBuckets(clock));
+    }
+
+    /**
+     * A router whose token buckets (per key, anonymous, per deployment) come from {@code buckets}: per node with
+     * {@link LocalBuckets}, cluster-wide with a shared store.
+     *
+     * @see #Router(GatewayConfig, Map, InstantSource, RandomGenerator, Sleeper)
+     */
+    public Router(GatewayConfig config, Map<String, Provider> providers, InstantSource clock, RandomGenerator random,
+                  Sleeper sleeper, BucketStore buckets) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(providers, "providers");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -87,7 +100,7 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
                             + ".provider", "no provider of type '" + deployment.provider() + "' is available (known: "
                             + String.join(", ", new TreeMap<>(providers).keySet()) + ")");
                 }
-                var state = new DeploymentState(alias.name(), deployment, provider, clock);
+                var state = new DeploymentState(alias.name(), deployment, provider, clock, buckets);
                 states.add(state);
                 byId.put(deployment.id(), state);
             }
@@ -95,7 +108,7 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
         }
         this.routes = Map.copyOf(routeMap);
         this.deployments = byId;
-        this.callers = new CallerLimits(config, clock);
+        this.callers = new CallerLimits(config, Objects.requireNonNull(buckets, "buckets"));
         this.failover = new Failover(routes, new Backoff(config.retry(), shared), Objects.requireNonNull(sleeper,
                 "sleeper"), clock);
         this.probes = new HealthProbes(List.copyOf(byId.values()), config.health(), clock);
@@ -105,7 +118,8 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
     public ChatResponse chat(ChatRequest request, CallContext call) {
         Route route = route(request.model(), ModelKind.CHAT);
         var routed = routed(call, route, ExpectedTokens.of(request), Operation.of(
-                d -> d.provider().chat(d.deployment(), request.withModel(d.deployment().upstreamModel())),
+                d -> d.provider().chat(d.deployment(), request.withModel(d.deployment().upstreamModel()),
+                        call.idempotencyKey()),
                 ChatResponse::usage));
         return routed.result().withServed(served(routed, routed.result().usage(), null));
     }
@@ -114,7 +128,7 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
     public StreamResult stream(ChatRequest request, CallContext call, ChunkSink sink) {
         Objects.requireNonNull(sink, "sink");
         Route route = route(request.model(), ModelKind.CHAT);
-        var operation = new StreamOperation(request, sink, clock);
+        var operation = new StreamOperation(request, sink, clock, call.idempotencyKey());
         var routed = routed(call, route, ExpectedTokens.of(request), operation);
         return routed.result().withServed(served(routed, routed.result().usage(),
                 operation.timeToFirstToken(routed.started())));
@@ -124,7 +138,8 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext call) {
         Route route = route(request.model(), ModelKind.EMBEDDING);
         var routed = routed(call, route, ExpectedTokens.of(request), Operation.of(
-                d -> d.provider().embed(d.deployment(), request.withModel(d.deployment().upstreamModel())),
+                d -> d.provider().embed(d.deployment(), request.withModel(d.deployment().upstreamModel()),
+                        call.idempotencyKey()),
                 EmbeddingResponse::usage));
         return routed.result().withServed(served(routed, routed.result().usage(), null));
     }
@@ -208,7 +223,9 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
         try {
             permit = callers.admit(call.principal(), estimate.tokens());
         } catch (BatonException e) {
-            refusedByKey.increment();
+            if (e.code() == ErrorCode.RATE_LIMITED) {
+                refusedByKey.increment();
+            }
             throw e;
         }
         Failover.Routed<T> routed;

@@ -25,21 +25,24 @@ final class StreamOperation implements Operation<StreamResult> {
     private final ChatRequest request;
     private final ChunkSink sink;
     private final InstantSource clock;
+    private final String idempotencyKey;
     private Instant firstChunk;
     private Instant attemptFirstChunk;
     private RuntimeException sinkFailure;
 
-    StreamOperation(ChatRequest request, ChunkSink sink, InstantSource clock) {
+    /** @param idempotencyKey the call's idempotency key for the provider, or {@code null} */
+    StreamOperation(ChatRequest request, ChunkSink sink, InstantSource clock, String idempotencyKey) {
         this.request = request;
         this.sink = sink;
         this.clock = clock;
+        this.idempotencyKey = idempotencyKey;
     }
 
     @Override
     public StreamResult call(DeploymentState deployment) {
         attemptFirstChunk = null;
         ChatRequest upstream = request.withModel(deployment.deployment().upstreamModel());
-        return deployment.provider().stream(deployment.deployment(), upstream, this::deliver);
+        return deployment.provider().stream(deployment.deployment(), upstream, this::deliver, idempotencyKey);
     }
 
     private void deliver(ChatChunk chunk) {

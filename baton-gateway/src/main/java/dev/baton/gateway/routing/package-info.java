@@ -16,7 +16,8 @@
  * {@link dev.baton.gateway.routing.Sleeper}, so tests advance time instead of sleeping.
  *
  * <p>Depends on the gateway's {@code api}, {@code config}, {@code provider} and {@code admin} packages, baton-core's
- * error model, Resilience4j (circuit breaker), Bucket4j (local token buckets) and slf4j (breaker state changes are
+ * error model, the {@code limits} package (where token buckets live: per node or shared), Resilience4j (circuit
+ * breaker), Bucket4j (token buckets) and slf4j (breaker state changes are
  * logged); never on a provider
  * implementation, the cache or the usage package.
  */

@@ -8,6 +8,9 @@
  * ({@link dev.baton.gateway.usage.BudgetLedger}, worst cases from {@link dev.baton.gateway.usage.CallEstimate})
  * and hands a record of every call to the {@link dev.baton.gateway.usage.UsageRecorder}, which writes them in
  * batches off the request path and tells a {@link dev.baton.gateway.usage.UsageListener} (metrics) about each.
+ * Budget accounts live behind the {@link dev.baton.gateway.usage.BudgetAccounts} plug-in interface: in memory
+ * ({@link dev.baton.gateway.usage.LocalBudgetAccounts}, one node) or shared by a cluster in PostgreSQL
+ * (baton-store-jdbc).
  * {@link dev.baton.gateway.usage.InMemoryUsageStore} is the store for tests and
  * database-less nodes; the JDBC store lives in baton-store-jdbc.
  *

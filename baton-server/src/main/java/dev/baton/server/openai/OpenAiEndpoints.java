@@ -148,8 +148,13 @@ public final class OpenAiEndpoints {
         return item;
     }
 
+    /**
+     * The caller, its cache opt-out ({@code Cache-Control: no-cache}) and its {@code Idempotency-Key}, which is
+     * passed on to the upstream (INVALID_INPUT when blank, over 255 characters or with control characters).
+     */
     private CallContext call(Context ctx) {
-        CallContext call = CallContext.direct(keys.principal(ctx.header("Authorization")));
+        CallContext call = CallContext.direct(keys.principal(ctx.header("Authorization")))
+                .withIdempotencyKey(ctx.header("Idempotency-Key"));
         String cacheControl = ctx.header("Cache-Control");
         if (cacheControl != null) {
             String directives = cacheControl.toLowerCase(Locale.ROOT);

@@ -131,6 +131,20 @@ class ChatCompletionsApiTest {
     }
 
     @Test
+    void a_client_idempotency_key_is_passed_to_the_gateway_and_a_blank_one_is_a_bad_request() {
+        String body = "{\"model\": \"fast\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}";
+        SERVER.post("/v1/chat/completions", body, Map.of("Idempotency-Key", "order-42"));
+        assertThat(gateway.lastCall.idempotencyKey()).isEqualTo("order-42");
+
+        SERVER.post("/v1/chat/completions", body);
+        assertThat(gateway.lastCall.idempotencyKey()).isNull();
+
+        var blank = SERVER.post("/v1/chat/completions", body, Map.of("Idempotency-Key", " "));
+        assertThat(blank.status()).isEqualTo(400);
+        assertThat(blank.text()).contains("Idempotency-Key");
+    }
+
+    @Test
     void streams_chunks_as_server_sent_events_ending_with_usage_and_done() {
         var response = SERVER.post("/v1/chat/completions", """
                 {"model": "fast", "stream": true, "stream_options": {"include_usage": true},

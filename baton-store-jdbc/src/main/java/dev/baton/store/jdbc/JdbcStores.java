@@ -235,6 +235,39 @@ public final class JdbcStores implements AutoCloseable {
         return PgClusterSignals.start(config, dataSource);
     }
 
+    /**
+     * The AI gateway's token buckets shared by every node of this database ({@link JdbcBuckets}), so its rate
+     * limits hold for the cluster. PostgreSQL only: on H2 (one node) the gateway keeps its buckets in memory.
+     *
+     * @param clock the time bucket refills are computed with (the gateway's clock)
+     * @throws BatonException INVALID_ARGUMENT on H2
+     */
+    public JdbcBuckets gatewayBuckets(InstantSource clock) {
+        requireSharedGatewayState();
+        return new JdbcBuckets(dataSource, clock);
+    }
+
+    /**
+     * The AI gateway's budget accounts shared by every node of this database ({@link JdbcBudgets}), so budgets hold
+     * for the cluster. A new instance renewing its reservations in the background; the caller closes it.
+     * PostgreSQL only: on H2 (one node) the gateway keeps its budgets in memory.
+     *
+     * @param clock          stamps reservation expiry
+     * @param reservationTtl how long the reservations of a node that stopped keep blocking the budget
+     * @throws BatonException INVALID_ARGUMENT on H2
+     */
+    public JdbcBudgets gatewayBudgets(InstantSource clock, java.time.Duration reservationTtl) {
+        requireSharedGatewayState();
+        return new JdbcBudgets(dataSource, clock, reservationTtl);
+    }
+
+    private void requireSharedGatewayState() {
+        if (dialect != Dialect.POSTGRESQL) {
+            throw new BatonException(ErrorCode.INVALID_ARGUMENT, "store.url: gateway state shared between nodes"
+                    + " needs PostgreSQL; the embedded H2 database serves one node, which keeps it in memory");
+        }
+    }
+
     /** The database's dialect. */
     public Dialect dialect() {
         return dialect;

@@ -7,9 +7,12 @@
  * {@link dev.baton.store.jdbc.JdbcStores#open(dev.baton.store.jdbc.StoreConfig)}. On PostgreSQL it also serves a
  * cluster of nodes: run leases ({@link dev.baton.core.cluster.RunLeases}, {@code SELECT ... FOR UPDATE SKIP LOCKED})
  * with fencing of the journal by lease owner, and wake-ups between nodes over {@code LISTEN/NOTIFY}
- * ({@link dev.baton.store.jdbc.PgClusterSignals}).
+ * ({@link dev.baton.store.jdbc.PgClusterSignals}); and the AI gateway's state that must hold for the cluster: its
+ * token buckets ({@link dev.baton.store.jdbc.JdbcBuckets}, Bucket4j's PostgreSQL integration) and budget accounts
+ * ({@link dev.baton.store.jdbc.JdbcBudgets}).
  *
- * <p>Depends on baton-core, baton-gateway (its usage SPI only), JDBC, HikariCP, Flyway and the H2 and PostgreSQL drivers; nothing depends on it but
+ * <p>Depends on baton-core, baton-gateway (its usage and limits SPIs only), JDBC, HikariCP, Flyway, Bucket4j (core and
+ * PostgreSQL) and the H2 and PostgreSQL drivers; nothing depends on it but
  * the composition root (baton-server) and benchmarks.
  */
 package dev.baton.store.jdbc;

@@ -46,8 +46,9 @@ class H2DurabilityTest {
             assertThat(reopened.runs().attempts(run.id())).singleElement()
                     .extracting(a -> a.status()).isEqualTo(AttemptStatus.RUNNING);
             assertThat(reopened.runs().events(run.id(), 0, 10)).hasSize(2);
-            // V1 (runs, workflows), V2 (usage records), V3 (runs.trace_parent) and V4 (run leases), each once
-            assertThat(migrationsApplied(reopened)).isEqualTo(4);
+            // V1 (runs, workflows), V2 (usage records), V3 (runs.trace_parent), V4 (run leases) and V5 (gateway
+            // buckets and budgets), each once
+            assertThat(migrationsApplied(reopened)).isEqualTo(5);
         }
     }
 

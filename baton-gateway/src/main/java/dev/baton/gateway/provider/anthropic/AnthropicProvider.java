@@ -13,6 +13,7 @@ import dev.baton.gateway.api.StreamResult;
 import dev.baton.gateway.config.Deployment;
 import dev.baton.gateway.provider.Provider;
 import dev.baton.gateway.provider.http.Endpoint;
+import dev.baton.gateway.provider.http.IdempotencyKeys;
 import dev.baton.gateway.provider.http.UpstreamCall;
 import dev.baton.gateway.provider.http.UpstreamHttp;
 import dev.baton.gateway.provider.http.UpstreamStream;
@@ -74,17 +75,31 @@ public final class AnthropicProvider implements Provider, AutoCloseable {
 
     @Override
     public ChatResponse chat(Deployment deployment, ChatRequest request) {
+        return chat(deployment, request, null);
+    }
+
+    @Override
+    public ChatResponse chat(Deployment deployment, ChatRequest request, String idempotencyKey) {
         Endpoint endpoint = Endpoint.of(deployment, environment);
-        UpstreamCall call = endpoint.call("POST", "/messages", headers(endpoint, false),
-                bytes(AnthropicWire.body(request, false)));
+        byte[] body = bytes(AnthropicWire.body(request, false));
+        Map<String, String> headers = headers(endpoint, false);
+        headers.putAll(IdempotencyKeys.header(idempotencyKey, body));
+        UpstreamCall call = endpoint.call("POST", "/messages", headers, body);
         return AnthropicWire.response(http.send(call).json(), request, call.target());
     }
 
     @Override
     public StreamResult stream(Deployment deployment, ChatRequest request, ChunkSink sink) {
+        return stream(deployment, request, sink, null);
+    }
+
+    @Override
+    public StreamResult stream(Deployment deployment, ChatRequest request, ChunkSink sink, String idempotencyKey) {
         Endpoint endpoint = Endpoint.of(deployment, environment);
-        UpstreamCall call = endpoint.call("POST", "/messages", headers(endpoint, true),
-                bytes(AnthropicWire.body(request, true)));
+        byte[] body = bytes(AnthropicWire.body(request, true));
+        Map<String, String> headers = headers(endpoint, true);
+        headers.putAll(IdempotencyKeys.header(idempotencyKey, body));
+        UpstreamCall call = endpoint.call("POST", "/messages", headers, body);
         try (UpstreamStream stream = http.stream(call)) {
             return new AnthropicStreamReader(stream, request).read(sink);
         }

@@ -13,10 +13,12 @@ import dev.baton.gateway.api.StreamResult;
 import dev.baton.gateway.config.Deployment;
 import dev.baton.gateway.provider.Provider;
 import dev.baton.gateway.provider.http.Endpoint;
+import dev.baton.gateway.provider.http.IdempotencyKeys;
 import dev.baton.gateway.provider.http.UpstreamCall;
 import dev.baton.gateway.provider.http.UpstreamHttp;
 import dev.baton.gateway.provider.http.UpstreamStream;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -39,7 +41,8 @@ import java.util.Objects;
  *   <li>probe: {@code GET {baseUrl}/models}, which costs no tokens.</li>
  * </ul>
  * Sends {@code Authorization: Bearer <key>} when the deployment has a key (resolved from its secret reference
- * against the injected environment on each call), plus the deployment's extra headers. Errors per
+ * against the injected environment on each call), plus the deployment's extra headers, plus
+ * {@code Idempotency-Key} when the call carries an idempotency key ({@link IdempotencyKeys}). Errors per
  * {@link Provider}'s contract via {@link dev.baton.gateway.provider.http.UpstreamFailures}.
  *
  * <p>Thread-safe and stateless per call; share one instance. {@link #close()} shuts its transport down when it
@@ -76,19 +79,29 @@ public final class OpenAiProvider implements Provider, AutoCloseable {
 
     @Override
     public ChatResponse chat(Deployment deployment, ChatRequest request) {
+        return chat(deployment, request, null);
+    }
+
+    @Override
+    public ChatResponse chat(Deployment deployment, ChatRequest request, String idempotencyKey) {
         Endpoint endpoint = Endpoint.of(deployment, environment);
-        UpstreamCall call = endpoint.call("POST", "/chat/completions", auth(endpoint),
-                bytes(OpenAiWire.chatBody(request, false, isOpenAi(deployment))));
+        byte[] body = bytes(OpenAiWire.chatBody(request, false, isOpenAi(deployment)));
+        UpstreamCall call = endpoint.call("POST", "/chat/completions", headers(endpoint, idempotencyKey, body), body);
         return OpenAiWire.chatResponse(http.send(call).json(), request, call.target());
     }
 
     @Override
     public StreamResult stream(Deployment deployment, ChatRequest request, ChunkSink sink) {
+        return stream(deployment, request, sink, null);
+    }
+
+    @Override
+    public StreamResult stream(Deployment deployment, ChatRequest request, ChunkSink sink, String idempotencyKey) {
         Endpoint endpoint = Endpoint.of(deployment, environment);
-        Map<String, String> headers = new java.util.LinkedHashMap<>(auth(endpoint));
+        byte[] body = bytes(OpenAiWire.chatBody(request, true, isOpenAi(deployment)));
+        Map<String, String> headers = headers(endpoint, idempotencyKey, body);
         headers.put("Accept", "text/event-stream");
-        UpstreamCall call = endpoint.call("POST", "/chat/completions", headers,
-                bytes(OpenAiWire.chatBody(request, true, isOpenAi(deployment))));
+        UpstreamCall call = endpoint.call("POST", "/chat/completions", headers, body);
         try (UpstreamStream stream = http.stream(call)) {
             return new OpenAiStreamReader(stream, request).read(sink);
         }
@@ -96,9 +109,14 @@ public final class OpenAiProvider implements Provider, AutoCloseable {
 
     @Override
     public EmbeddingResponse embed(Deployment deployment, EmbeddingRequest request) {
+        return embed(deployment, request, null);
+    }
+
+    @Override
+    public EmbeddingResponse embed(Deployment deployment, EmbeddingRequest request, String idempotencyKey) {
         Endpoint endpoint = Endpoint.of(deployment, environment);
-        UpstreamCall call = endpoint.call("POST", "/embeddings", auth(endpoint),
-                bytes(OpenAiWire.embeddingBody(request)));
+        byte[] body = bytes(OpenAiWire.embeddingBody(request));
+        UpstreamCall call = endpoint.call("POST", "/embeddings", headers(endpoint, idempotencyKey, body), body);
         return OpenAiWire.embeddingResponse(http.send(call).json(), request, call.target());
     }
 
@@ -106,6 +124,13 @@ public final class OpenAiProvider implements Provider, AutoCloseable {
     public void probe(Deployment deployment) {
         Endpoint endpoint = Endpoint.of(deployment, environment);
         http.send(endpoint.call("GET", "/models", auth(endpoint), null));
+    }
+
+    /** Authentication and, when the call has an idempotency key, {@code Idempotency-Key}; mutable. */
+    private static Map<String, String> headers(Endpoint endpoint, String idempotencyKey, byte[] body) {
+        Map<String, String> headers = new LinkedHashMap<>(auth(endpoint));
+        headers.putAll(IdempotencyKeys.header(idempotencyKey, body));
+        return headers;
     }
 
     private static Map<String, String> auth(Endpoint endpoint) {
