@@ -52,7 +52,7 @@ import java.util.regex.Pattern;
  *   maxQueuedRuns: 100000
  *   maxConcurrentAttempts: 10000
  *   stepTypeLimits: {embed: 4}
- *   loadShedding: {queueDepth: 50000, minPriority: 1}   # 429 for lower priorities from this queue depth
+ *   loadShedding: {queueDepth: 50000, minPriority: 0}   # 429 for lower priorities from this queue depth
  * ai:
  *   enabled: true
  *   loadInBackground: true

@@ -14,8 +14,11 @@ public record LoadShedding(int queueDepth, int minPriority) {
     /** No shedding: only {@link EngineConfig#maxQueuedRuns()} applies. */
     public static final LoadShedding OFF = new LoadShedding(Integer.MAX_VALUE, -100);
 
-    /** From 50,000 queued runs, only runs of priority 1 or more are accepted. */
-    public static final LoadShedding DEFAULT = new LoadShedding(50_000, 1);
+    /**
+     * From 50,000 queued runs (half the default {@link EngineConfig#maxQueuedRuns()}), runs of negative priority
+     * (background work) are refused; runs of normal (0) or higher priority are still accepted.
+     */
+    public static final LoadShedding DEFAULT = new LoadShedding(50_000, 0);
 
     public LoadShedding {
         if (queueDepth < 1) {
