@@ -81,11 +81,6 @@ final class EventHub {
         });
     }
 
-    /** The followed runs. */
-    Set<String> followedRunIds() {
-        return Set.copyOf(followers.keySet());
-    }
-
     private final class Follower {
         private final String runId;
         private final Consumer<RunEvent> listener;
