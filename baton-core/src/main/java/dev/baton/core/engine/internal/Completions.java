@@ -84,6 +84,11 @@ final class Completions {
         return Set.copyOf(waiting.keySet());
     }
 
+    /** Whether someone waits for the run. */
+    boolean isWaiting(String runId) {
+        return waiting.containsKey(runId);
+    }
+
     /** How many runs someone waits for (tests: nothing is kept for runs nobody waits for). */
     int waitingCount() {
         return waiting.size();
