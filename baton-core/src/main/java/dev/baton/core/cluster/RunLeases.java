@@ -36,6 +36,8 @@ public interface RunLeases {
      * @param ttl lease duration, &gt; 0
      * @return the run as stored, if {@code nodeId} holds its lease now; empty if another live node holds it, it is
      *         terminal, or it does not exist
+     * @throws dev.baton.core.error.BatonException INVALID_INPUT for a node id not of 1..64 characters or a
+     *         {@code ttl} not &gt; 0
      */
     Optional<Run> claim(String runId, String nodeId, Duration ttl);
 
@@ -51,7 +53,11 @@ public interface RunLeases {
      * @param includeQueued     whether unowned {@code QUEUED} runs may be claimed (false when this node has no free
      *                          admission slot: it then only takes over orphans of {@code RUNNING} status)
      * @param ttl               lease duration, &gt; 0
-     * @return the claimed runs as stored (status {@code QUEUED} or {@code RUNNING}), orphans first
+     * @return the claimed runs as stored (status {@code QUEUED} or {@code RUNNING}), orphans first; the node's own
+     *         expired leases count as orphans (a lease it did not renew may be claimed again by any node, itself
+     *         included)
+     * @throws dev.baton.core.error.BatonException INVALID_INPUT for a node id not of 1..64 characters, a
+     *         {@code limit} &lt; 1 or a {@code ttl} not &gt; 0
      */
     List<Run> claimNext(String nodeId, int limit, boolean includeQueued, Duration ttl);
 
@@ -74,8 +80,9 @@ public interface RunLeases {
     void release(String nodeId, Collection<String> runIds);
 
     /**
-     * The number of {@code QUEUED} top-level runs (no parent) of all tenants that no node has started yet: the
-     * cluster's queue depth, used for load shedding. May be slightly stale under concurrent writes.
+     * The number of {@code QUEUED} top-level runs (no parent) of all tenants that no node has claimed yet (no lease
+     * owner; a run claimed but not yet started is not counted): the cluster's queue depth, used for load shedding.
+     * May be slightly stale under concurrent writes.
      */
     long queuedRuns();
 

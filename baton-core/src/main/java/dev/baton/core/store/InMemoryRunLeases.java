@@ -1,6 +1,7 @@
 package dev.baton.core.store;
 
 import dev.baton.core.cluster.RunLeases;
+import dev.baton.core.error.BatonException;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
 import dev.baton.core.store.InMemoryRunStore.RunState;
@@ -64,7 +65,7 @@ final class InMemoryRunLeases implements RunLeases {
         checkNode(nodeId);
         checkTtl(ttl);
         if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+            throw BatonException.invalidInput("limit", "must be >= 1, got " + limit);
         }
         store.lock().writeLock().lock();
         try {
@@ -72,7 +73,9 @@ final class InMemoryRunLeases implements RunLeases {
             List<RunState> orphans = new ArrayList<>();
             List<RunState> queued = new ArrayList<>();
             for (RunState state : store.states()) {
-                if (state.run.status().isTerminal() || nodeId.equals(state.leaseOwner)) {
+                // The node's own expired leases are orphans too (as in SQL): a slip it never renewed.
+                if (state.run.status().isTerminal()
+                        || nodeId.equals(state.leaseOwner) && state.leaseExpiresAt.isAfter(now)) {
                     continue;
                 }
                 boolean running = state.run.status() == RunStatus.RUNNING;
@@ -147,7 +150,8 @@ final class InMemoryRunLeases implements RunLeases {
         store.lock().readLock().lock();
         try {
             return store.states().stream()
-                    .filter(s -> s.run.status() == RunStatus.QUEUED && s.run.parentRunId() == null).count();
+                    .filter(s -> s.run.status() == RunStatus.QUEUED && s.leaseOwner == null
+                            && s.run.parentRunId() == null).count();
         } finally {
             store.lock().readLock().unlock();
         }
@@ -181,13 +185,15 @@ final class InMemoryRunLeases implements RunLeases {
     }
 
     private static void checkNode(String nodeId) {
-        Objects.requireNonNull(nodeId, "nodeId");
+        if (nodeId == null || nodeId.isEmpty() || nodeId.length() > 64) {
+            throw BatonException.invalidInput("nodeId", "must be 1..64 characters, got "
+                    + (nodeId == null ? "null" : "'" + nodeId + "'"));
+        }
     }
 
     private static void checkTtl(Duration ttl) {
-        Objects.requireNonNull(ttl, "ttl");
-        if (ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("ttl must be positive, got " + ttl);
+        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+            throw BatonException.invalidInput("ttl", "must be > 0, got " + ttl);
         }
     }
 }

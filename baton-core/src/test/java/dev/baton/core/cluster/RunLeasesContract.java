@@ -329,4 +329,45 @@ public abstract class RunLeasesContract {
         assertThat(reported).doesNotContain(other.id());
         assertThat(leases.cancelRequested("b")).isEmpty();
     }
+
+    @Test
+    void claim_next_takes_the_nodes_own_expired_leases_like_any_orphan() {
+        Run slipped = running("a", SHORT);
+        Run live = running("a", LIVE);
+        passTime(PAST_SHORT);
+
+        List<Run> claimed = leases.claimNext("a", 10, false, LIVE);
+
+        assertThat(ids(claimed)).containsExactly(slipped.id());
+        assertThat(ids(claimed)).doesNotContain(live.id());
+        assertThat(leases.claimNext("b", 10, true, LIVE)).as("a holds it again").isEmpty();
+    }
+
+    @Test
+    void queued_runs_does_not_count_a_claimed_run_that_has_not_started() {
+        Run first = queued(0, 1);
+        queued(0, 2);
+        assertThat(leases.queuedRuns()).isEqualTo(2);
+
+        assertThat(leases.claim(first.id(), "a", LIVE)).isPresent();
+
+        assertThat(leases.queuedRuns()).isEqualTo(1);
+    }
+
+    @Test
+    void bad_limits_ttls_and_node_ids_are_refused_with_a_clear_error() {
+        Run run = queued(0, 1);
+        List<Runnable> bad = List.of(
+                () -> leases.claimNext("a", 0, true, LIVE),
+                () -> leases.claimNext("a", 1, true, Duration.ZERO),
+                () -> leases.claimNext("a", 1, true, Duration.ofSeconds(-1)),
+                () -> leases.claimNext("", 1, true, LIVE),
+                () -> leases.claim(run.id(), "a", Duration.ZERO),
+                () -> leases.renew("a", Set.of(run.id()), Duration.ZERO));
+        for (Runnable call : bad) {
+            assertThatThrownBy(call::run).isInstanceOfSatisfying(BatonException.class,
+                    e -> assertThat(e.code().kind()).isEqualTo(ErrorCode.Kind.INVALID));
+        }
+        assertThat(leases.queuedRuns()).as("nothing was claimed").isEqualTo(1);
+    }
 }

@@ -89,16 +89,6 @@ final class Admission {
         }
     }
 
-    /** Free slots right now. */
-    int freeSlots() {
-        lock.lock();
-        try {
-            return Math.max(0, maxRunning - running);
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Counts a run as running without queueing (a run resumed after a restart). */
     void forceAdmit() {
         lock.lock();

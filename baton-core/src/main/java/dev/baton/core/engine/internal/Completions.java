@@ -26,9 +26,8 @@ import java.util.function.BiPredicate;
 final class Completions {
     private final RunStore store;
     private final BiPredicate<String, String> owned;
-    private final Map<String, CompletableFuture<RunView>> waiting = new ConcurrentHashMap<>();
-    /** The tenant of each waited-for run (to read it from the store). */
-    private final Map<String, String> tenants = new ConcurrentHashMap<>();
+    /** Waiters by run id, with the run's tenant (to read it from the store); only runs someone waits for. */
+    private final Map<String, Waiter> waiting = new ConcurrentHashMap<>();
 
     /**
      * @param owned whether this node owns a run (tenant id, run id): its coordinator will report its end, so
@@ -46,35 +45,53 @@ final class Completions {
      * @throws BatonException NOT_FOUND for an unknown run, STORE_UNAVAILABLE if the store cannot be read
      */
     CompletableFuture<RunView> await(String tenantId, String runId) {
-        tenants.put(runId, tenantId);
-        CompletableFuture<RunView> future;
+        Waiter waiter;
         if (owned.test(tenantId, runId)) {
-            future = waiting.computeIfAbsent(runId, id -> new CompletableFuture<>());
+            waiter = register(tenantId, runId);
             // The owner lets go of the run before completing its waiters: still owned means we will be completed.
             if (owned.test(tenantId, runId)) {
-                return future.thenApply(view -> view); // callers cannot complete the shared future
+                return waiter.future.thenApply(view -> view); // callers cannot complete the shared future
             }
         } else {
             Run run = store.find(tenantId, runId).orElseThrow(() -> BatonException.notFound("run", runId));
             if (run.status().isTerminal()) {
                 return CompletableFuture.completedFuture(new RunView(run, store.attempts(runId)));
             }
-            future = waiting.computeIfAbsent(runId, id -> new CompletableFuture<>());
+            waiter = register(tenantId, runId);
         }
         // The run may have finished between the check above and the registration.
         try {
             store.find(tenantId, runId).filter(r -> r.status().isTerminal())
                     .ifPresent(r -> complete(new RunView(r, store.attempts(runId))));
         } catch (RuntimeException e) {
-            waiting.remove(runId, future);
+            waiting.remove(runId, waiter);
             throw e;
         }
-        return future.thenApply(view -> view);
+        return waiter.future.thenApply(view -> view);
+    }
+
+    /**
+     * The waiter of a run: the registered one, or a new one. A waiter whose future already completed (the run
+     * finished or failed while this call raced it) is never returned: its run id was removed together with it, so
+     * the new one is registered with its own tenant and is seen by {@link #recheck} and {@link #runFinished}.
+     */
+    private Waiter register(String tenantId, String runId) {
+        return waiting.computeIfAbsent(runId, id -> new Waiter(tenantId, new CompletableFuture<>()));
     }
 
     /** The runs someone waits for. */
     Set<String> waitingRunIds() {
         return Set.copyOf(waiting.keySet());
+    }
+
+    /** Whether someone waits for the run. */
+    boolean isWaiting(String runId) {
+        return waiting.containsKey(runId);
+    }
+
+    /** How many runs someone waits for (tests: nothing is kept for runs nobody waits for). */
+    int waitingCount() {
+        return waiting.size();
     }
 
     /**
@@ -83,11 +100,11 @@ final class Completions {
      * @throws BatonException STORE_UNAVAILABLE if the store cannot be read (the next poll tries again)
      */
     void recheck(String runId) {
-        String tenantId = tenants.get(runId);
-        if (tenantId == null || !waiting.containsKey(runId) || owned.test(tenantId, runId)) {
+        Waiter waiter = waiting.get(runId);
+        if (waiter == null || owned.test(waiter.tenantId, runId)) {
             return;
         }
-        store.find(tenantId, runId).filter(r -> r.status().isTerminal())
+        store.find(waiter.tenantId, runId).filter(r -> r.status().isTerminal())
                 .ifPresent(r -> complete(new RunView(r, store.attempts(runId))));
     }
 
@@ -98,18 +115,20 @@ final class Completions {
 
     /** The run could not be finished in the store: its waiters fail with that error. */
     void runFailed(String runId, Throwable failure) {
-        CompletableFuture<RunView> future = waiting.remove(runId);
-        tenants.remove(runId);
-        if (future != null) {
-            future.completeExceptionally(failure);
+        Waiter waiter = waiting.remove(runId);
+        if (waiter != null) {
+            waiter.future.completeExceptionally(failure);
         }
     }
 
     private void complete(RunView view) {
-        CompletableFuture<RunView> future = waiting.remove(view.run().id());
-        tenants.remove(view.run().id());
-        if (future != null) {
-            future.complete(view);
+        Waiter waiter = waiting.remove(view.run().id());
+        if (waiter != null) {
+            waiter.future.complete(view);
         }
+    }
+
+    /** The callers waiting for one run: one shared future, and the run's tenant. */
+    private record Waiter(String tenantId, CompletableFuture<RunView> future) {
     }
 }

@@ -72,6 +72,11 @@ final class EventHub {
         }
     }
 
+    /** Whether someone follows the run's events. */
+    boolean follows(String runId) {
+        return followers.containsKey(runId);
+    }
+
     /** Wakes the followers of every followed run that passes {@code filter} (the poll fallback). */
     void pokeAll(Predicate<String> filter) {
         followers.forEach((runId, set) -> {
@@ -79,11 +84,6 @@ final class EventHub {
                 set.forEach(Follower::poke);
             }
         });
-    }
-
-    /** The followed runs. */
-    Set<String> followedRunIds() {
-        return Set.copyOf(followers.keySet());
     }
 
     private final class Follower {

@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -36,13 +37,20 @@ import java.util.function.Consumer;
  * a request refused with {@code LEASE_LOST} is reported to {@code onLeaseLost} (before its future fails), so the
  * engine stops working on that run.
  *
+ * <p>A request may carry a validity check ({@link #append(List, BooleanSupplier)}): a run this node let go of
+ * (lease lost, drained) must never be journaled again, even if the node holds its lease again later (fencing by
+ * node id cannot tell this node's stale writes from its current ones). The writer checks it right before each
+ * store call (also before each retry) and fails a request no longer valid with {@code LEASE_LOST} without writing
+ * it and without telling {@code onLeaseLost} (its owner let go of the run already).
+ *
  * <p>Futures complete on the writer thread: continuations must be short (post to a run's mailbox).
  */
 final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
     /** Wakes the writer on close so it notices without waiting for its poll timeout. */
-    private static final Work WAKE = new Request(List.of(), new CompletableFuture<>());
+    private static final Work WAKE = new Request(List.of(), () -> true, new CompletableFuture<>());
+    private static final BooleanSupplier ALWAYS_VALID = () -> true;
 
     private final RunStore store;
     private final int batchSize;
@@ -84,7 +92,19 @@ final class Journal implements AutoCloseable {
 
     /** Queues entries that must be written in the same transaction. */
     CompletableFuture<Void> append(List<JournalEntry> entries) {
-        Request request = new Request(List.copyOf(entries), new CompletableFuture<>());
+        return append(entries, ALWAYS_VALID);
+    }
+
+    /**
+     * Queues entries that must be written in the same transaction, if they are still wanted when the writer gets
+     * to them.
+     *
+     * @param stillValid checked on the writer thread right before the store call (must be fast, must not block);
+     *                   once it says {@code false} the entries are not written and the future fails with
+     *                   {@code LEASE_LOST}
+     */
+    CompletableFuture<Void> append(List<JournalEntry> entries, BooleanSupplier stillValid) {
+        Request request = new Request(List.copyOf(entries), stillValid, new CompletableFuture<>());
         if (closed) {
             request.done.completeExceptionally(closedError());
             return request.done;
@@ -201,11 +221,15 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    private void commit(List<Request> batch) throws InterruptedException {
-        List<JournalEntry> entries = new ArrayList<>();
-        batch.forEach(r -> entries.addAll(r.entries));
+    private void commit(List<Request> requests) throws InterruptedException {
         long backoffMillis = 10;
         while (true) {
+            List<Request> batch = stillValid(requests);
+            if (batch.isEmpty()) {
+                return;
+            }
+            List<JournalEntry> entries = new ArrayList<>();
+            batch.forEach(r -> entries.addAll(r.entries));
             try {
                 if (entries.isEmpty()) {
                     batch.forEach(r -> r.done.complete(null)); // only flush barriers
@@ -244,8 +268,36 @@ final class Journal implements AutoCloseable {
                 LOG.warn("journal append failed, retrying in {} ms: {}", backoffMillis, e.getMessage());
                 Thread.sleep(backoffMillis);
                 backoffMillis = Math.min(backoffMillis * 2, 1000);
+                requests = batch;
             }
         }
+    }
+
+    /** The requests still wanted; the others fail with {@code LEASE_LOST}, unwritten. */
+    private static List<Request> stillValid(List<Request> requests) {
+        List<Request> valid = new ArrayList<>(requests.size());
+        for (Request request : requests) {
+            boolean wanted;
+            try {
+                wanted = request.stillValid.getAsBoolean();
+            } catch (RuntimeException e) {
+                LOG.warn("a journal validity check failed", e);
+                wanted = false;
+            }
+            if (wanted) {
+                valid.add(request);
+            } else {
+                request.done.completeExceptionally(letGo(request.entries));
+            }
+        }
+        return valid;
+    }
+
+    /** The error of entries of a run this node let go of: they are not written. */
+    static BatonException letGo(List<JournalEntry> entries) {
+        String runIds = entries.stream().map(JournalEntry::runId).distinct().collect(Collectors.joining(", "));
+        return new BatonException(ErrorCode.LEASE_LOST, "run " + runIds
+                + " was let go by this node: nothing more of it is journaled here");
     }
 
     private void leaseLost(Request request) {
@@ -299,7 +351,8 @@ final class Journal implements AutoCloseable {
         void fail(Throwable failure);
     }
 
-    private record Request(List<JournalEntry> entries, CompletableFuture<Void> done) implements Work {
+    private record Request(List<JournalEntry> entries, BooleanSupplier stillValid, CompletableFuture<Void> done)
+            implements Work {
         @Override
         public int size() {
             return entries.size();

@@ -68,7 +68,7 @@ final class RunCoordinator {
         this.run = run;
         this.workflow = workflow;
         this.mailbox = new Mailbox(core.executor(), this::onTaskFailure, run.id(), run.workflowId());
-        this.journal = new RunJournal(core.journal());
+        this.journal = new RunJournal(core.journal(), this::isAbandoned);
         this.graph = new StepGraph(workflow);
         this.bindings = new RunBindings(run);
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * One run's view of the {@link Journal}: appends go to the shared journal, and once durable they are applied to an
@@ -18,6 +19,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * recorded, {@code AttemptFinished} finishes one that is running or not recorded, never a finished one). So when
  * {@code RunFinished} is durable the engine knows the run's final {@link StepAttempt}s without reading them back
  * from the store.
+ *
+ * <p>Once the run is let go of ({@code letGo}: its lease lost, the node drained), nothing more of it is journaled:
+ * appends fail with {@code LEASE_LOST} at once, and entries already queued are dropped by the journal's writer
+ * before its next store call. So a late handler result, timer, map item or child-run completion of an abandoned
+ * coordinator never reaches the store, even once this node holds the run's lease again.
  *
  * <p>Thread-safe: durable batches are applied on the journal writer thread, in commit order, before the caller's
  * continuations run; {@link #attempts()} may be called from any thread.
@@ -29,11 +35,16 @@ final class RunJournal {
             .thenComparingInt(StepAttempt::attempt);
 
     private final Journal journal;
+    private final BooleanSupplier letGo;
+    private final BooleanSupplier stillOwned;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, StepAttempt> attempts = new HashMap<>();
 
-    RunJournal(Journal journal) {
+    /** @param letGo whether this node let go of the run (checked before queuing and before writing) */
+    RunJournal(Journal journal, BooleanSupplier letGo) {
         this.journal = journal;
+        this.letGo = letGo;
+        this.stillOwned = () -> !letGo.getAsBoolean();
     }
 
     /** Queues one entry; the future completes when it is durable (and applied here). */
@@ -43,7 +54,10 @@ final class RunJournal {
 
     /** Queues entries that must be written in the same transaction. */
     CompletableFuture<Void> append(List<JournalEntry> entries) {
-        return journal.append(entries).thenRun(() -> apply(entries));
+        if (letGo.getAsBoolean()) {
+            return CompletableFuture.failedFuture(Journal.letGo(entries));
+        }
+        return journal.append(entries, stillOwned).thenRun(() -> apply(entries));
     }
 
     /** Starts from the attempts a previous process journaled (on resume). */

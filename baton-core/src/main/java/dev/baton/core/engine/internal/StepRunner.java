@@ -97,6 +97,9 @@ final class StepRunner {
      * step carries the starts of the dependents it makes ready in the same append; they begin once it is durable.
      */
     void journalFinish(AttemptRun attempt, Outcome result) {
+        if (run.isClosed()) {
+            return; // let go of (or the engine closed): the next owner finds the attempt RUNNING and retries it
+        }
         Prestarts prestarts = !done && !cancelling && attempt == current
                 && result.status() == AttemptStatus.SUCCEEDED ? prestarter.apply(result) : Prestarts.NONE;
         List<JournalEntry> entries = new ArrayList<>(1 + prestarts.entries().size());
