@@ -122,7 +122,7 @@ final class GatewayStack {
             if (shared == null) {
                 ledger = new BudgetLedger(config, usage);
             } else {
-                JdbcBudgets budgets = shared.gatewayBudgets(clock, JdbcBudgets.DEFAULT_RESERVATION_TTL);
+                JdbcBudgets budgets = shared.gatewayBudgets(JdbcBudgets.DEFAULT_RESERVATION_TTL);
                 closers.add(budgets);
                 ledger = new BudgetLedger(config, budgets);
             }

@@ -5,7 +5,6 @@ import dev.baton.core.error.ErrorCode;
 import dev.baton.gateway.usage.BudgetAccount;
 import dev.baton.gateway.usage.BudgetAccounts;
 import dev.baton.gateway.usage.BudgetLedger;
-import dev.baton.gateway.usage.UsageDimension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +15,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -37,26 +36,41 @@ import java.util.concurrent.TimeUnit;
  * wait for each other), chained to the {@code INSERT} of a reservation row. A call under a key budget and a run
  * budget reserves both in one transaction, accounts in id order (no deadlock between two such calls). The first
  * reservation on an account unknown to the database creates its row from the account's usage records
- * ({@code INSERT ... SELECT sum(...) FROM usage_records ... ON CONFLICT DO NOTHING}). <b>Settle</b> is one
- * statement: delete the call's reservation rows and move their amounts from reserved to spent.
+ * ({@code INSERT ... SELECT sum(...) FROM usage_records ... ON CONFLICT DO NOTHING}); whether this call or a
+ * concurrent one (on any node) created it, the reservation is then tried again, and a call is refused only when
+ * the account read back shows that it does not fit. <b>Settle</b> is one statement: delete the call's
+ * reservation rows and move their amounts from reserved to spent.
  *
  * <p><b>Expiry.</b> Every reservation row names its holder (this instance, a random id per process) and expires
- * {@code reservationTtl} after it was made or last renewed. While the instance lives, a background task renews its
- * rows of calls still in flight every {@code reservationTtl / 3} and sweeps expired rows of any holder, giving their amounts back to their
- * accounts: the reservations of a node that died free its budgets within one {@code reservationTtl}. A refused
- * reservation sweeps its account's expired rows and tries once more, so a budget never stays blocked by a dead
- * node's calls. A call that settles after its reservation expired still adds what it spent. Time is the node's
- * injected clock (nodes' clocks must agree to well within the TTL).
+ * {@code reservationTtl} after it was made or last renewed. While the instance lives, a background task renews
+ * its rows of calls still in flight every {@code reservationTtl / 3} and sweeps expired rows of any holder, giving
+ * their amounts back to their accounts: the reservations of a node that died free its budgets within one
+ * {@code reservationTtl}. A refused reservation sweeps its account's expired rows and tries again, so a budget
+ * never stays blocked by a dead node's calls. A call that settles after its reservation expired still adds what
+ * it spent. Expiry is stamped and compared in the database's time ({@code clock_timestamp()}), never a node's
+ * clock, so nodes' clocks do not have to agree.
+ *
+ * <p><b>Reconciliation.</b> A settlement that fails (database unreachable, node died after the upstream answered)
+ * would leave the call's spending out of the account for good; every {@link #RECONCILE_INTERVAL} the accounts
+ * this instance used are {@linkplain #reconcile() raised} to what their usage records add up to when those show
+ * more, so the account heals as the single-node ledger does when it re-reads an idle account's records.
  *
  * <p>Costs are double precision (as in {@code usage_records}). SQL failures are {@code STORE_UNAVAILABLE}
  * (retriable) for a reservation; a failed settlement is logged (its reservation then expires, and the call's
- * spend is missing from the account, though not from its usage record). PostgreSQL only. Thread-safe.
+ * spend reaches the account at the next reconciliation after its usage record is written). PostgreSQL only.
+ * Thread-safe.
  */
 public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
     /** The default lifetime of a reservation that is not renewed. */
     public static final Duration DEFAULT_RESERVATION_TTL = Duration.ofMinutes(2);
 
+    /** How often the background task {@linkplain #reconcile() reconciles} accounts with their usage records. */
+    public static final Duration RECONCILE_INTERVAL = Duration.ofMinutes(10);
+
     private static final Logger LOG = LoggerFactory.getLogger(JdbcBudgets.class);
+
+    /** How many times one account's reservation is tried before giving up (see {@code reserveOne}). */
+    private static final int ATTEMPTS = 4;
 
     private static final String RESERVE = """
             WITH admitted AS (
@@ -66,7 +80,7 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
                  AND (? <= 0 OR spent_usd + reserved_usd + ? <= ?)
               RETURNING account)
             INSERT INTO gateway_budget_reservations (id, account, holder, tokens, cost_usd, expires_at)
-            SELECT ?, account, ?, ?, ?, ? FROM admitted""";
+            SELECT ?, account, ?, ?, ?, clock_timestamp() + CAST(? AS double precision) * interval '1 millisecond' FROM admitted""";
     private static final String CREATE_FROM_USAGE = """
             INSERT INTO gateway_budgets (account, spent_tokens, spent_usd, reserved_tokens, reserved_usd)
             SELECT ?, COALESCE(SUM(input_tokens + output_tokens), 0), COALESCE(SUM(cost_usd), 0), 0, 0
@@ -85,43 +99,49 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
               FROM accounts a WHERE b.account = a.account""";
     private static final String SWEEP = """
             WITH expired AS (
-              DELETE FROM gateway_budget_reservations WHERE expires_at < ? %s RETURNING account, tokens, cost_usd),
+              DELETE FROM gateway_budget_reservations WHERE expires_at < clock_timestamp() %s RETURNING account, tokens, cost_usd),
             freed AS (
               SELECT account, SUM(tokens) AS tokens, SUM(cost_usd) AS cost_usd FROM expired GROUP BY account)
             UPDATE gateway_budgets b
                SET reserved_tokens = b.reserved_tokens - f.tokens,
                    reserved_usd = GREATEST(0, b.reserved_usd - f.cost_usd)
               FROM freed f WHERE b.account = f.account""";
-    private static final String RENEW = "UPDATE gateway_budget_reservations SET expires_at = ?"
+    private static final String RENEW = "UPDATE gateway_budget_reservations SET expires_at = clock_timestamp() + CAST(? AS double precision) * interval '1 millisecond'"
             + " WHERE holder = ? AND id = ANY(CAST(? AS varchar[]))";
+    private static final String RECONCILE = """
+            UPDATE gateway_budgets b
+               SET spent_tokens = GREATEST(b.spent_tokens, u.tokens), spent_usd = GREATEST(b.spent_usd, u.cost_usd)
+              FROM (SELECT COALESCE(SUM(input_tokens + output_tokens), 0) AS tokens,
+                           COALESCE(SUM(cost_usd), 0) AS cost_usd
+                      FROM usage_records WHERE %s = ?) u
+             WHERE b.account = ? AND (b.spent_tokens < u.tokens OR b.spent_usd < u.cost_usd)""";
     private static final String READ = "SELECT spent_tokens, spent_usd, reserved_tokens, reserved_usd"
             + " FROM gateway_budgets WHERE account = ?";
 
     private final DataSource dataSource;
-    private final InstantSource clock;
     private final Duration reservationTtl;
     private final String holder = UUID.randomUUID().toString();
     /** Ids of this instance's reservations not settled yet: only these are renewed. */
     private final Set<String> live = ConcurrentHashMap.newKeySet();
+    /** Accounts this instance reserved on since its last {@link #reconcile()}. */
+    private final Map<String, BudgetAccount> touched = new ConcurrentHashMap<>();
     private final ScheduledExecutorService upkeep;
 
     /**
      * Accounts with reservations renewed and swept every {@code reservationTtl / 3} by a background thread.
      *
      * @param dataSource     connections to a PostgreSQL database migrated by {@link JdbcStores}
-     * @param clock          stamps reservation expiry
      * @param reservationTtl how long a reservation outlives its holder: longer than a renewal can be late (a
      *                       store outage, a long GC pause), short enough for a dead node's calls to free the budget
      *                       soon; ≥ 3 s
      */
-    public JdbcBudgets(DataSource dataSource, InstantSource clock, Duration reservationTtl) {
-        this(dataSource, clock, reservationTtl, true);
+    public JdbcBudgets(DataSource dataSource, Duration reservationTtl) {
+        this(dataSource, reservationTtl, true);
     }
 
-    /** As the public constructor; {@code scheduled = false} leaves {@link #upkeep()} to the caller (tests). */
-    JdbcBudgets(DataSource dataSource, InstantSource clock, Duration reservationTtl, boolean scheduled) {
+    /** As the public constructor; {@code scheduled = false} leaves {@link #upkeep()} and {@link #reconcile()} to the caller (tests). */
+    JdbcBudgets(DataSource dataSource, Duration reservationTtl, boolean scheduled) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-        this.clock = Objects.requireNonNull(clock, "clock");
         this.reservationTtl = Objects.requireNonNull(reservationTtl, "reservationTtl");
         if (reservationTtl.compareTo(Duration.ofSeconds(3)) < 0) {
             throw BatonException.invalidInput("reservationTtl", "must be at least 3 s, got " + reservationTtl);
@@ -131,6 +151,9 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
                     .factory());
             long every = reservationTtl.toMillis() / 3;
             upkeep.scheduleWithFixedDelay(this::upkeepQuietly, every, every, TimeUnit.MILLISECONDS);
+            long reconcileEvery = RECONCILE_INTERVAL.toMillis();
+            upkeep.scheduleWithFixedDelay(this::reconcileQuietly, reconcileEvery, reconcileEvery,
+                    TimeUnit.MILLISECONDS);
         } else {
             upkeep = null;
         }
@@ -172,26 +195,42 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
             throw SqlValues.failure("reserve a gateway budget", e);
         }
         live.add(id);
+        ordered.forEach(account -> touched.putIfAbsent(account.id(), account));
         List<String> ids = ordered.stream().map(BudgetAccount::id).toList();
         return (usedTokens, usedCost) -> settle(id, ids, usedTokens, usedCost);
     }
 
-    /** Reserves on one account; the refusal message, or {@code null} when reserved. */
+    /**
+     * Reserves on one account; the refusal message, or {@code null} when reserved.
+     *
+     * <p>The conditional update does nothing both when the account is full and when its row does not exist yet,
+     * and another call (on any node) may create the row, settle or sweep between this call's statements. So after
+     * creating the row (whether this call or a concurrent one created it) the reservation is always tried again,
+     * and a call is refused only when the account read back shows that it does not fit; when it fits, it was
+     * freed in between and the reservation is tried again, at most {@value #ATTEMPTS} times.
+     */
     private String reserveOne(Connection connection, String id, BudgetAccount account, long tokens, double cost)
             throws SQLException {
-        if (tryReserve(connection, id, account, tokens, cost)) {
-            return null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            if (tryReserve(connection, id, account, tokens, cost)) {
+                return null;
+            }
+            BudgetLedger.Spend now = read(connection, account.id());
+            if (now == null) {
+                createFromUsage(connection, account); // a no-op when a concurrent call created it first
+                continue;
+            }
+            String refusal = account.refusal(now, tokens, cost);
+            if (refusal == null) {
+                continue; // freed, or created, between the update and the read
+            }
+            if (sweep(connection, account.id()) == 0) {
+                return refusal;
+            }
         }
-        if (createFromUsage(connection, account) && tryReserve(connection, id, account, tokens, cost)) {
-            return null;
-        }
-        if (sweep(connection, account.id()) > 0 && tryReserve(connection, id, account, tokens, cost)) {
-            return null;
-        }
-        BudgetLedger.Spend now = read(connection, account.id());
-        String refusal = now == null ? null : account.refusal(now, tokens, cost);
-        return refusal != null ? refusal : account.name() + " would be exceeded by this call (" + tokens
-                + " tokens reserved)";
+        throw new BatonException(ErrorCode.STORE_UNAVAILABLE, account.name() + " is contended: " + ATTEMPTS
+                + " attempts to reserve " + tokens + " tokens found room each time and lost it to concurrent calls;"
+                + " try again");
     }
 
     private boolean tryReserve(Connection connection, String id, BudgetAccount account, long tokens, double cost)
@@ -212,23 +251,29 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
             reserve.setString(11, holder);
             reserve.setLong(12, tokens);
             reserve.setDouble(13, cost);
-            SqlValues.setInstant(reserve, 14, clock.instant().plus(reservationTtl));
+            reserve.setLong(14, reservationTtl.toMillis());
             return reserve.executeUpdate() == 1;
         }
     }
 
     /** Creates the account's row from its usage records; whether this call created it. */
     private static boolean createFromUsage(Connection connection, BudgetAccount account) throws SQLException {
-        String column = account.dimension() == UsageDimension.RUN ? "run_id" : "principal";
-        if (account.dimension() != UsageDimension.RUN && account.dimension() != UsageDimension.PRINCIPAL) {
-            throw new IllegalArgumentException("budget accounts are per principal or run, not "
-                    + account.dimension());
-        }
-        try (PreparedStatement create = connection.prepareStatement(CREATE_FROM_USAGE.formatted(column))) {
+        try (PreparedStatement create = connection.prepareStatement(CREATE_FROM_USAGE.formatted(
+                usageColumn(account)))) {
             create.setString(1, account.id());
             create.setString(2, account.value());
             return create.executeUpdate() == 1;
         }
+    }
+
+    /** The column of {@code usage_records} that holds the account's principal or run id. */
+    private static String usageColumn(BudgetAccount account) {
+        return switch (account.dimension()) {
+            case RUN -> "run_id";
+            case PRINCIPAL -> "principal";
+            default -> throw new IllegalArgumentException("budget accounts are per principal or run, not "
+                    + account.dimension());
+        };
     }
 
     private BudgetLedger.Spend read(Connection connection, String account) throws SQLException {
@@ -278,7 +323,7 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
             Object[] ids = live.toArray();
             if (ids.length > 0) {
                 try (PreparedStatement renew = connection.prepareStatement(RENEW)) {
-                    SqlValues.setInstant(renew, 1, clock.instant().plus(reservationTtl));
+                    renew.setLong(1, reservationTtl.toMillis());
                     renew.setString(2, holder);
                     renew.setArray(3, connection.createArrayOf("varchar", ids));
                     renew.executeUpdate();
@@ -287,6 +332,52 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
             return sweep(connection, null);
         } catch (SQLException e) {
             throw SqlValues.failure("renew and sweep gateway budget reservations", e);
+        }
+    }
+
+    /**
+     * Heals the accounts this instance reserved on since the last call (the background task calls it every
+     * {@link #RECONCILE_INTERVAL}): raises each account's spending to what its usage records add up to, when they
+     * show more. A call settles its reservation before its usage record is queued for writing, with the same
+     * amounts, so the records of settled calls never add up to more than the account's spending; they add up to
+     * more only when a settlement was lost (the database was unreachable at that moment, or the node died between
+     * the upstream's answer and the settlement). One statement per account; an account's spending is never
+     * lowered. Costs one sum over the account's usage records, so it runs rarely.
+     *
+     * @return the number of accounts whose spending was raised
+     * @throws BatonException {@code STORE_UNAVAILABLE} on a SQL failure (the accounts not reconciled yet are kept
+     *                        for the next call)
+     */
+    public int reconcile() {
+        List<BudgetAccount> due = List.copyOf(touched.values());
+        int raised = 0;
+        try (Connection connection = dataSource.getConnection()) {
+            for (BudgetAccount account : due) {
+                try (PreparedStatement reconcile = connection.prepareStatement(RECONCILE.formatted(
+                        usageColumn(account)))) {
+                    reconcile.setString(1, account.value());
+                    reconcile.setString(2, account.id());
+                    int changed = reconcile.executeUpdate();
+                    if (changed > 0) {
+                        LOG.info("budget: {} raised to what its usage records show (a settlement was lost)",
+                                account.name());
+                    }
+                    raised += changed;
+                }
+                touched.remove(account.id(), account);
+            }
+        } catch (SQLException e) {
+            throw SqlValues.failure("reconcile gateway budgets with their usage records", e);
+        }
+        return raised;
+    }
+
+    private void reconcileQuietly() {
+        try {
+            reconcile();
+        } catch (RuntimeException e) {
+            LOG.warn("budget: reconciliation with usage records failed, retrying in {}: {}", RECONCILE_INTERVAL,
+                    e.getMessage());
         }
     }
 
@@ -306,9 +397,8 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
     private int sweep(Connection connection, String account) throws SQLException {
         try (PreparedStatement sweep = connection.prepareStatement(SWEEP.formatted(
                 account == null ? "" : "AND account = ?"))) {
-            SqlValues.setInstant(sweep, 1, clock.instant());
             if (account != null) {
-                sweep.setString(2, account);
+                sweep.setString(1, account);
             }
             return sweep.executeUpdate();
         }

@@ -252,13 +252,13 @@ public final class JdbcStores implements AutoCloseable {
      * for the cluster. A new instance renewing its reservations in the background; the caller closes it.
      * PostgreSQL only: on H2 (one node) the gateway keeps its budgets in memory.
      *
-     * @param clock          stamps reservation expiry
-     * @param reservationTtl how long the reservations of a node that stopped keep blocking the budget
+     * @param reservationTtl how long the reservations of a node that stopped keep blocking the budget (measured by
+     *                       the database's clock)
      * @throws BatonException INVALID_ARGUMENT on H2
      */
-    public JdbcBudgets gatewayBudgets(InstantSource clock, java.time.Duration reservationTtl) {
+    public JdbcBudgets gatewayBudgets(java.time.Duration reservationTtl) {
         requireSharedGatewayState();
-        return new JdbcBudgets(dataSource, clock, reservationTtl);
+        return new JdbcBudgets(dataSource, reservationTtl);
     }
 
     private void requireSharedGatewayState() {

@@ -21,16 +21,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,8 +41,10 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * Budgets shared by three gateways (three ledgers, each with its own connection pool and {@link JdbcBudgets}, as
- * three nodes have) on one real PostgreSQL. Time is a settable clock; reservations are renewed and swept by
- * calling {@link JdbcBudgets#upkeep()} (the background task is off).
+ * three nodes have) on one real PostgreSQL. Reservation expiry is in the database's time: the tests make time
+ * pass by moving the reservations' expiry back ({@link #elapse}); reservations are renewed and swept by calling
+ * {@link JdbcBudgets#upkeep()}, accounts reconciled by {@link JdbcBudgets#reconcile()} (the background task is
+ * off).
  */
 class ClusterBudgetTest {
     private static final Duration TTL = Duration.ofMinutes(2);
@@ -48,8 +53,7 @@ class ClusterBudgetTest {
     private static EmbeddedPostgres postgres;
     private static final List<JdbcStores> NODES = new ArrayList<>();
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
-    private final InstantSource clock = () -> now.get();
+    private final Instant now = Instant.parse("2026-01-01T00:00:00Z");
     private final List<JdbcBudgets> budgets = new ArrayList<>();
 
     @BeforeAll
@@ -70,7 +74,7 @@ class ClusterBudgetTest {
     void empty() {
         Databases.empty(NODES.getFirst());
         for (JdbcStores node : NODES) {
-            budgets.add(new JdbcBudgets(node.dataSource(), clock, TTL, false));
+            budgets.add(new JdbcBudgets(node.dataSource(), TTL, false));
         }
     }
 
@@ -96,10 +100,11 @@ class ClusterBudgetTest {
         var refused = new AtomicInteger();
         var go = new CountDownLatch(1);
 
+        var workers = new ArrayList<Future<?>>();
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 60; i++) {
                 BudgetLedger ledger = ledgers.get(i % 3);
-                threads.submit(() -> {
+                workers.add(threads.submit(() -> {
                     go.await();
                     try {
                         ledger.reserve(KEY, 100, 0).settle(100, 0);
@@ -109,9 +114,12 @@ class ClusterBudgetTest {
                         refused.incrementAndGet();
                     }
                     return null;
-                });
+                }));
             }
             go.countDown();
+        }
+        for (Future<?> worker : workers) {
+            worker.get(); // a failed assertion on a worker thread fails the test
         }
 
         assertThat(admitted.get()).isEqualTo(10);
@@ -149,10 +157,10 @@ class ClusterBudgetTest {
         assertThatThrownBy(() -> ledgers.get(2).reserve(KEY, 500, 0))
                 .hasMessageContaining("900 reserved by calls in flight");
 
-        now.set(now.get().plus(TTL.dividedBy(2)));
+        elapse(TTL.dividedBy(2));
         budgets.get(1).upkeep(); // node 1 renews its own reservation
         budgets.get(2).upkeep();
-        now.set(now.get().plus(TTL.dividedBy(2)).plusSeconds(1));
+        elapse(TTL.dividedBy(2).plusSeconds(1));
 
         ledgers.get(2).reserve(KEY, 500, 0); // the refused reservation sweeps the account's expired rows
         assertThat(ledgers.get(2).keySpend("k").reservedTokens()).isEqualTo(700);
@@ -164,7 +172,7 @@ class ClusterBudgetTest {
     void the_upkeep_gives_expired_reservations_back_and_a_late_settlement_still_counts_its_spend() {
         List<BudgetLedger> ledgers = ledgers(config(new Budget(1_000, 0), Budget.NONE));
         BudgetLedger.Reservation slow = ledgers.get(0).reserve(KEY, 300, 0);
-        now.set(now.get().plus(TTL).plusSeconds(1));
+        elapse(TTL.plusSeconds(1));
 
         assertThat(budgets.get(1).upkeep()).isEqualTo(1);
         assertThat(ledgers.get(1).keySpend("k")).isEqualTo(new BudgetLedger.Spend(0, 0, 0, 0));
@@ -203,7 +211,7 @@ class ClusterBudgetTest {
 
     @Test
     void an_unreachable_database_refuses_a_reservation_as_unavailable_and_a_settlement_does_not_throw() {
-        var down = new JdbcBudgets(Unreachable.dataSource(), clock, TTL, false);
+        var down = new JdbcBudgets(Unreachable.dataSource(), TTL, false);
         BudgetLedger ledger = new BudgetLedger(config(new Budget(1_000, 0), Budget.NONE), down);
 
         assertThatThrownBy(() -> ledger.reserve(KEY, 10, 0)).isInstanceOfSatisfying(BatonException.class, e -> {
@@ -211,24 +219,107 @@ class ClusterBudgetTest {
             assertThat(e.retriable()).isTrue();
         });
         var up = new java.util.concurrent.atomic.AtomicBoolean(true);
-        var flaky = new JdbcBudgets(Unreachable.reachableWhile(up::get, NODES.getFirst().dataSource()), clock, TTL,
-                false);
+        var flaky = new JdbcBudgets(Unreachable.reachableWhile(up::get, NODES.getFirst().dataSource()), TTL, false);
         BudgetLedger.Reservation held = new BudgetLedger(config(new Budget(1_000, 0), Budget.NONE), flaky)
                 .reserve(KEY, 10, 0);
         up.set(false);
         held.settle(10, 0); // logged, not thrown: the caller keeps its answer
 
         up.set(true);
-        now.set(now.get().plus(TTL.dividedBy(2)));
+        elapse(TTL.dividedBy(2));
         flaky.upkeep(); // its holder lives on, but does not renew a reservation it gave up on
-        now.set(now.get().plus(TTL.dividedBy(2)).plusSeconds(1));
+        elapse(TTL.dividedBy(2).plusSeconds(1));
         assertThat(budgets.get(1).upkeep()).as("expired and given back").isEqualTo(1);
         assertThat(ledgers(config(new Budget(1_000, 0), Budget.NONE)).get(1).keySpend("k"))
                 .isEqualTo(new BudgetLedger.Spend(0, 0, 0, 0));
     }
 
+    @Test
+    void concurrent_first_reservations_on_a_fresh_account_are_all_admitted_when_they_fit() throws Exception {
+        List<BudgetLedger> ledgers = ledgers(config(Budget.NONE, new Budget(10_000, 0)));
+        for (int round = 0; round < 10; round++) {
+            String runId = "run-fresh-" + round;
+            int calls = 6 + round % 7; // 6 to 12 parallel steps making the run's first calls at once
+            var go = new CountDownLatch(1);
+            var workers = new ArrayList<Future<BudgetLedger.Reservation>>();
+            try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < calls; i++) {
+                    BudgetLedger ledger = ledgers.get(i % 3);
+                    CallContext step = CallContext.step("anonymous", runId, "wf", "s" + i);
+                    workers.add(threads.submit(() -> {
+                        go.await();
+                        return ledger.reserve(step, 100, 0);
+                    }));
+                }
+                go.countDown();
+            }
+            for (Future<BudgetLedger.Reservation> worker : workers) {
+                worker.get().settle(100, 0); // throws (ExecutionException) if a reservation was refused
+            }
+            assertThat(ledgers.get(0).runSpend(runId)).as(runId)
+                    .isEqualTo(new BudgetLedger.Spend(100L * calls, 0, 0, 0));
+        }
+    }
+
+    @Test
+    void reservations_expire_in_the_databases_time() throws Exception {
+        ledgers(config(new Budget(1_000, 0), Budget.NONE)).get(0).reserve(KEY, 100, 0);
+
+        try (Connection connection = NODES.getFirst().dataSource().getConnection();
+             var statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT EXTRACT(EPOCH FROM expires_at - clock_timestamp())"
+                     + " FROM gateway_budget_reservations")) {
+            assertThat(row.next()).isTrue();
+            assertThat(row.getDouble(1)).isBetween(TTL.toSeconds() - 30.0, (double) TTL.toSeconds());
+        }
+        assertThat(budgets.get(1).upkeep()).as("nothing expired yet").isZero();
+        elapse(TTL.plusSeconds(1));
+        assertThat(budgets.get(1).upkeep()).isEqualTo(1);
+    }
+
+    @Test
+    void reconciliation_adds_the_spending_of_a_lost_settlement_from_the_usage_records_and_never_lowers() {
+        var up = new java.util.concurrent.atomic.AtomicBoolean(true);
+        var flaky = new JdbcBudgets(Unreachable.reachableWhile(up::get, NODES.getFirst().dataSource()), TTL, false);
+        GatewayConfig config = config(new Budget(1_000, 0), Budget.NONE);
+        BudgetLedger.Reservation lost = new BudgetLedger(config, flaky).reserve(KEY, 400, 0);
+        BudgetLedger other = ledgers(config).get(1);
+        other.reserve(KEY, 100, 0).settle(100, 0.5);
+        up.set(false);
+        lost.settle(300, 0.25); // logged and dropped: the database is unreachable
+        up.set(true);
+        // the usage records of both calls are written (the recorder retries), after their settlements
+        NODES.getFirst().usage().append(List.of(record("k", null, 200, 100, 0.25), record("k", null, 60, 40, 0.5)));
+        elapse(TTL.plusSeconds(1));
+        budgets.get(1).upkeep(); // the lost call's reservation expires
+        assertThat(other.keySpend("k")).as("before").isEqualTo(new BudgetLedger.Spend(100, 0.5, 0, 0));
+
+        assertThat(flaky.reconcile()).isEqualTo(1);
+        BudgetLedger.Spend healed = other.keySpend("k");
+        assertThat(healed.tokens()).isEqualTo(400);
+        assertThat(healed.costUsd()).isCloseTo(0.75, within(1e-12));
+        assertThat(flaky.reconcile()).as("each account once per interval, until used again").isZero();
+
+        other.reserve(KEY, 50, 0).settle(50, 0); // settled, its usage record not written yet
+        assertThat(budgets.get(1).reconcile()).as("spending is never lowered to the records").isZero();
+        assertThat(other.keySpend("k").tokens()).isEqualTo(450);
+        flaky.close();
+    }
+
+    /** Makes {@code duration} pass for every reservation (moves their expiry back in the database). */
+    private static void elapse(Duration duration) {
+        try (Connection connection = NODES.getFirst().dataSource().getConnection();
+             PreparedStatement age = connection.prepareStatement("UPDATE gateway_budget_reservations"
+                     + " SET expires_at = expires_at - CAST(? AS double precision) * interval '1 millisecond'")) {
+            age.setLong(1, duration.toMillis());
+            age.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private UsageRecord record(String principal, String runId, long input, long output, double cost) {
-        return new UsageRecord(now.get(), principal, runId, runId == null ? null : "wf", runId == null ? null : "s",
+        return new UsageRecord(now, principal, runId, runId == null ? null : "wf", runId == null ? null : "s",
                 "gpt", "d", "openai", "gpt-x", "chat", input, output, false, cost, Duration.ofMillis(5), null, false,
                 null);
     }
