@@ -117,10 +117,14 @@ final class ClusterMember implements AutoCloseable {
             signals.publish(new ClusterSignal.WorkAvailable()); // being cancelled here
             return;
         }
+        boolean queued;
         try {
-            startOrQueueHandled(run);
+            queued = !startOrQueueHandled(run);
         } finally {
             unhandle(run.id());
+        }
+        if (queued) { // only now: this node's claim loop could not take a run it handles
+            signals.publish(new ClusterSignal.WorkAvailable());
         }
     }
 
@@ -132,7 +136,8 @@ final class ClusterMember implements AutoCloseable {
         }
     }
 
-    private void startOrQueueHandled(Run run) {
+    /** @return whether the run was claimed (else it stays queued for any node) */
+    private boolean startOrQueueHandled(Run run) {
         if (admission.tryAdmit()) {
             Optional<Run> claimed;
             try {
@@ -140,12 +145,11 @@ final class ClusterMember implements AutoCloseable {
             } catch (BatonException e) {
                 admission.unreserve(1);
                 claimFailed("claiming new run " + run.id(), e);
-                signals.publish(new ClusterSignal.WorkAvailable());
-                return;
+                return false;
             }
             if (claimed.isPresent() && claimed.get().status() == RunStatus.QUEUED) {
                 ownership.activate(claimed.get()); // just created: no other node could cancel it while unowned
-                return;
+                return true;
             }
             // Claimed but RUNNING: another node started it meanwhile and its lease expired before this claim (a
             // slow claim under load). The lease is this node's now, so it must run it: dropping it would leave a run
@@ -153,9 +157,9 @@ final class ClusterMember implements AutoCloseable {
             if (claimed.isEmpty() || ownership.ownsId(run.id()) || !adoptHandled(claimed.get(), true)) {
                 admission.unreserve(1); // another node holds it
             }
-            return;
+            return true;
         }
-        signals.publish(new ClusterSignal.WorkAvailable());
+        return false;
     }
 
     /** A child run was created (or found queued) by a parent this node runs: it runs here too if it can. */
@@ -163,6 +167,7 @@ final class ClusterMember implements AutoCloseable {
         if (!handling.add(child.id())) {
             return;
         }
+        boolean failed = false;
         try {
             // A RUNNING child is one another node started whose lease expired meanwhile: resumed here (see
             // startOrQueue).
@@ -170,11 +175,13 @@ final class ClusterMember implements AutoCloseable {
                     .filter(claimed -> !ownership.ownsId(claimed.id()))
                     .ifPresent(claimed -> adoptHandled(claimed, false));
         } catch (BatonException e) {
-            // the claim loop takes queued children whatever its free slots (they bypass admission)
             claimFailed("claiming child run " + child.id(), e);
-            signals.publish(new ClusterSignal.WorkAvailable());
+            failed = true;
         } finally {
             unhandle(child.id());
+        }
+        if (failed) { // any claim loop, this node's included, takes queued children whatever its free slots
+            signals.publish(new ClusterSignal.WorkAvailable());
         }
     }
 
