@@ -12,7 +12,6 @@ import dev.baton.core.run.RunStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -32,9 +30,10 @@ import java.util.stream.Collectors;
  *   <li>Start: a new run is claimed at once if an admission slot is free (fast path), else left unowned in the
  *       store and {@code WorkAvailable} is published; children are claimed by their parent's node.</li>
  *   <li>Claims: {@link ClaimLoop}, woken by signals, freed slots and the poll ({@code pollInterval}).</li>
- *   <li>Heartbeat ({@code heartbeatInterval}): one {@link RunLeases#renew} of every owned run; runs reported lost
- *       are abandoned (nothing journaled, waiters kept). A journal append refused with {@code LEASE_LOST} does the
- *       same. The heartbeat also picks up cancels journaled by other nodes whose signal was lost.</li>
+ *   <li>{@link Heartbeat} ({@code heartbeatInterval}): one {@link RunLeases#renew} of every owned run; runs
+ *       reported lost are abandoned (nothing journaled, waiters kept). A journal append refused with
+ *       {@code LEASE_LOST} does the same. The heartbeat also picks up cancels journaled by other nodes whose signal
+ *       was lost.</li>
  *   <li>Store outage ({@link StoreOutage}): after a renewal failed, this node takes no run of another node until
  *       one {@code leaseTtl} after the store answers again, so that live owners have renewed first (it still claims
  *       unowned queued runs); when its renewals have failed for almost a {@code leaseTtl}, it stops all its runs
@@ -61,9 +60,7 @@ final class ClusterMember implements AutoCloseable {
     private final Executor executor;
     private final ClaimLoop claims;
     private final RemoteRuns remote;
-    private final AtomicBoolean heartbeatRunning = new AtomicBoolean();
-    /** Owned runs whose cancel request (found by the heartbeat) was handed to their coordinator. */
-    private final Set<String> cancelsHandled = ConcurrentHashMap.newKeySet();
+    private final Heartbeat heartbeat;
     /**
      * Runs this node is taking (claimed, coordinator not yet registered) or cancelling while queued: whoever adds a
      * run first handles it, so a cancel on this node never races the activation of the same run here.
@@ -74,7 +71,6 @@ final class ClusterMember implements AutoCloseable {
      * the cancel holds a stale snapshot of them, which must not be started.
      */
     private final Set<String> finishedWhileQueued = ConcurrentHashMap.newKeySet();
-    private final StoreOutage outage;
     private volatile EngineClock.Timer heartbeatTimer;
     private volatile EngineClock.Timer pollTimer;
     private volatile boolean closed;
@@ -91,7 +87,7 @@ final class ClusterMember implements AutoCloseable {
         this.journal = journal;
         this.clock = clock;
         this.executor = executor;
-        this.outage = new StoreOutage(settings, clock);
+        this.heartbeat = new Heartbeat(settings, leases, ownership, new StoreOutage(settings, clock));
         this.claims = new ClaimLoop(this, admission, leases, settings);
         this.remote = new RemoteRuns(completions, events, ownership, executor);
     }
@@ -356,68 +352,14 @@ final class ClusterMember implements AutoCloseable {
     }
 
     private void heartbeat() {
-        if (closed) {
-            return;
-        }
-        if (outage.mustSelfFence()) { // even while a renewal hangs
-            selfFence();
-        }
-        if (!heartbeatRunning.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            Instant issuedAt = outage.renewing();
-            Set<String> lost = leases.renew(nodeId(), ownership.ownedIds(), settings.leaseTtl());
-            outage.renewed(issuedAt);
-            onRenewLost(lost);
-            handleCancels(leases.cancelRequested(nodeId()));
-        } catch (BatonException e) {
-            outage.renewFailed(e);
-        } catch (RuntimeException e) {
-            LOG.error("heartbeat of node {} failed", nodeId(), e);
-        } finally {
-            heartbeatRunning.set(false);
-        }
-    }
-
-    /** Cancels owned runs whose cancel request reached the store but whose signal did not reach this node. */
-    private void handleCancels(Set<String> requested) {
-        cancelsHandled.retainAll(requested);
-        for (String runId : requested) {
-            if (!cancelsHandled.contains(runId) && ownership.ownsId(runId)) {
-                String reason = ownership.cancelRequest(runId).orElse(null);
-                if (ownership.cancelIfOwned(runId, reason == null || reason.isEmpty() ? null : reason)) {
-                    cancelsHandled.add(runId);
-                }
-            }
-        }
-    }
-
-    /** Runs renew reported lost: abandoned, unless they are finishing (their {@code RunFinished} got there first). */
-    private void onRenewLost(Set<String> runIds) {
-        for (String runId : runIds) {
-            if (ownership.isFinishing(runId)) {
-                LOG.debug("run {} finished while its lease was renewed", runId);
-            } else if (ownership.abandon(runId)) {
-                LOG.warn("node {} lost the lease of run {} (another node took it over); stopped working on it",
-                        nodeId(), runId);
-            }
-        }
-    }
-
-    /** Renewals failed for almost a lease TTL: other nodes may take this node's runs, so it stops them all. */
-    private void selfFence() {
-        Set<String> owned = ownership.ownedIds();
-        owned.forEach(ownership::abandon);
-        if (!owned.isEmpty()) {
-            LOG.warn("node {}: no lease renewal succeeded for {}; stopped its {} runs (other nodes may take them over)",
-                    nodeId(), settings.leaseTtl().minus(settings.heartbeatInterval()), owned.size());
+        if (!closed) {
+            heartbeat.beat();
         }
     }
 
     /** Whether this node may take runs of other nodes now (not right after a store outage). */
     boolean mayTakeOver() {
-        return outage.mayTakeOver();
+        return heartbeat.mayTakeOver();
     }
 
     /** A claim failed: logged; it says nothing about this node's leases (only renewals do, {@link StoreOutage}). */
@@ -438,9 +380,9 @@ final class ClusterMember implements AutoCloseable {
     public void close() {
         closed = true;
         claims.stop();
-        EngineClock.Timer heartbeat = heartbeatTimer;
-        if (heartbeat != null) {
-            heartbeat.cancel();
+        EngineClock.Timer beat = heartbeatTimer;
+        if (beat != null) {
+            beat.cancel();
         }
         EngineClock.Timer poll = pollTimer;
         if (poll != null) {

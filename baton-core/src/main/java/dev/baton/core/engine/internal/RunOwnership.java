@@ -22,9 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -54,8 +51,7 @@ final class RunOwnership {
     /** Cancel reasons ("" for none) of queued runs being admitted, not owned yet: applied on activation. */
     private final Map<String, String> pendingCancels = new ConcurrentHashMap<>();
     /** Signalled whenever a run stops being owned (for {@link #awaitIdle}). */
-    private final ReentrantLock idleLock = new ReentrantLock();
-    private final Condition released = idleLock.newCondition();
+    private final IdleWait idle = new IdleWait();
     /** Told when a top-level run's admission slot is freed (cluster mode: the claim loop may take more). */
     private volatile Runnable onSlotFreed = () -> { };
     /** While draining, finished runs do not admit queued ones. */
@@ -146,31 +142,11 @@ final class RunOwnership {
 
     /** Waits (wall clock, an operational bound) until no run is owned; whether none is. */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
-        // a real-time bound (the drain timeout of a stopping process); awaitNanos returns what is left of its own
-        // argument (50 ms), not of the whole timeout, so the deadline is kept apart
-        long deadline = System.nanoTime() + timeout.toNanos();
-        idleLock.lock();
-        try {
-            while (!active.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                released.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
-            }
-            return true;
-        } finally {
-            idleLock.unlock();
-        }
+        return idle.await(timeout, active::isEmpty);
     }
 
     private void signalReleased() {
-        idleLock.lock();
-        try {
-            released.signalAll();
-        } finally {
-            idleLock.unlock();
-        }
+        idle.signal();
     }
 
     /**
