@@ -16,7 +16,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
@@ -61,16 +60,8 @@ final class ClusterMember implements AutoCloseable {
     private final ClaimLoop claims;
     private final RemoteRuns remote;
     private final Heartbeat heartbeat;
-    /**
-     * Runs this node is taking (claimed, coordinator not yet registered) or cancelling while queued: whoever adds a
-     * run first handles it, so a cancel on this node never races the activation of the same run here.
-     */
-    private final Set<String> handling = ConcurrentHashMap.newKeySet();
-    /**
-     * Queued runs this node finished (cancelled) since the claim loop's last {@code claimNext}: a batch claimed before
-     * the cancel holds a stale snapshot of them, which must not be started.
-     */
-    private final Set<String> finishedWhileQueued = ConcurrentHashMap.newKeySet();
+    private final RunHandling handling = new RunHandling();
+    private volatile java.time.Instant lastClaimWarning;
     private volatile EngineClock.Timer heartbeatTimer;
     private volatile EngineClock.Timer pollTimer;
     private volatile boolean closed;
@@ -109,7 +100,7 @@ final class ClusterMember implements AutoCloseable {
 
     /** A run was just created by {@code start}: claims and activates it if a slot is free, else queues it. */
     void startOrQueue(Run run) {
-        if (!handling.add(run.id())) {
+        if (!handling.tryHandle(run.id())) {
             signals.publish(new ClusterSignal.WorkAvailable()); // being cancelled here
             return;
         }
@@ -126,8 +117,11 @@ final class ClusterMember implements AutoCloseable {
 
     /** Lets go of a run this node handled; a cancel kept for its activation is dropped if it was not activated. */
     private void unhandle(String runId) {
-        handling.remove(runId);
-        if (!ownership.ownsId(runId)) {
+        boolean owned = ownership.ownsId(runId);
+        if (handling.unhandle(runId, owned)) {
+            release(List.of(runId)); // the claim loop leased it meanwhile and left it to this handler
+        }
+        if (!owned) {
             ownership.forgetCancel(runId);
         }
     }
@@ -160,7 +154,7 @@ final class ClusterMember implements AutoCloseable {
 
     /** A child run was created (or found queued) by a parent this node runs: it runs here too if it can. */
     void claimChild(Run child) {
-        if (!handling.add(child.id())) {
+        if (!handling.tryHandle(child.id())) {
             return;
         }
         boolean failed = false;
@@ -190,11 +184,14 @@ final class ClusterMember implements AutoCloseable {
      * @return whether the reserved slot was used
      */
     boolean adopt(Run run, boolean slotReserved) {
-        if (ownership.ownsId(run.id()) || !handling.add(run.id())) {
-            return false; // a cancel here holds it: it finishes the run (or hands it to its owner)
+        if (ownership.ownsId(run.id())) {
+            return false;
+        }
+        if (!handling.tryHandleClaimed(run.id())) {
+            return false; // a cancel here finishes (or resumes) it; a start or child claim runs it or lets it go
         }
         try {
-            if (run.status() == RunStatus.QUEUED && finishedWhileQueued.remove(run.id())) {
+            if (run.status() == RunStatus.QUEUED && handling.takeFinishedWhileQueued(run.id())) {
                 return false; // cancelled here after the claim: the snapshot is stale
             }
             return adoptHandled(run, slotReserved);
@@ -205,7 +202,7 @@ final class ClusterMember implements AutoCloseable {
 
     /** The claim loop is about to claim a batch: runs finished before it are not in it. */
     void claimingBatch() {
-        finishedWhileQueued.clear();
+        handling.batchStarting();
     }
 
     private boolean adoptHandled(Run run, boolean slotReserved) {
@@ -241,12 +238,12 @@ final class ClusterMember implements AutoCloseable {
      */
     Run cancel(Run run, String reason) {
         if (run.status() == RunStatus.QUEUED) {
-            if (!handling.add(run.id())) {
+            if (!handling.tryHandle(run.id())) {
                 // Being taken here right now: the request reaches its coordinator when it is registered; if it is
                 // not taken here after all, whoever takes it reads the request from the store (or gets the signal).
                 journal.append(new JournalEntry.CancelRequested(run.id(), reason, clock.instant())).join();
                 ownership.cancel(run, reason);
-                if (!handling.contains(run.id()) && !ownership.ownsId(run.id())) {
+                if (!handling.isHandled(run.id()) && !ownership.ownsId(run.id())) {
                     ownership.forgetCancel(run.id()); // the handler let go of it without activating it
                 }
                 signals.publish(new ClusterSignal.CancelRequested(run.id(), reason));
@@ -256,11 +253,11 @@ final class ClusterMember implements AutoCloseable {
             try {
                 claimed = leases.claim(run.id(), nodeId(), settings.leaseTtl());
                 if (claimed.isPresent() && claimed.get().status() == RunStatus.QUEUED) {
-                    finishedWhileQueued.add(run.id()); // the claim loop may hold it in a batch claimed just before
+                    handling.finishedWhileQueued(run.id()); // the claim loop may hold it in a batch claimed before
                     return core.cancelQueued(claimed.get(), reason);
                 }
             } finally {
-                handling.remove(run.id());
+                handling.unhandleSettled(run.id()); // finished here, or resumed here just below
             }
             if (claimed.isPresent()) {
                 journal.append(new JournalEntry.CancelRequested(run.id(), reason, clock.instant())).join();
@@ -362,9 +359,19 @@ final class ClusterMember implements AutoCloseable {
         return heartbeat.mayTakeOver();
     }
 
-    /** A claim failed: logged; it says nothing about this node's leases (only renewals do, {@link StoreOutage}). */
+    /**
+     * A claim failed: logged (at WARN at most once per {@code leaseTtl}: during an outage every poll fails); it says
+     * nothing about this node's leases (only renewals do, {@link StoreOutage}).
+     */
     void claimFailed(String what, BatonException e) {
-        LOG.warn("node {}: {} failed: {}", nodeId(), what, e.getMessage());
+        java.time.Instant now = clock.instant();
+        java.time.Instant last = lastClaimWarning;
+        if (last == null || !now.isBefore(last.plus(settings.leaseTtl()))) {
+            lastClaimWarning = now;
+            LOG.warn("node {}: {} failed: {}", nodeId(), what, e.getMessage());
+        } else {
+            LOG.debug("node {}: {} failed: {}", nodeId(), what, e.getMessage());
+        }
     }
 
     private void execute(Runnable task) {
