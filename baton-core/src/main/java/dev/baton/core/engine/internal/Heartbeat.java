@@ -46,13 +46,16 @@ final class Heartbeat {
 
     /** One heartbeat (on the executor): self-fencing if due, then one renewal, lost runs, missed cancels. */
     void beat() {
-        if (outage.mustSelfFence()) { // even while a renewal hangs
-            selfFence();
-        }
         if (!heartbeatRunning.compareAndSet(false, true)) {
+            if (outage.mustSelfFence(true)) { // a renewal hangs (a partition without a reset)
+                selfFence();
+            }
             return;
         }
         try {
+            if (outage.mustSelfFence(false)) {
+                selfFence();
+            }
             Instant issuedAt = outage.renewing();
             Set<String> lost = leases.renew(settings.nodeId(), ownership.ownedIds(), settings.leaseTtl());
             outage.renewed(issuedAt);
@@ -95,10 +98,16 @@ final class Heartbeat {
     /** Renewals failed for almost a lease TTL: other nodes may take this node's runs, so it stops them all. */
     private void selfFence() {
         Set<String> owned = ownership.ownedIds();
+        if (owned.isEmpty()) {
+            return;
+        }
         owned.forEach(ownership::abandon);
-        if (!owned.isEmpty()) {
-            LOG.warn("node {}: no lease renewal succeeded for {}; stopped its {} runs (other nodes may take them over)",
-                    settings.nodeId(), settings.leaseTtl().minus(settings.heartbeatInterval()), owned.size());
+        LOG.warn("node {}: no lease renewal succeeded for {}; stopped its {} runs (other nodes may take them over)",
+                settings.nodeId(), settings.leaseTtl().minus(settings.heartbeatInterval()), owned.size());
+        try {
+            leases.release(settings.nodeId(), owned); // if the store answers after all, others take them at once
+        } catch (BatonException e) {
+            LOG.debug("releasing the stopped runs failed (their leases expire): {}", e.getMessage());
         }
     }
 }

@@ -17,14 +17,15 @@ import java.time.Instant;
  *   <li>Quiet period: after a renewal failed, the node takes over no run of another node until one
  *       {@code leaseTtl} after a renewal succeeds again, so that live owners, also cut off, renew first. Unowned
  *       queued runs are still claimed.</li>
- *   <li>Self-fencing: once renewals fail and none has succeeded for {@code leaseTtl} minus one {@code heartbeatInterval} (by
- *       this node's clock, measured from the start of the last successful renewal, so the store's leases expire no
- *       earlier), the node must assume other nodes take its runs over, and stops them all.</li>
+ *   <li>Self-fencing: once renewals fail (or one hangs) and none has succeeded for {@code leaseTtl} minus one
+ *       {@code heartbeatInterval} (by this node's clock, from the start of the last successful renewal, so the
+ *       store's leases expire no earlier), the node must assume other nodes take its runs over, and stops them
+ *       all.</li>
  * </ul>
  * Times are the engine's clock; the margin of one heartbeat covers the renewal's own latency and modest clock rate
  * differences, not a paused process (fencing by the store covers that).
  *
- * <p>Thread-safety: safe for concurrent use (volatile fields, one writer at a time: the heartbeat).
+ * <p>Thread-safety: safe for concurrent use (volatile fields, written by heartbeats).
  */
 final class StoreOutage {
     private static final Logger LOG = LoggerFactory.getLogger(StoreOutage.class);
@@ -36,6 +37,8 @@ final class StoreOutage {
     private volatile Instant lastRenewed;
     /** When the renewal under way was issued, or {@code null}. */
     private volatile Instant renewing;
+    /** The renewal a heartbeat found under way, or {@code null}. */
+    private volatile Instant seenUnderWay;
 
     StoreOutage(ClusterSettings settings, EngineClock clock) {
         this.settings = settings;
@@ -62,8 +65,8 @@ final class StoreOutage {
             lastRenewed = issuedAt;
         }
         if (trouble) {
+            noTakeOverBefore = clock.instant().plus(settings.leaseTtl()); // before trouble clears: mayTakeOver
             trouble = false;
-            noTakeOverBefore = clock.instant().plus(settings.leaseTtl());
             LOG.info("node {}: the store answers again; taking over no other node's runs before {}",
                     settings.nodeId(), noTakeOverBefore);
         }
@@ -79,16 +82,23 @@ final class StoreOutage {
     }
 
     /**
-     * Whether the node must stop its runs now: the last renewal failed (or has hung for a heartbeat interval) and
-     * none succeeded for {@code leaseTtl} minus one heartbeat interval. Counting restarts from now when it says so (the runs it stops are gone; later ones are judged by
-     * their own renewals).
+     * Whether the node must stop its runs now: none succeeded for {@code leaseTtl} minus one heartbeat interval, and
+     * the last renewal failed or (with {@code renewalUnderWay}) the one under way has hung: two heartbeats found it
+     * under way, at least a heartbeat interval after it was issued. Counting restarts from now when it says so (the
+     * runs it stops are gone; later ones are judged afresh).
+     *
+     * @param renewalUnderWay whether a renewal is under way (its outcome is unknown: only its duration counts)
      */
-    boolean mustSelfFence() {
+    boolean mustSelfFence(boolean renewalUnderWay) {
         Instant now = clock.instant();
         Instant pending = renewing;
-        boolean hanging = pending != null
+        // hung: seen under way by two heartbeats, and for at least one interval
+        boolean hanging = renewalUnderWay && pending != null && pending.equals(seenUnderWay)
                 && Duration.between(pending, now).compareTo(settings.heartbeatInterval()) >= 0;
-        if (!trouble && !hanging) {
+        if (renewalUnderWay) {
+            seenUnderWay = pending;
+        }
+        if (renewalUnderWay ? !hanging : !trouble) {
             return false; // the last renewal succeeded (a late heartbeat is no reason: it renews now)
         }
         Duration silence = Duration.between(lastRenewed, now);
