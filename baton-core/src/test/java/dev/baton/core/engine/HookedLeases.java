@@ -44,6 +44,11 @@ final class HookedLeases implements RunLeases {
         holdRelease = release;
     }
 
+    /** How many {@code claim} calls were made. */
+    int claimCalls() {
+        return claims.get();
+    }
+
     void releaseHeld() {
         release.countDown();
     }

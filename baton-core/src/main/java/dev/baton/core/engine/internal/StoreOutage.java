@@ -37,6 +37,8 @@ final class StoreOutage {
     private volatile Instant lastRenewed;
     /** When the renewal under way was issued, or {@code null}. */
     private volatile Instant renewing;
+    /** {@link System#nanoTime} when the renewal under way was issued. */
+    private volatile long renewingSinceNanos;
     /** The renewal a heartbeat found under way, or {@code null}. */
     private volatile Instant seenUnderWay;
 
@@ -54,6 +56,7 @@ final class StoreOutage {
     /** A renewal is issued now; returns the time it was issued at. */
     Instant renewing() {
         Instant now = clock.instant();
+        renewingSinceNanos = System.nanoTime();
         renewing = now;
         return now;
     }
@@ -92,9 +95,11 @@ final class StoreOutage {
     boolean mustSelfFence(boolean renewalUnderWay) {
         Instant now = clock.instant();
         Instant pending = renewing;
-        // hung: seen under way by two heartbeats, and for at least one interval
+        // hung: seen under way by two heartbeats, for at least one interval of engine time and of real time (a stuck
+        // I/O call is stuck in real time; a manual test clock may jump past a renewal that takes microseconds)
         boolean hanging = renewalUnderWay && pending != null && pending.equals(seenUnderWay)
-                && Duration.between(pending, now).compareTo(settings.heartbeatInterval()) >= 0;
+                && Duration.between(pending, now).compareTo(settings.heartbeatInterval()) >= 0
+                && System.nanoTime() - renewingSinceNanos >= settings.heartbeatInterval().toNanos();
         if (renewalUnderWay) {
             seenUnderWay = pending;
         }
