@@ -71,6 +71,14 @@ final class JdbcRunLeases implements RunLeases {
             + " picked AS (SELECT run_no, 0 AS tier, row_number() OVER (ORDER BY expiry, run_no) AS rank FROM orphans)"
             + claimPicked();
 
+    /** Unowned queued runs only, never an orphan (the quiet period after a store outage; see RunLeases). */
+    static final String CLAIM_QUEUED = "WITH queued AS (SELECT run_no, priority, created_at FROM runs"
+            + " WHERE status = 'queued' AND lease_owner IS NULL ORDER BY priority DESC, created_at, run_no"
+            + " LIMIT ? FOR UPDATE SKIP LOCKED),"
+            + " picked AS (SELECT run_no, 1 AS tier, row_number() OVER (ORDER BY priority DESC, created_at, run_no)"
+            + " AS rank FROM queued)"
+            + claimPicked();
+
     static final String RENEW = "WITH mine AS (SELECT run_no FROM runs WHERE lease_owner = ? AND id = ANY(?) AND "
             + LIVE + " ORDER BY run_no FOR UPDATE),"
             + " renewed AS (UPDATE runs r SET lease_expires_at = " + NEW_EXPIRY
@@ -153,6 +161,30 @@ final class JdbcRunLeases implements RunLeases {
                 }
                 // RETURNING has no order: orphans first, each group in the order it was picked
                 claimed.sort(Comparator.comparingInt(Ranked::tier).thenComparingLong(Ranked::rank));
+                return claimed.stream().map(Ranked::run).toList();
+            }
+        });
+    }
+
+    @Override
+    public List<Run> claimQueued(String nodeId, int limit, Duration ttl) {
+        checkNode(nodeId);
+        long ttlMillis = checkTtl(ttl);
+        if (limit < 1) {
+            throw BatonException.invalidInput("limit", "must be >= 1, got " + limit);
+        }
+        return transact("claim queued runs for node " + nodeId, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(CLAIM_QUEUED)) {
+                statement.setInt(1, limit);
+                statement.setString(2, nodeId);
+                statement.setLong(3, ttlMillis);
+                List<Ranked> claimed = new ArrayList<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        claimed.add(new Ranked(rows.getInt("tier"), rows.getLong("rank"), RunRows.readRun(rows)));
+                    }
+                }
+                claimed.sort(Comparator.comparingLong(Ranked::rank)); // RETURNING has no order
                 return claimed.stream().map(Ranked::run).toList();
             }
         });

@@ -12,15 +12,12 @@ import dev.baton.core.run.RunStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -32,11 +29,14 @@ import java.util.stream.Collectors;
  *   <li>Start: a new run is claimed at once if an admission slot is free (fast path), else left unowned in the
  *       store and {@code WorkAvailable} is published; children are claimed by their parent's node.</li>
  *   <li>Claims: {@link ClaimLoop}, woken by signals, freed slots and the poll ({@code pollInterval}).</li>
- *   <li>Heartbeat ({@code heartbeatInterval}): one {@link RunLeases#renew} of every owned run; runs reported lost
- *       are abandoned (nothing journaled, waiters kept). A journal append refused with {@code LEASE_LOST} does the
- *       same. The heartbeat also picks up cancels journaled by other nodes whose signal was lost.</li>
- *   <li>Store outage: after a renew or claim failed, this node takes no run of another node until one
- *       {@code leaseTtl} after the store answers again, so that live owners have renewed first.</li>
+ *   <li>{@link Heartbeat} ({@code heartbeatInterval}): one {@link RunLeases#renew} of every owned run; runs
+ *       reported lost are abandoned (nothing journaled, waiters kept). A journal append refused with
+ *       {@code LEASE_LOST} does the same. The heartbeat also picks up cancels journaled by other nodes whose signal
+ *       was lost.</li>
+ *   <li>Store outage ({@link StoreOutage}): after a renewal failed, this node takes no run of another node until
+ *       one {@code leaseTtl} after the store answers again, so that live owners have renewed first (it still claims
+ *       unowned queued runs); when its renewals have failed for almost a {@code leaseTtl}, it stops all its runs
+ *       (self-fencing), since other nodes may take them over.</li>
  *   <li>Signals: durable journal batches publish {@code RunsChanged}; received ones wake {@link RemoteRuns};
  *       {@code CancelRequested} cancels an owned run.</li>
  * </ul>
@@ -59,16 +59,9 @@ final class ClusterMember implements AutoCloseable {
     private final Executor executor;
     private final ClaimLoop claims;
     private final RemoteRuns remote;
-    private final AtomicBoolean heartbeatRunning = new AtomicBoolean();
-    /** Owned runs whose cancel request (found by the heartbeat) was handed to their coordinator. */
-    private final Set<String> cancelsHandled = ConcurrentHashMap.newKeySet();
-    /**
-     * Runs this node is taking (claimed, coordinator not yet registered) or cancelling while queued: whoever adds a
-     * run first handles it, so a cancel on this node never races the activation of the same run here.
-     */
-    private final Set<String> handling = ConcurrentHashMap.newKeySet();
-    private volatile boolean storeTrouble;
-    private volatile Instant noTakeOverBefore = Instant.MIN;
+    private final Heartbeat heartbeat;
+    private final RunHandling handling = new RunHandling();
+    private volatile java.time.Instant lastClaimWarning;
     private volatile EngineClock.Timer heartbeatTimer;
     private volatile EngineClock.Timer pollTimer;
     private volatile boolean closed;
@@ -85,6 +78,7 @@ final class ClusterMember implements AutoCloseable {
         this.journal = journal;
         this.clock = clock;
         this.executor = executor;
+        this.heartbeat = new Heartbeat(settings, leases, ownership, new StoreOutage(settings, clock));
         this.claims = new ClaimLoop(this, admission, leases, settings);
         this.remote = new RemoteRuns(completions, events, ownership, executor);
     }
@@ -106,32 +100,46 @@ final class ClusterMember implements AutoCloseable {
 
     /** A run was just created by {@code start}: claims and activates it if a slot is free, else queues it. */
     void startOrQueue(Run run) {
-        if (!handling.add(run.id())) {
+        if (!handling.tryHandle(run.id())) {
             signals.publish(new ClusterSignal.WorkAvailable()); // being cancelled here
             return;
         }
+        boolean queued;
         try {
-            startOrQueueHandled(run);
+            queued = !startOrQueueHandled(run);
         } finally {
-            handling.remove(run.id());
+            unhandle(run.id());
+        }
+        if (queued) { // only now: this node's claim loop could not take a run it handles
+            signals.publish(new ClusterSignal.WorkAvailable());
         }
     }
 
-    private void startOrQueueHandled(Run run) {
+    /** Lets go of a run this node handled; a cancel kept for its activation is dropped if it was not activated. */
+    private void unhandle(String runId) {
+        boolean owned = ownership.ownsId(runId);
+        if (handling.unhandle(runId, owned)) {
+            release(List.of(runId)); // the claim loop leased it meanwhile and left it to this handler
+        }
+        if (!owned) {
+            ownership.forgetCancel(runId);
+        }
+    }
+
+    /** @return whether the run was claimed (else it stays queued for any node) */
+    private boolean startOrQueueHandled(Run run) {
         if (admission.tryAdmit()) {
             Optional<Run> claimed;
             try {
                 claimed = leases.claim(run.id(), nodeId(), settings.leaseTtl());
-                storeAnswered();
             } catch (BatonException e) {
                 admission.unreserve(1);
-                storeFailed("claiming a new run", e);
-                signals.publish(new ClusterSignal.WorkAvailable());
-                return;
+                claimFailed("claiming new run " + run.id(), e);
+                return false;
             }
             if (claimed.isPresent() && claimed.get().status() == RunStatus.QUEUED) {
-                ownership.activate(claimed.get());
-                return;
+                ownership.activate(claimed.get()); // just created: no other node could cancel it while unowned
+                return true;
             }
             // Claimed but RUNNING: another node started it meanwhile and its lease expired before this claim (a
             // slow claim under load). The lease is this node's now, so it must run it: dropping it would leave a run
@@ -139,16 +147,17 @@ final class ClusterMember implements AutoCloseable {
             if (claimed.isEmpty() || ownership.ownsId(run.id()) || !adoptHandled(claimed.get(), true)) {
                 admission.unreserve(1); // another node holds it
             }
-            return;
+            return true;
         }
-        signals.publish(new ClusterSignal.WorkAvailable());
+        return false;
     }
 
     /** A child run was created (or found queued) by a parent this node runs: it runs here too if it can. */
     void claimChild(Run child) {
-        if (!handling.add(child.id())) {
+        if (!handling.tryHandle(child.id())) {
             return;
         }
+        boolean failed = false;
         try {
             // A RUNNING child is one another node started whose lease expired meanwhile: resumed here (see
             // startOrQueue).
@@ -156,10 +165,13 @@ final class ClusterMember implements AutoCloseable {
                     .filter(claimed -> !ownership.ownsId(claimed.id()))
                     .ifPresent(claimed -> adoptHandled(claimed, false));
         } catch (BatonException e) {
-            storeFailed("claiming a child run", e);
-            signals.publish(new ClusterSignal.WorkAvailable());
+            claimFailed("claiming child run " + child.id(), e);
+            failed = true;
         } finally {
-            handling.remove(child.id());
+            unhandle(child.id());
+        }
+        if (failed) { // any claim loop, this node's included, takes queued children whatever its free slots
+            signals.publish(new ClusterSignal.WorkAvailable());
         }
     }
 
@@ -172,14 +184,25 @@ final class ClusterMember implements AutoCloseable {
      * @return whether the reserved slot was used
      */
     boolean adopt(Run run, boolean slotReserved) {
-        if (ownership.ownsId(run.id()) || !handling.add(run.id())) {
-            return false; // a cancel here holds it: it finishes the run (or hands it to its owner)
+        if (ownership.ownsId(run.id())) {
+            return false;
+        }
+        if (!handling.tryHandleClaimed(run.id())) {
+            return false; // a cancel here finishes (or resumes) it; a start or child claim runs it or lets it go
         }
         try {
+            if (run.status() == RunStatus.QUEUED && handling.takeFinishedWhileQueued(run.id())) {
+                return false; // cancelled here after the claim: the snapshot is stale
+            }
             return adoptHandled(run, slotReserved);
         } finally {
-            handling.remove(run.id());
+            unhandle(run.id());
         }
+    }
+
+    /** The claim loop is about to claim a batch: runs finished before it are not in it. */
+    void claimingBatch() {
+        handling.batchStarting();
     }
 
     private boolean adoptHandled(Run run, boolean slotReserved) {
@@ -192,7 +215,8 @@ final class ClusterMember implements AutoCloseable {
                 LOG.info("node {} takes over run {}", nodeId(), run.id());
                 ownership.resume(run);
             } else {
-                ownership.activate(run);
+                // another node may have journaled a cancel while it held the lease, or before this claim
+                ownership.activate(run, ownership.cancelRequest(run.id()).orElse(null));
             }
         } catch (RuntimeException e) {
             LOG.warn("run {} could not be taken over; handing it back: {}", run.id(), e.toString());
@@ -214,20 +238,26 @@ final class ClusterMember implements AutoCloseable {
      */
     Run cancel(Run run, String reason) {
         if (run.status() == RunStatus.QUEUED) {
-            if (!handling.add(run.id())) {
-                // Being activated here right now: the request reaches its coordinator when it is registered.
+            if (!handling.tryHandle(run.id())) {
+                // Being taken here right now: the request reaches its coordinator when it is registered; if it is
+                // not taken here after all, whoever takes it reads the request from the store (or gets the signal).
                 journal.append(new JournalEntry.CancelRequested(run.id(), reason, clock.instant())).join();
                 ownership.cancel(run, reason);
+                if (!handling.isHandled(run.id()) && !ownership.ownsId(run.id())) {
+                    ownership.forgetCancel(run.id()); // the handler let go of it without activating it
+                }
+                signals.publish(new ClusterSignal.CancelRequested(run.id(), reason));
                 return core.get(run.tenantId(), run.id()).map(v -> v.run()).orElse(run);
             }
             Optional<Run> claimed;
             try {
                 claimed = leases.claim(run.id(), nodeId(), settings.leaseTtl());
                 if (claimed.isPresent() && claimed.get().status() == RunStatus.QUEUED) {
+                    handling.finishedWhileQueued(run.id()); // the claim loop may hold it in a batch claimed before
                     return core.cancelQueued(claimed.get(), reason);
                 }
             } finally {
-                handling.remove(run.id());
+                handling.unhandleSettled(run.id()); // finished here, or resumed here just below
             }
             if (claimed.isPresent()) {
                 journal.append(new JournalEntry.CancelRequested(run.id(), reason, clock.instant())).join();
@@ -240,9 +270,9 @@ final class ClusterMember implements AutoCloseable {
         return core.get(run.tenantId(), run.id()).map(v -> v.run()).orElse(run);
     }
 
-    /** Drain: no more claims. */
+    /** Drain: no more claims; returns once a claim under way has adopted its runs. */
     void stopClaiming() {
-        claims.stop();
+        claims.stopAndAwaitIdle();
     }
 
     /** Resume on start: claims whatever is claimable now; how many runs. */
@@ -319,56 +349,29 @@ final class ClusterMember implements AutoCloseable {
     }
 
     private void heartbeat() {
-        if (closed || !heartbeatRunning.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            Set<String> lost = leases.renew(nodeId(), ownership.ownedIds(), settings.leaseTtl());
-            storeAnswered();
-            onLeaseLost(lost);
-            handleCancels(leases.cancelRequested(nodeId()));
-        } catch (BatonException e) {
-            storeFailed("renewing leases", e);
-        } catch (RuntimeException e) {
-            LOG.error("heartbeat of node {} failed", nodeId(), e);
-        } finally {
-            heartbeatRunning.set(false);
-        }
-    }
-
-    /** Cancels owned runs whose cancel request reached the store but whose signal did not reach this node. */
-    private void handleCancels(Set<String> requested) {
-        cancelsHandled.retainAll(requested);
-        for (String runId : requested) {
-            if (!cancelsHandled.contains(runId) && ownership.ownsId(runId)) {
-                String reason = ownership.cancelRequest(runId).orElse(null);
-                if (ownership.cancelIfOwned(runId, reason == null || reason.isEmpty() ? null : reason)) {
-                    cancelsHandled.add(runId);
-                }
-            }
+        if (!closed) {
+            heartbeat.beat();
         }
     }
 
     /** Whether this node may take runs of other nodes now (not right after a store outage). */
     boolean mayTakeOver() {
-        return !storeTrouble && !clock.instant().isBefore(noTakeOverBefore);
+        return heartbeat.mayTakeOver();
     }
 
-    /** The store answered: after an outage, others' runs wait one lease TTL (their owners renew first). */
-    void storeAnswered() {
-        if (storeTrouble) {
-            storeTrouble = false;
-            noTakeOverBefore = clock.instant().plus(settings.leaseTtl());
-            LOG.info("node {}: the store answers again; taking over no other node's runs before {}", nodeId(),
-                    noTakeOverBefore);
-        }
-    }
-
-    void storeFailed(String what, BatonException e) {
-        if (!storeTrouble) {
+    /**
+     * A claim failed: logged (at WARN at most once per {@code leaseTtl}: during an outage every poll fails); it says
+     * nothing about this node's leases (only renewals do, {@link StoreOutage}).
+     */
+    void claimFailed(String what, BatonException e) {
+        java.time.Instant now = clock.instant();
+        java.time.Instant last = lastClaimWarning;
+        if (last == null || !now.isBefore(last.plus(settings.leaseTtl()))) {
+            lastClaimWarning = now;
             LOG.warn("node {}: {} failed: {}", nodeId(), what, e.getMessage());
+        } else {
+            LOG.debug("node {}: {} failed: {}", nodeId(), what, e.getMessage());
         }
-        storeTrouble = true;
     }
 
     private void execute(Runnable task) {
@@ -384,9 +387,9 @@ final class ClusterMember implements AutoCloseable {
     public void close() {
         closed = true;
         claims.stop();
-        EngineClock.Timer heartbeat = heartbeatTimer;
-        if (heartbeat != null) {
-            heartbeat.cancel();
+        EngineClock.Timer beat = heartbeatTimer;
+        if (beat != null) {
+            beat.cancel();
         }
         EngineClock.Timer poll = pollTimer;
         if (poll != null) {

@@ -22,9 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -54,8 +51,7 @@ final class RunOwnership {
     /** Cancel reasons ("" for none) of queued runs being admitted, not owned yet: applied on activation. */
     private final Map<String, String> pendingCancels = new ConcurrentHashMap<>();
     /** Signalled whenever a run stops being owned (for {@link #awaitIdle}). */
-    private final ReentrantLock idleLock = new ReentrantLock();
-    private final Condition released = idleLock.newCondition();
+    private final IdleWait idle = new IdleWait();
     /** Told when a top-level run's admission slot is freed (cluster mode: the claim loop may take more). */
     private volatile Runnable onSlotFreed = () -> { };
     /** While draining, finished runs do not admit queued ones. */
@@ -138,6 +134,7 @@ final class RunOwnership {
         pendingCancels.remove(runId);
         if (coordinator.run().parentRunId() == null) {
             admission.unreserve(1);
+            onSlotFreed.run();
         }
         signalReleased();
         return true;
@@ -145,31 +142,11 @@ final class RunOwnership {
 
     /** Waits (wall clock, an operational bound) until no run is owned; whether none is. */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
-        // a real-time bound (the drain timeout of a stopping process); awaitNanos returns what is left of its own
-        // argument (50 ms), not of the whole timeout, so the deadline is kept apart
-        long deadline = System.nanoTime() + timeout.toNanos();
-        idleLock.lock();
-        try {
-            while (!active.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                released.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
-            }
-            return true;
-        } finally {
-            idleLock.unlock();
-        }
+        return idle.await(timeout, active::isEmpty);
     }
 
     private void signalReleased() {
-        idleLock.lock();
-        try {
-            released.signalAll();
-        } finally {
-            idleLock.unlock();
-        }
+        idle.signal();
     }
 
     /**
@@ -248,6 +225,14 @@ final class RunOwnership {
 
     /** Takes ownership of an admitted run and starts it (unless this node owns it already). */
     void activate(Run run) {
+        activate(run, null);
+    }
+
+    /**
+     * As {@link #activate(Run)}, with the reason ("" for none) of a cancel the store holds already (a queued run
+     * claimed from the cluster's queue), or {@code null}.
+     */
+    void activate(Run run, String storedCancel) {
         Workflow workflow = resolveOrFail(run);
         if (workflow == null) {
             return;
@@ -255,8 +240,15 @@ final class RunOwnership {
         RunCoordinator coordinator = new RunCoordinator(core, run, workflow);
         if (active.putIfAbsent(run.id(), coordinator) == null) {
             // A cancel arriving from here on finds the owner (cancel() reads active after writing its request).
-            coordinator.start(pendingCancels.remove(run.id()));
+            String pending = pendingCancels.remove(run.id());
+            coordinator.start(pending != null ? pending : storedCancel);
         }
+    }
+
+    /** Whether this node owns the run and its {@code RunFinished} is being journaled (it ends, it is not lost). */
+    boolean isFinishing(String runId) {
+        RunCoordinator owner = active.get(runId);
+        return owner != null && owner.isFinishing();
     }
 
     /** Activates a queued child run unless this node owns it already. */
@@ -281,7 +273,7 @@ final class RunOwnership {
                     .whenComplete((ok, failure) -> {
                         if (failure == null) {
                             if (run.status() == RunStatus.QUEUED) {
-                                core.observer().runStarted(run.started(at), RunCoordinator.queueWait(run, at));
+                                core.observer().runStarted(run.started(at), Admission.queueWait(run, at));
                             }
                             afterFinish(new RunView(finished, List.of()));
                         } else {

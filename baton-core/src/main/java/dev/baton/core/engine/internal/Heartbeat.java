@@ -1,0 +1,113 @@
+package dev.baton.core.engine.internal;
+
+import dev.baton.core.cluster.ClusterSettings;
+import dev.baton.core.cluster.RunLeases;
+import dev.baton.core.error.BatonException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A cluster node's heartbeat, every {@code heartbeatInterval} ({@link ClusterMember} schedules it): one
+ * {@link RunLeases#renew} of every owned run; runs reported lost are abandoned (nothing journaled, waiters kept),
+ * except runs that are finishing (their {@code RunFinished} became durable after the owned runs were listed); cancels
+ * journaled by other nodes whose signal was lost are handed to their coordinators. Renewal failures feed
+ * {@link StoreOutage}, which may make the node fence itself: abandon all its runs.
+ *
+ * <p>Thread-safety: {@link #beat} may be called from any thread; one renewal runs at a time (a beat that finds one
+ * under way only checks self-fencing).
+ */
+final class Heartbeat {
+    private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+
+    private final ClusterSettings settings;
+    private final RunLeases leases;
+    private final RunOwnership ownership;
+    private final StoreOutage outage;
+    private final AtomicBoolean heartbeatRunning = new AtomicBoolean();
+    /** Owned runs whose cancel request (found by the heartbeat) was handed to their coordinator. */
+    private final Set<String> cancelsHandled = ConcurrentHashMap.newKeySet();
+
+    Heartbeat(ClusterSettings settings, RunLeases leases, RunOwnership ownership, StoreOutage outage) {
+        this.settings = settings;
+        this.leases = leases;
+        this.ownership = ownership;
+        this.outage = outage;
+    }
+
+    /** Whether this node may take runs of other nodes now (not right after a store outage). */
+    boolean mayTakeOver() {
+        return outage.mayTakeOver();
+    }
+
+    /** One heartbeat (on the executor): self-fencing if due, then one renewal, lost runs, missed cancels. */
+    void beat() {
+        if (!heartbeatRunning.compareAndSet(false, true)) {
+            if (outage.mustSelfFence(true)) { // a renewal hangs (a partition without a reset)
+                selfFence();
+            }
+            return;
+        }
+        try {
+            if (outage.mustSelfFence(false)) {
+                selfFence();
+            }
+            Instant issuedAt = outage.renewing();
+            Set<String> lost = leases.renew(settings.nodeId(), ownership.ownedIds(), settings.leaseTtl());
+            outage.renewed(issuedAt);
+            onRenewLost(lost);
+            handleCancels(leases.cancelRequested(settings.nodeId()));
+        } catch (BatonException e) {
+            outage.renewFailed(e);
+        } catch (RuntimeException e) {
+            LOG.error("heartbeat of node {} failed", settings.nodeId(), e);
+        } finally {
+            heartbeatRunning.set(false);
+        }
+    }
+
+    /** Cancels owned runs whose cancel request reached the store but whose signal did not reach this node. */
+    private void handleCancels(Set<String> requested) {
+        cancelsHandled.retainAll(requested);
+        for (String runId : requested) {
+            if (!cancelsHandled.contains(runId) && ownership.ownsId(runId)) {
+                String reason = ownership.cancelRequest(runId).orElse(null);
+                if (ownership.cancelIfOwned(runId, reason == null || reason.isEmpty() ? null : reason)) {
+                    cancelsHandled.add(runId);
+                }
+            }
+        }
+    }
+
+    /** Runs renew reported lost: abandoned, unless they are finishing (their {@code RunFinished} got there first). */
+    private void onRenewLost(Set<String> runIds) {
+        for (String runId : runIds) {
+            if (ownership.isFinishing(runId)) {
+                LOG.debug("run {} finished while its lease was renewed", runId);
+            } else if (ownership.abandon(runId)) {
+                LOG.warn("node {} lost the lease of run {} (another node took it over); stopped working on it",
+                        settings.nodeId(), runId);
+            }
+        }
+    }
+
+    /** Renewals failed for almost a lease TTL: other nodes may take this node's runs, so it stops them all. */
+    private void selfFence() {
+        Set<String> owned = ownership.ownedIds();
+        if (owned.isEmpty()) {
+            return;
+        }
+        owned.forEach(ownership::abandon);
+        LOG.warn("node {}: no lease renewal succeeded for {}; stopped its {} runs (other nodes may take them over)",
+                settings.nodeId(), settings.leaseTtl().minus(settings.heartbeatInterval()), owned.size());
+        try {
+            leases.release(settings.nodeId(), owned); // if the store answers after all, others take them at once
+        } catch (BatonException e) {
+            LOG.debug("releasing the stopped runs failed (their leases expire): {}", e.getMessage());
+        }
+    }
+}
