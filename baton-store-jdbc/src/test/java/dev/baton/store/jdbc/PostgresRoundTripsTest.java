@@ -92,10 +92,11 @@ class PostgresRoundTripsTest {
 
     @Test
     void the_claim_queries_are_served_by_the_partial_indexes() throws Exception {
-        assertThat(plan(JdbcRunLeases.CLAIM_NEXT, 10, 10, "a", 1000L))
-                .contains("runs_lease_expiry").contains("runs_claimable_queued");
-        assertThat(plan(JdbcRunLeases.CLAIM_ORPHANS, 10, "a", 1000L)).contains("runs_lease_expiry");
-        assertThat(plan(JdbcRunLeases.RENEW, "a", 1000L, new String[] {"r"})).contains("runs_lease_owner");
+        assertThat(plan(JdbcRunLeases.CLAIM_NEXT, 10, 10, 10, "a", 1000L)).contains("runs_lease_expiry")
+                .contains("runs_claimable_children").contains("runs_claimable_queued");
+        assertThat(plan(JdbcRunLeases.CLAIM_ORPHANS, 10, 10, "a", 1000L)).contains("runs_lease_expiry")
+                .contains("runs_claimable_children").doesNotContain("runs_claimable_queued");
+        assertThat(plan(JdbcRunLeases.RENEW, "a", new String[] {"r"}, 1000L, new String[] {"r"})).contains("runs_lease_owner");
         assertThat(plan(JdbcRunLeases.CANCEL_REQUESTED, "a")).contains("runs_lease_owner");
         assertThat(plan(JdbcRunLeases.QUEUED_RUNS)).contains("Index Only Scan using runs_claimable_queued");
     }
