@@ -48,12 +48,30 @@ public interface RunLeases {
      * other.
      *
      * @param limit             most runs to claim, &ge; 1
-     * @param includeQueued     whether unowned {@code QUEUED} runs may be claimed (false when this node has no free
-     *                          admission slot: it then only takes over orphans of {@code RUNNING} status)
+     * @param includeQueued     whether unowned {@code QUEUED} top-level runs may be claimed (false when this node has
+     *                          no free admission slot: it then only takes over orphans of {@code RUNNING} status and
+     *                          child runs). {@code QUEUED} child runs (with a parent) are claimable either way, unowned
+     *                          or orphaned: children bypass admission, and a parent holds its slot while it waits for
+     *                          them, so a child left unclaimed (its parent node's claim failed) must not wait for a
+     *                          free slot (the cluster could deadlock full of waiting parents)
      * @param ttl               lease duration, &gt; 0
      * @return the claimed runs as stored (status {@code QUEUED} or {@code RUNNING}), orphans first
      */
     List<Run> claimNext(String nodeId, int limit, boolean includeQueued, Duration ttl);
+
+    /**
+     * Claims up to {@code limit} unowned {@code QUEUED} runs (higher priority first, then older first; rows locked by
+     * a concurrent claim skipped), never an orphan: what a node claims right after a store outage, while the owners
+     * of leases that expired during the outage get their chance to renew them. The default claims none (such a node
+     * then waits one lease TTL before it claims anything); stores should implement it.
+     *
+     * @param limit most runs to claim, &ge; 1
+     * @param ttl   lease duration, &gt; 0
+     * @return the claimed runs as stored (status {@code QUEUED})
+     */
+    default List<Run> claimQueued(String nodeId, int limit, Duration ttl) {
+        return List.of();
+    }
 
     /**
      * Extends to {@code ttl} from now the lease of every non-terminal run of {@code held} that {@code nodeId} still

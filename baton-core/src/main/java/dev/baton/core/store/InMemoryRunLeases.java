@@ -76,11 +76,13 @@ final class InMemoryRunLeases implements RunLeases {
                     continue;
                 }
                 boolean running = state.run.status() == RunStatus.RUNNING;
+                // children bypass admission: queued ones are claimable whatever the free slots
+                boolean queuedOk = includeQueued || state.run.parentRunId() != null;
                 if (state.leaseOwner == null ? running : !state.leaseExpiresAt.isAfter(now)) {
-                    if (running || includeQueued) {
+                    if (running || queuedOk) {
                         orphans.add(state);
                     }
-                } else if (includeQueued && state.leaseOwner == null) {
+                } else if (queuedOk && state.leaseOwner == null) {
                     queued.add(state);
                 }
             }
@@ -95,6 +97,30 @@ final class InMemoryRunLeases implements RunLeases {
                     take(state, nodeId, now, ttl);
                     claimed.add(state.run);
                 }
+            }
+            return claimed;
+        } finally {
+            store.lock().writeLock().unlock();
+        }
+    }
+
+    @Override
+    public List<Run> claimQueued(String nodeId, int limit, Duration ttl) {
+        checkNode(nodeId);
+        checkTtl(ttl);
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        store.lock().writeLock().lock();
+        try {
+            Instant now = store.leaseClock().instant();
+            List<RunState> queued = store.states().stream()
+                    .filter(state -> state.run.status() == RunStatus.QUEUED && state.leaseOwner == null)
+                    .sorted(QUEUE_ORDER).limit(limit).toList();
+            List<Run> claimed = new ArrayList<>();
+            for (RunState state : queued) {
+                take(state, nodeId, now, ttl);
+                claimed.add(state.run);
             }
             return claimed;
         } finally {

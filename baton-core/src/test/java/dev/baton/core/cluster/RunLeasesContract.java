@@ -150,6 +150,19 @@ public abstract class RunLeasesContract {
     }
 
     @Test
+    void without_a_free_slot_claim_next_still_takes_queued_child_runs_unowned_or_orphaned() {
+        Run topLevel = queued(0, 0);
+        Run child = queued(0, 1, running("a", LIVE).id());
+        Run orphanChild = queued(0, 2, running("a", LIVE).id());
+        assertThat(leases.claim(orphanChild.id(), "dead", SHORT)).isPresent();
+        passTime(PAST_SHORT);
+
+        assertThat(ids(leases.claimNext("b", 10, false, LIVE)))
+                .as("children bypass admission").containsExactlyInAnyOrder(child.id(), orphanChild.id());
+        assertThat(ids(leases.claimNext("b", 10, true, LIVE))).containsExactly(topLevel.id());
+    }
+
+    @Test
     void a_lease_expires_by_the_store_clock_and_another_node_takes_the_run() {
         Run run = running("a", SHORT);
         assertThat(leases.claim(run.id(), "b", LIVE)).as("still live").isEmpty();

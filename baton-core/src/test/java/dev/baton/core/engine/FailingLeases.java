@@ -54,6 +54,12 @@ final class FailingLeases implements RunLeases {
     }
 
     @Override
+    public List<Run> claimQueued(String nodeId, int limit, Duration ttl) {
+        check();
+        return delegate.claimQueued(nodeId, limit, ttl);
+    }
+
+    @Override
     public Set<String> renew(String nodeId, Set<String> held, Duration ttl) {
         if (down) {
             failedRenewals.incrementAndGet();

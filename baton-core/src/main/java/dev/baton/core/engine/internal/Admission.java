@@ -4,6 +4,8 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.Run;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -159,5 +161,13 @@ final class Admission {
             int byPriority = Integer.compare(other.run.priority(), run.priority());
             return byPriority != 0 ? byPriority : Long.compare(sequence, other.sequence);
         }
+    }
+
+    /** How long a run waited for admission: zero for child runs (not queued), never negative. */
+    static Duration queueWait(Run queued, Instant startedAt) {
+        if (queued.parentRunId() != null || startedAt.isBefore(queued.createdAt())) {
+            return Duration.ZERO;
+        }
+        return Duration.between(queued.createdAt(), startedAt);
     }
 }

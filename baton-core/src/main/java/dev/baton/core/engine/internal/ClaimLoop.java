@@ -10,13 +10,15 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A cluster node's claims of runs nobody holds, on one virtual thread. It wakes on a {@code WorkAvailable} signal,
  * when a run of this node finishes (a slot is free) while more runs may be queued, and on every poll; then it
  * claims in batches ({@link RunLeases#claimNext}): as many queued runs as it has free admission slots (reserved
- * before the claim, so concurrent starts cannot overfill them), and orphans of nodes that died even with no slot
- * free (they were running already).
+ * before the claim, so concurrent starts cannot overfill them), and orphans of nodes that died and queued child runs
+ * even with no slot free (orphans were running already; children bypass admission, their parents hold slots). In the
+ * quiet period after a store outage ({@link StoreOutage}) it claims only unowned queued runs.
  *
  * <p>"More may be queued" avoids a claim query per finished run when the store's queue is empty: it is set by
  * {@code WorkAvailable} and by a full batch, cleared by a batch that came back short; the poll claims regardless
@@ -34,6 +36,8 @@ final class ClaimLoop {
     private final Semaphore wake = new Semaphore(0);
     private final AtomicBoolean moreQueued = new AtomicBoolean(true);
     private final AtomicBoolean pollDue = new AtomicBoolean(true);
+    /** Held while claiming (and adopting) a batch, so that a drain can wait until no claim is under way. */
+    private final ReentrantLock claiming = new ReentrantLock();
     private volatile boolean stopped;
 
     ClaimLoop(ClusterMember member, Admission admission, RunLeases leases, ClusterSettings settings) {
@@ -72,6 +76,13 @@ final class ClaimLoop {
         wake.release();
     }
 
+    /** Stops claiming and waits until a claim under way has adopted its batch (drain). */
+    void stopAndAwaitIdle() {
+        stop();
+        claiming.lock();
+        claiming.unlock();
+    }
+
     private void loop() {
         while (!stopped) {
             try {
@@ -95,22 +106,38 @@ final class ClaimLoop {
      * @return how many runs it claimed
      */
     int claim(boolean everything) {
+        claiming.lock();
+        try {
+            return claimBatches(everything);
+        } finally {
+            claiming.unlock();
+        }
+    }
+
+    private int claimBatches(boolean everything) {
         int total = 0;
-        while (!stopped && member.mayTakeOver()) {
+        while (!stopped) {
+            // right after a store outage, other nodes' expired leases wait (their owners renew first); the queue not
+            boolean takeOver = member.mayTakeOver();
             int reserved = admission.reserve(settings.claimBatch());
             boolean includeQueued = reserved > 0 && (everything || moreQueued.get());
             if (!includeQueued) {
                 admission.unreserve(reserved);
                 reserved = 0;
+                if (!takeOver) {
+                    return total;
+                }
             }
+            // without a free slot: orphans and queued children (they bypass admission), one at a time
             int limit = includeQueued ? reserved : 1;
             List<Run> claimed;
             try {
-                claimed = leases.claimNext(settings.nodeId(), limit, includeQueued, settings.leaseTtl());
-                member.storeAnswered();
+                member.claimingBatch();
+                claimed = takeOver ? leases.claimNext(settings.nodeId(), limit, includeQueued, settings.leaseTtl())
+                        : leases.claimQueued(settings.nodeId(), limit, settings.leaseTtl());
             } catch (BatonException e) {
                 admission.unreserve(reserved);
-                member.storeFailed("claiming runs", e);
+                member.claimFailed("claiming runs", e);
                 return total;
             }
             for (Run run : claimed) {

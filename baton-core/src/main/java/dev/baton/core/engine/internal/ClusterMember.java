@@ -35,8 +35,10 @@ import java.util.stream.Collectors;
  *   <li>Heartbeat ({@code heartbeatInterval}): one {@link RunLeases#renew} of every owned run; runs reported lost
  *       are abandoned (nothing journaled, waiters kept). A journal append refused with {@code LEASE_LOST} does the
  *       same. The heartbeat also picks up cancels journaled by other nodes whose signal was lost.</li>
- *   <li>Store outage: after a renew or claim failed, this node takes no run of another node until one
- *       {@code leaseTtl} after the store answers again, so that live owners have renewed first.</li>
+ *   <li>Store outage ({@link StoreOutage}): after a renewal failed, this node takes no run of another node until
+ *       one {@code leaseTtl} after the store answers again, so that live owners have renewed first (it still claims
+ *       unowned queued runs); when its renewals have failed for almost a {@code leaseTtl}, it stops all its runs
+ *       (self-fencing), since other nodes may take them over.</li>
  *   <li>Signals: durable journal batches publish {@code RunsChanged}; received ones wake {@link RemoteRuns};
  *       {@code CancelRequested} cancels an owned run.</li>
  * </ul>
@@ -67,8 +69,12 @@ final class ClusterMember implements AutoCloseable {
      * run first handles it, so a cancel on this node never races the activation of the same run here.
      */
     private final Set<String> handling = ConcurrentHashMap.newKeySet();
-    private volatile boolean storeTrouble;
-    private volatile Instant noTakeOverBefore = Instant.MIN;
+    /**
+     * Queued runs this node finished (cancelled) since the claim loop's last {@code claimNext}: a batch claimed before
+     * the cancel holds a stale snapshot of them, which must not be started.
+     */
+    private final Set<String> finishedWhileQueued = ConcurrentHashMap.newKeySet();
+    private final StoreOutage outage;
     private volatile EngineClock.Timer heartbeatTimer;
     private volatile EngineClock.Timer pollTimer;
     private volatile boolean closed;
@@ -85,6 +91,7 @@ final class ClusterMember implements AutoCloseable {
         this.journal = journal;
         this.clock = clock;
         this.executor = executor;
+        this.outage = new StoreOutage(settings, clock);
         this.claims = new ClaimLoop(this, admission, leases, settings);
         this.remote = new RemoteRuns(completions, events, ownership, executor);
     }
@@ -113,7 +120,15 @@ final class ClusterMember implements AutoCloseable {
         try {
             startOrQueueHandled(run);
         } finally {
-            handling.remove(run.id());
+            unhandle(run.id());
+        }
+    }
+
+    /** Lets go of a run this node handled; a cancel kept for its activation is dropped if it was not activated. */
+    private void unhandle(String runId) {
+        handling.remove(runId);
+        if (!ownership.ownsId(runId)) {
+            ownership.forgetCancel(runId);
         }
     }
 
@@ -122,15 +137,14 @@ final class ClusterMember implements AutoCloseable {
             Optional<Run> claimed;
             try {
                 claimed = leases.claim(run.id(), nodeId(), settings.leaseTtl());
-                storeAnswered();
             } catch (BatonException e) {
                 admission.unreserve(1);
-                storeFailed("claiming a new run", e);
+                claimFailed("claiming new run " + run.id(), e);
                 signals.publish(new ClusterSignal.WorkAvailable());
                 return;
             }
             if (claimed.isPresent() && claimed.get().status() == RunStatus.QUEUED) {
-                ownership.activate(claimed.get());
+                ownership.activate(claimed.get()); // just created: no other node could cancel it while unowned
                 return;
             }
             // Claimed but RUNNING: another node started it meanwhile and its lease expired before this claim (a
@@ -156,10 +170,11 @@ final class ClusterMember implements AutoCloseable {
                     .filter(claimed -> !ownership.ownsId(claimed.id()))
                     .ifPresent(claimed -> adoptHandled(claimed, false));
         } catch (BatonException e) {
-            storeFailed("claiming a child run", e);
+            // the claim loop takes queued children whatever its free slots (they bypass admission)
+            claimFailed("claiming child run " + child.id(), e);
             signals.publish(new ClusterSignal.WorkAvailable());
         } finally {
-            handling.remove(child.id());
+            unhandle(child.id());
         }
     }
 
@@ -176,10 +191,18 @@ final class ClusterMember implements AutoCloseable {
             return false; // a cancel here holds it: it finishes the run (or hands it to its owner)
         }
         try {
+            if (run.status() == RunStatus.QUEUED && finishedWhileQueued.remove(run.id())) {
+                return false; // cancelled here after the claim: the snapshot is stale
+            }
             return adoptHandled(run, slotReserved);
         } finally {
-            handling.remove(run.id());
+            unhandle(run.id());
         }
+    }
+
+    /** The claim loop is about to claim a batch: runs finished before it are not in it. */
+    void claimingBatch() {
+        finishedWhileQueued.clear();
     }
 
     private boolean adoptHandled(Run run, boolean slotReserved) {
@@ -192,7 +215,8 @@ final class ClusterMember implements AutoCloseable {
                 LOG.info("node {} takes over run {}", nodeId(), run.id());
                 ownership.resume(run);
             } else {
-                ownership.activate(run);
+                // another node may have journaled a cancel while it held the lease, or before this claim
+                ownership.activate(run, ownership.cancelRequest(run.id()).orElse(null));
             }
         } catch (RuntimeException e) {
             LOG.warn("run {} could not be taken over; handing it back: {}", run.id(), e.toString());
@@ -215,15 +239,21 @@ final class ClusterMember implements AutoCloseable {
     Run cancel(Run run, String reason) {
         if (run.status() == RunStatus.QUEUED) {
             if (!handling.add(run.id())) {
-                // Being activated here right now: the request reaches its coordinator when it is registered.
+                // Being taken here right now: the request reaches its coordinator when it is registered; if it is
+                // not taken here after all, whoever takes it reads the request from the store (or gets the signal).
                 journal.append(new JournalEntry.CancelRequested(run.id(), reason, clock.instant())).join();
                 ownership.cancel(run, reason);
+                if (!handling.contains(run.id()) && !ownership.ownsId(run.id())) {
+                    ownership.forgetCancel(run.id()); // the handler let go of it without activating it
+                }
+                signals.publish(new ClusterSignal.CancelRequested(run.id(), reason));
                 return core.get(run.tenantId(), run.id()).map(v -> v.run()).orElse(run);
             }
             Optional<Run> claimed;
             try {
                 claimed = leases.claim(run.id(), nodeId(), settings.leaseTtl());
                 if (claimed.isPresent() && claimed.get().status() == RunStatus.QUEUED) {
+                    finishedWhileQueued.add(run.id()); // the claim loop may hold it in a batch claimed just before
                     return core.cancelQueued(claimed.get(), reason);
                 }
             } finally {
@@ -240,9 +270,9 @@ final class ClusterMember implements AutoCloseable {
         return core.get(run.tenantId(), run.id()).map(v -> v.run()).orElse(run);
     }
 
-    /** Drain: no more claims. */
+    /** Drain: no more claims; returns once a claim under way has adopted its runs. */
     void stopClaiming() {
-        claims.stop();
+        claims.stopAndAwaitIdle();
     }
 
     /** Resume on start: claims whatever is claimable now; how many runs. */
@@ -319,16 +349,23 @@ final class ClusterMember implements AutoCloseable {
     }
 
     private void heartbeat() {
-        if (closed || !heartbeatRunning.compareAndSet(false, true)) {
+        if (closed) {
+            return;
+        }
+        if (outage.mustSelfFence()) { // even while a renewal hangs
+            selfFence();
+        }
+        if (!heartbeatRunning.compareAndSet(false, true)) {
             return;
         }
         try {
+            Instant issuedAt = outage.renewing();
             Set<String> lost = leases.renew(nodeId(), ownership.ownedIds(), settings.leaseTtl());
-            storeAnswered();
-            onLeaseLost(lost);
+            outage.renewed(issuedAt);
+            onRenewLost(lost);
             handleCancels(leases.cancelRequested(nodeId()));
         } catch (BatonException e) {
-            storeFailed("renewing leases", e);
+            outage.renewFailed(e);
         } catch (RuntimeException e) {
             LOG.error("heartbeat of node {} failed", nodeId(), e);
         } finally {
@@ -349,26 +386,36 @@ final class ClusterMember implements AutoCloseable {
         }
     }
 
+    /** Runs renew reported lost: abandoned, unless they are finishing (their {@code RunFinished} got there first). */
+    private void onRenewLost(Set<String> runIds) {
+        for (String runId : runIds) {
+            if (ownership.isFinishing(runId)) {
+                LOG.debug("run {} finished while its lease was renewed", runId);
+            } else if (ownership.abandon(runId)) {
+                LOG.warn("node {} lost the lease of run {} (another node took it over); stopped working on it",
+                        nodeId(), runId);
+            }
+        }
+    }
+
+    /** Renewals failed for almost a lease TTL: other nodes may take this node's runs, so it stops them all. */
+    private void selfFence() {
+        Set<String> owned = ownership.ownedIds();
+        owned.forEach(ownership::abandon);
+        if (!owned.isEmpty()) {
+            LOG.warn("node {}: no lease renewal succeeded for {}; stopped its {} runs (other nodes may take them over)",
+                    nodeId(), settings.leaseTtl().minus(settings.heartbeatInterval()), owned.size());
+        }
+    }
+
     /** Whether this node may take runs of other nodes now (not right after a store outage). */
     boolean mayTakeOver() {
-        return !storeTrouble && !clock.instant().isBefore(noTakeOverBefore);
+        return outage.mayTakeOver();
     }
 
-    /** The store answered: after an outage, others' runs wait one lease TTL (their owners renew first). */
-    void storeAnswered() {
-        if (storeTrouble) {
-            storeTrouble = false;
-            noTakeOverBefore = clock.instant().plus(settings.leaseTtl());
-            LOG.info("node {}: the store answers again; taking over no other node's runs before {}", nodeId(),
-                    noTakeOverBefore);
-        }
-    }
-
-    void storeFailed(String what, BatonException e) {
-        if (!storeTrouble) {
-            LOG.warn("node {}: {} failed: {}", nodeId(), what, e.getMessage());
-        }
-        storeTrouble = true;
+    /** A claim failed: logged; it says nothing about this node's leases (only renewals do, {@link StoreOutage}). */
+    void claimFailed(String what, BatonException e) {
+        LOG.warn("node {}: {} failed: {}", nodeId(), what, e.getMessage());
     }
 
     private void execute(Runnable task) {

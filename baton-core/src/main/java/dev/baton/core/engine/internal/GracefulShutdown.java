@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,21 +38,22 @@ final class GracefulShutdown {
     int drain(Duration timeout) {
         ownership.drain();
         if (member != null) {
-            member.stopClaiming();
+            member.stopClaiming(); // waits for a claim under way: its runs are in the snapshots below
         }
         try {
             ownership.awaitIdle(timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Set<String> left = ownership.ownedIds();
+        Set<String> left = new HashSet<>(ownership.ownedIds());
         left.forEach(ownership::abandon);
-        try {
-            journal.flush().get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("the journal did not flush before the hand-back: {}", e.toString());
+        flush();
+        // a start() that passed the draining check before it was set may have activated a run since the snapshot
+        Set<String> late = ownership.ownedIds();
+        if (!late.isEmpty()) {
+            late.forEach(ownership::abandon);
+            left.addAll(late);
+            flush();
         }
         if (member != null) {
             member.release(left);
@@ -60,5 +62,15 @@ final class GracefulShutdown {
             LOG.info("drain handed back {} unfinished runs", left.size());
         }
         return left.size();
+    }
+
+    private void flush() {
+        try {
+            journal.flush().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("the journal did not flush before the hand-back: {}", e.toString());
+        }
     }
 }

@@ -16,7 +16,6 @@ import dev.baton.core.run.StepError;
 import dev.baton.core.workflow.OnError;
 import dev.baton.core.workflow.Workflow;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +56,7 @@ final class RunCoordinator {
     private EngineClock.Timer runTimer;
     private RunStatus ending;
     private StepError endingError;
-    private boolean finishing;
+    private volatile boolean finishing;
     /** While rebuilding from the journal: steps found finished must not dispatch others yet. */
     private boolean recovering;
     /** This node let go of the run (lease lost, drained): nothing more is dispatched or journaled. */
@@ -90,7 +89,7 @@ final class RunCoordinator {
                 Run queued = run;
                 run = queued.started(now);
                 mailbox.execute(() -> {
-                    core.observer().runStarted(run, queueWait(queued, now));
+                    core.observer().runStarted(run, Admission.queueWait(queued, now));
                     if (cancelReason == null) {
                         begin(now);
                     } else {
@@ -106,14 +105,6 @@ final class RunCoordinator {
                 });
             }
         });
-    }
-
-    /** How long a run waited for admission: zero for child runs (not queued), never negative. */
-    static Duration queueWait(Run queued, Instant startedAt) {
-        if (queued.parentRunId() != null || startedAt.isBefore(queued.createdAt())) {
-            return Duration.ZERO;
-        }
-        return Duration.between(queued.createdAt(), startedAt);
     }
 
     /**
@@ -244,6 +235,11 @@ final class RunCoordinator {
 
     boolean isAbandoned() {
         return abandoned;
+    }
+
+    /** Whether the run is ending: its {@code RunFinished} is being journaled (any thread). */
+    boolean isFinishing() {
+        return finishing;
     }
 
     private void dispatch() {

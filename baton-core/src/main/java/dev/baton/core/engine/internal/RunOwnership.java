@@ -138,6 +138,7 @@ final class RunOwnership {
         pendingCancels.remove(runId);
         if (coordinator.run().parentRunId() == null) {
             admission.unreserve(1);
+            onSlotFreed.run();
         }
         signalReleased();
         return true;
@@ -248,6 +249,14 @@ final class RunOwnership {
 
     /** Takes ownership of an admitted run and starts it (unless this node owns it already). */
     void activate(Run run) {
+        activate(run, null);
+    }
+
+    /**
+     * As {@link #activate(Run)}, with the reason ("" for none) of a cancel the store holds already (a queued run
+     * claimed from the cluster's queue), or {@code null}.
+     */
+    void activate(Run run, String storedCancel) {
         Workflow workflow = resolveOrFail(run);
         if (workflow == null) {
             return;
@@ -255,8 +264,15 @@ final class RunOwnership {
         RunCoordinator coordinator = new RunCoordinator(core, run, workflow);
         if (active.putIfAbsent(run.id(), coordinator) == null) {
             // A cancel arriving from here on finds the owner (cancel() reads active after writing its request).
-            coordinator.start(pendingCancels.remove(run.id()));
+            String pending = pendingCancels.remove(run.id());
+            coordinator.start(pending != null ? pending : storedCancel);
         }
+    }
+
+    /** Whether this node owns the run and its {@code RunFinished} is being journaled (it ends, it is not lost). */
+    boolean isFinishing(String runId) {
+        RunCoordinator owner = active.get(runId);
+        return owner != null && owner.isFinishing();
     }
 
     /** Activates a queued child run unless this node owns it already. */
@@ -281,7 +297,7 @@ final class RunOwnership {
                     .whenComplete((ok, failure) -> {
                         if (failure == null) {
                             if (run.status() == RunStatus.QUEUED) {
-                                core.observer().runStarted(run.started(at), RunCoordinator.queueWait(run, at));
+                                core.observer().runStarted(run.started(at), Admission.queueWait(run, at));
                             }
                             afterFinish(new RunView(finished, List.of()));
                         } else {
