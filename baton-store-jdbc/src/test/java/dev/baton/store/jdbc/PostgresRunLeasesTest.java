@@ -198,7 +198,7 @@ class PostgresRunLeasesTest {
     }
 
     @Test
-    void with_a_free_slot_children_come_before_top_level_runs_and_all_count_against_the_limit() {
+    void with_a_free_slot_queued_children_and_top_level_runs_follow_the_orphans_by_priority_then_age() {
         Run urgent = runs.create(withPriority(queued("t", "wf", 1), 50));
         Run old = runs.create(queued("t", "wf", 2));
         Run parent = runs.create(queued("t", "wf", 3));
@@ -210,8 +210,29 @@ class PostgresRunLeasesTest {
         Databases.expireLeases(stores, "dead");
 
         assertThat(leases.claimNext("b", 3, true, TTL)).extracting(Run::id)
-                .containsExactly(orphan.id(), child.id(), urgent.id());
-        assertThat(leases.claimNext("c", 3, true, TTL)).extracting(Run::id).containsExactly(old.id());
+                .containsExactly(orphan.id(), urgent.id(), old.id());
+        assertThat(leases.claimNext("c", 3, true, TTL)).extracting(Run::id).containsExactly(child.id());
+    }
+
+    @Test
+    void claim_queued_takes_unowned_queued_runs_and_never_an_orphan() {
+        Run orphan = runs.create(queued("t", "wf", 9));
+        leases.claim(orphan.id(), "dead", TTL);
+        runs.append(List.of(runStarted(orphan, 1)), "dead");
+        Run claimedQueued = runs.create(queued("t", "wf", 8));
+        leases.claim(claimedQueued.id(), "dead", TTL);
+        Databases.expireLeases(stores, "dead");
+        Run old = runs.create(queued("t", "wf", 1));
+        Run parent = runs.create(queued("t", "wf", 2));
+        leases.claim(parent.id(), "a", TTL);
+        Run child = runs.create(withPriority(childOf(parent, queued("t", "wf", 3)), 5));
+        Run young = runs.create(queued("t", "wf", 4));
+
+        assertThat(leases.claimQueued("b", 2, TTL)).extracting(Run::id).containsExactly(child.id(), old.id());
+        assertThat(leases.claimQueued("b", 10, TTL)).extracting(Run::id).containsExactly(young.id());
+        assertThat(owner(orphan)).as("orphans wait for their owner's renewal").isEqualTo("dead");
+        assertThat(owner(claimedQueued)).isEqualTo("dead");
+        assertThatThrownBy(() -> leases.claimQueued("b", 0, TTL)).hasMessageContaining("limit");
     }
 
     @Test
