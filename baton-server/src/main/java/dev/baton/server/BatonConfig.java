@@ -155,9 +155,12 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
      * @param poolSize maximum JDBC connections, 1..200
      * @param connectionTimeout longest wait for a connection before a request fails with 503 (store down),
      *                 250 ms..10 min, default 5 s
+     * @param socketTimeout longest wait for the database's answer to a call before it fails with 503 (database
+     *                 cut off without a TCP reset, e.g. a network partition), 0 for none, else 1 s..24 h, default
+     *                 60 s (PostgreSQL only; see {@link StoreConfig#socketTimeout()})
      */
     public record Store(StoreType type, String url, String user, String password, int poolSize,
-                        Duration connectionTimeout) {
+                        Duration connectionTimeout, Duration socketTimeout) {
         public static final Store MEMORY = new Store(StoreType.MEMORY, null, null, null, 1);
 
         public Store {
@@ -167,6 +170,12 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
                 || connectionTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
                 throw invalid("store.connectionTimeout", "must be between 250ms and 10m, got "
                         + dev.baton.core.workflow.DurationFormat.format(connectionTimeout));
+            }
+            Objects.requireNonNull(socketTimeout, "store.socketTimeout");
+            if (!socketTimeout.isZero() && (socketTimeout.compareTo(Duration.ofSeconds(1)) < 0
+                                            || socketTimeout.compareTo(Duration.ofHours(24)) > 0)) {
+                throw invalid("store.socketTimeout", "must be 0s (none) or between 1s and 24h, got "
+                        + dev.baton.core.workflow.DurationFormat.format(socketTimeout));
             }
             if (poolSize < 1 || poolSize > 200) {
                 throw invalid("store.poolSize", "must be between 1 and 200, got " + poolSize);
@@ -194,6 +203,12 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
             this(type, url, user, password, poolSize, StoreConfig.DEFAULT_CONNECTION_TIMEOUT);
         }
 
+        /** With the default socket timeout ({@link StoreConfig#DEFAULT_SOCKET_TIMEOUT}, 60 s). */
+        public Store(StoreType type, String url, String user, String password, int poolSize,
+                     Duration connectionTimeout) {
+            this(type, url, user, password, poolSize, connectionTimeout, StoreConfig.DEFAULT_SOCKET_TIMEOUT);
+        }
+
         /** The embedded H2 file {@code <dataDir>/baton}, with the store's durability settings. */
         public static Store h2(Path dataDir) {
             StoreConfig embedded = StoreConfig.h2(dataDir);
@@ -205,7 +220,8 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
         public String toString() {
             return "Store[type=" + type.configName() + ", url=" + url + ", user=" + user
                    + ", password=" + (password == null || password.isEmpty() ? "<none>" : "***")
-                   + ", poolSize=" + poolSize + ", connectionTimeout=" + connectionTimeout + "]";
+                   + ", poolSize=" + poolSize + ", connectionTimeout=" + connectionTimeout
+                   + ", socketTimeout=" + socketTimeout + "]";
         }
     }
 

@@ -42,6 +42,7 @@ import java.util.regex.Pattern;
  *   password: secret
  *   poolSize: 8
  *   connectionTimeout: 5s # longest wait for a connection: requests fail fast (503) while the database is down
+ *   socketTimeout: 60s    # longest wait for the database's answer (0s: none): 503 instead of a hang on a partition
  * server:
  *   host: 127.0.0.1
  *   port: 8080
@@ -71,8 +72,8 @@ import java.util.regex.Pattern;
  * {@code BATON_STORE_USER}, {@code BATON_STORE_PASSWORD}, {@code BATON_STORE_POOL_SIZE}, {@code BATON_HOST},
  * {@code BATON_PORT}, {@code BATON_MAX_REQUEST_SIZE}, {@code BATON_MAX_WAIT},
  * {@code BATON_ENGINE_MAX_CONCURRENT_STEPS}, {@code BATON_ENGINE_MAX_QUEUED_RUNS},
- * {@code BATON_STORE_CONNECTION_TIMEOUT}, {@code BATON_ENGINE_LOAD_SHEDDING_QUEUE_DEPTH},
- * {@code BATON_ENGINE_LOAD_SHEDDING_MIN_PRIORITY}, the {@code cluster:} ones of
+ * {@code BATON_STORE_CONNECTION_TIMEOUT}, {@code BATON_STORE_SOCKET_TIMEOUT},
+ * {@code BATON_ENGINE_LOAD_SHEDDING_QUEUE_DEPTH}, {@code BATON_ENGINE_LOAD_SHEDDING_MIN_PRIORITY}, the {@code cluster:} ones of
  * {@link ClusterConfigReader#ENVIRONMENT} ({@code BATON_NODE_ID}, {@code BATON_CLUSTER_LEASE_TTL}, ...),
  * {@code BATON_AI_LOAD_IN_BACKGROUND}, {@code BATON_HTTP_CLIENTS}, {@code BATON_GATEWAY_FILE} (a YAML or JSON file
  * holding the {@code gateway:} section's content, replacing the section of the main file; e.g. a mounted
@@ -90,7 +91,8 @@ public final class ConfigSource {
     /** Every environment variable read, for documentation and {@code baton --help}. */
     public static final List<String> ENVIRONMENT = List.of("BATON_DATA_DIR", "BATON_STORE", "BATON_STORE_URL",
             "BATON_STORE_USER", "BATON_STORE_PASSWORD", "BATON_STORE_POOL_SIZE", "BATON_STORE_CONNECTION_TIMEOUT",
-            "BATON_HOST", "BATON_PORT", "BATON_MAX_REQUEST_SIZE", "BATON_MAX_WAIT", "BATON_ENGINE_MAX_RUNNING_RUNS",
+            "BATON_STORE_SOCKET_TIMEOUT", "BATON_HOST", "BATON_PORT", "BATON_MAX_REQUEST_SIZE", "BATON_MAX_WAIT",
+            "BATON_ENGINE_MAX_RUNNING_RUNS",
             "BATON_ENGINE_MAX_QUEUED_RUNS", "BATON_ENGINE_MAX_CONCURRENT_ATTEMPTS",
             "BATON_ENGINE_LOAD_SHEDDING_QUEUE_DEPTH", "BATON_ENGINE_LOAD_SHEDDING_MIN_PRIORITY", "BATON_AI_ENABLED",
             "BATON_AI_LOAD_IN_BACKGROUND", "BATON_HTTP_CLIENTS", "BATON_GATEWAY_FILE", "BATON_LOG_FORMAT",
@@ -101,7 +103,7 @@ public final class ConfigSource {
     private static final Map<String, Set<String>> SECTIONS = Map.of(
             "", Set.of("dataDir", "store", "server", "engine", "ai", "http", GatewayConfigReader.SECTION,
                     ObservabilityConfigReader.SECTION, ClusterConfigReader.SECTION),
-            "store", Set.of("type", "url", "user", "password", "poolSize", "connectionTimeout"),
+            "store", Set.of("type", "url", "user", "password", "poolSize", "connectionTimeout", "socketTimeout"),
             "server", Set.of("host", "port", "maxRequestSize", "maxWait"),
             "engine", Set.of("maxRunningRuns", "maxQueuedRuns", "maxConcurrentAttempts", "stepTypeLimits",
                     "loadShedding"),
@@ -160,7 +162,9 @@ public final class ConfigSource {
                     integer("store.poolSize", setting(env, "BATON_STORE_POOL_SIZE", text(storeNode, "poolSize"),
                             String.valueOf(embedded.poolSize()))),
                     duration("store.connectionTimeout", setting(env, "BATON_STORE_CONNECTION_TIMEOUT",
-                            text(storeNode, "connectionTimeout"), "5s")));
+                            text(storeNode, "connectionTimeout"), "5s")),
+                    duration("store.socketTimeout", setting(env, "BATON_STORE_SOCKET_TIMEOUT",
+                            text(storeNode, "socketTimeout"), "60s")));
         };
 
         BatonConfig.Server d = defaults.server();

@@ -99,7 +99,7 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
             case H2, POSTGRESQL -> {
                 SecretMask.remember(store.password());
                 JdbcStores jdbc = JdbcStores.open(new StoreConfig(store.url(), store.user(), store.password(),
-                        store.poolSize(), store.connectionTimeout()));
+                        store.poolSize(), store.connectionTimeout(), store.socketTimeout()));
                 String label = store.type().configName() + " " + withoutParameters(store.url());
                 if (!config.clustered()) {
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),

@@ -16,7 +16,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The scale-out settings: {@code cluster:}, {@code engine.loadShedding}, {@code store.connectionTimeout}. */
+/**
+ * The scale-out settings: {@code cluster:}, {@code engine.loadShedding}, {@code store.connectionTimeout},
+ * {@code store.socketTimeout}.
+ */
 class ClusterConfigSourceTest {
     @TempDir
     Path dir;
@@ -39,6 +42,7 @@ class ClusterConfigSourceTest {
         assertThat(config.cluster().withNodeId("x")).isEqualTo(defaults);
         assertThat(config.engine().loadShedding()).isEqualTo(LoadShedding.DEFAULT);
         assertThat(config.store().connectionTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.store().socketTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.clustered()).isFalse();
         assertThat(ConfigSource.load(null, Map.of()).cluster().nodeId())
                 .as("a node id is new at every start").isNotEqualTo(config.cluster().nodeId());
@@ -50,6 +54,7 @@ class ClusterConfigSourceTest {
                 store:
                   url: jdbc:postgresql://db:5432/baton
                   connectionTimeout: 2s
+                  socketTimeout: 0s
                 engine:
                   loadShedding: {queueDepth: 500, minPriority: 5}
                 cluster:
@@ -61,6 +66,7 @@ class ClusterConfigSourceTest {
                 """, Map.of());
         assertThat(config.clustered()).isTrue();
         assertThat(config.store().connectionTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.store().socketTimeout()).as("none").isZero();
         assertThat(config.engine().loadShedding()).isEqualTo(new LoadShedding(500, 5));
         assertThat(config.cluster()).isEqualTo(new ClusterSettings("baton-1", Duration.ofSeconds(9),
                 Duration.ofSeconds(3), Duration.ofMillis(250), 8, Duration.ofMinutes(1)));
@@ -75,13 +81,14 @@ class ClusterConfigSourceTest {
                 "BATON_CLUSTER_HEARTBEAT_INTERVAL", "1s", "BATON_CLUSTER_POLL_INTERVAL", "2s",
                 "BATON_CLUSTER_CLAIM_BATCH", "4", "BATON_CLUSTER_DRAIN_TIMEOUT", "0s",
                 "BATON_ENGINE_LOAD_SHEDDING_QUEUE_DEPTH", "20", "BATON_ENGINE_LOAD_SHEDDING_MIN_PRIORITY", "-3",
-                "BATON_STORE_CONNECTION_TIMEOUT", "750ms"));
+                "BATON_STORE_CONNECTION_TIMEOUT", "750ms", "BATON_STORE_SOCKET_TIMEOUT", "15s"));
         assertThat(config.cluster()).isEqualTo(new ClusterSettings("from-env", Duration.ofSeconds(12),
                 Duration.ofSeconds(1), Duration.ofSeconds(2), 4, Duration.ZERO));
         assertThat(config.engine().loadShedding()).isEqualTo(new LoadShedding(20, -3));
         assertThat(config.store().connectionTimeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(config.store().socketTimeout()).isEqualTo(Duration.ofSeconds(15));
         assertThat(ConfigSource.ENVIRONMENT).containsAll(ClusterConfigReader.ENVIRONMENT)
-                .contains("BATON_STORE_CONNECTION_TIMEOUT", "BATON_ENGINE_LOAD_SHEDDING_QUEUE_DEPTH",
+                .contains("BATON_STORE_CONNECTION_TIMEOUT", "BATON_STORE_SOCKET_TIMEOUT", "BATON_ENGINE_LOAD_SHEDDING_QUEUE_DEPTH",
                         "BATON_ENGINE_LOAD_SHEDDING_MIN_PRIORITY");
     }
 
@@ -135,5 +142,15 @@ class ClusterConfigSourceTest {
         assertThatThrownBy(() -> load("store: {connectionTimeout: 10ms}\n", Map.of()))
                 .isInstanceOfSatisfying(BatonException.class,
                         e -> assertThat(field(e)).isEqualTo("store.connectionTimeout"));
+        assertThatThrownBy(() -> load("store: {socketTimeout: 500ms}\n", Map.of()))
+                .isInstanceOfSatisfying(BatonException.class, e -> {
+                    assertThat(field(e)).isEqualTo("store.socketTimeout");
+                    assertThat(e.getMessage()).contains("0s (none) or between 1s and 24h");
+                });
+        assertThatThrownBy(() -> load("", Map.of("BATON_STORE_SOCKET_TIMEOUT", "never")))
+                .isInstanceOfSatisfying(BatonException.class, e -> {
+                    assertThat(field(e)).isEqualTo("store.socketTimeout");
+                    assertThat(e.getMessage()).contains("must be a duration");
+                });
     }
 }

@@ -29,10 +29,21 @@ import static dev.baton.store.jdbc.RunRows.RUN_COLUMNS;
  *   <li>{@link #claim}: a conditional {@code UPDATE ... RETURNING} (claimable: not terminal, and no owner, this
  *       owner, or an expired lease); a concurrent claim of the same run waits for the row lock and then re-checks
  *       the condition, so exactly one wins;</li>
- *   <li>{@link #claimNext}: CTEs picking orphans (index {@code runs_lease_expiry}) then unowned queued runs
- *       (index {@code runs_claimable_queued}) with {@code SELECT ... ORDER BY ... LIMIT n FOR UPDATE SKIP LOCKED},
- *       and one {@code UPDATE ... FROM} those rows {@code RETURNING} them: concurrent claimers skip each other's
- *       rows instead of waiting, so they get disjoint runs;</li>
+ *   <li>{@link #claimNext}: CTEs picking up to {@code limit} runs together, in this order:
+ *       <ol>
+ *         <li>orphans, oldest expiry first, a run without a lease before all (index {@code runs_lease_expiry}):
+ *             RUNNING runs, and QUEUED runs a node claimed but did not start (with {@code includeQueued = false}
+ *             only the QUEUED children among those);</li>
+ *         <li>unowned QUEUED runs, higher priority first, then older first (index {@code runs_claimable_queued});
+ *             with {@code includeQueued = false} the child runs among them only (map items, {@code workflow}
+ *             steps; index {@code runs_claimable_children}, V6): children bypass admission and their parents wait
+ *             on them holding admission slots, so a child whose claim by its parent's node failed must not wait for
+ *             a free slot (on a busy cluster it would wait forever);</li>
+ *       </ol>
+ *       each with {@code SELECT ... ORDER BY ... LIMIT n FOR UPDATE SKIP LOCKED}, and one {@code UPDATE ... FROM}
+ *       those rows {@code RETURNING} them, in the order above: concurrent claimers skip each other's rows instead
+ *       of waiting, so they get disjoint runs;</li>
+ *   <li>{@link #claimQueued}: the same without orphans (unowned QUEUED runs, children or not);</li>
  *   <li>{@link #renew}: locks the node's live runs among {@code held} in {@code run_no} order (the order the
  *       journal's append locks them, so the two cannot deadlock), extends their leases and, in the same statement,
  *       returns the ids of {@code held} that were not extended;</li>
@@ -57,27 +68,36 @@ final class JdbcRunLeases implements RunLeases {
             + " WHERE id = ? AND " + LIVE + " AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at < now())"
             + " RETURNING " + RUN_COLUMNS;
 
-    /** Orphans of any live status and unowned queued runs (a node with a free admission slot). */
-    static final String CLAIM_NEXT = "WITH orphans AS (" + orphans("") + "),"
-            + " queued AS (SELECT run_no, priority, created_at FROM runs"
-            + " WHERE status = 'queued' AND lease_owner IS NULL ORDER BY priority DESC, created_at, run_no"
-            + " LIMIT GREATEST(0, CAST(? AS integer) - (SELECT count(*) FROM orphans)) FOR UPDATE SKIP LOCKED),"
-            + " picked AS (SELECT run_no, 0 AS tier, row_number() OVER (ORDER BY expiry, run_no) AS rank FROM orphans"
-            + " UNION ALL SELECT run_no, 1, row_number() OVER (ORDER BY priority DESC, created_at, run_no) FROM queued)"
-            + claimPicked();
+    /** Unowned queued runs in claim order, up to {@code limit}; {@code and}: a further filter. */
+    private static String queued(String and, String limit) {
+        return " queued AS (SELECT run_no, priority, created_at FROM runs"
+                + " WHERE status = 'queued' AND lease_owner IS NULL" + and
+                + " ORDER BY priority DESC, created_at, run_no LIMIT " + limit + " FOR UPDATE SKIP LOCKED)";
+    }
 
-    /** Orphans of RUNNING status only (a node without a free admission slot). */
-    static final String CLAIM_ORPHANS = "WITH orphans AS (" + orphans(" AND status = 'running'") + "),"
-            + " picked AS (SELECT run_no, 0 AS tier, row_number() OVER (ORDER BY expiry, run_no) AS rank FROM orphans)"
-            + claimPicked();
+    /** The limit of the queued runs after orphans: what the orphans left of the (first) limit parameter. */
+    private static final String AFTER_ORPHANS = "GREATEST(0, CAST(? AS integer) - (SELECT count(*) FROM orphans))";
 
-    /** Unowned queued runs only, never an orphan (the quiet period after a store outage; see RunLeases). */
-    static final String CLAIM_QUEUED = "WITH queued AS (SELECT run_no, priority, created_at FROM runs"
-            + " WHERE status = 'queued' AND lease_owner IS NULL ORDER BY priority DESC, created_at, run_no"
-            + " LIMIT ? FOR UPDATE SKIP LOCKED),"
-            + " picked AS (SELECT run_no, 1 AS tier, row_number() OVER (ORDER BY priority DESC, created_at, run_no)"
-            + " AS rank FROM queued)"
-            + claimPicked();
+    private static final String RANK_QUEUED = "row_number() OVER (ORDER BY priority DESC, created_at, run_no)";
+
+    private static final String PICKED = " picked AS (SELECT run_no, 0 AS tier, row_number() OVER (ORDER BY expiry,"
+            + " run_no) AS rank FROM orphans UNION ALL SELECT run_no, 1, " + RANK_QUEUED + " FROM queued)";
+
+    /** Orphans of any live status, then unowned queued runs, children or not (a node with a free slot). */
+    static final String CLAIM_NEXT = "WITH orphans AS (" + orphans("") + ")," + queued("", AFTER_ORPHANS) + ","
+            + PICKED + claimPicked();
+
+    /**
+     * Orphans that need no admission slot (RUNNING ones, and QUEUED children), then unowned queued children (a node
+     * without a free admission slot: children bypass admission, and their parents wait on them holding slots).
+     */
+    static final String CLAIM_ORPHANS = "WITH orphans AS ("
+            + orphans(" AND (status = 'running' OR parent_run_id IS NOT NULL)") + "),"
+            + queued(" AND parent_run_id IS NOT NULL", AFTER_ORPHANS) + "," + PICKED + claimPicked();
+
+    /** Unowned queued runs only, never an orphan (right after a store outage). */
+    static final String CLAIM_QUEUED = "WITH" + queued("", "CAST(? AS integer)")
+            + ", picked AS (SELECT run_no, 1 AS tier, " + RANK_QUEUED + " AS rank FROM queued)" + claimPicked();
 
     static final String RENEW = "WITH mine AS (SELECT run_no FROM runs WHERE lease_owner = ? AND id = ANY(?) AND "
             + LIVE + " ORDER BY run_no FOR UPDATE),"
@@ -141,27 +161,12 @@ final class JdbcRunLeases implements RunLeases {
     public List<Run> claimNext(String nodeId, int limit, boolean includeQueued, Duration ttl) {
         checkNode(nodeId);
         long ttlMillis = checkTtl(ttl);
-        if (limit < 1) {
-            throw BatonException.invalidInput("limit", "must be >= 1, got " + limit);
-        }
+        checkLimit(limit);
         return transact("claim runs for node " + nodeId, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(includeQueued ? CLAIM_NEXT : CLAIM_ORPHANS)) {
-                int i = 1;
-                statement.setInt(i++, limit);
-                if (includeQueued) {
-                    statement.setInt(i++, limit);
-                }
-                statement.setString(i++, nodeId);
-                statement.setLong(i, ttlMillis);
-                List<Ranked> claimed = new ArrayList<>();
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        claimed.add(new Ranked(rows.getInt("tier"), rows.getLong("rank"), RunRows.readRun(rows)));
-                    }
-                }
-                // RETURNING has no order: orphans first, each group in the order it was picked
-                claimed.sort(Comparator.comparingInt(Ranked::tier).thenComparingLong(Ranked::rank));
-                return claimed.stream().map(Ranked::run).toList();
+                statement.setInt(1, limit); // orphans
+                statement.setInt(2, limit); // queued runs
+                return claimed(statement, nodeId, ttlMillis, 3);
             }
         });
     }
@@ -170,24 +175,29 @@ final class JdbcRunLeases implements RunLeases {
     public List<Run> claimQueued(String nodeId, int limit, Duration ttl) {
         checkNode(nodeId);
         long ttlMillis = checkTtl(ttl);
-        if (limit < 1) {
-            throw BatonException.invalidInput("limit", "must be >= 1, got " + limit);
-        }
+        checkLimit(limit);
         return transact("claim queued runs for node " + nodeId, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(CLAIM_QUEUED)) {
                 statement.setInt(1, limit);
-                statement.setString(2, nodeId);
-                statement.setLong(3, ttlMillis);
-                List<Ranked> claimed = new ArrayList<>();
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        claimed.add(new Ranked(rows.getInt("tier"), rows.getLong("rank"), RunRows.readRun(rows)));
-                    }
-                }
-                claimed.sort(Comparator.comparingLong(Ranked::rank)); // RETURNING has no order
-                return claimed.stream().map(Ranked::run).toList();
+                return claimed(statement, nodeId, ttlMillis, 2);
             }
         });
+    }
+
+    /** Runs a claim statement whose last parameters are owner and TTL; the runs in claim order. */
+    private static List<Run> claimed(PreparedStatement statement, String nodeId, long ttlMillis, int ownerParameter)
+            throws SQLException {
+        statement.setString(ownerParameter, nodeId);
+        statement.setLong(ownerParameter + 1, ttlMillis);
+        List<Ranked> claimed = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                claimed.add(new Ranked(rows.getInt("tier"), rows.getLong("rank"), RunRows.readRun(rows)));
+            }
+        }
+        // RETURNING has no order: orphans first, then queued runs, each group in the order it was picked
+        claimed.sort(Comparator.comparingInt(Ranked::tier).thenComparingLong(Ranked::rank));
+        return claimed.stream().map(Ranked::run).toList();
     }
 
     @Override
@@ -273,6 +283,12 @@ final class JdbcRunLeases implements RunLeases {
         if (nodeId == null || nodeId.isEmpty() || nodeId.length() > 64) {
             throw BatonException.invalidInput("nodeId", "must be 1..64 characters, got "
                     + (nodeId == null ? "null" : "'" + nodeId + "'"));
+        }
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1) {
+            throw BatonException.invalidInput("limit", "must be >= 1, got " + limit);
         }
     }
 

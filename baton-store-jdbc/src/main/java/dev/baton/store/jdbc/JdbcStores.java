@@ -103,6 +103,12 @@ public final class JdbcStores implements AutoCloseable {
             // a new connection to an unreachable host gives up within the timeout too (pgjdbc: whole seconds)
             pool.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, (timeout + 999) / 1000)));
             pool.addDataSourceProperty("tcpKeepAlive", "true");
+            // A call whose answer does not come within socketTimeout (a partition without TCP reset: keep-alive
+            // notices only after minutes) fails with SQL state 08006 -> STORE_UNAVAILABLE, and pgjdbc closes the
+            // connection, which the pool then evicts and replaces. Without it an append, renew or claim would block
+            // its thread (the journal writer, the heartbeat) until TCP gives up. Pooled connections only: the
+            // LISTEN connection (PgClusterSignals) and Flyway's connections are opened from the URL.
+            pool.addDataSourceProperty("socketTimeout", String.valueOf(config.socketTimeoutSeconds()));
             pool.addDataSourceProperty("ApplicationName", "baton");
         }
         HikariDataSource dataSource;

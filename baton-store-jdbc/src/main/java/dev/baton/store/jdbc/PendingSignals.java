@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@value SignalPayloads#MAX_NAMED_RUNS} of them), the cancels in order (at most {@value #MAX_CANCELS}; past that a
  * cancel becomes "any run changed", which the owner notices at its next poll). {@link #take()} hands the batch to
  * the sender when it is due: at once when it holds work or a cancel, else {@code coalesceInterval} after the
- * previous batch.
+ * previous batch. {@link #close()} lets the sender take what is pending one last time (so a node's last signals,
+ * such as the {@code WorkAvailable} of a drain, are not lost), then {@link #take()} returns {@code null}.
  *
  * <p>Thread-safe; {@link #add} never blocks on anything but this object's lock, which is never held during I/O.
  */
@@ -72,9 +73,11 @@ final class PendingSignals {
     }
 
     /**
-     * Waits until a batch is due and takes it.
+     * Waits until a batch is due and takes it. Once closed, what is still pending is due at once (whatever the
+     * coalescing interval), so the sender flushes it before it stops.
      *
-     * @return the batch's payloads ({@link SignalPayloads#encode}), or {@code null} once closed
+     * @return the batch's payloads ({@link SignalPayloads#encode}), or {@code null} once closed and nothing is
+     *         pending
      */
     List<String> take() throws InterruptedException {
         lock.lock();
@@ -83,7 +86,7 @@ final class PendingSignals {
                 long wait = empty() ? TimeUnit.SECONDS.toNanos(1) : lastTakenNanos + coalesceNanos - System.nanoTime();
                 changed.awaitNanos(Math.max(1, wait));
             }
-            if (closed) {
+            if (closed && empty()) {
                 return null;
             }
             List<String> payloads = SignalPayloads.encode(work, cancels, anyRun, runs);
@@ -98,7 +101,10 @@ final class PendingSignals {
         }
     }
 
-    /** Drops what is pending and wakes {@link #take()}, which returns {@code null} from now on. */
+    /**
+     * Refuses new signals and wakes {@link #take()}, which returns what is pending one last time (if anything),
+     * then {@code null} from then on.
+     */
     void close() {
         lock.lock();
         try {

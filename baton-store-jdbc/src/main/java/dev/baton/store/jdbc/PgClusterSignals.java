@@ -46,7 +46,10 @@ import java.util.function.Consumer;
  * down) is dropped: signals are best effort, the nodes poll too. Own notifications come back through
  * {@code LISTEN} like everyone's, so the node's own listeners see what it publishes.
  *
- * <p>Thread-safe. {@link #close()} stops both threads and closes the connection.
+ * <p>Thread-safe. {@link #close()} refuses new signals, lets the sender send what is still pending once (the last
+ * signals of a node, such as the {@code WorkAvailable} a drain publishes after releasing its runs; waiting for it at
+ * most {@code connectionTimeout} + 1 s, so close the pool after this), then stops both threads and closes the
+ * connection.
  */
 public final class PgClusterSignals implements ClusterSignals {
     private static final Logger LOG = LoggerFactory.getLogger(PgClusterSignals.class);
@@ -196,9 +199,10 @@ public final class PgClusterSignals implements ClusterSignals {
             lock.unlock();
         }
         try {
-            // the reader leaves within one poll interval and closes its connection itself
-            readerThread.join(timing.pollInterval().multipliedBy(4).plusSeconds(1));
+            // the sender sends what is pending, then leaves; the reader leaves within one poll interval and closes
+            // its connection itself
             senderThread.join(config.connectionTimeout().plusSeconds(1));
+            readerThread.join(timing.pollInterval().multipliedBy(4).plusSeconds(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -20,11 +20,24 @@ import java.util.Objects;
  * @param connectionTimeout how long a call waits for a connection (from the pool, or a new one to the database)
  *                 before it fails with {@code STORE_UNAVAILABLE}: a database that is down or restarting fails calls
  *                 fast instead of hanging them; 250 ms..10 min, default {@link #DEFAULT_CONNECTION_TIMEOUT}
+ * @param socketTimeout longest wait for the database's answer on a pooled PostgreSQL connection (pgjdbc's
+ *                 {@code socketTimeout}, in whole seconds: a fraction is rounded up), after which the call fails
+ *                 with {@code STORE_UNAVAILABLE} and the connection is closed (the pool replaces it): a database cut
+ *                 off by a network partition (no TCP reset) fails calls after this instead of hanging them for the
+ *                 minutes TCP takes to notice. Statements that legitimately run longer (large analytics queries,
+ *                 long lock waits) fail too. {@link Duration#ZERO} means none (wait forever); else 1 s..24 h,
+ *                 default {@link #DEFAULT_SOCKET_TIMEOUT}. Ignored for H2 (in-process). The LISTEN connection of
+ *                 {@link PgClusterSignals} is not pooled and has its own handling; migrations (Flyway's own
+ *                 connections) have none, as a migration may take long.
  */
-public record StoreConfig(String url, String user, String password, int poolSize, Duration connectionTimeout) {
+public record StoreConfig(String url, String user, String password, int poolSize, Duration connectionTimeout,
+                          Duration socketTimeout) {
 
     /** The default {@link #connectionTimeout()}: 5 s. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The default {@link #socketTimeout()}: 60 s. */
+    public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(60);
 
     /** The default data directory of the embedded database, relative to the working directory. */
     public static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
@@ -65,16 +78,40 @@ public record StoreConfig(String url, String user, String password, int poolSize
             throw BatonException.invalidInput("store.connectionTimeout",
                     "must be between 250 ms and 10 min, got " + connectionTimeout);
         }
+        if (socketTimeout == null) {
+            throw BatonException.invalidInput("store.socketTimeout", "is required (0 for none)");
+        }
+        if (!socketTimeout.isZero() && (socketTimeout.compareTo(Duration.ofSeconds(1)) < 0
+                                        || socketTimeout.compareTo(Duration.ofHours(24)) > 0)) {
+            throw BatonException.invalidInput("store.socketTimeout",
+                    "must be 0 (none) or between 1 s and 24 h, got " + socketTimeout);
+        }
     }
 
-    /** A configuration with the default {@link #connectionTimeout()} of 5 s. */
+    /** A configuration with the default {@link #connectionTimeout()} of 5 s and {@link #socketTimeout()} of 60 s. */
     public StoreConfig(String url, String user, String password, int poolSize) {
         this(url, user, password, poolSize, DEFAULT_CONNECTION_TIMEOUT);
     }
 
+    /** A configuration with the default {@link #socketTimeout()} of 60 s. */
+    public StoreConfig(String url, String user, String password, int poolSize, Duration connectionTimeout) {
+        this(url, user, password, poolSize, connectionTimeout, DEFAULT_SOCKET_TIMEOUT);
+    }
+
     /** This configuration with another {@link #connectionTimeout()}. */
     public StoreConfig withConnectionTimeout(Duration value) {
-        return new StoreConfig(url, user, password, poolSize, value);
+        return new StoreConfig(url, user, password, poolSize, value, socketTimeout);
+    }
+
+    /** This configuration with another {@link #socketTimeout()} ({@link Duration#ZERO} for none). */
+    public StoreConfig withSocketTimeout(Duration value) {
+        return new StoreConfig(url, user, password, poolSize, connectionTimeout, value);
+    }
+
+    /** {@link #socketTimeout()} in pgjdbc's unit, whole seconds, rounded up; 0 for none. */
+    int socketTimeoutSeconds() {
+        long millis = socketTimeout.toMillis();
+        return (int) ((millis + 999) / 1000);
     }
 
     /**
@@ -124,6 +161,7 @@ public record StoreConfig(String url, String user, String password, int poolSize
     @Override
     public String toString() {
         return "StoreConfig[url=" + Dialect.redact(url) + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
-                + ", poolSize=" + poolSize + ", connectionTimeout=" + connectionTimeout + "]";
+                + ", poolSize=" + poolSize + ", connectionTimeout=" + connectionTimeout + ", socketTimeout=" + socketTimeout
+                + "]";
     }
 }

@@ -46,9 +46,9 @@ class H2DurabilityTest {
             assertThat(reopened.runs().attempts(run.id())).singleElement()
                     .extracting(a -> a.status()).isEqualTo(AttemptStatus.RUNNING);
             assertThat(reopened.runs().events(run.id(), 0, 10)).hasSize(2);
-            // V1 (runs, workflows), V2 (usage records), V3 (runs.trace_parent), V4 (run leases) and V5 (gateway
-            // buckets and budgets), each once
-            assertThat(migrationsApplied(reopened)).isEqualTo(5);
+            // V1 (runs, workflows), V2 (usage records), V3 (runs.trace_parent), V4 (run leases), V5 (gateway
+            // buckets and budgets) and V6 (claim index of queued children; nothing on H2), each once
+            assertThat(migrationsApplied(reopened)).isEqualTo(6);
         }
     }
 

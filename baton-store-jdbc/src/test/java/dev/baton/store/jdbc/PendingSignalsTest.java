@@ -36,10 +36,31 @@ class PendingSignalsTest {
     }
 
     @Test
-    void closing_drops_what_is_pending_and_ends_the_sender() throws InterruptedException {
+    void closing_hands_what_is_pending_to_the_sender_once_then_ends_it() throws InterruptedException {
         pending.add(new ClusterSignal.WorkAvailable());
         pending.close();
-        pending.add(new ClusterSignal.WorkAvailable());
+        pending.add(new ClusterSignal.CancelRequested("r1", "too late"));
+
+        assertThat(pending.take()).as("pending before close: flushed").containsExactly("w");
+        assertThat(pending.take()).as("added after close: ignored").isNull();
+    }
+
+    @Test
+    void closing_flushes_changed_runs_without_waiting_for_the_coalescing_interval() throws InterruptedException {
+        PendingSignals slow = new PendingSignals(Duration.ofHours(1));
+        slow.add(new ClusterSignal.RunsChanged(Set.of("r1")));
+        assertThat(slow.take()).containsExactly("r:r1");
+        slow.add(new ClusterSignal.RunsChanged(Set.of("r2")));
+
+        slow.close();
+
+        assertThat(slow.take()).containsExactly("r:r2");
+        assertThat(slow.take()).isNull();
+    }
+
+    @Test
+    void closing_with_nothing_pending_ends_the_sender() throws InterruptedException {
+        pending.close();
 
         assertThat(pending.take()).isNull();
     }

@@ -88,6 +88,23 @@ class PostgresClusterSignalsTest {
     }
 
     @Test
+    void what_is_pending_when_a_node_closes_is_still_sent() throws Exception {
+        var holdChangedRuns = new PgClusterSignals.Timing(Duration.ofHours(1), Duration.ofMillis(250),
+                Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(5));
+        StoreConfig config = StoreConfig.postgresql(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "", 4);
+        a = PgClusterSignals.start(config, stores.dataSource(), holdChangedRuns);
+        b = listening(stores.signals());
+        BlockingQueue<ClusterSignal> atB = received(b);
+        a.publish(new ClusterSignal.RunsChanged(Set.of("r1")));
+        assertThat(next(atB)).as("the first batch goes at once").isEqualTo(new ClusterSignal.RunsChanged(Set.of("r1")));
+        a.publish(new ClusterSignal.RunsChanged(Set.of("r2"))); // held for the coalescing interval: an hour
+
+        a.close();
+
+        assertThat(next(atB)).isEqualTo(new ClusterSignal.RunsChanged(Set.of("r2")));
+    }
+
+    @Test
     void publishing_never_throws_and_after_close_does_nothing() {
         a = stores.signals();
         a.close();

@@ -53,6 +53,8 @@ class PostgresRoundTripsTest {
         assertThat(counting.take()).as("claim").isEqualTo(1);
         assertThat(leases.claimNext("a", 10, true, TTL)).hasSize(10);
         assertThat(counting.take()).as("claimNext of 10 runs").isEqualTo(1);
+        assertThat(leases.claimQueued("b", 5, TTL)).hasSize(5);
+        assertThat(counting.take()).as("claimQueued of 5 runs").isEqualTo(1);
         leases.renew("a", Set.of(runs.get(0).id(), runs.get(1).id()), TTL);
         assertThat(counting.take()).as("renew of 11 runs").isEqualTo(1);
         leases.release("a", List.of(runs.get(0).id(), runs.get(1).id()));
@@ -92,9 +94,12 @@ class PostgresRoundTripsTest {
 
     @Test
     void the_claim_queries_are_served_by_the_partial_indexes() throws Exception {
-        assertThat(plan(JdbcRunLeases.CLAIM_NEXT, 10, 10, "a", 1000L))
-                .contains("runs_lease_expiry").contains("runs_claimable_queued");
-        assertThat(plan(JdbcRunLeases.CLAIM_ORPHANS, 10, "a", 1000L)).contains("runs_lease_expiry");
+        assertThat(plan(JdbcRunLeases.CLAIM_NEXT, 10, 10, "a", 1000L)).contains("runs_lease_expiry")
+                .contains("runs_claimable_queued");
+        assertThat(plan(JdbcRunLeases.CLAIM_ORPHANS, 10, 10, "a", 1000L)).contains("runs_lease_expiry")
+                .contains("runs_claimable_children").doesNotContain("runs_claimable_queued");
+        assertThat(plan(JdbcRunLeases.CLAIM_QUEUED, 10, "a", 1000L)).contains("runs_claimable_queued")
+                .doesNotContain("runs_lease_expiry");
         assertThat(plan(JdbcRunLeases.RENEW, "a", new String[] {"r"}, 1000L, new String[] {"r"}))
                 .containsAnyOf("runs_lease_owner", "runs_id_unique");
         assertThat(plan(JdbcRunLeases.CANCEL_REQUESTED, "a")).contains("runs_lease_owner");

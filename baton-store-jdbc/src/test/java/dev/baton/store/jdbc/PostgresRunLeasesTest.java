@@ -177,13 +177,91 @@ class PostgresRunLeasesTest {
     }
 
     @Test
+    void queued_children_are_claimed_without_a_free_slot_after_running_orphans() {
+        Run topLevel = runs.create(queued("t", "wf", 1));
+        Run parent = runs.create(queued("t", "wf", 2));
+        leases.claim(parent.id(), "a", TTL);
+        runs.append(List.of(runStarted(parent, 1)), "a");
+        Run child = runs.create(childOf(parent, queued("t", "wf", 3)));
+        Run urgentChild = runs.create(withPriority(childOf(parent, queued("t", "wf", 4)), 10));
+        Run claimedChild = runs.create(childOf(parent, queued("t", "wf", 5)));
+        leases.claim(claimedChild.id(), "dead", TTL);
+        Databases.expireLeases(stores, "dead");
+
+        List<Run> claimed = leases.claimNext("b", 10, false, TTL);
+
+        assertThat(claimed).as("the child a dead node claimed is an orphan, then unowned children by priority")
+                .extracting(Run::id).containsExactly(claimedChild.id(), urgentChild.id(), child.id());
+        assertThat(claimed).extracting(Run::status).containsOnly(RunStatus.QUEUED);
+        assertThat(owner(topLevel)).as("a top-level run needs a free slot").isNull();
+        assertThat(owner(parent)).isEqualTo("a");
+    }
+
+    @Test
+    void with_a_free_slot_queued_children_and_top_level_runs_follow_the_orphans_by_priority_then_age() {
+        Run urgent = runs.create(withPriority(queued("t", "wf", 1), 50));
+        Run old = runs.create(queued("t", "wf", 2));
+        Run parent = runs.create(queued("t", "wf", 3));
+        leases.claim(parent.id(), "a", TTL);
+        Run child = runs.create(childOf(parent, queued("t", "wf", 4)));
+        Run orphan = runs.create(queued("t", "wf", 9));
+        leases.claim(orphan.id(), "dead", TTL);
+        runs.append(List.of(runStarted(orphan, 1)), "dead");
+        Databases.expireLeases(stores, "dead");
+
+        assertThat(leases.claimNext("b", 3, true, TTL)).extracting(Run::id)
+                .containsExactly(orphan.id(), urgent.id(), old.id());
+        assertThat(leases.claimNext("c", 3, true, TTL)).extracting(Run::id).containsExactly(child.id());
+    }
+
+    @Test
+    void claim_queued_takes_unowned_queued_runs_and_never_an_orphan() {
+        Run orphan = runs.create(queued("t", "wf", 9));
+        leases.claim(orphan.id(), "dead", TTL);
+        runs.append(List.of(runStarted(orphan, 1)), "dead");
+        Run claimedQueued = runs.create(queued("t", "wf", 8));
+        leases.claim(claimedQueued.id(), "dead", TTL);
+        Databases.expireLeases(stores, "dead");
+        Run old = runs.create(queued("t", "wf", 1));
+        Run parent = runs.create(queued("t", "wf", 2));
+        leases.claim(parent.id(), "a", TTL);
+        Run child = runs.create(withPriority(childOf(parent, queued("t", "wf", 3)), 5));
+        Run young = runs.create(queued("t", "wf", 4));
+
+        assertThat(leases.claimQueued("b", 2, TTL)).extracting(Run::id).containsExactly(child.id(), old.id());
+        assertThat(leases.claimQueued("b", 10, TTL)).extracting(Run::id).containsExactly(young.id());
+        assertThat(owner(orphan)).as("orphans wait for their owner's renewal").isEqualTo("dead");
+        assertThat(owner(claimedQueued)).isEqualTo("dead");
+        assertThatThrownBy(() -> leases.claimQueued("b", 0, TTL)).hasMessageContaining("limit");
+    }
+
+    @Test
     void concurrent_claimers_get_disjoint_runs_and_together_all_of_them() throws Exception {
-        int total = 300;
         List<Run> created = new ArrayList<>();
-        for (int i = 0; i < total; i++) {
+        for (int i = 0; i < 300; i++) {
             created.add(queued("t", "wf", i));
         }
         runs.createAll(created);
+
+        claimConcurrently(created, true);
+    }
+
+    @Test
+    void concurrent_claimers_without_a_free_slot_get_disjoint_children_and_together_all_of_them() throws Exception {
+        Run parent = runs.create(queued("t", "wf", 0));
+        leases.claim(parent.id(), "a", TTL);
+        List<Run> children = new ArrayList<>();
+        for (int i = 1; i <= 200; i++) {
+            children.add(childOf(parent, queued("t", "wf", i)));
+        }
+        runs.createAll(children);
+        runs.create(queued("t", "wf", 999)); // top-level: needs a free slot, so no claimer takes it
+
+        claimConcurrently(children, false);
+    }
+
+    /** Six nodes claim in batches of 7 until none gets more: each run of {@code expected} went to exactly one. */
+    private void claimConcurrently(List<Run> expected, boolean includeQueued) throws InterruptedException {
         int claimers = 6;
         List<List<String>> claimedBy = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
@@ -197,7 +275,7 @@ class PostgresRunLeasesTest {
                     go.await();
                     List<Run> batch;
                     do {
-                        batch = leases.claimNext(node, 7, true, TTL);
+                        batch = leases.claimNext(node, 7, includeQueued, TTL);
                         batch.forEach(run -> mine.add(run.id()));
                     } while (!batch.isEmpty());
                 } catch (InterruptedException e) {
@@ -211,7 +289,8 @@ class PostgresRunLeasesTest {
         }
 
         List<String> all = claimedBy.stream().flatMap(List::stream).toList();
-        assertThat(all).doesNotHaveDuplicates().hasSize(total);
+        assertThat(all).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(expected.stream().map(Run::id).toList());
         for (int n = 0; n < claimers; n++) {
             for (String id : claimedBy.get(n)) {
                 assertThat(owner(id)).isEqualTo("node-" + n);

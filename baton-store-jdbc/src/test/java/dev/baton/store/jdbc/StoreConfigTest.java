@@ -64,6 +64,28 @@ class StoreConfigTest {
     }
 
     @Test
+    void the_socket_timeout_defaults_to_60_seconds_may_be_none_and_is_validated() {
+        StoreConfig config = StoreConfig.postgresql("jdbc:postgresql://db/baton", "baton", "secret", 4);
+
+        assertThat(config.socketTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.withConnectionTimeout(Duration.ofSeconds(2)).socketTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.withSocketTimeout(Duration.ZERO).socketTimeoutSeconds()).as("none").isZero();
+        assertThat(config.withSocketTimeout(Duration.ofMillis(1500)).socketTimeoutSeconds()).as("rounded up")
+                .isEqualTo(2);
+        assertThat(config.withSocketTimeout(Duration.ofSeconds(5)).connectionTimeout())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.toString()).contains("socketTimeout=PT1M");
+        for (Duration bad : new Duration[] {Duration.ofMillis(999), Duration.ofHours(25), Duration.ofSeconds(-1),
+                null}) {
+            assertThatThrownBy(() -> config.withSocketTimeout(bad))
+                    .isInstanceOfSatisfying(BatonException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                        assertThat(e.getMessage()).contains("store.socketTimeout");
+                    });
+        }
+    }
+
+    @Test
     void the_pool_waits_at_most_the_connection_timeout() {
         StoreConfig config = new StoreConfig(StoreConfig.h2(data).url(), "", "", 1)
                 .withConnectionTimeout(Duration.ofMillis(750));
