@@ -35,7 +35,9 @@ import java.util.Map;
  * <p>Usage: {@code ClusterThroughput [--jar baton-server/target/baton.jar] [--nodes 1,2,3] [--rounds 1]
  * [--runs 3000] [--warmup 1000] [--in-flight 64] [--rate 0] [--mode spread|handoff] [--blockers 4]
  * [--pool-size 8] [--synchronous-commit on|off] [--cluster "  leaseTtl: 15s"]... [--no-cluster-section]
- * [--java-opt OPT]...}. {@code --cluster} adds a line to every node's {@code cluster:} section (which always
+ * [--count-round-trips] [--java-opt OPT]...}. {@code --count-round-trips} puts a {@link WireCounter} between the
+ * nodes and PostgreSQL and reports the exact round trips per step (it costs latency and harness CPU: take
+ * throughput and latency from runs without it). {@code --cluster} adds a line to every node's {@code cluster:} section (which always
  * holds {@code nodeId: bench-n<i>}); {@code --no-cluster-section} writes none (a build without cluster
  * settings: the nodes then do not coordinate).
  */
@@ -46,7 +48,7 @@ public final class ClusterThroughput {
     /** The harness's options. */
     record Options(Path jar, List<Integer> nodes, int rounds, int runs, int warmup, int inFlight, double rate,
                    String mode, int blockers, int poolSize, String synchronousCommit, String cluster,
-                   List<String> javaOptions) {
+                   boolean countRoundTrips, List<String> javaOptions) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -61,13 +63,17 @@ public final class ClusterThroughput {
                 : "nodeId: bench-n<i>" + options.cluster().replace("\n", "; ")));
         Map<Integer, List<PhaseFigures>> byNodes = new LinkedHashMap<>();
         try (BenchPostgres postgres = BenchPostgres.start(options.synchronousCommit());
-             Connection postgresDb = postgres.admin("postgres")) {
+             Connection postgresDb = postgres.admin("postgres");
+             WireCounter wire = options.countRoundTrips() ? new WireCounter(postgres.port()) : null) {
             System.out.println("database: " + postgres.describe());
+            if (wire != null) {
+                System.out.println("nodes reach it through the round-trip counter on port " + wire.port());
+            }
             for (int round = 1; round <= options.rounds(); round++) {
                 List<Integer> order = new ArrayList<>(options.nodes());
                 java.util.Collections.rotate(order, -(round - 1));
                 for (int nodes : order) {
-                    PhaseFigures figures = measure(options, postgres, postgresDb, round, nodes);
+                    PhaseFigures figures = measure(options, postgres, postgresDb, wire, round, nodes);
                     byNodes.computeIfAbsent(nodes, n -> new ArrayList<>()).add(figures);
                 }
             }
@@ -78,11 +84,14 @@ public final class ClusterThroughput {
         byNodes.keySet().stream().sorted().forEach(n -> System.out.println(PhaseFigures.median(byNodes.get(n)).row()));
     }
 
-    private static PhaseFigures measure(Options options, BenchPostgres postgres, Connection postgresDb, int round,
-                                        int nodes) throws Exception {
+    private static PhaseFigures measure(Options options, BenchPostgres postgres, Connection postgresDb,
+                                        WireCounter wire, int round, int nodes) throws Exception {
         boolean handoff = options.mode().equals("handoff");
         String database = "bench_r" + round + "_n" + nodes + "_" + options.mode();
         String url = postgres.createDatabase(database);
+        if (wire != null) {
+            url = "jdbc:postgresql://127.0.0.1:" + wire.port() + "/" + database;
+        }
         List<NodeProcess.Settings> settings = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) {
             int maxRunning = handoff && i == 1 ? options.blockers() : 10_000;
@@ -110,12 +119,14 @@ public final class ClusterThroughput {
             DatabaseCounters before = DatabaseCounters.read(postgresDb, database, 0);
             long[] nodeCpu = cluster.cpuMillis();
             long dbCpu = postgres.cpuMillis();
+            WireCounter.Counts wireBefore = wire == null ? null : wire.counts();
             List<RunClient> targets = handoff ? List.of(clients.getFirst()) : clients;
             double rate = handoff && options.rate() == 0 ? 20 : options.rate();
             LoadDriver.Result result = LoadDriver.drive(targets, "chain", options.runs(), options.inFlight(), rate);
             long polls = awaitFinished(db, "chain", Duration.ofMinutes(10));
             long[] nodeCpuAfter = cluster.cpuMillis();
             long dbCpuAfter = postgres.cpuMillis();
+            WireCounter.Counts wireCounts = wire == null ? null : wire.counts().minus(wireBefore);
             Thread.sleep(1_500); // PostgreSQL 14's statistics collector reports every 500 ms
             DatabaseCounters counters = DatabaseCounters.read(postgresDb, database, 12).since(before);
             StoreTimings timings = StoreTimings.read(db, "chain");
@@ -128,7 +139,7 @@ public final class ClusterThroughput {
                     Machine.load());
             double runsPerSecond = rate > 0 ? timings.storeRunsPerSecond() : result.started() / result.seconds();
             PhaseFigures figures = new PhaseFigures(nodes, options.mode(), options.runs(), runsPerSecond, nodeCpu,
-                    dbCpuAfter - dbCpu, timings, counters, polls);
+                    dbCpuAfter - dbCpu, timings, counters, polls, wireCounts);
             System.out.print(figures.format());
             return figures;
         }
@@ -202,6 +213,7 @@ public final class ClusterThroughput {
         String synchronousCommit = "on";
         StringBuilder cluster = new StringBuilder();
         boolean clusterSection = true;
+        boolean countRoundTrips = false;
         List<String> javaOptions = new ArrayList<>(List.of("-Xmx1g"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -218,6 +230,7 @@ public final class ClusterThroughput {
                 case "--synchronous-commit" -> synchronousCommit = args[++i];
                 case "--cluster" -> cluster.append("  ").append(args[++i].strip()).append('\n');
                 case "--no-cluster-section" -> clusterSection = false;
+                case "--count-round-trips" -> countRoundTrips = true;
                 case "--java-opt" -> javaOptions.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see the Javadoc");
             }
@@ -229,6 +242,7 @@ public final class ClusterThroughput {
             throw new IllegalArgumentException("--mode handoff needs 2 nodes or more, got --nodes " + nodes);
         }
         return new Options(jar, nodes, rounds, runs, warmup, inFlight, rate, mode, blockers, poolSize,
-                synchronousCommit, clusterSection ? cluster.toString() : null, List.copyOf(javaOptions));
+                synchronousCommit, clusterSection ? cluster.toString() : null, countRoundTrips,
+                List.copyOf(javaOptions));
     }
 }

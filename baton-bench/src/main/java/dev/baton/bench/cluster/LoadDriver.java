@@ -49,7 +49,7 @@ final class LoadDriver {
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger timedOut = new AtomicInteger();
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-        Semaphore window = new Semaphore(rate > 0 ? Integer.MAX_VALUE : inFlight);
+        Semaphore window = new Semaphore(inFlight); // closed loop only
         long begin = System.nanoTime();
         long intervalNanos = rate > 0 ? (long) (1e9 / rate) : 0;
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -77,7 +77,9 @@ final class LoadDriver {
                             errors.add(e.toString());
                         }
                     } finally {
-                        window.release();
+                        if (rate == 0) {
+                            window.release();
+                        }
                     }
                 });
             }

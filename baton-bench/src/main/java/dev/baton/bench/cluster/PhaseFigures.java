@@ -18,9 +18,11 @@ import java.util.Locale;
  * @param counters       transactions and statements of the phase's database
  * @param observerStatements statements the harness itself ran on the phase's database while measuring (polls),
  *                       subtracted from the transactions
+ * @param wire           protocol messages of the nodes counted by {@link WireCounter}, or {@code null} without it
  */
 record PhaseFigures(int nodes, String mode, int runs, double runsPerSecond, long[] nodeCpuMillis, long dbCpuMillis,
-                    StoreTimings timings, DatabaseCounters counters, long observerStatements) {
+                    StoreTimings timings, DatabaseCounters counters, long observerStatements,
+                    WireCounter.Counts wire) {
 
     static final int STEPS_PER_RUN = 3;
 
@@ -30,6 +32,11 @@ record PhaseFigures(int nodes, String mode, int runs, double runsPerSecond, long
 
     double transactionsPerStep() {
         return (counters.commits() - observerStatements) / (double) (runs * STEPS_PER_RUN);
+    }
+
+    /** Round trips per step counted on the wire, or NaN without the counter. */
+    double roundTripsPerStep() {
+        return wire == null ? Double.NaN : wire.roundTrips() / (double) (runs * STEPS_PER_RUN);
     }
 
     double statementsPerStep() {
@@ -54,6 +61,13 @@ record PhaseFigures(int nodes, String mode, int runs, double runsPerSecond, long
                 counters.commits() - observerStatements, counters.rollbacks(), observerStatements,
                 counters.begins(), counters.statements(), transactionsPerStep(), statementsPerStep(),
                 transactionsPerStep() * STEPS_PER_RUN, statementsPerStep() * STEPS_PER_RUN));
+        if (wire != null) {
+            out.append(String.format(Locale.ROOT, "  wire: %d round trips (%d Syncs + %d simple Queries), %d Executes "
+                            + "=> per step %.2f round trips, %.2f Executes; per run %.2f / %.2f%n",
+                    wire.roundTrips(), wire.syncs(), wire.simpleQueries(), wire.executes(), roundTripsPerStep(),
+                    wire.executes() / (double) (runs * STEPS_PER_RUN), roundTripsPerStep() * STEPS_PER_RUN,
+                    wire.executes() / (double) runs));
+        }
         out.append("  most frequent statements (calls per run, rows per call, ms per call):\n");
         for (DatabaseCounters.Statement statement : counters.top()) {
             out.append(String.format(Locale.ROOT, "    %7.3f  %6.1f  %6.3f  %s%n", statement.calls() / (double) runs,
@@ -72,17 +86,18 @@ record PhaseFigures(int nodes, String mode, int runs, double runsPerSecond, long
     /** Header of {@link #row()}. */
     static String header() {
         return "| nodes | mode | runs/s | steps/s | node CPU ms/run | DB CPU ms/run | created→a started p50 / p99 ms "
-                + "| a→b p50 / p99 ms | transactions/step | statements/step |\n"
-                + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
+                + "| a→b p50 / p99 ms | transactions/step | statements/step | round trips/step |\n"
+                + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
     }
 
     /** One Markdown table row. */
     String row() {
         return String.format(Locale.ROOT, "| %d | %s | %.0f | %.0f | %.3f | %.3f | %.1f / %.1f | %.1f / %.1f "
-                        + "| %.2f | %.2f |",
+                        + "| %.2f | %.2f | %s |",
                 nodes, mode, runsPerSecond, runsPerSecond * STEPS_PER_RUN, nodesCpuMillis() / (double) runs,
                 dbCpuMillis / (double) runs, timings.firstStep().p50(), timings.firstStep().p99(),
-                timings.aToB().p50(), timings.aToB().p99(), transactionsPerStep(), statementsPerStep());
+                timings.aToB().p50(), timings.aToB().p99(), transactionsPerStep(), statementsPerStep(),
+                wire == null ? "–" : String.format(Locale.ROOT, "%.2f", roundTripsPerStep()));
     }
 
     /** The phase of {@code phases} with the median runs/s (the lower middle one for an even count). */
