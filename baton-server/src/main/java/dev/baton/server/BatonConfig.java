@@ -1,5 +1,7 @@
 package dev.baton.server;
 
+import dev.baton.core.cluster.ClusterSettings;
+import dev.baton.core.engine.LoadShedding;
 import dev.baton.core.error.BatonException;
 import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.observability.ObservabilityConfig;
@@ -29,9 +31,12 @@ import java.util.Objects;
  *                {@link dev.baton.gateway.config.GatewayConfigReader})
  * @param observability metrics, tracing, logs, host monitoring and alerts (see
  *                {@link dev.baton.observability.ObservabilityConfigReader})
+ * @param cluster this node's id and, when the store is PostgreSQL (cluster mode), its leases, heartbeats, polling
+ *                and drain timeout (see {@link ClusterConfigReader}); the node id is also used on a single node
+ *                (health, logs, metrics)
  */
 public record BatonConfig(Path dataDir, Store store, Server server, Engine engine, Ai ai, Http http,
-                          GatewayConfig gateway, ObservabilityConfig observability) {
+                          GatewayConfig gateway, ObservabilityConfig observability, ClusterSettings cluster) {
 
     public BatonConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -42,6 +47,13 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(observability, "observability");
+        Objects.requireNonNull(cluster, "cluster");
+    }
+
+    /** A configuration with the default cluster settings ({@link ClusterSettings#defaults()}, a fresh node id). */
+    public BatonConfig(Path dataDir, Store store, Server server, Engine engine, Ai ai, Http http,
+                       GatewayConfig gateway, ObservabilityConfig observability) {
+        this(dataDir, store, server, engine, ai, http, gateway, observability, ClusterSettings.defaults());
     }
 
     /** A configuration with the default observability settings ({@link ObservabilityConfig#DEFAULT}). */
@@ -72,31 +84,40 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
     }
 
     public BatonConfig withStore(Store newStore) {
-        return new BatonConfig(dataDir, newStore, server, engine, ai, http, gateway, observability);
+        return new BatonConfig(dataDir, newStore, server, engine, ai, http, gateway, observability, cluster);
     }
 
     public BatonConfig withServer(Server newServer) {
-        return new BatonConfig(dataDir, store, newServer, engine, ai, http, gateway, observability);
+        return new BatonConfig(dataDir, store, newServer, engine, ai, http, gateway, observability, cluster);
     }
 
     public BatonConfig withEngine(Engine newEngine) {
-        return new BatonConfig(dataDir, store, server, newEngine, ai, http, gateway, observability);
+        return new BatonConfig(dataDir, store, server, newEngine, ai, http, gateway, observability, cluster);
     }
 
     public BatonConfig withAi(Ai newAi) {
-        return new BatonConfig(dataDir, store, server, engine, newAi, http, gateway, observability);
+        return new BatonConfig(dataDir, store, server, engine, newAi, http, gateway, observability, cluster);
     }
 
     public BatonConfig withHttp(Http newHttp) {
-        return new BatonConfig(dataDir, store, server, engine, ai, newHttp, gateway, observability);
+        return new BatonConfig(dataDir, store, server, engine, ai, newHttp, gateway, observability, cluster);
     }
 
     public BatonConfig withGateway(GatewayConfig newGateway) {
-        return new BatonConfig(dataDir, store, server, engine, ai, http, newGateway, observability);
+        return new BatonConfig(dataDir, store, server, engine, ai, http, newGateway, observability, cluster);
     }
 
     public BatonConfig withObservability(ObservabilityConfig newObservability) {
-        return new BatonConfig(dataDir, store, server, engine, ai, http, gateway, newObservability);
+        return new BatonConfig(dataDir, store, server, engine, ai, http, gateway, newObservability, cluster);
+    }
+
+    public BatonConfig withCluster(ClusterSettings newCluster) {
+        return new BatonConfig(dataDir, store, server, engine, ai, http, gateway, observability, newCluster);
+    }
+
+    /** Whether the node runs as one node of a cluster: exactly when its store is PostgreSQL (shared). */
+    public boolean clustered() {
+        return store.type() == StoreType.POSTGRESQL;
     }
 
     /** The kind of store. */
@@ -132,12 +153,21 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
      * @param user     database user, may be {@code null}
      * @param password database password, may be {@code null}
      * @param poolSize maximum JDBC connections, 1..200
+     * @param connectionTimeout longest wait for a connection before a request fails with 503 (store down),
+     *                 250 ms..10 min, default 5 s
      */
-    public record Store(StoreType type, String url, String user, String password, int poolSize) {
+    public record Store(StoreType type, String url, String user, String password, int poolSize,
+                        Duration connectionTimeout) {
         public static final Store MEMORY = new Store(StoreType.MEMORY, null, null, null, 1);
 
         public Store {
             Objects.requireNonNull(type, "store.type");
+            Objects.requireNonNull(connectionTimeout, "store.connectionTimeout");
+            if (connectionTimeout.compareTo(Duration.ofMillis(250)) < 0
+                || connectionTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw invalid("store.connectionTimeout", "must be between 250ms and 10m, got "
+                        + dev.baton.core.workflow.DurationFormat.format(connectionTimeout));
+            }
             if (poolSize < 1 || poolSize > 200) {
                 throw invalid("store.poolSize", "must be between 1 and 200, got " + poolSize);
             }
@@ -159,6 +189,11 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
             }
         }
 
+        /** With the default connection timeout ({@link StoreConfig#DEFAULT_CONNECTION_TIMEOUT}, 5 s). */
+        public Store(StoreType type, String url, String user, String password, int poolSize) {
+            this(type, url, user, password, poolSize, StoreConfig.DEFAULT_CONNECTION_TIMEOUT);
+        }
+
         /** The embedded H2 file {@code <dataDir>/baton}, with the store's durability settings. */
         public static Store h2(Path dataDir) {
             StoreConfig embedded = StoreConfig.h2(dataDir);
@@ -170,7 +205,7 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
         public String toString() {
             return "Store[type=" + type.configName() + ", url=" + url + ", user=" + user
                    + ", password=" + (password == null || password.isEmpty() ? "<none>" : "***")
-                   + ", poolSize=" + poolSize + "]";
+                   + ", poolSize=" + poolSize + ", connectionTimeout=" + connectionTimeout + "]";
         }
     }
 
@@ -213,12 +248,21 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
      * @param maxQueuedRuns         runs waiting for admission before starts are refused with 429, 0..10000000
      * @param maxConcurrentAttempts step attempts executing handlers at once across the node, 1..1000000
      * @param stepTypeLimits        per step type concurrency limits overriding the handlers' own (type → limit)
+     * @param loadShedding          from which queue depth (the cluster's in cluster mode) runs below a priority are
+     *                              refused with 429; default {@link LoadShedding#DEFAULT}
      */
     public record Engine(int maxRunningRuns, int maxQueuedRuns, int maxConcurrentAttempts,
-                         Map<String, Integer> stepTypeLimits) {
+                         Map<String, Integer> stepTypeLimits, LoadShedding loadShedding) {
         public static final Engine DEFAULT = new Engine(10_000, 100_000, 10_000, Map.of());
 
+        /** With the default load shedding ({@link LoadShedding#DEFAULT}). */
+        public Engine(int maxRunningRuns, int maxQueuedRuns, int maxConcurrentAttempts,
+                      Map<String, Integer> stepTypeLimits) {
+            this(maxRunningRuns, maxQueuedRuns, maxConcurrentAttempts, stepTypeLimits, LoadShedding.DEFAULT);
+        }
+
         public Engine {
+            Objects.requireNonNull(loadShedding, "engine.loadShedding");
             range("engine.maxRunningRuns", maxRunningRuns, 1, 1_000_000);
             range("engine.maxQueuedRuns", maxQueuedRuns, 0, 10_000_000);
             range("engine.maxConcurrentAttempts", maxConcurrentAttempts, 1, 1_000_000);

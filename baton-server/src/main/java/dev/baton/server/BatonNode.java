@@ -81,6 +81,7 @@ public final class BatonNode implements AutoCloseable {
     private final BundledTemplates templates;
     private final NodeGateway gateway;
     private final NodeObservability observability;
+    private final NodeDrain drain;
 
     private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
                       EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
@@ -95,6 +96,7 @@ public final class BatonNode implements AutoCloseable {
         this.templates = templates;
         this.gateway = gateway;
         this.observability = observability;
+        this.drain = new NodeDrain(engine, config.cluster());
     }
 
     /**
@@ -160,27 +162,34 @@ public final class BatonNode implements AutoCloseable {
             stepGateway.bind(nodeGateway.gateway());
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
             BatonConfig.Engine limits = config.engine();
-            engine = LocalEngine.builder(stores.runs(), catalog, steps)
+            LocalEngine.Builder building = LocalEngine.builder(stores.runs(), catalog, steps)
                     .config(EngineConfig.DEFAULT
                             .withMaxRunningRuns(limits.maxRunningRuns())
                             .withMaxQueuedRuns(limits.maxQueuedRuns())
                             .withMaxConcurrentAttempts(limits.maxConcurrentAttempts())
                             .withStepTypeLimits(limits.stepTypeLimits()))
+                    .loadShedding(limits.loadShedding())
                     .inputValidator(new InputValidator())
                     .observer(observability.attach(config.dataDir(), nodeGateway, System.getenv(),
-                            InstantSource.system()))
-                    .build();
+                            InstantSource.system()));
+            if (stores.clustered()) {
+                // one node of several on a shared PostgreSQL: runs are leased (docs/operations.md "Scale-out")
+                building.cluster(config.cluster(), stores.leases(), stores.signals());
+            }
+            engine = building.build();
             if (model != null) {
                 // Registered before unfinished runs resume (their embed steps wait for it to load).
                 models.register(model);
             }
             BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates,
                     nodeGateway, observability);
-            observability.bind(engine, served, nodeGateway);
+            observability.bind(engine, served, nodeGateway, config.cluster().nodeId(), stores.clustered());
             int resumed = engine.resumeUnfinished();
             if (resumed > 0) {
                 LOG.info("resumed {} unfinished run(s)", resumed);
             }
+            LOG.info("node {} open ({})", config.cluster().nodeId(), stores.clustered()
+                    ? "cluster mode on " + stores.label() : "single node on " + stores.label());
             return node;
         } catch (RuntimeException | Error e) {
             if (engine != null) {
@@ -350,7 +359,7 @@ public final class BatonNode implements AutoCloseable {
      * {@code embeddingModel} (loaded, or disabled). Cheap enough for a readiness probe every few seconds.
      */
     public Map<String, ComponentHealth> readiness() {
-        return NodeHealth.readiness(stores, DEFAULT_TENANT, model);
+        return drain.readiness(NodeHealth.readiness(stores, DEFAULT_TENANT, model));
     }
 
     /**
@@ -358,8 +367,35 @@ public final class BatonNode implements AutoCloseable {
      * now. {@link HealthReport#status()} is DOWN exactly when {@link #readiness()} has a component not ready.
      */
     public HealthReport health() {
-        return new NodeHealth(stores, DEFAULT_TENANT, model, engine, config.engine(), gateway.admin(),
-                InstantSource.system()).report();
+        return drain.report(new NodeHealth(stores, DEFAULT_TENANT, model, engine, config.engine(), gateway.admin(),
+                InstantSource.system()).report());
+    }
+
+    /** This node's id ({@code cluster.nodeId}): its lease owner name in a cluster, in health, logs and metrics. */
+    public String nodeId() {
+        return config.cluster().nodeId();
+    }
+
+    /** Whether this node is one of a cluster sharing its PostgreSQL store (runs are leased). */
+    public boolean clustered() {
+        return stores.clustered();
+    }
+
+    /**
+     * Graceful shutdown, first half (see {@link NodeDrain}): readiness answers 503 {@code draining} at once, new
+     * runs are refused with NOT_READY, running runs get up to {@code cluster.drainTimeout} to finish, the rest are
+     * handed back (in a cluster, other nodes resume them at once). Call {@link #close()} afterwards. Idempotent:
+     * a second call returns at once with 0.
+     *
+     * @return the runs handed back unfinished
+     */
+    public int drain() {
+        return drain.drain(config.cluster().drainTimeout());
+    }
+
+    /** Whether {@link #drain()} was called. */
+    public boolean draining() {
+        return drain.draining();
     }
 
     /**

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.baton.core.engine.LoadShedding;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.error.FieldError;
 import dev.baton.core.error.SourceLocation;
+import dev.baton.gateway.config.ConfigTree;
 import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.gateway.config.GatewayConfigReader;
 import dev.baton.observability.ObservabilityConfig;
@@ -39,6 +41,7 @@ import java.util.regex.Pattern;
  *   user: baton
  *   password: secret
  *   poolSize: 8
+ *   connectionTimeout: 5s # longest wait for a connection: requests fail fast (503) while the database is down
  * server:
  *   host: 127.0.0.1
  *   port: 8080
@@ -49,6 +52,7 @@ import java.util.regex.Pattern;
  *   maxQueuedRuns: 100000
  *   maxConcurrentAttempts: 10000
  *   stepTypeLimits: {embed: 4}
+ *   loadShedding: {queueDepth: 50000, minPriority: 1}   # 429 for lower priorities from this queue depth
  * ai:
  *   enabled: true
  *   loadInBackground: true
@@ -59,12 +63,17 @@ import java.util.regex.Pattern;
  *   keys: [...]
  * observability:          # metrics, tracing, logs, system monitoring, alerts; see docs/operations.md
  *   tracing: {...}
+ * cluster:                # node id, leases, drain timeout; read by ClusterConfigReader
+ *   nodeId: baton-1
  * }</pre>
  *
  * <p>Environment variables: {@code BATON_DATA_DIR}, {@code BATON_STORE} (type), {@code BATON_STORE_URL},
  * {@code BATON_STORE_USER}, {@code BATON_STORE_PASSWORD}, {@code BATON_STORE_POOL_SIZE}, {@code BATON_HOST},
  * {@code BATON_PORT}, {@code BATON_MAX_REQUEST_SIZE}, {@code BATON_MAX_WAIT},
  * {@code BATON_ENGINE_MAX_CONCURRENT_STEPS}, {@code BATON_ENGINE_MAX_QUEUED_RUNS},
+ * {@code BATON_STORE_CONNECTION_TIMEOUT}, {@code BATON_ENGINE_LOAD_SHEDDING_QUEUE_DEPTH},
+ * {@code BATON_ENGINE_LOAD_SHEDDING_MIN_PRIORITY}, the {@code cluster:} ones of
+ * {@link ClusterConfigReader#ENVIRONMENT} ({@code BATON_NODE_ID}, {@code BATON_CLUSTER_LEASE_TTL}, ...),
  * {@code BATON_AI_LOAD_IN_BACKGROUND}, {@code BATON_HTTP_CLIENTS}, {@code BATON_GATEWAY_FILE} (a YAML or JSON file
  * holding the {@code gateway:} section's content, replacing the section of the main file; e.g. a mounted
  * Kubernetes ConfigMap). Setting {@code BATON_STORE_URL} alone infers the type from the URL.
@@ -80,19 +89,23 @@ public final class ConfigSource {
 
     /** Every environment variable read, for documentation and {@code baton --help}. */
     public static final List<String> ENVIRONMENT = List.of("BATON_DATA_DIR", "BATON_STORE", "BATON_STORE_URL",
-            "BATON_STORE_USER", "BATON_STORE_PASSWORD", "BATON_STORE_POOL_SIZE", "BATON_HOST", "BATON_PORT",
-            "BATON_MAX_REQUEST_SIZE", "BATON_MAX_WAIT", "BATON_ENGINE_MAX_RUNNING_RUNS",
-            "BATON_ENGINE_MAX_QUEUED_RUNS", "BATON_ENGINE_MAX_CONCURRENT_ATTEMPTS", "BATON_AI_ENABLED",
+            "BATON_STORE_USER", "BATON_STORE_PASSWORD", "BATON_STORE_POOL_SIZE", "BATON_STORE_CONNECTION_TIMEOUT",
+            "BATON_HOST", "BATON_PORT", "BATON_MAX_REQUEST_SIZE", "BATON_MAX_WAIT", "BATON_ENGINE_MAX_RUNNING_RUNS",
+            "BATON_ENGINE_MAX_QUEUED_RUNS", "BATON_ENGINE_MAX_CONCURRENT_ATTEMPTS",
+            "BATON_ENGINE_LOAD_SHEDDING_QUEUE_DEPTH", "BATON_ENGINE_LOAD_SHEDDING_MIN_PRIORITY", "BATON_AI_ENABLED",
             "BATON_AI_LOAD_IN_BACKGROUND", "BATON_HTTP_CLIENTS", "BATON_GATEWAY_FILE", "BATON_LOG_FORMAT",
-            "BATON_LOG_LEVEL");
+            "BATON_LOG_LEVEL", "BATON_NODE_ID", "BATON_CLUSTER_LEASE_TTL", "BATON_CLUSTER_HEARTBEAT_INTERVAL",
+            "BATON_CLUSTER_POLL_INTERVAL", "BATON_CLUSTER_CLAIM_BATCH", "BATON_CLUSTER_DRAIN_TIMEOUT");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Map<String, Set<String>> SECTIONS = Map.of(
             "", Set.of("dataDir", "store", "server", "engine", "ai", "http", GatewayConfigReader.SECTION,
-                    ObservabilityConfigReader.SECTION),
-            "store", Set.of("type", "url", "user", "password", "poolSize"),
+                    ObservabilityConfigReader.SECTION, ClusterConfigReader.SECTION),
+            "store", Set.of("type", "url", "user", "password", "poolSize", "connectionTimeout"),
             "server", Set.of("host", "port", "maxRequestSize", "maxWait"),
-            "engine", Set.of("maxRunningRuns", "maxQueuedRuns", "maxConcurrentAttempts", "stepTypeLimits"),
+            "engine", Set.of("maxRunningRuns", "maxQueuedRuns", "maxConcurrentAttempts", "stepTypeLimits",
+                    "loadShedding"),
+            "engine.loadShedding", Set.of("queueDepth", "minPriority"),
             "ai", Set.of("enabled", "loadInBackground"),
             "http", Set.of("clients"));
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?",
@@ -145,7 +158,9 @@ public final class ConfigSource {
                     setting(env, "BATON_STORE_PASSWORD", text(storeNode, "password"),
                             type == BatonConfig.StoreType.H2 ? embedded.password() : null),
                     integer("store.poolSize", setting(env, "BATON_STORE_POOL_SIZE", text(storeNode, "poolSize"),
-                            String.valueOf(embedded.poolSize()))));
+                            String.valueOf(embedded.poolSize()))),
+                    duration("store.connectionTimeout", setting(env, "BATON_STORE_CONNECTION_TIMEOUT",
+                            text(storeNode, "connectionTimeout"), "5s")));
         };
 
         BatonConfig.Server d = defaults.server();
@@ -172,7 +187,7 @@ public final class ConfigSource {
                         text(engineNode, "maxQueuedRuns"), String.valueOf(e.maxQueuedRuns()))),
                 integer("engine.maxConcurrentAttempts", setting(env, "BATON_ENGINE_MAX_CONCURRENT_ATTEMPTS",
                         text(engineNode, "maxConcurrentAttempts"), String.valueOf(e.maxConcurrentAttempts()))),
-                limits);
+                limits, loadShedding(engineNode.path("loadShedding"), env));
 
         BatonConfig.Ai ai = new BatonConfig.Ai(
                 bool("ai.enabled", setting(env, "BATON_AI_ENABLED", text(aiNode, "enabled"), "true")),
@@ -181,7 +196,38 @@ public final class ConfigSource {
         BatonConfig.Http http = new BatonConfig.Http(integer("http.clients", setting(env, "BATON_HTTP_CLIENTS",
                 text(httpNode, "clients"), String.valueOf(BatonConfig.Http.DEFAULT.clients()))));
         return new BatonConfig(dataDir, store, server, engine, ai, http, gateway(tree, label, env),
-                observability(tree, label));
+                observability(tree, label), cluster(tree, label, env));
+    }
+
+    /** {@code engine.loadShedding}: both values default to {@link LoadShedding#DEFAULT}'s. */
+    private static LoadShedding loadShedding(JsonNode node, Map<String, String> env) {
+        LoadShedding d = LoadShedding.DEFAULT;
+        int depth = integer("engine.loadShedding.queueDepth", setting(env, "BATON_ENGINE_LOAD_SHEDDING_QUEUE_DEPTH",
+                text(node, "queueDepth"), String.valueOf(d.queueDepth())));
+        int minPriority = integer("engine.loadShedding.minPriority", setting(env,
+                "BATON_ENGINE_LOAD_SHEDDING_MIN_PRIORITY", text(node, "minPriority"), String.valueOf(d.minPriority())));
+        if (depth < 1 || depth > 10_000_000) {
+            throw BatonException.invalidInput("engine.loadShedding.queueDepth",
+                    "must be between 1 and 10000000, got " + depth);
+        }
+        if (minPriority < -100 || minPriority > 100) {
+            throw BatonException.invalidInput("engine.loadShedding.minPriority",
+                    "must be between -100 and 100, got " + minPriority);
+        }
+        return new LoadShedding(depth, minPriority);
+    }
+
+    /** The cluster section of the main file and its variables. */
+    private static dev.baton.core.cluster.ClusterSettings cluster(ObjectNode tree, String label,
+                                                                  Map<String, String> env) {
+        try {
+            return ClusterConfigReader.read(tree.get(ClusterConfigReader.SECTION), env);
+        } catch (BatonException e) {
+            if (label.isEmpty()) {
+                throw e;
+            }
+            throw new BatonException(e.code(), label + ": " + e.getMessage(), e.errors());
+        }
     }
 
     /** The gateway section: from {@code BATON_GATEWAY_FILE} when set, else from the main file. */
@@ -248,9 +294,11 @@ public final class ConfigSource {
             String key = it.next();
             String path = section.isEmpty() ? key : section + "." + key;
             if (!allowed.contains(key)) {
+                String closest = ConfigTree.closest(key, allowed);
+                String hint = closest == null ? "" : "; did you mean '" + closest + "'?";
                 throw new BatonException(ErrorCode.INVALID_INPUT,
-                        (file.isEmpty() ? "" : file + ": ") + "unknown setting '" + path + "'; known: " + allowed,
-                        List.of(new FieldError(path, "unknown setting; known: " + allowed)));
+                        (file.isEmpty() ? "" : file + ": ") + "unknown setting '" + path + "'" + hint + "; known: "
+                        + allowed, List.of(new FieldError(path, "unknown setting" + hint + "; known: " + allowed)));
             }
             if (SECTIONS.containsKey(path)) {
                 JsonNode child = node.get(key);

@@ -9,6 +9,7 @@ import dev.baton.observability.ObservabilityConfig;
 import dev.baton.observability.alerts.Monitoring;
 import dev.baton.observability.metrics.NodeMetrics;
 import dev.baton.observability.tracing.Tracing;
+import io.micrometer.core.instrument.Gauge;
 import io.opentelemetry.api.OpenTelemetry;
 
 import java.nio.file.Path;
@@ -88,11 +89,19 @@ final class NodeObservability implements AutoCloseable {
         return EngineObserver.of(observers);
     }
 
-    /** Points the engine and gateway gauges at the built engine and starts host sampling. */
-    void bind(LocalEngine engine, GatewayConfig served, NodeGateway gateway) {
+    /**
+     * Points the engine and gateway gauges at the built engine, exports {@code baton_node_info{node, mode}} (1; mode
+     * {@code cluster} or {@code single}) and starts host sampling.
+     */
+    void bind(LocalEngine engine, GatewayConfig served, NodeGateway gateway, String nodeId, boolean clustered) {
         if (metrics != null) {
             CachingGateway cache = gateway.cache();
             metrics.bind(engine, served, gateway.admin(), cache == null ? null : cache::stats);
+            Gauge.builder("baton.node.info", () -> 1)
+                    .description("this node's id in its cluster (1); aggregate or filter other metrics by scrape target")
+                    .tag("node", nodeId)
+                    .tag("mode", clustered ? "cluster" : "single")
+                    .register(metrics.registry());
         }
         monitoring.start();
     }

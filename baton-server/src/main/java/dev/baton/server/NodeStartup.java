@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -110,6 +111,17 @@ public final class NodeStartup implements AutoCloseable {
     public HealthReport health() {
         BatonNode open = openNode();
         return open != null ? open.health() : HealthReport.notOpen(Instant.now(), status());
+    }
+
+    /** The node when it is open; empty while it is opening or when opening failed. */
+    public Optional<BatonNode> node() {
+        return Optional.ofNullable(openNode());
+    }
+
+    /** Whether the open node is draining (graceful shutdown: {@link BatonNode#drain()}). */
+    public boolean draining() {
+        BatonNode open = openNode();
+        return open != null && open.draining();
     }
 
     /** The node when it opened successfully, else null (still opening, or failed). */

@@ -1,5 +1,7 @@
 package dev.baton.server;
 
+import dev.baton.core.cluster.ClusterSignals;
+import dev.baton.core.cluster.RunLeases;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.store.InMemoryRunAnalytics;
 import dev.baton.core.store.InMemoryRunStore;
@@ -15,6 +17,7 @@ import dev.baton.store.jdbc.JdbcStores;
 import dev.baton.store.jdbc.SchemaStatus;
 import dev.baton.store.jdbc.StoreConfig;
 
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -30,9 +33,29 @@ import java.util.function.Supplier;
  * @param label     what the stores are, for readiness detail (no password)
  * @param schema    reads the schema's migration state; {@code null} for memory (nothing to migrate)
  * @param closer    releases connections; a no-op for memory
+ * @param leases    the run leases of a store shared by several nodes (PostgreSQL), else {@code null}: the engine
+ *                  runs in cluster mode exactly when this is set
+ * @param signals   wake-ups between the nodes (PostgreSQL {@code LISTEN/NOTIFY}), else {@link ClusterSignals#NONE};
+ *                  closed by {@link #closer} before the connections
  */
 record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
-                  String label, Supplier<SchemaStatus> schema, AutoCloseable closer) {
+                  String label, Supplier<SchemaStatus> schema, AutoCloseable closer, RunLeases leases,
+                  ClusterSignals signals) {
+
+    NodeStores {
+        Objects.requireNonNull(signals, "signals");
+    }
+
+    /** Stores of a single node (no leases, no signals). */
+    NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
+               String label, Supplier<SchemaStatus> schema, AutoCloseable closer) {
+        this(runs, workflows, usage, analytics, type, label, schema, closer, null, ClusterSignals.NONE);
+    }
+
+    /** Whether the store is shared by a cluster of nodes (leases and signals set). */
+    boolean clustered() {
+        return leases != null;
+    }
 
     /** Opens the configured store on a virtual thread of its own (start-up does other work meanwhile). */
     static CompletableFuture<NodeStores> openInBackground(BatonConfig config) {
@@ -74,10 +97,27 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
             case H2, POSTGRESQL -> {
                 SecretMask.remember(store.password());
                 JdbcStores jdbc = JdbcStores.open(new StoreConfig(store.url(), store.user(), store.password(),
-                        store.poolSize()));
+                        store.poolSize(), store.connectionTimeout()));
                 String label = store.type().configName() + " " + withoutParameters(store.url());
-                yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
-                        store.type().configName(), label, jdbc::schema, jdbc);
+                if (!config.clustered()) {
+                    yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
+                            store.type().configName(), label, jdbc::schema, jdbc);
+                }
+                try {
+                    ClusterSignals signals = jdbc.signals();
+                    AutoCloseable closer = () -> {
+                        try {
+                            signals.close();
+                        } finally {
+                            jdbc.close();
+                        }
+                    };
+                    yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
+                            store.type().configName(), label, jdbc::schema, closer, jdbc.leases(), signals);
+                } catch (RuntimeException | Error e) {
+                    jdbc.close();
+                    throw e;
+                }
             }
         };
     }

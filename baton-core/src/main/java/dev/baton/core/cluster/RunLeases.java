@@ -40,9 +40,10 @@ public interface RunLeases {
     Optional<Run> claim(String runId, String nodeId, Duration ttl);
 
     /**
-     * Claims up to {@code limit} runs that no live node holds, for {@code nodeId}, in this order: non-terminal runs
-     * whose lease expired (orphans of a node that died; oldest expiry first), then {@code QUEUED} runs without an
-     * owner (higher priority first, then older first). Rows locked by a concurrent claim on another node are
+     * Claims up to {@code limit} runs that no live node holds, for {@code nodeId}, in this order: orphans, that is
+     * non-terminal runs whose lease expired (runs of a node that died; oldest expiry first) and {@code RUNNING} runs
+     * without an owner (released by a draining node, or started by a single node before the cluster; these first),
+     * then {@code QUEUED} runs without an owner (higher priority first, then older first). Rows locked by a concurrent claim on another node are
      * skipped ({@code FOR UPDATE SKIP LOCKED}), so concurrent claimers get disjoint runs and never wait on each
      * other.
      *
@@ -75,4 +76,13 @@ public interface RunLeases {
      * cluster's queue depth, used for load shedding. May be slightly stale under concurrent writes.
      */
     long queuedRuns();
+
+    /**
+     * The non-terminal runs {@code nodeId} holds whose cancel was requested ({@code CancelRequested} journaled,
+     * maybe by another node): the engine's fallback for a lost {@code CancelRequested} signal, called once per
+     * heartbeat, so it must be cheap (one indexed statement). The default returns none (signals only).
+     */
+    default Set<String> cancelRequested(String nodeId) {
+        return Set.of();
+    }
 }

@@ -7,6 +7,9 @@
  * in-memory implementations let tests run several engines in one JVM. See {@code docs/operations.md}
  * ("Scale-out").
  *
- * <p>Depends on the core model ({@code run}), the error model and the JDK only.
+ * <p>{@link dev.baton.core.cluster.InMemoryClusterSignals} is the signal bus of engines in one JVM (the in-memory
+ * leases are {@code InMemoryRunStore.leases()}).
+ *
+ * <p>Depends on the core model ({@code run}), the error model, slf4j-api and the JDK only.
  */
 package dev.baton.core.cluster;

@@ -1,6 +1,8 @@
 package dev.baton.core.store;
 
+import dev.baton.core.cluster.RunLeases;
 import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.JournalEntry;
 import dev.baton.core.run.Run;
@@ -9,6 +11,7 @@ import dev.baton.core.run.RunStatus;
 import dev.baton.core.run.StepAttempt;
 
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -38,6 +41,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *       next event (sequence 1, 2, ...).</li>
  * </ul>
  *
+ * <p>It also holds run leases ({@link #leases()}), so that several engines in one JVM can share it as the nodes of a
+ * cluster (tests): each run keeps its lease owner and expiry, lease times come from the store's own clock (an
+ * injected {@link InstantSource}, as a database's {@code now()}), and {@link #append(List, String)} is fenced by
+ * them.
+ *
  * <p>Thread-safe: writes take a write lock (no I/O happens under it), reads a read lock, so readers never see
  * half of an {@code append}. JSON values are deep-copied when written; values returned must not be mutated.
  */
@@ -51,9 +59,26 @@ public final class InMemoryRunStore implements RunStore {
     private final Map<String, RunState> runs = new HashMap<>();
     private final Map<TenantKey, String> idempotencyKeys = new HashMap<>();
     private final Map<String, NavigableMap<RunCursor, RunState>> byTenant = new HashMap<>();
+    private final InstantSource leaseClock;
+    private final InMemoryRunLeases leases;
 
-    /** Creates an empty store. */
+    /** Creates an empty store whose leases run on the system clock. */
     public InMemoryRunStore() {
+        this(InstantSource.system());
+    }
+
+    /**
+     * Creates an empty store whose leases run on {@code leaseClock} (the store's time, as a database's
+     * {@code now()}; tests pass a clock they move).
+     */
+    public InMemoryRunStore(InstantSource leaseClock) {
+        this.leaseClock = Objects.requireNonNull(leaseClock, "leaseClock");
+        this.leases = new InMemoryRunLeases(this);
+    }
+
+    /** The leases on this store's runs, for the engines sharing it as one cluster. */
+    public RunLeases leases() {
+        return leases;
     }
 
     @Override
@@ -87,12 +112,25 @@ public final class InMemoryRunStore implements RunStore {
 
     @Override
     public void append(List<JournalEntry> entries) {
+        append(entries, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With a {@code null} node id nothing is fenced ({@link #append(List)}).
+     */
+    @Override
+    public void append(List<JournalEntry> entries, String nodeId) {
         Objects.requireNonNull(entries, "entries");
         if (entries.isEmpty()) {
             return;
         }
         lock.writeLock().lock();
         try {
+            if (nodeId != null) {
+                fence(entries, nodeId);
+            }
             // All or none: check every run first, then apply against staged copies, then publish.
             Map<String, Staged> staged = new LinkedHashMap<>();
             for (JournalEntry entry : entries) {
@@ -116,6 +154,20 @@ public final class InMemoryRunStore implements RunStore {
             }
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /** Refuses the call if an entry (other than a cancel request) belongs to a run leased to another node. */
+    private void fence(List<JournalEntry> entries, String nodeId) {
+        for (JournalEntry entry : entries) {
+            if (entry instanceof JournalEntry.CancelRequested) {
+                continue;
+            }
+            RunState state = runs.get(entry.runId());
+            if (state != null && state.leaseOwner != null && !state.leaseOwner.equals(nodeId)) {
+                throw new BatonException(ErrorCode.LEASE_LOST, "run " + entry.runId() + " is leased to node '"
+                        + state.leaseOwner + "', not to '" + nodeId + "'");
+            }
         }
     }
 
@@ -319,6 +371,26 @@ public final class InMemoryRunStore implements RunStore {
         }
     }
 
+    // --- for InMemoryRunLeases ----------------------------------------------------------------------------------
+
+    ReadWriteLock lock() {
+        return lock;
+    }
+
+    InstantSource leaseClock() {
+        return leaseClock;
+    }
+
+    /** The state of a run, or {@code null}; under the lock. */
+    RunState state(String runId) {
+        return runs.get(runId);
+    }
+
+    /** Every run's state; under the lock. */
+    java.util.Collection<RunState> states() {
+        return runs.values();
+    }
+
     /** A run with its attempts (in no particular order). */
     record RunRecord(Run run, List<StepAttempt> attempts) {
     }
@@ -337,9 +409,13 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     /** The mutable state of one run; only changed under the write lock. */
-    private static final class RunState {
+    static final class RunState {
         Run run;
         boolean cancelRequested;
+        /** The node holding the run's lease (kept after the run finishes), or {@code null}. */
+        String leaseOwner;
+        /** When the lease expires (store time), or {@code null} when the run has no owner. */
+        Instant leaseExpiresAt;
         final Map<AttemptKey, StepAttempt> attempts = new HashMap<>();
         final List<RunEvent> events = new ArrayList<>();
 

@@ -9,6 +9,7 @@
  * Database implementations live in their own modules and pass the same contract suites
  * ({@code RunStoreContract}, {@code WorkflowStoreContract} in baton-core's test jar).
  *
- * <p>Depends on the run model, the error model, Jackson and the JDK only.
+ * <p>Depends on the run model, the error model, the cluster SPI ({@code RunLeases}, implemented by the in-memory
+ * store), Jackson and the JDK only.
  */
 package dev.baton.core.store;

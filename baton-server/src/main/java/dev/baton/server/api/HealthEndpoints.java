@@ -38,14 +38,16 @@ final class HealthEndpoints {
     }
 
     /**
-     * {@code {status: "ready"|"not-ready", components: {store: {ready, detail}, embeddingModel: {...}}}}; while the
-     * node is still opening, one component {@code node} (not ready) says so.
+     * {@code {status: "ready"|"not-ready"|"draining", node, components: {store: {ready, detail}, embeddingModel:
+     * {...}}}}; while the node is still opening, one component {@code node} (not ready) says so; while it drains
+     * (graceful shutdown), status {@code draining} and a {@code drain} component.
      */
     void ready(Context ctx) {
         Map<String, ComponentHealth> components = startup.readiness();
         boolean ready = components.values().stream().allMatch(ComponentHealth::ready);
         ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("status", ready ? "ready" : "not-ready");
+        body.put("status", startup.draining() ? "draining" : ready ? "ready" : "not-ready");
+        body.put("node", startup.config().cluster().nodeId());
         ObjectNode list = body.putObject("components");
         components.forEach((name, health) -> {
             ObjectNode item = list.putObject(name);
@@ -59,8 +61,8 @@ final class HealthEndpoints {
     }
 
     /**
-     * {@code {status: UP|DEGRADED|DOWN, checkedAt, detail, components: {store, embeddingModel, engine, gateway}}};
-     * components are absent while the node is starting.
+     * {@code {status: UP|DEGRADED|DOWN, checkedAt, detail, node: {id, mode, draining}, components: {store,
+     * embeddingModel, engine, gateway}}}; components are absent while the node is starting.
      */
     void detail(Context ctx) {
         HealthReport report = startup.health();
@@ -68,6 +70,10 @@ final class HealthEndpoints {
         body.put("status", report.status().name());
         body.put("checkedAt", report.checkedAt().toString());
         body.put("detail", report.detail());
+        ObjectNode node = body.putObject("node");
+        node.put("id", startup.config().cluster().nodeId());
+        node.put("mode", startup.config().clustered() ? "cluster" : "single");
+        node.put("draining", startup.draining());
         if (report.store() != null) {
             ObjectNode components = body.putObject("components");
             HealthReport.StoreHealth store = report.store();

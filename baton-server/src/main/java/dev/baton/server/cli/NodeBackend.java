@@ -9,6 +9,7 @@ import dev.baton.server.BatonConfig;
 import dev.baton.server.BatonNode;
 import dev.baton.server.BatonServer;
 import dev.baton.server.ConfigSource;
+import dev.baton.server.NodeShutdown;
 import dev.baton.server.NodeStartup;
 import dev.baton.server.logging.LogOutput;
 
@@ -47,6 +48,7 @@ public final class NodeBackend implements CliBackend {
     @Override
     public RunningServer startServer(String host, Integer port, Path configFile) {
         BatonConfig config = ConfigSource.load(configFile);
+        LogOutput.node(config.cluster().nodeId());
         LogOutput.apply(config.observability().logs());
         BatonConfig.Server server = config.server();
         config = config.withServer(new BatonConfig.Server(host != null ? host : server.host(),
@@ -83,10 +85,10 @@ public final class NodeBackend implements CliBackend {
         }
     }
 
-    /** A server and the node it serves; closing stops the listener, then the node. Idempotent. */
     /**
      * A server with its node: when the node fails to open, the listener stops and {@link #awaitTermination()}
-     * throws the failure (the command exits with an error instead of serving 503 forever).
+     * throws the failure (the command exits with an error instead of serving 503 forever). Closing drains the
+     * node, stops the listener, then closes the node ({@link NodeShutdown}). Idempotent.
      */
     private static final class Serving implements RunningServer {
         private final NodeStartup startup;
@@ -142,11 +144,8 @@ public final class NodeBackend implements CliBackend {
         @Override
         public void close() {
             if (closed.compareAndSet(false, true)) {
-                try {
-                    server.close();
-                } finally {
-                    startup.close();
-                }
+                // drain (readiness 503 first), then the listener, then the node; bounded by cluster.drainTimeout
+                NodeShutdown.stop(startup, server);
             }
         }
     }

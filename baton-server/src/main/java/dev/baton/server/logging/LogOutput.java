@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <ul>
  *   <li>JSON ({@link #jsonEncoder}): one object per line: {@code @timestamp} (UTC, ISO-8601), {@code level},
- *       {@code logger}, {@code thread}, {@code message}, every MDC key (e.g. {@code requestId}, {@code runId},
+ *       {@code logger}, {@code thread}, {@code message}, {@code node} (the node id, once {@link #node} named it),
+ *       every MDC key (e.g. {@code requestId}, {@code runId},
  *       {@code workflowId}, {@code stepId}, {@code attempt}, {@code traceId}, {@code spanId}) and for errors
  *       {@code stack_trace} (at most {@value #MAX_DEPTH} frames per cause, {@value #MAX_STACK_TRACE} characters,
  *       reflection frames left out).</li>
@@ -52,6 +53,9 @@ public final class LogOutput {
     private static final String SERVER_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{30}"
             + "%replace( [%X]){' \\[\\]', ''} - %msg%n";
     private static final String CLI_PATTERN = "%level %logger{0}: %msg%n";
+
+    /** This process's node id ({@code cluster.nodeId}), written into every JSON line as {@code node}; or null. */
+    private static final AtomicReference<String> NODE = new AtomicReference<>();
 
     /** The mode and environment the process started with; null in an embedding program. */
     private static final AtomicReference<Started> STARTED = new AtomicReference<>();
@@ -73,6 +77,16 @@ public final class LogOutput {
         LogSettings settings = LogSettings.DEFAULT.withEnvironment(started.environment());
         STARTED.set(started);
         apply(settings);
+    }
+
+    /**
+     * Names the node in every JSON log line from the next {@link #apply} on (field {@code node}), so that the
+     * lines of several nodes shipped to one place can be told apart.
+     *
+     * @param nodeId the node's id, or {@code null} for none
+     */
+    public static void node(String nodeId) {
+        NODE.set(nodeId);
     }
 
     /**
@@ -132,6 +146,11 @@ public final class LogOutput {
         encoder.setFieldNames(names);
         encoder.setTimeZone("UTC");
         encoder.setIncludeContext(false);
+        String node = NODE.get();
+        if (node != null) {
+            // a node id is [A-Za-z0-9._:-] (ClusterSettings): nothing to escape in JSON
+            encoder.setCustomFields("{\"node\":\"" + node + "\"}");
+        }
         ShortenedThrowableConverter stackTrace = new ShortenedThrowableConverter();
         stackTrace.setContext(context);
         stackTrace.setMaxDepthPerThrowable(MAX_DEPTH);

@@ -192,6 +192,20 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public void append(List<JournalEntry> entries) {
+        appendAs(entries, null);
+    }
+
+    /**
+     * The fenced append: as {@link #append(List)}, and the lease owner read with the runs' row locks decides
+     * (no extra statement): an entry other than {@code CancelRequested} of a run leased to another node refuses
+     * the whole call with LEASE_LOST before anything is written.
+     */
+    @Override
+    public void append(List<JournalEntry> entries, String nodeId) {
+        appendAs(entries, Objects.requireNonNull(nodeId, "nodeId"));
+    }
+
+    private void appendAs(List<JournalEntry> entries, String nodeId) {
         Objects.requireNonNull(entries, "entries");
         if (entries.isEmpty()) {
             return;
@@ -207,7 +221,7 @@ public final class JdbcRunStore implements RunStore {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 try {
-                    appender.append(connection, entries);
+                    appender.append(connection, entries, nodeId);
                     connection.commit();
                     return;
                 } catch (SQLException | RuntimeException e) {
@@ -216,7 +230,8 @@ public final class JdbcRunStore implements RunStore {
                 }
             } catch (SQLException e) {
                 if (!SqlValues.isTransient(e) || attempt == TRANSIENT_RETRIES) {
-                    throw SqlValues.failure("append " + entries.size() + " journal entries", e);
+                    throw SqlValues.failure("append " + entries.size() + " journal entries"
+                            + (nodeId == null ? "" : " of node " + nodeId), e);
                 }
             }
         }

@@ -47,9 +47,14 @@ public final class JdbcStores implements AutoCloseable {
     private final JdbcUsageStore usage;
     private final JdbcRunAnalytics analytics;
     private final String expectedVersion;
+    private final StoreConfig config;
+    private final JdbcRunLeases leases;
 
-    private JdbcStores(HikariDataSource dataSource, Dialect dialect, InstantSource clock, String expectedVersion) {
+    private JdbcStores(HikariDataSource dataSource, StoreConfig config, InstantSource clock, String expectedVersion) {
+        Dialect dialect = config.dialect();
         this.dataSource = dataSource;
+        this.config = config;
+        this.leases = dialect == Dialect.POSTGRESQL ? new JdbcRunLeases(dataSource) : null;
         this.expectedVersion = expectedVersion;
         this.dialect = dialect;
         this.runs = new JdbcRunStore(dataSource, dialect);
@@ -81,9 +86,24 @@ public final class JdbcStores implements AutoCloseable {
         pool.setMaximumPoolSize(config.poolSize());
         pool.setMinimumIdle(Math.min(2, config.poolSize()));
         pool.setAutoCommit(true);
+        // A call waits at most connectionTimeout for a connection, then fails with STORE_UNAVAILABLE (retriable):
+        // while the database is down or restarting, API calls fail fast (503) instead of hanging for Hikari's
+        // default 30 s, and the journal retries its batch. A pooled connection idle for more than 500 ms is
+        // validated (Connection.isValid, within validationTimeout) before it is lent, and one that fails with a
+        // connection error (SQL state 08xxx, 57P01 "terminating connection" on a PostgreSQL restart) is evicted, so
+        // once the database is back the pool refills with new connections by itself.
+        long timeout = config.connectionTimeout().toMillis();
+        pool.setConnectionTimeout(timeout);
+        pool.setValidationTimeout(Math.max(250, Math.min(timeout / 2, 3_000)));
+        // fail open() at once when the database cannot be reached (the caller retries opening)
+        pool.setInitializationFailTimeout(1);
         if (dialect == Dialect.POSTGRESQL) {
             // update counts of batches tell JournalAppender which entries applied
             pool.addDataSourceProperty("reWriteBatchedInserts", "false");
+            // a new connection to an unreachable host gives up within the timeout too (pgjdbc: whole seconds)
+            pool.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, (timeout + 999) / 1000)));
+            pool.addDataSourceProperty("tcpKeepAlive", "true");
+            pool.addDataSourceProperty("ApplicationName", "baton");
         }
         HikariDataSource dataSource;
         try {
@@ -105,7 +125,7 @@ public final class JdbcStores implements AutoCloseable {
             dataSource.close();
             throw unavailable("cannot migrate the schema of " + Dialect.redact(config.url()), e);
         }
-        return new JdbcStores(dataSource, dialect, clock, expectedVersion);
+        return new JdbcStores(dataSource, config, clock, expectedVersion);
     }
 
     /** The newest versioned migration this build has (on the class path), as Flyway resolved it. */
@@ -190,20 +210,29 @@ public final class JdbcStores implements AutoCloseable {
     }
 
     /**
-     * The run leases of this database, for a node of a cluster (PostgreSQL; H2 supports one node only).
+     * The run leases of this database, for a node of a cluster (PostgreSQL; H2 supports one node only). The same
+     * instance on every call.
      *
      * @throws dev.baton.core.error.BatonException INVALID_ARGUMENT on H2
      */
     public RunLeases leases() {
-        throw new UnsupportedOperationException("leases: being built (issue 5)");
+        if (leases == null) {
+            throw new BatonException(ErrorCode.INVALID_ARGUMENT, "store.url: clustering needs PostgreSQL; the embedded"
+                    + " H2 database serves one node only");
+        }
+        return leases;
     }
 
     /**
      * Wake-ups between the nodes sharing this database ({@code LISTEN/NOTIFY} on PostgreSQL, on a connection of
-     * its own outside the pool); {@link ClusterSignals#NONE} on H2. The caller closes it.
+     * its own outside the pool, see {@link PgClusterSignals}); {@link ClusterSignals#NONE} on H2. A new instance on
+     * every call, already listening (or retrying to); the caller closes it.
      */
     public ClusterSignals signals() {
-        throw new UnsupportedOperationException("signals: being built (issue 5)");
+        if (dialect != Dialect.POSTGRESQL) {
+            return ClusterSignals.NONE;
+        }
+        return PgClusterSignals.start(config, dataSource);
     }
 
     /** The database's dialect. */

@@ -2,6 +2,7 @@ package dev.baton.store.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.JournalEntry;
 import dev.baton.core.run.RunStatus;
@@ -26,7 +27,10 @@ import java.util.TreeSet;
  * number of entries (group commit):
  * <ol>
  *   <li>lock the runs' rows ({@code SELECT ... FOR UPDATE}, one statement, in run_no order to avoid deadlocks)
- *       and read their internal number, status and event counter; a missing run aborts with NOT_FOUND;</li>
+ *       and read their internal number, status, event counter and lease owner; a missing run aborts with
+ *       NOT_FOUND; when the call is fenced (a node id is given), an entry other than {@code CancelRequested} of a
+ *       run leased to another node aborts with LEASE_LOST before anything is written (no extra statement: the
+ *       lease owner comes with the lock);</li>
  *   <li>decide run-level entries in memory from the locked state;</li>
  *   <li>batch "insert if absent" for started attempts and a conditional update ({@code status = 'running'})
  *       for finished ones, then batch-insert finished attempts that had no row (skipped steps); the update
@@ -41,7 +45,8 @@ final class JournalAppender {
     private static final String ATTEMPT_COLUMNS = "run_no, run_id, step_id, attempt, tenant_id, status, input, output,"
             + " error_code, error_message, error_retriable, started_at, finished_at";
 
-    private final String lockRuns = "SELECT run_no, id, tenant_id, status, cancel_requested_at, event_seq FROM runs"
+    private final String lockRuns = "SELECT run_no, id, tenant_id, status, cancel_requested_at, event_seq, lease_owner"
+            + " FROM runs"
             + " WHERE id = ANY(?) ORDER BY run_no FOR UPDATE";
     private final String insertAttempt;
     private final String finishAttempt;
@@ -65,9 +70,18 @@ final class JournalAppender {
                 + " event_seq = ? WHERE run_no = ?";
     }
 
-    /** Applies the entries on {@code connection}, which is in a transaction the caller commits. */
-    void append(Connection connection, List<JournalEntry> entries) throws SQLException {
+    /**
+     * Applies the entries on {@code connection}, which is in a transaction the caller commits (or rolls back when
+     * this throws).
+     *
+     * @param nodeId the node writing, to fence the entries by run lease; {@code null} for an unfenced append
+     * @throws BatonException NOT_FOUND for a missing run, LEASE_LOST for a run leased to another node
+     */
+    void append(Connection connection, List<JournalEntry> entries, String nodeId) throws SQLException {
         Map<String, RunRow> runs = lock(connection, entries);
+        if (nodeId != null) {
+            fence(entries, runs, nodeId);
+        }
         boolean[] applied = new boolean[entries.size()];
         List<Integer> starts = new ArrayList<>();
         List<Integer> finishes = new ArrayList<>();
@@ -98,6 +112,20 @@ final class JournalAppender {
         updateRuns(connection, runs);
     }
 
+    /** Refuses the whole call if an entry other than a cancel request targets a run another node holds. */
+    private static void fence(List<JournalEntry> entries, Map<String, RunRow> runs, String nodeId) {
+        for (JournalEntry entry : entries) {
+            if (entry instanceof JournalEntry.CancelRequested) {
+                continue;
+            }
+            RunRow run = runs.get(entry.runId());
+            if (run.leaseOwner != null && !run.leaseOwner.equals(nodeId)) {
+                throw new BatonException(ErrorCode.LEASE_LOST, "run " + run.id + " is leased to node "
+                        + run.leaseOwner + ", not to " + nodeId + ": its journal entries were refused");
+            }
+        }
+    }
+
     private Map<String, RunRow> lock(Connection connection, List<JournalEntry> entries) throws SQLException {
         Set<String> ids = new TreeSet<>();
         for (JournalEntry entry : entries) {
@@ -110,7 +138,8 @@ final class JournalAppender {
                 while (rows.next()) {
                     RunRow run = new RunRow(rows.getLong("run_no"), rows.getString("id"), rows.getString("tenant_id"),
                             RunStatus.fromWireName(rows.getString("status")),
-                            rows.getObject("cancel_requested_at") != null, rows.getLong("event_seq"));
+                            rows.getObject("cancel_requested_at") != null, rows.getLong("event_seq"),
+                            rows.getString("lease_owner"));
                     runs.put(run.id, run);
                 }
             }
@@ -270,6 +299,7 @@ final class JournalAppender {
         final long runNo;
         final String id;
         final String tenantId;
+        final String leaseOwner;
         RunStatus status;
         boolean cancelRequested;
         long eventSeq;
@@ -278,8 +308,10 @@ final class JournalAppender {
         Instant cancelRequestedAt;
         JournalEntry.RunFinished finished;
 
-        RunRow(long runNo, String id, String tenantId, RunStatus status, boolean cancelRequested, long eventSeq) {
+        RunRow(long runNo, String id, String tenantId, RunStatus status, boolean cancelRequested, long eventSeq,
+               String leaseOwner) {
             this.runNo = runNo;
+            this.leaseOwner = leaseOwner;
             this.id = id;
             this.tenantId = tenantId;
             this.status = status;

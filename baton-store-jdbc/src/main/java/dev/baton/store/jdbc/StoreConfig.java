@@ -3,6 +3,7 @@ package dev.baton.store.jdbc;
 import dev.baton.core.error.BatonException;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,8 +17,14 @@ import java.util.Objects;
  * @param user     database user, may be empty for H2
  * @param password database password, may be empty; never printed ({@link #toString()} redacts it)
  * @param poolSize maximum connections in the pool, 1..200
+ * @param connectionTimeout how long a call waits for a connection (from the pool, or a new one to the database)
+ *                 before it fails with {@code STORE_UNAVAILABLE}: a database that is down or restarting fails calls
+ *                 fast instead of hanging them; 250 ms..10 min, default {@link #DEFAULT_CONNECTION_TIMEOUT}
  */
-public record StoreConfig(String url, String user, String password, int poolSize) {
+public record StoreConfig(String url, String user, String password, int poolSize, Duration connectionTimeout) {
+
+    /** The default {@link #connectionTimeout()}: 5 s. */
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
     /** The default data directory of the embedded database, relative to the working directory. */
     public static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
@@ -50,6 +57,24 @@ public record StoreConfig(String url, String user, String password, int poolSize
         if (poolSize < 1 || poolSize > 200) {
             throw BatonException.invalidInput("store.poolSize", "must be between 1 and 200, got " + poolSize);
         }
+        if (connectionTimeout == null) {
+            throw BatonException.invalidInput("store.connectionTimeout", "is required");
+        }
+        if (connectionTimeout.compareTo(Duration.ofMillis(250)) < 0
+            || connectionTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw BatonException.invalidInput("store.connectionTimeout",
+                    "must be between 250 ms and 10 min, got " + connectionTimeout);
+        }
+    }
+
+    /** A configuration with the default {@link #connectionTimeout()} of 5 s. */
+    public StoreConfig(String url, String user, String password, int poolSize) {
+        this(url, user, password, poolSize, DEFAULT_CONNECTION_TIMEOUT);
+    }
+
+    /** This configuration with another {@link #connectionTimeout()}. */
+    public StoreConfig withConnectionTimeout(Duration value) {
+        return new StoreConfig(url, user, password, poolSize, value);
     }
 
     /**
@@ -99,6 +124,6 @@ public record StoreConfig(String url, String user, String password, int poolSize
     @Override
     public String toString() {
         return "StoreConfig[url=" + Dialect.redact(url) + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
-                + ", poolSize=" + poolSize + "]";
+                + ", poolSize=" + poolSize + ", connectionTimeout=" + connectionTimeout + "]";
     }
 }

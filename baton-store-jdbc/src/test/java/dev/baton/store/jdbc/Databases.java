@@ -26,6 +26,42 @@ final class Databases {
         }
     }
 
+    /** A run's lease as stored. */
+    record Lease(String owner, java.time.Instant expiresAt) {
+    }
+
+    /** The lease columns of a run. */
+    static Lease lease(JdbcStores stores, String runId) {
+        try (Connection connection = stores.dataSource().getConnection();
+             java.sql.PreparedStatement statement = connection.prepareStatement(
+                     "SELECT lease_owner, lease_expires_at FROM runs WHERE id = ?")) {
+            statement.setString(1, runId);
+            try (java.sql.ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    throw new IllegalStateException("no run " + runId);
+                }
+                return new Lease(rows.getString(1), SqlValues.getInstant(rows, "lease_expires_at"));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the lease of run " + runId, e);
+        }
+    }
+
+    /**
+     * Lets the leases of a node expire, as when it stops heartbeating: their expiry moves one second into the
+     * database's past (instead of waiting for it).
+     */
+    static void expireLeases(JdbcStores stores, String nodeId) {
+        try (Connection connection = stores.dataSource().getConnection();
+             java.sql.PreparedStatement statement = connection.prepareStatement(
+                     "UPDATE runs SET lease_expires_at = now() - INTERVAL '1 second' WHERE lease_owner = ?")) {
+            statement.setString(1, nodeId);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot expire the leases of " + nodeId, e);
+        }
+    }
+
     /** Starts a PostgreSQL server on a free loopback port (zonky embedded binaries). */
     static EmbeddedPostgres startPostgres() {
         try {

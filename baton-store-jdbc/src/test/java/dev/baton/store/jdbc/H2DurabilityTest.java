@@ -46,8 +46,8 @@ class H2DurabilityTest {
             assertThat(reopened.runs().attempts(run.id())).singleElement()
                     .extracting(a -> a.status()).isEqualTo(AttemptStatus.RUNNING);
             assertThat(reopened.runs().events(run.id(), 0, 10)).hasSize(2);
-            // V1 (runs, workflows), V2 (usage records) and V3 (runs.trace_parent), each applied once
-            assertThat(migrationsApplied(reopened)).isEqualTo(3);
+            // V1 (runs, workflows), V2 (usage records), V3 (runs.trace_parent) and V4 (run leases), each once
+            assertThat(migrationsApplied(reopened)).isEqualTo(4);
         }
     }
 

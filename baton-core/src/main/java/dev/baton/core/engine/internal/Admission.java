@@ -59,6 +59,46 @@ final class Admission {
         }
     }
 
+    /** Takes a free slot if there is one (cluster mode: the queue is the store's). Whether it did. */
+    boolean tryAdmit() {
+        return reserve(1) == 1;
+    }
+
+    /** Takes up to {@code wanted} free slots (for runs about to be claimed); how many it took. */
+    int reserve(int wanted) {
+        lock.lock();
+        try {
+            int taken = Math.max(0, Math.min(wanted, maxRunning - running));
+            running += taken;
+            return taken;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives back {@code count} slots without admitting anyone from the queue. */
+    void unreserve(int count) {
+        if (count == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            running -= count;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Free slots right now. */
+    int freeSlots() {
+        lock.lock();
+        try {
+            return Math.max(0, maxRunning - running);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Counts a run as running without queueing (a run resumed after a restart). */
     void forceAdmit() {
         lock.lock();

@@ -176,7 +176,7 @@ final class AttemptRun implements StepContext {
         if (prestarted) {
             return true; // journaled with the previous step's finish
         }
-        if (!state.compareAndSet(NEW, STARTED)) {
+        if (run.isClosed() || !state.compareAndSet(NEW, STARTED)) {
             return false;
         }
         Instant at = run.clock().instant();
@@ -305,6 +305,30 @@ final class AttemptRun implements StepContext {
             }
         });
         return true;
+    }
+
+    /**
+     * This node let go of the run (lease lost, drain): the attempt stops without journaling anything, since the
+     * run's next owner resumes it from the journal. Handlers are interrupted and timers dropped; a child run or the
+     * items of a map are left alone (the next owner re-attaches to them). On the run's mailbox.
+     */
+    void abandon() {
+        state.compareAndSet(NEW, ABORTED);
+        outcome.complete(Outcome.failed(StepError.of(ErrorCode.LEASE_LOST, "the run was handed to another node")));
+        EngineClock.Timer timer = timeoutTimer;
+        if (timer != null) {
+            timer.cancel();
+        }
+        switch (execution) {
+            case HandlerExecution handler -> handler.stop(this);
+            case SleepExecution sleep -> sleep.stop(this);
+            case MapExecution map -> map.abandon();
+            case null, default -> { }
+        }
+        ObservedAttempt current = observed;
+        if (current != null) {
+            current.interrupted(run.clock().instant());
+        }
     }
 
     // --- observation ------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import dev.baton.core.run.Run;
 import dev.baton.core.store.RunStore;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
@@ -15,6 +16,9 @@ import java.util.function.BiPredicate;
  * built from what it journaled once {@code RunFinished} is durable (no store read, so 10,000 runs ending in the
  * same second need no connection each), or, for a run this node does not own, the one read from the store.
  *
+ * <p>In a cluster, a run this node does not own (or let go of) finishes elsewhere: {@link #recheck} reads it from
+ * the store when a signal says it changed, and on every poll.
+ *
  * <p>Thread-safe: a waiter registered while the run finishes is completed by whichever of {@link #await} and
  * {@link #runFinished} comes second. {@link #runFinished} and {@link #runFailed} never touch the store and never
  * throw.
@@ -23,6 +27,8 @@ final class Completions {
     private final RunStore store;
     private final BiPredicate<String, String> owned;
     private final Map<String, CompletableFuture<RunView>> waiting = new ConcurrentHashMap<>();
+    /** The tenant of each waited-for run (to read it from the store). */
+    private final Map<String, String> tenants = new ConcurrentHashMap<>();
 
     /**
      * @param owned whether this node owns a run (tenant id, run id): its coordinator will report its end, so
@@ -40,6 +46,7 @@ final class Completions {
      * @throws BatonException NOT_FOUND for an unknown run, STORE_UNAVAILABLE if the store cannot be read
      */
     CompletableFuture<RunView> await(String tenantId, String runId) {
+        tenants.put(runId, tenantId);
         CompletableFuture<RunView> future;
         if (owned.test(tenantId, runId)) {
             future = waiting.computeIfAbsent(runId, id -> new CompletableFuture<>());
@@ -65,6 +72,25 @@ final class Completions {
         return future.thenApply(view -> view);
     }
 
+    /** The runs someone waits for. */
+    Set<String> waitingRunIds() {
+        return Set.copyOf(waiting.keySet());
+    }
+
+    /**
+     * Reads a waited-for run this node does not own from the store and completes its waiters if it finished.
+     *
+     * @throws BatonException STORE_UNAVAILABLE if the store cannot be read (the next poll tries again)
+     */
+    void recheck(String runId) {
+        String tenantId = tenants.get(runId);
+        if (tenantId == null || !waiting.containsKey(runId) || owned.test(tenantId, runId)) {
+            return;
+        }
+        store.find(tenantId, runId).filter(r -> r.status().isTerminal())
+                .ifPresent(r -> complete(new RunView(r, store.attempts(runId))));
+    }
+
     /** The run's {@code RunFinished} is durable: completes its waiters, if any, with its final view. */
     void runFinished(RunView finished) {
         complete(finished);
@@ -73,6 +99,7 @@ final class Completions {
     /** The run could not be finished in the store: its waiters fail with that error. */
     void runFailed(String runId, Throwable failure) {
         CompletableFuture<RunView> future = waiting.remove(runId);
+        tenants.remove(runId);
         if (future != null) {
             future.completeExceptionally(failure);
         }
@@ -80,6 +107,7 @@ final class Completions {
 
     private void complete(RunView view) {
         CompletableFuture<RunView> future = waiting.remove(view.run().id());
+        tenants.remove(view.run().id());
         if (future != null) {
             future.complete(view);
         }

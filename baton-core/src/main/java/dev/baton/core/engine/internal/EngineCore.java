@@ -50,7 +50,8 @@ import java.util.random.RandomGenerator;
  * <p>It takes the engine operations ({@code start}, {@code cancel}, {@code completion}, ...), starts child runs for
  * {@code workflow} and {@code map} steps, and provides the shared services of the run coordinators (journal,
  * permits, backoff, clock, executor). Which runs this node owns, and what happens when one finishes, is
- * {@link RunOwnership}'s.
+ * {@link RunOwnership}'s. In a cluster ({@code cluster} settings given), {@link ClusterMember} holds the run
+ * leases and follows other nodes' runs; {@link Backpressure} refuses starts when the queue is too deep.
  *
  * <p>Thread-safety: safe for concurrent use; the engine operations may be called from any thread.
  */
@@ -80,6 +81,10 @@ public final class EngineCore implements AutoCloseable {
     private final GuardedObserver observer;
     /** Attempts observed and not finished yet; {@link #close()} finishes them (only filled when observed). */
     private final Set<ObservedAttempt> observedAttempts = ConcurrentHashMap.newKeySet();
+    private final Backpressure backpressure;
+    /** This node in its cluster, or {@code null} for a single node. */
+    private final ClusterMember member;
+    private volatile boolean draining;
     private volatile boolean closed;
 
     /**
@@ -104,10 +109,31 @@ public final class EngineCore implements AutoCloseable {
         this.observer = new GuardedObserver(observer);
         this.completions = new Completions(store, this::owns);
         this.events = new EventHub(store, executor);
-        this.journal = new Journal(store, config.journalBatchSize(), events::onDurable);
+        this.journal = new Journal(store, config.journalBatchSize(), this::onDurable,
+                cluster == null ? null : cluster.nodeId(), this::onLeaseLost);
         this.admission = new Admission(config.maxRunningRuns(), config.maxQueuedRuns());
         this.globalPermits = new PriorityPermits(config.maxConcurrentAttempts());
         this.ownership = new RunOwnership(this, store, resolver, journal, clock, executor, admission, completions);
+        this.backpressure = new Backpressure(loadShedding, config.maxQueuedRuns(), admission,
+                cluster == null ? null : leases, clock);
+        this.member = cluster == null ? null : new ClusterMember(this, cluster, leases, signals, ownership,
+                admission, journal, completions, events, clock, executor);
+        if (member != null) {
+            member.start();
+        }
+    }
+
+    private void onDurable(List<JournalEntry> entries) {
+        events.onDurable(entries);
+        if (member != null) {
+            member.onDurable(entries);
+        }
+    }
+
+    private void onLeaseLost(Set<String> runIds) {
+        if (member != null) {
+            member.onLeaseLost(runIds);
+        }
     }
 
     // --- Engine operations ------------------------------------------------------------------------------------
@@ -115,6 +141,10 @@ public final class EngineCore implements AutoCloseable {
     /** See {@link Engine#start}. */
     public Run start(StartRequest request) {
         ensureOpen();
+        if (draining) {
+            throw new BatonException(ErrorCode.NOT_READY, "the engine is draining (shutting down); start the run "
+                    + "on another node");
+        }
         if (request.idempotencyKey() != null) {
             Optional<Run> existing = store.findByIdempotencyKey(request.tenantId(), request.idempotencyKey());
             if (existing.isPresent()) {
@@ -123,7 +153,7 @@ public final class EngineCore implements AutoCloseable {
         }
         Workflow workflow = resolver.resolve(request.tenantId(), request.workflowId(), request.workflowVersion());
         JsonNode inputs = inputValidator.validate(workflow, request.inputs());
-        admission.checkCapacity();
+        backpressure.check(request.priority());
         Run fresh = newRun(request.tenantId(), workflow, inputs, request.priority(), request.idempotencyKey(), null,
                 null, request.traceParent());
         Run created = durable(journal.create(fresh));
@@ -132,7 +162,9 @@ public final class EngineCore implements AutoCloseable {
             return sameRequest(created, request);
         }
         observer.runQueued(created);
-        if (admission.offer(created)) {
+        if (member != null) {
+            member.startOrQueue(created);
+        } else if (admission.offer(created)) {
             ownership.activate(created);
         }
         return created;
@@ -189,7 +221,7 @@ public final class EngineCore implements AutoCloseable {
         Optional<Run> existing = store.findByIdempotencyKey(parent.tenantId(), key);
         if (existing.isPresent()) {
             if (existing.get().status() == RunStatus.QUEUED) {
-                ownership.activateOnce(existing.get());
+                activateChild(existing.get());
             }
             return existing.get();
         }
@@ -204,9 +236,18 @@ public final class EngineCore implements AutoCloseable {
             observer.runQueued(created);
         }
         if (created.status() == RunStatus.QUEUED) {
-            ownership.activateOnce(created);
+            activateChild(created);
         }
         return created;
+    }
+
+    /** A queued child runs on its parent's node (in a cluster, if this node gets its lease). */
+    private void activateChild(Run child) {
+        if (member != null) {
+            member.claimChild(child);
+        } else {
+            ownership.activateOnce(child);
+        }
     }
 
     /** Refuses child runs nested deeper than {@link #MAX_NESTING} (a workflow that calls itself, directly or not). */
@@ -241,7 +282,7 @@ public final class EngineCore implements AutoCloseable {
      */
     public int resumeUnfinished() {
         ensureOpen();
-        return ownership.resumeUnfinished();
+        return member != null ? member.claimNow() : ownership.resumeUnfinished();
     }
 
     /** Whether this node owns the (unfinished) run right now. */
@@ -261,23 +302,31 @@ public final class EngineCore implements AutoCloseable {
             return run;
         }
         ensureOpen();
+        if (member != null && !ownership.ownsId(runId)) {
+            return member.cancel(run, reason);
+        }
         if (run.status() == RunStatus.QUEUED && admission.remove(runId)) {
-            StepError error = StepError.of(ErrorCode.CANCELLED, reason == null || reason.isBlank()
-                    ? "cancelled before it started" : "cancelled before it started: " + reason);
-            Instant at = clock.instant();
-            journal.append(List.of(new JournalEntry.CancelRequested(runId, reason, at),
-                    new JournalEntry.RunFinished(runId, RunStatus.CANCELLED, null, error, at))).join();
-            ownership.forgetCancel(runId);
-            Run finished = RunOwnership.finishedWithoutStart(run, RunStatus.CANCELLED, error, at);
-            observer.runFinished(finished);
-            completions.runFinished(new RunView(finished, List.of()));
-            return finished;
+            return cancelQueued(run, reason);
         }
         journal.append(new JournalEntry.CancelRequested(runId, reason, clock.instant())).join();
         // The owner acts on it now; a queued run being admitted gets it on activation; a run owned by no one
         // sees the request when it is resumed.
         ownership.cancel(run, reason);
         return store.find(tenantId, runId).orElse(run);
+    }
+
+    /** Finishes a queued run nobody started ({@code CANCELLED}); this node holds it (admission or lease). */
+    Run cancelQueued(Run run, String reason) {
+        StepError error = StepError.of(ErrorCode.CANCELLED, reason == null || reason.isBlank()
+                ? "cancelled before it started" : "cancelled before it started: " + reason);
+        Instant at = clock.instant();
+        journal.append(List.of(new JournalEntry.CancelRequested(run.id(), reason, at),
+                new JournalEntry.RunFinished(run.id(), RunStatus.CANCELLED, null, error, at))).join();
+        ownership.forgetCancel(run.id());
+        Run finished = RunOwnership.finishedWithoutStart(run, RunStatus.CANCELLED, error, at);
+        observer.runFinished(finished);
+        completions.runFinished(new RunView(finished, List.of()));
+        return finished;
     }
 
     /** Cancels a child run whose parent step was stopped (asynchronously; never throws). */
@@ -359,12 +408,38 @@ public final class EngineCore implements AutoCloseable {
 
     /** See {@link dev.baton.core.engine.LocalEngine#drain}. */
     public int drain(Duration timeout) {
-        throw new UnsupportedOperationException("drain: being built (issue 5)");
+        draining = true;
+        ownership.drain();
+        if (member != null) {
+            member.stopClaiming();
+        }
+        try {
+            ownership.awaitIdle(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Set<String> left = ownership.ownedIds();
+        left.forEach(ownership::abandon);
+        try {
+            // What the let-go runs queued before is written before their leases go (no late write over a new owner).
+            journal.flush().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("the journal did not flush before the hand-back: {}", e.toString());
+        }
+        if (member != null) {
+            member.release(left);
+        }
+        if (!left.isEmpty()) {
+            LOG.info("drain handed back {} unfinished runs", left.size());
+        }
+        return left.size();
     }
 
     /** This node's cluster id, or {@code null} for a single node. */
     public String nodeId() {
-        return null;
+        return member == null ? null : member.nodeId();
     }
 
     /** Runs owned by this node right now. */
@@ -400,6 +475,9 @@ public final class EngineCore implements AutoCloseable {
             return;
         }
         closed = true;
+        if (member != null) {
+            member.close();
+        }
         journal.close();
         executor.shutdownNow();
         Instant at = clock.instant();

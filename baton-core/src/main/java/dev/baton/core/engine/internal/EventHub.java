@@ -8,6 +8,7 @@ import dev.baton.core.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,12 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Live run events. A follower first reads the stored events after its sequence, then is woken whenever a journal
  * batch touching its run becomes durable and reads the new events from the store: the store assigns sequence
  * numbers, so live and replayed events are the same records. A follower ends after delivering
- * {@code RunFinished}. Each follower delivers on its own mailbox, in order.
+ * {@code RunFinished}. Each follower delivers on its own mailbox, in order. In a cluster, followers of runs written
+ * by other nodes are woken by their signals ({@link #poke}) and by the poll ({@link #pokeAll}).
  */
 final class EventHub {
     private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
@@ -57,6 +60,30 @@ final class EventHub {
                 set.forEach(Follower::poke);
             }
         });
+    }
+
+    /** Wakes the followers of these runs (their events may have been written by another node). */
+    void poke(Collection<String> runIds) {
+        for (String runId : runIds) {
+            Set<Follower> set = followers.get(runId);
+            if (set != null) {
+                set.forEach(Follower::poke);
+            }
+        }
+    }
+
+    /** Wakes the followers of every followed run that passes {@code filter} (the poll fallback). */
+    void pokeAll(Predicate<String> filter) {
+        followers.forEach((runId, set) -> {
+            if (filter.test(runId)) {
+                set.forEach(Follower::poke);
+            }
+        });
+    }
+
+    /** The followed runs. */
+    Set<String> followedRunIds() {
+        return Set.copyOf(followers.keySet());
     }
 
     private final class Follower {

@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,6 +32,10 @@ import java.util.function.Consumer;
  * {@link RunStore#createAll}, one transaction per batch (written before the batch's entries), instead of one
  * transaction each.
  *
+ * <p>In a cluster the journal writes with {@link RunStore#append(List, String)}, fenced by this node's run leases;
+ * a request refused with {@code LEASE_LOST} is reported to {@code onLeaseLost} (before its future fails), so the
+ * engine stops working on that run.
+ *
  * <p>Futures complete on the writer thread: continuations must be short (post to a run's mailbox).
  */
 final class Journal implements AutoCloseable {
@@ -41,6 +47,9 @@ final class Journal implements AutoCloseable {
     private final RunStore store;
     private final int batchSize;
     private final Consumer<List<JournalEntry>> onDurable;
+    /** This node's id in its cluster (appends are fenced), or {@code null} for a single node. */
+    private final String nodeId;
+    private final Consumer<Set<String>> onLeaseLost;
     private final BlockingQueue<Work> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
@@ -50,9 +59,21 @@ final class Journal implements AutoCloseable {
      *                  must not block
      */
     Journal(RunStore store, int batchSize, Consumer<List<JournalEntry>> onDurable) {
+        this(store, batchSize, onDurable, null, runIds -> { });
+    }
+
+    /**
+     * @param nodeId      this node's cluster id: appends are fenced by its leases; {@code null} for a single node
+     * @param onLeaseLost told (on the writer thread, before the request's future fails) the runs of a request the
+     *                    store refused with {@code LEASE_LOST}; must not block
+     */
+    Journal(RunStore store, int batchSize, Consumer<List<JournalEntry>> onDurable, String nodeId,
+            Consumer<Set<String>> onLeaseLost) {
         this.store = store;
         this.batchSize = batchSize;
         this.onDurable = onDurable;
+        this.nodeId = nodeId;
+        this.onLeaseLost = onLeaseLost;
         this.writer = Thread.ofPlatform().daemon().name("baton-journal").start(this::write);
     }
 
@@ -186,7 +207,11 @@ final class Journal implements AutoCloseable {
         long backoffMillis = 10;
         while (true) {
             try {
-                store.append(entries);
+                if (nodeId == null) {
+                    store.append(entries);
+                } else {
+                    store.append(entries, nodeId);
+                }
                 try {
                     onDurable.accept(entries);
                 } catch (RuntimeException e) {
@@ -201,6 +226,9 @@ final class Journal implements AutoCloseable {
                             commit(List.of(request));
                         }
                     } else {
+                        if (e.code() == ErrorCode.LEASE_LOST) {
+                            leaseLost(batch.getFirst());
+                        }
                         batch.getFirst().done.completeExceptionally(e);
                     }
                     return;
@@ -214,6 +242,22 @@ final class Journal implements AutoCloseable {
                 backoffMillis = Math.min(backoffMillis * 2, 1000);
             }
         }
+    }
+
+    private void leaseLost(Request request) {
+        try {
+            onLeaseLost.accept(request.entries.stream().map(JournalEntry::runId).collect(Collectors.toSet()));
+        } catch (RuntimeException e) {
+            LOG.warn("a lease-lost listener failed", e);
+        }
+    }
+
+    /**
+     * Completes once everything queued before this call is written (or failed): a barrier, e.g. before letting go
+     * of run leases.
+     */
+    CompletableFuture<Void> flush() {
+        return append(List.of());
     }
 
     /** Stops accepting entries, writes what is queued, and stops the writer. */

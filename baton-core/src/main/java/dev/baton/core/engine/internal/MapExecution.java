@@ -182,6 +182,18 @@ final class MapExecution implements Execution {
         }
     }
 
+    /** The run was let go: every item stops without journaling (on the run's mailbox). */
+    void abandon() {
+        over = true;
+        if (runners != null) {
+            for (StepRunner runner : runners) {
+                if (runner != null) {
+                    runner.abandon();
+                }
+            }
+        }
+    }
+
     @Override
     public void stop(AttemptRun stopped) {
         stopped.run().mailbox().execute(() -> {

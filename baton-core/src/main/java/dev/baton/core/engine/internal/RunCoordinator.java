@@ -60,6 +60,8 @@ final class RunCoordinator {
     private boolean finishing;
     /** While rebuilding from the journal: steps found finished must not dispatch others yet. */
     private boolean recovering;
+    /** This node let go of the run (lease lost, drained): nothing more is dispatched or journaled. */
+    private volatile boolean abandoned;
 
     RunCoordinator(EngineCore core, Run run, Workflow workflow) {
         this.core = core;
@@ -218,8 +220,34 @@ final class RunCoordinator {
                 : endingError;
     }
 
+    /**
+     * Stops working on the run without journaling anything, because another node owns it now (or will): running
+     * handlers are interrupted, timers dropped, child runs left alone; waiters are not told (see
+     * {@link RunOwnership#abandon}).
+     */
+    void abandon() {
+        abandoned = true;
+        mailbox.execute(() -> {
+            if (runTimer != null) {
+                runTimer.cancel();
+            }
+            for (Slot slot : graph.slots()) {
+                if (slot.runner != null) {
+                    slot.runner.abandon();
+                }
+                if (slot.prestart != null) {
+                    slot.prestart.abandon();
+                }
+            }
+        });
+    }
+
+    boolean isAbandoned() {
+        return abandoned;
+    }
+
     private void dispatch() {
-        if (finishing || recovering) {
+        if (finishing || recovering || abandoned) {
             return;
         }
         if (ending != null) {
@@ -328,6 +356,9 @@ final class RunCoordinator {
 
     private void finish(RunStatus status, JsonNode outputs, StepError error) {
         finishing = true;
+        if (abandoned) {
+            return;
+        }
         if (runTimer != null) {
             runTimer.cancel();
         }
@@ -398,7 +429,8 @@ final class RunCoordinator {
         return run.priority();
     }
 
+    /** Whether nothing of this run may be journaled any more: the engine closed, or the run was let go. */
     boolean isClosed() {
-        return core.isClosed();
+        return abandoned || core.isClosed();
     }
 }

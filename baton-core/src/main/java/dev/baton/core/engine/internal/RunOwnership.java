@@ -15,11 +15,16 @@ import dev.baton.core.workflow.WorkflowResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -27,7 +32,8 @@ import java.util.concurrent.ExecutorService;
  * owned when it is admitted ({@link #activate}) or resumed ({@link #resumeUnfinished}) and stops being owned when
  * its {@code RunFinished} is durable (or refused by the store); its waiters are then completed and the next queued
  * run is admitted. A run whose workflow cannot be loaded, or that cannot be activated, is finished {@code FAILED}
- * rather than lost. Multi-node operation will put a lease in front of {@link #activate}.
+ * rather than lost. In a cluster, runs are activated or resumed once this node holds their lease
+ * ({@link ClusterMember}), and a run whose lease is lost is {@link #abandon abandoned}.
  *
  * <p>Thread-safety: safe for concurrent use. The owned runs are a {@link ConcurrentHashMap} (a run is activated at
  * most once, by {@code putIfAbsent}); {@link Admission} and {@link Completions} are thread-safe; finishing callbacks
@@ -47,6 +53,13 @@ final class RunOwnership {
     private final Map<String, RunCoordinator> active = new ConcurrentHashMap<>();
     /** Cancel reasons ("" for none) of queued runs being admitted, not owned yet: applied on activation. */
     private final Map<String, String> pendingCancels = new ConcurrentHashMap<>();
+    /** Signalled whenever a run stops being owned (for {@link #awaitIdle}). */
+    private final ReentrantLock idleLock = new ReentrantLock();
+    private final Condition released = idleLock.newCondition();
+    /** Told when a top-level run's admission slot is freed (cluster mode: the claim loop may take more). */
+    private volatile Runnable onSlotFreed = () -> { };
+    /** While draining, finished runs do not admit queued ones. */
+    private volatile boolean draining;
 
     RunOwnership(EngineCore core, RunStore store, WorkflowResolver resolver, Journal journal, EngineClock clock,
                  ExecutorService executor, Admission admission, Completions completions) {
@@ -79,6 +92,94 @@ final class RunOwnership {
         if (owner != null) {
             pendingCancels.remove(run.id());
             owner.cancel(reason);
+        }
+    }
+
+    /** Cancels the run if this node owns it (a cancel journaled by another node); whether it does. */
+    boolean cancelIfOwned(String runId, String reason) {
+        RunCoordinator owner = active.get(runId);
+        if (owner != null) {
+            owner.cancel(reason);
+        }
+        return owner != null;
+    }
+
+    /** Whether this node owns the run right now (any tenant). */
+    boolean ownsId(String runId) {
+        return active.containsKey(runId);
+    }
+
+    /** The ids of the runs owned right now. */
+    Set<String> ownedIds() {
+        return Set.copyOf(active.keySet());
+    }
+
+    void onSlotFreed(Runnable value) {
+        onSlotFreed = value;
+    }
+
+    /** From now on, finished runs do not admit queued ones (they stay queued in the store). */
+    void drain() {
+        draining = true;
+    }
+
+    /**
+     * Lets go of a run without journaling anything (its lease was lost, or the node drains): its coordinator stops,
+     * its admission slot is freed, and its waiters stay registered (they follow the run as a remote one).
+     *
+     * @return whether this node owned it
+     */
+    boolean abandon(String runId) {
+        RunCoordinator coordinator = active.remove(runId);
+        if (coordinator == null) {
+            return false;
+        }
+        coordinator.abandon();
+        pendingCancels.remove(runId);
+        if (coordinator.run().parentRunId() == null) {
+            admission.unreserve(1);
+        }
+        signalReleased();
+        return true;
+    }
+
+    /** Waits (wall clock, an operational bound) until no run is owned; whether none is. */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
+        idleLock.lock();
+        try {
+            while (!active.isEmpty()) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = released.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            return true;
+        } finally {
+            idleLock.unlock();
+        }
+    }
+
+    private void signalReleased() {
+        idleLock.lock();
+        try {
+            released.signalAll();
+        } finally {
+            idleLock.unlock();
+        }
+    }
+
+    /**
+     * Takes over a {@code RUNNING} run this node just claimed (cluster) and resumes it from its journal; a top-level
+     * run must already hold an admission slot.
+     */
+    void resume(Run run) {
+        Workflow workflow = resolveOrFail(run);
+        if (workflow != null) {
+            RunCoordinator coordinator = new RunCoordinator(core, run, workflow);
+            if (active.putIfAbsent(run.id(), coordinator) == null) {
+                coordinator.resume(store.attempts(run.id()), cancelRequest(run.id()).orElse(null));
+            }
         }
     }
 
@@ -126,7 +227,7 @@ final class RunOwnership {
     }
 
     /** The reason of a cancellation requested before a restart, if any (read from the run's events). */
-    private Optional<String> cancelRequest(String runId) {
+    Optional<String> cancelRequest(String runId) {
         long after = 0;
         while (true) {
             List<RunEvent> page = store.events(runId, after, 1000);
@@ -198,7 +299,15 @@ final class RunOwnership {
      * as the coordinator journaled it.
      */
     void onRunFinished(RunCoordinator coordinator, RunView view) {
-        active.remove(coordinator.runId());
+        boolean owned = active.remove(coordinator.runId(), coordinator);
+        signalReleased();
+        if (!owned && coordinator.isAbandoned()) {
+            // It finished while being let go: abandon() freed its slot already.
+            pendingCancels.remove(view.run().id());
+            core.observer().runFinished(view.run());
+            completions.runFinished(view);
+            return;
+        }
         afterFinish(view);
     }
 
@@ -208,8 +317,9 @@ final class RunOwnership {
      * with the store's error rather than hang.
      */
     void onRunFinishFailed(RunCoordinator coordinator, Throwable failure) {
-        active.remove(coordinator.runId());
-        if (core.isClosed()) {
+        active.remove(coordinator.runId(), coordinator);
+        signalReleased();
+        if (core.isClosed() || coordinator.isAbandoned()) {
             return; // the next process resumes the run; close() leaves waiters of unfinished runs incomplete
         }
         afterFinishFailed(coordinator.run(), failure);
@@ -241,7 +351,12 @@ final class RunOwnership {
         if (run.parentRunId() != null || core.isClosed()) {
             return;
         }
+        if (draining) {
+            admission.unreserve(1);
+            return;
+        }
         Optional<Run> next = admission.release();
+        onSlotFreed.run();
         if (next.isEmpty()) {
             return;
         }

@@ -234,6 +234,18 @@ final class StepRunner {
         finish(cancelled.unrecorded());
     }
 
+    /** The run was let go (see {@link AttemptRun#abandon}): nothing more is started or journaled. */
+    void abandon() {
+        done = true;
+        if (retryTimer != null) {
+            retryTimer.cancel();
+            retryTimer = null;
+        }
+        if (current != null) {
+            current.abandon();
+        }
+    }
+
     private void finish(Outcome outcome) {
         done = true;
         onFinal.accept(outcome);
