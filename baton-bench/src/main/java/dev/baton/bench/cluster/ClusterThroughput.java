@@ -115,11 +115,14 @@ public final class ClusterThroughput {
                 fillSlots(clients.getFirst(), db, options.blockers());
             }
             Thread.sleep(1_000);
+            IdleCost idle = IdleCost.measure(postgres, postgresDb, database, cluster, wire, 3_000);
+            System.out.println("  " + idle.format());
             DatabaseCounters.resetStatements(postgresDb);
             DatabaseCounters before = DatabaseCounters.read(postgresDb, database, 0);
             long[] nodeCpu = cluster.cpuMillis();
             long dbCpu = postgres.cpuMillis();
             WireCounter.Counts wireBefore = wire == null ? null : wire.counts();
+            long phaseStart = System.nanoTime();
             List<RunClient> targets = handoff ? List.of(clients.getFirst()) : clients;
             double rate = handoff && options.rate() == 0 ? 20 : options.rate();
             LoadDriver.Result result = LoadDriver.drive(targets, "chain", options.runs(), options.inFlight(), rate);
@@ -127,6 +130,7 @@ public final class ClusterThroughput {
             long[] nodeCpuAfter = cluster.cpuMillis();
             long dbCpuAfter = postgres.cpuMillis();
             WireCounter.Counts wireCounts = wire == null ? null : wire.counts().minus(wireBefore);
+            double phaseSeconds = (System.nanoTime() - phaseStart) / 1e9;
             Thread.sleep(1_500); // PostgreSQL 14's statistics collector reports every 500 ms
             DatabaseCounters counters = DatabaseCounters.read(postgresDb, database, 12).since(before);
             StoreTimings timings = StoreTimings.read(db, "chain");
@@ -139,36 +143,46 @@ public final class ClusterThroughput {
                     Machine.load());
             double runsPerSecond = rate > 0 ? timings.storeRunsPerSecond() : result.started() / result.seconds();
             PhaseFigures figures = new PhaseFigures(nodes, options.mode(), options.runs(), runsPerSecond, nodeCpu,
-                    dbCpuAfter - dbCpu, timings, counters, polls, wireCounts);
+                    dbCpuAfter - dbCpu, timings, counters, polls, wireCounts, idle, phaseSeconds);
             System.out.print(figures.format());
             return figures;
         }
     }
 
     /**
-     * Starts {@code blockers} runs of a 1-hour sleep on node 1 (which has that many slots) and waits until all
-     * are running.
+     * Starts runs of a 1-hour sleep on node 1 (which has {@code blockers} slots), one at a time, until node 1 holds
+     * {@code blockers} of them (a start may be claimed by another node when node 1's slots are briefly taken).
      */
     private static void fillSlots(RunClient node1, Connection db, int blockers) throws Exception {
         node1.register(Workflows.sleeper("blocker", "1h"));
-        for (int i = 0; i < blockers; i++) {
-            node1.start("blocker", Duration.ZERO);
+        if (!StoreTimings.hasLeases(db)) {
+            throw new IllegalStateException("--mode handoff needs run leases (a build with cluster mode)");
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String owners = StoreTimings.hasLeases(db) ? "string_agg(DISTINCT coalesce(lease_owner, '-'), ',')" : "''";
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        int started = 0;
         while (true) {
-            try (PreparedStatement query = db.prepareStatement("SELECT count(*), " + owners
-                    + " FROM runs WHERE workflow_id = 'blocker' AND status = 'running'");
+            int running = 0;
+            int held = 0;
+            try (PreparedStatement query = db.prepareStatement("SELECT count(*), "
+                    + "count(*) FILTER (WHERE lease_owner = 'bench-n1') FROM runs WHERE workflow_id = 'blocker' "
+                    + "AND status = 'running'");
                  ResultSet rows = query.executeQuery()) {
                 rows.next();
-                if (rows.getInt(1) == blockers) {
-                    System.out.printf(Locale.ROOT, "  node 1's %d slots taken by sleeping runs (lease owners: %s)%n",
-                            blockers, rows.getString(2));
-                    return;
-                }
+                running = rows.getInt(1);
+                held = rows.getInt(2);
+            }
+            if (held >= blockers) {
+                System.out.printf(Locale.ROOT, "  node 1's %d slots taken by sleeping runs (%d started, %d of them "
+                        + "run by other nodes)%n", blockers, started, running - held);
+                return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the " + blockers + " sleeping runs did not all start within 60 s");
+                throw new IllegalStateException("node 1 holds " + held + " of " + blockers + " sleeping runs after "
+                        + "120 s (" + started + " started)");
+            }
+            if (running == started) {
+                node1.start("blocker", Duration.ZERO);
+                started++;
             }
             Thread.sleep(50);
         }

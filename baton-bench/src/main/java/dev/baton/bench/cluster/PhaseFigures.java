@@ -19,10 +19,12 @@ import java.util.Locale;
  * @param observerStatements statements the harness itself ran on the phase's database while measuring (polls),
  *                       subtracted from the transactions
  * @param wire           protocol messages of the nodes counted by {@link WireCounter}, or {@code null} without it
+ * @param idle           the idle cluster's cost per second, measured just before the phase
+ * @param seconds        the phase's length (first start to the last run's completion)
  */
 record PhaseFigures(int nodes, String mode, int runs, double runsPerSecond, long[] nodeCpuMillis, long dbCpuMillis,
                     StoreTimings timings, DatabaseCounters counters, long observerStatements,
-                    WireCounter.Counts wire) {
+                    WireCounter.Counts wire, IdleCost idle, double seconds) {
 
     static final int STEPS_PER_RUN = 3;
 
@@ -68,6 +70,18 @@ record PhaseFigures(int nodes, String mode, int runs, double runsPerSecond, long
                     wire.executes() / (double) (runs * STEPS_PER_RUN), roundTripsPerStep() * STEPS_PER_RUN,
                     wire.executes() / (double) runs));
         }
+        double steps = runs * STEPS_PER_RUN;
+        out.append(String.format(Locale.ROOT, "  net of the idle cluster's %.1f s x the idle rate: per step %.2f "
+                        + "transactions, %.2f statements, %s round trips; CPU %.3f ms/run (nodes %.3f, PostgreSQL "
+                        + "%.3f)%n", seconds,
+                transactionsPerStep() - idle.commitsPerSecond() * seconds / steps,
+                statementsPerStep() - idle.statementsPerSecond() * seconds / steps,
+                wire == null ? "?" : String.format(Locale.ROOT, "%.2f",
+                        roundTripsPerStep() - idle.roundTripsPerSecond() * seconds / steps),
+                (nodesCpuMillis() + dbCpuMillis - (idle.nodeCpuMillisPerSecond() + idle.dbCpuMillisPerSecond())
+                        * seconds) / runs,
+                (nodesCpuMillis() - idle.nodeCpuMillisPerSecond() * seconds) / runs,
+                (dbCpuMillis - idle.dbCpuMillisPerSecond() * seconds) / runs));
         out.append("  most frequent statements (calls per run, rows per call, ms per call):\n");
         for (DatabaseCounters.Statement statement : counters.top()) {
             out.append(String.format(Locale.ROOT, "    %7.3f  %6.1f  %6.3f  %s%n", statement.calls() / (double) runs,
