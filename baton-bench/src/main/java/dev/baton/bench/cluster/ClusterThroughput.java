@@ -20,8 +20,8 @@ import java.util.Map;
  * ({@link Workflows#chain}) with 1, 2 and 3 Baton node processes on one PostgreSQL, all on this machine.
  *
  * <p>Per configuration (a number of nodes), in rounds whose order rotates so that a drifting machine favours none:
- * a fresh database, fresh nodes ({@link NodeProcess}), {@code --warmup} unrecorded runs (another workflow id, so
- * the JIT has settled), then {@code --runs} measured runs driven by {@link LoadDriver} through every node's API in
+ * a fresh database, fresh nodes ({@link NodeProcess}), {@code --warmup} unrecorded runs per node (another workflow
+ * id, so the JIT has settled), then {@code --runs} measured runs driven by {@link LoadDriver} through every node's API in
  * turn: closed loop with {@code --in-flight} start-and-wait requests, or paced at {@code --rate} runs/s.
  * Measured over the phase: runs/s, the CPU of every node and of the PostgreSQL server ({@code /proc}), latencies
  * from the store ({@link StoreTimings}), transactions ({@code pg_stat_database}) and statements
@@ -106,7 +106,8 @@ public final class ClusterThroughput {
             clients.getFirst().register(Workflows.chain("chain-warmup"));
             clients.getFirst().register(Workflows.chain("chain"));
             if (options.warmup() > 0) {
-                LoadDriver.Result warm = LoadDriver.drive(clients, "chain-warmup", options.warmup(),
+                // per node: every node's JIT gets the same number of runs, whatever the number of nodes
+                LoadDriver.Result warm = LoadDriver.drive(clients, "chain-warmup", options.warmup() * nodes,
                         options.inFlight(), 0);
                 System.out.printf(Locale.ROOT, "  warm-up: %d runs in %.2f s (%d failed)%n", warm.started(),
                         warm.seconds(), warm.failed());
