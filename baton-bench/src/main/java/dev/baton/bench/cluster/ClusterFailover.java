@@ -133,8 +133,12 @@ public final class ClusterFailover {
             victim.kill();
             long deadNanos = System.nanoTime();
             orphans = orphans(db, victim.nodeId());
-            System.out.printf(Locale.ROOT, "  killed %s (pid %d) at %s: %d orphaned runs (unfinished, leased to it)%n",
-                    victim.nodeId(), victim.pid(), killedAt, orphans.size());
+            Instant[] expiry = expiries(db, orphans);
+            System.out.printf(Locale.ROOT, "  killed %s (pid %d) at %s: %d orphaned runs (unfinished, leased to it); "
+                            + "their leases expire %d..%d ms after the kill (the last renewal was %d ms before it)%n",
+                    victim.nodeId(), victim.pid(), killedAt, orphans.size(),
+                    Duration.between(killedAt, expiry[0]).toMillis(), Duration.between(killedAt, expiry[1]).toMillis(),
+                    leaseTtl.minus(Duration.between(killedAt, expiry[1])).toMillis());
             long giveUp = deadNanos + leaseTtl.plusSeconds(60).toNanos();
             while (claimedMillis.size() < orphans.size() && System.nanoTime() < giveUp) {
                 long now = System.nanoTime();
@@ -200,6 +204,21 @@ public final class ClusterFailover {
             }
         }
         return ids;
+    }
+
+    /** The earliest and latest {@code lease_expires_at} of {@code ids} (database time). */
+    private static Instant[] expiries(Connection db, List<String> ids) throws SQLException {
+        try (PreparedStatement query = db.prepareStatement("SELECT min(lease_expires_at), max(lease_expires_at) "
+                + "FROM runs WHERE id = ANY(?)")) {
+            query.setArray(1, db.createArrayOf("varchar", ids.toArray()));
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                OffsetDateTime first = rows.getObject(1, OffsetDateTime.class);
+                OffsetDateTime last = rows.getObject(2, OffsetDateTime.class);
+                return first == null ? new Instant[] {Instant.EPOCH, Instant.EPOCH}
+                        : new Instant[] {first.toInstant(), last.toInstant()};
+            }
+        }
     }
 
     private static Map<String, String> leaseOwners(Connection db, List<String> ids) throws SQLException {
