@@ -64,8 +64,8 @@ record PhaseFigures(int nodes, String mode, int runs, double runsPerSecond, long
                 counters.begins(), counters.statements(), transactionsPerStep(), statementsPerStep(),
                 transactionsPerStep() * STEPS_PER_RUN, statementsPerStep() * STEPS_PER_RUN));
         if (wire != null) {
-            out.append(String.format(Locale.ROOT, "  wire: %d round trips (%d Syncs + %d simple Queries), %d Executes "
-                            + "=> per step %.2f round trips, %.2f Executes; per run %.2f / %.2f%n",
+            out.append(String.format(Locale.ROOT, "  wire: %d round trips (client turns; %d Syncs, %d simple Queries), "
+                            + "%d Executes => per step %.2f round trips, %.2f Executes; per run %.2f / %.2f%n",
                     wire.roundTrips(), wire.syncs(), wire.simpleQueries(), wire.executes(), roundTripsPerStep(),
                     wire.executes() / (double) (runs * STEPS_PER_RUN), roundTripsPerStep() * STEPS_PER_RUN,
                     wire.executes() / (double) runs));

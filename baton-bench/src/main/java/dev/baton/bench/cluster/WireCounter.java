@@ -6,14 +6,16 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A TCP relay between the nodes and PostgreSQL that counts the client's protocol messages, for an exact count of
- * database round trips: every {@code Sync} (end of an extended-protocol exchange: one or more
- * Parse/Bind/Execute, a whole JDBC batch included) and every simple {@code Query} makes the client wait for the
- * server's {@code ReadyForQuery}, so round trips = Syncs + Queries. Also counts {@code Execute} messages
- * (statements executed, each row of a JDBC batch one).
+ * A TCP relay between the nodes and PostgreSQL that counts database round trips exactly: a round trip is a
+ * client <em>turn</em>, the client sending after the server has answered (or for the first time on a
+ * connection), however many messages the turn holds (a JDBC batch, or {@code BEGIN} sent together with the first
+ * statement of a transaction, is one turn). Also counts the client's protocol messages: {@code Sync} (end of an
+ * extended-protocol exchange), simple {@code Query} and {@code Execute} (statements executed, each row of a JDBC
+ * batch one). Turns of the connection start-up are included but happen once per pooled connection.
  *
  * <p>The relay parses the frontend stream of the PostgreSQL protocol 3.0 (untyped start-up messages, an
  * {@code SSLRequest}/{@code GSSENCRequest} answered {@code N} by the server, then messages of one type byte and
@@ -26,19 +28,16 @@ final class WireCounter implements AutoCloseable {
     private static final int GSSENC_REQUEST = 80877104;
 
     /** Counts so far. */
-    record Counts(long syncs, long simpleQueries, long executes) {
-        long roundTrips() {
-            return syncs + simpleQueries;
-        }
-
+    record Counts(long roundTrips, long syncs, long simpleQueries, long executes) {
         Counts minus(Counts before) {
-            return new Counts(syncs - before.syncs, simpleQueries - before.simpleQueries,
-                    executes - before.executes);
+            return new Counts(roundTrips - before.roundTrips, syncs - before.syncs,
+                    simpleQueries - before.simpleQueries, executes - before.executes);
         }
     }
 
     private final int targetPort;
     private final ServerSocket listener;
+    private final LongAdder turns = new LongAdder();
     private final LongAdder syncs = new LongAdder();
     private final LongAdder queries = new LongAdder();
     private final LongAdder executes = new LongAdder();
@@ -55,7 +54,7 @@ final class WireCounter implements AutoCloseable {
     }
 
     Counts counts() {
-        return new Counts(syncs.sum(), queries.sum(), executes.sum());
+        return new Counts(turns.sum(), syncs.sum(), queries.sum(), executes.sum());
     }
 
     private void accept() {
@@ -65,8 +64,9 @@ final class WireCounter implements AutoCloseable {
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 client.setTcpNoDelay(true);
                 server.setTcpNoDelay(true);
-                Thread.ofVirtual().start(() -> copy(server, client));
-                Thread.ofVirtual().start(() -> relayFrontend(client, server));
+                AtomicBoolean answered = new AtomicBoolean(true);
+                Thread.ofVirtual().start(() -> relayBackend(server, client, answered));
+                Thread.ofVirtual().start(() -> relayFrontend(client, server, answered));
             } catch (IOException e) {
                 if (!listener.isClosed()) {
                     System.err.println("wire counter: " + e);
@@ -75,11 +75,13 @@ final class WireCounter implements AutoCloseable {
         }
     }
 
-    private static void copy(Socket from, Socket to) {
+    /** Copies the server's bytes to the client; marks the connection answered before the client can see them. */
+    private static void relayBackend(Socket from, Socket to, AtomicBoolean answered) {
         try (from; to; InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             byte[] buffer = new byte[16 * 1024];
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                answered.set(true);
                 out.write(buffer, 0, n);
                 out.flush();
             }
@@ -88,7 +90,7 @@ final class WireCounter implements AutoCloseable {
         }
     }
 
-    private void relayFrontend(Socket client, Socket server) {
+    private void relayFrontend(Socket client, Socket server, AtomicBoolean answered) {
         try (client; server; InputStream in = client.getInputStream(); OutputStream out = server.getOutputStream()) {
             byte[] buffer = new byte[16 * 1024];
             byte[] header = new byte[8];
@@ -97,6 +99,9 @@ final class WireCounter implements AutoCloseable {
             boolean startup = true;
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (answered.getAndSet(false)) {
+                    turns.increment();
+                }
                 out.write(buffer, 0, n);
                 out.flush();
                 int i = 0;
@@ -127,7 +132,7 @@ final class WireCounter implements AutoCloseable {
                 }
             }
         } catch (IOException closed) {
-            // as in copy
+            // as in relayBackend
         }
     }
 
