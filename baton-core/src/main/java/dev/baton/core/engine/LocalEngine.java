@@ -23,8 +23,9 @@ import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
- * The single-node {@link Engine}: every run admitted or resumed by this process is owned by one coordinator here
- * until it finishes. Build it with {@link #builder(RunStore, WorkflowResolver, StepRegistry)}; call
+ * The {@link Engine} of one node: every run admitted or resumed by this process is owned by one coordinator here
+ * until it finishes. Alone it owns every run of its store; built with {@link Builder#cluster} it is one node of a
+ * cluster sharing the store, holding leases on the runs it executes (see {@code docs/engine.md}, "Cluster mode"). Build it with {@link #builder(RunStore, WorkflowResolver, StepRegistry)}; call
  * {@link #resumeUnfinished()} once after construction to pick up runs a previous process left unfinished.
  *
  * <p>How it works, in short: {@code start} stores the run {@code QUEUED} and admits it by priority; the run's
@@ -98,7 +99,8 @@ public final class LocalEngine implements Engine {
      * Graceful shutdown, first half: stops accepting and claiming runs ({@code start} then throws
      * {@code NOT_READY}), lets the runs this node owns finish for up to {@code timeout}, then hands the others back
      * (in a cluster their leases are released, so other nodes resume them at once; on a single node they resume on
-     * the next start). Call {@link #close()} afterwards.
+     * the next start). Call {@link #close()} afterwards. The timeout is wall-clock time (an operational bound, not
+     * the engine clock's).
      *
      * @return the number of runs handed back unfinished
      */
@@ -121,7 +123,7 @@ public final class LocalEngine implements Engine {
         return core.attemptsWaitingForPermits();
     }
 
-    /** Runs waiting for admission. */
+    /** Runs waiting for admission on this node (in a cluster the queue is the store's: always 0). */
     public int queuedRuns() {
         return core.queuedRuns();
     }
@@ -195,6 +197,10 @@ public final class LocalEngine implements Engine {
          * Makes this engine one node of a cluster sharing the store: runs are claimed with leases, renewed by
          * heartbeats, taken over from nodes that stop heartbeating, and journal writes are fenced by the lease.
          * Without this call the engine is a single node that owns every run in the store.
+         *
+         * <p>The node joins at {@link #build()}: it subscribes to {@code signals}, starts its claim loop and schedules
+         * its heartbeats and polls on the engine clock. The engine does not close {@code signals} (the caller does,
+         * after {@link LocalEngine#close()}).
          *
          * @param leases  the store's leases (the same store as the builder's)
          * @param signals wake-ups from the other nodes; {@link ClusterSignals#NONE} to rely on polling only

@@ -11,9 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code baton server}: serves the REST API until the process is stopped. */
+/**
+ * {@code baton server}: serves the REST API until the process is stopped. SIGTERM or Ctrl-C stops it gracefully
+ * ({@link dev.baton.server.NodeShutdown}: drain, then the listener, then the node).
+ */
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = "Start the Baton server (REST API under /api/v1) and print its URL. Stop with Ctrl-C.")
+        description = "Start the Baton server (REST API under /api/v1) and print its URL. Stop with Ctrl-C or "
+                      + "SIGTERM: running runs get cluster.drainTimeout (30s) to finish, the rest are handed back.")
 final class ServerCommand implements Callable<Integer> {
     private final CliContext context;
 

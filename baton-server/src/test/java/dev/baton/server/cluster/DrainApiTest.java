@@ -42,7 +42,10 @@ class DrainApiTest {
     @BeforeAll
     static void start() {
         postgres = ClusterNode.startPostgres();
-        a = ClusterNode.open(postgres, dir.resolve("a"), "node-a");
+        // A looks for work only when signalled (a drain publishes WorkAvailable) or every 10 s: it does not claim the
+        // runs the other nodes start in the instant between creating and claiming them, so their owner is known
+        a = ClusterNode.open(ClusterNode.config(postgres, dir.resolve("a"), "node-a"),
+                config -> config.withCluster(config.cluster().withPollInterval(Duration.ofSeconds(10))));
     }
 
     @AfterAll

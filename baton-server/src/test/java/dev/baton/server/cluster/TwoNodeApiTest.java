@@ -95,6 +95,17 @@ class TwoNodeApiTest {
         }
     }
 
+    /** The node of the two that does not hold the run's lease (a run started on one node may be claimed by either). */
+    private static ClusterNode notOwning(String runId) throws SQLException {
+        String owner = leaseOwner(postgres, runId);
+        assertThat(owner).as("the run is leased").isIn("node-a", "node-b");
+        return owner.equals("node-a") ? b : a;
+    }
+
+    private static ClusterNode owning(String runId) throws SQLException {
+        return notOwning(runId) == a ? b : a;
+    }
+
     @Test
     void a_workflow_registered_on_one_node_is_served_by_the_other() {
         String id = register("shared", "  a: {uses: transform, with: {value: 1}}\n");
@@ -136,15 +147,17 @@ class TwoNodeApiTest {
         String id = register("cancel", "  nap: {uses: sleep, with: {duration: \"10m\"}}\n");
         String runId = start(a.api(), id);
         assertThat(a.api().get("/runs/" + runId).json().get("status").asText()).isIn("queued", "running");
-        assertThat(leaseOwner(postgres, runId)).as("started on A with free slots: A claims it").isEqualTo("node-a");
+        ClusterNode owner = owning(runId);
+        ClusterNode other = notOwning(runId);
 
-        var cancelled = b.api().postJson("/runs/" + runId + "/cancel", "{\"reason\": \"from B\"}");
+        var cancelled = other.api().postJson("/runs/" + runId + "/cancel", "{\"reason\": \"from the other node\"}");
 
         assertThat(cancelled.status()).as(cancelled.text()).isEqualTo(200);
-        RunView done = finished(b, runId);
+        RunView done = finished(other, runId);
         assertThat(done.run().status()).isEqualTo(RunStatus.CANCELLED);
-        assertThat(a.api().get("/runs/" + runId).json().get("status").asText()).isEqualTo("cancelled");
-        assertThat(a.node().engine().activeRuns()).as("A stopped the run").isZero();
+        assertThat(done.run().error().message()).contains("from the other node");
+        assertThat(owner.api().get("/runs/" + runId).json().get("status").asText()).isEqualTo("cancelled");
+        assertThat(owner.node().engine().activeRuns()).as("the owner stopped the run").isZero();
     }
 
     @Test
@@ -155,7 +168,7 @@ class TwoNodeApiTest {
                 """);
         String runId = start(a.api(), id);
 
-        List<EventStreams.Frame> streamed = EventStreams.readAll(b.api(), runId, WAIT);
+        List<EventStreams.Frame> streamed = EventStreams.readAll(notOwning(runId).api(), runId, WAIT);
 
         assertThat(streamed).isNotEmpty();
         assertThat(streamed.getLast().event()).isEqualTo("run-finished");
@@ -165,7 +178,8 @@ class TwoNodeApiTest {
         List<Long> ids = new ArrayList<>(streamed.stream().map(EventStreams.Frame::id).toList());
         assertThat(ids).as("every event once, in order").isSorted().doesNotHaveDuplicates().startsWith(1L);
         assertThat(ids.getLast()).isEqualTo(ids.size());
-        assertThat(EventStreams.readAll(a.api(), runId, WAIT)).as("the owner's replay").isEqualTo(streamed);
+        assertThat(EventStreams.readAll(owning(runId).api(), runId, WAIT)).as("the owner's replay")
+                .isEqualTo(streamed);
     }
 
     @Test

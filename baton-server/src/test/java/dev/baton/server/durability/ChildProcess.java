@@ -117,6 +117,19 @@ final class ChildProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Asks the process to stop with SIGTERM ({@link Process#destroy()} on Linux and macOS: shutdown hooks run) and
+     * returns at once; {@link #awaitExit} waits for it.
+     */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Waits up to {@code timeout} for the process to end; its exit status, or -1 when it still runs. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     /** The child's output so far (stdout and stderr). */
     String log() {
         try {

@@ -51,6 +51,21 @@ class LogOutputTest {
     }
 
     @Test
+    void a_json_line_names_the_node_once_it_is_known() throws Exception {
+        LoggerContext context = new LoggerContext();
+        String before = encode(LogOutput.jsonEncoder(context), event(context, Level.INFO, "before", null));
+        LogOutput.node("baton-7");
+        try {
+            String after = encode(LogOutput.jsonEncoder(context), event(context, Level.INFO, "after", null));
+
+            assertThat(JSON.readTree(before).has("node")).isFalse();
+            assertThat(JSON.readTree(after).get("node").asText()).isEqualTo("baton-7");
+        } finally {
+            LogOutput.node(null);
+        }
+    }
+
+    @Test
     void a_json_line_is_one_object_with_the_documented_fields_and_every_mdc_key() throws Exception {
         LoggerContext context = new LoggerContext();
         Encoder<ILoggingEvent> encoder = LogOutput.jsonEncoder(context);

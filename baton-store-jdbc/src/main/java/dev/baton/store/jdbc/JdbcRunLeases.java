@@ -36,7 +36,8 @@ import static dev.baton.store.jdbc.RunRows.RUN_COLUMNS;
  *       them, so the two cannot deadlock), extends their leases and, in the same statement, returns the ids of
  *       {@code held} that were not extended;</li>
  *   <li>{@link #release}: clears owner and expiry of the node's given live runs (same lock order);</li>
- *   <li>{@link #queuedRuns}: a count over the partial index of the queue (index-only scan).</li>
+ *   <li>{@link #queuedRuns}: a count over the partial index of the queue (index-only scan);</li>
+ *   <li>{@link #cancelRequested}: the node's live runs (index {@code runs_lease_owner}) with a cancel request.</li>
  * </ul>
  * Times are the database's: expiries are compared with {@code now()} (the statement's start, as every statement
  * is its own transaction) and set from {@code clock_timestamp()} (the time of the update itself, after any wait for
@@ -82,6 +83,9 @@ final class JdbcRunLeases implements RunLeases {
 
     static final String QUEUED_RUNS = "SELECT count(*) FROM runs"
             + " WHERE status = 'queued' AND lease_owner IS NULL AND parent_run_id IS NULL";
+
+    static final String CANCEL_REQUESTED = "SELECT id FROM runs WHERE lease_owner = ? AND " + LIVE
+            + " AND cancel_requested_at IS NOT NULL";
 
     private final DataSource dataSource;
 
@@ -197,6 +201,23 @@ final class JdbcRunLeases implements RunLeases {
                  ResultSet rows = statement.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public Set<String> cancelRequested(String nodeId) {
+        checkNode(nodeId);
+        return transact("read the cancel requests of node " + nodeId, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(CANCEL_REQUESTED)) {
+                statement.setString(1, nodeId);
+                Set<String> cancelled = new LinkedHashSet<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        cancelled.add(rows.getString(1));
+                    }
+                }
+                return Set.copyOf(cancelled);
             }
         });
     }

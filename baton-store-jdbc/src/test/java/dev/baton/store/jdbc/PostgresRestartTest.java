@@ -1,6 +1,21 @@
 package dev.baton.store.jdbc;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.baton.core.cluster.ClusterSettings;
 import dev.baton.core.cluster.ClusterSignal;
+import dev.baton.core.engine.LocalEngine;
+import dev.baton.core.engine.RunView;
+import dev.baton.core.engine.StartRequest;
+import dev.baton.core.run.JournalEntry;
+import dev.baton.core.run.RunStatus;
+import dev.baton.core.step.StepContext;
+import dev.baton.core.step.StepHandler;
+import dev.baton.core.step.StepRegistry;
+import dev.baton.core.step.StepSignature;
+import dev.baton.core.store.ForwardingRunStore;
+import dev.baton.core.workflow.Workflow;
+import dev.baton.core.workflow.WorkflowParser;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.Run;
@@ -15,6 +30,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static dev.baton.core.store.StoreFixtures.queued;
@@ -84,6 +102,86 @@ class PostgresRestartTest {
                 stores.close();
                 postgres.close();
             }
+        }
+    }
+
+    @Test
+    void a_cluster_node_finishes_its_run_across_a_postgresql_restart() throws Exception {
+        EmbeddedPostgres postgres = start(0);
+        int port = postgres.getPort();
+        StoreConfig config = StoreConfig.postgresql(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "", 4)
+                .withConnectionTimeout(Duration.ofSeconds(1));
+        CountDownLatch inStep = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch failedAppends = new CountDownLatch(1);
+        List<String> executions = new CopyOnWriteArrayList<>();
+        JdbcStores stores = JdbcStores.open(config);
+        PgClusterSignals signals = PgClusterSignals.start(config, stores.dataSource());
+        RunStore failureCounting = new ForwardingRunStore(stores.runs()) {
+            @Override
+            public void append(List<JournalEntry> entries, String nodeId) {
+                try {
+                    super.append(entries, nodeId);
+                } catch (BatonException e) {
+                    failedAppends.countDown();
+                    throw e;
+                }
+            }
+        };
+        StepHandler work = new StepHandler() {
+            @Override
+            public String type() {
+                return "work";
+            }
+
+            @Override
+            public StepSignature signature() {
+                return new StepSignature(Set.of(), Set.of());
+            }
+
+            @Override
+            public JsonNode execute(StepContext context, JsonNode arguments) throws InterruptedException {
+                executions.add(context.stepId() + " " + context.attempt());
+                if (context.stepId().equals("b")) {
+                    inStep.countDown();
+                    release.await();
+                }
+                return JsonNodeFactory.instance.objectNode().put("step", context.stepId());
+            }
+        };
+        Workflow workflow = new WorkflowParser().parse("""
+                id: two
+                defaults:
+                  retry: {maxAttempts: 1}
+                steps:
+                  a: {uses: work}
+                  b: {uses: work, needs: [a]}
+                """, "two.yaml").withVersion(1);
+        LocalEngine engine = LocalEngine.builder(failureCounting, (tenant, id, version) -> workflow,
+                        StepRegistry.of(List.of(work)))
+                .cluster(ClusterSettings.defaults("a").withLeaseTtl(Duration.ofSeconds(3), Duration.ofSeconds(1))
+                        .withPollInterval(Duration.ofMillis(200)), stores.leases(), signals)
+                .build();
+        try {
+            engine.resumeUnfinished();
+            Run run = engine.start(StartRequest.of("default", "two", JsonNodeFactory.instance.objectNode()));
+            assertThat(inStep.await(60, TimeUnit.SECONDS)).isTrue();
+
+            postgres.close();
+            release.countDown();
+            assertThat(failedAppends.await(60, TimeUnit.SECONDS)).as("the journal met the outage").isTrue();
+            postgres = start(port);
+
+            RunView view = engine.completion("default", run.id()).get(60, TimeUnit.SECONDS);
+            assertThat(view.run().status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(executions).containsExactly("a 1", "b 1");
+            assertThat(stores.runs().events(run.id(), 0, 100))
+                    .filteredOn(e -> e.entry() instanceof JournalEntry.AttemptFinished).hasSize(2);
+        } finally {
+            engine.close();
+            signals.close();
+            stores.close();
+            postgres.close();
         }
     }
 

@@ -59,6 +59,8 @@ class PostgresRoundTripsTest {
         assertThat(counting.take()).as("release").isEqualTo(1);
         leases.queuedRuns();
         assertThat(counting.take()).as("queuedRuns").isEqualTo(1);
+        leases.cancelRequested("a");
+        assertThat(counting.take()).as("cancelRequested").isEqualTo(1);
     }
 
     @Test
@@ -94,6 +96,7 @@ class PostgresRoundTripsTest {
                 .contains("runs_lease_expiry").contains("runs_claimable_queued");
         assertThat(plan(JdbcRunLeases.CLAIM_ORPHANS, 10, "a", 1000L)).contains("runs_lease_expiry");
         assertThat(plan(JdbcRunLeases.RENEW, "a", 1000L, new String[] {"r"})).contains("runs_lease_owner");
+        assertThat(plan(JdbcRunLeases.CANCEL_REQUESTED, "a")).contains("runs_lease_owner");
         assertThat(plan(JdbcRunLeases.QUEUED_RUNS)).contains("Index Only Scan using runs_claimable_queued");
     }
 

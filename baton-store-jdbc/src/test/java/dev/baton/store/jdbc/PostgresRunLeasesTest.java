@@ -26,7 +26,10 @@ import static dev.baton.core.store.StoreFixtures.runSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Run leases on a real PostgreSQL server: claims, orphans, renewal, release and the queue depth. */
+/**
+ * Run leases on a real PostgreSQL server, beyond {@code RunLeasesContract} (see PostgresRunLeasesContractTest):
+ * the lease columns as stored, orphans against the limit, runs started before the cluster, and many claimers.
+ */
 class PostgresRunLeasesTest {
     private static final Duration TTL = Duration.ofSeconds(30);
     private static EmbeddedPostgres postgres;
@@ -51,16 +54,6 @@ class PostgresRunLeasesTest {
         Databases.empty(stores);
         runs = stores.runs();
         leases = stores.leases();
-    }
-
-    @Test
-    void one_node_claims_an_unowned_run_and_others_cannot() {
-        Run run = runs.create(queued("t", "wf", 1));
-
-        assertThat(leases.claim(run.id(), "a", TTL)).get().isEqualTo(run);
-        assertThat(leases.claim(run.id(), "b", TTL)).isEmpty();
-        assertThat(leases.claim(run.id(), "a", TTL)).as("the owner claims again").isPresent();
-        assertThat(owner(run)).isEqualTo("a");
     }
 
     @Test
@@ -158,24 +151,6 @@ class PostgresRunLeasesTest {
         assertThat(lost).containsExactlyInAnyOrder(taken.id(), finished.id(), "gone");
         assertThat(expiry(kept)).isAfter(before);
         assertThat(leases.claim(kept.id(), "b", TTL)).as("renewed, so not claimable").isEmpty();
-    }
-
-    @Test
-    void released_runs_are_claimable_at_once_and_other_nodes_runs_stay() {
-        Run queuedRun = runs.create(queued("t", "wf", 1));
-        Run running = runs.create(queued("t", "wf", 2));
-        Run others = runs.create(queued("t", "wf", 3));
-        leases.claim(queuedRun.id(), "a", TTL);
-        leases.claim(running.id(), "a", TTL);
-        leases.claim(others.id(), "c", TTL);
-        runs.append(List.of(runStarted(running, 1)), "a");
-
-        leases.release("a", List.of(queuedRun.id(), running.id(), others.id()));
-
-        assertThat(owner(queuedRun)).isNull();
-        assertThat(owner(others)).isEqualTo("c");
-        assertThat(leases.claimNext("b", 10, true, TTL)).extracting(Run::id)
-                .containsExactly(running.id(), queuedRun.id());
     }
 
     @Test

@@ -5,14 +5,19 @@ import dev.baton.core.store.StoreFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The connection URL: hand-written H2 URLs get the durability settings the embedded default has. */
+/** The connection URL (hand-written H2 URLs get the durability settings the embedded default has) and timeout. */
 class StoreConfigTest {
 
     @TempDir
@@ -39,6 +44,35 @@ class StoreConfigTest {
         String url = "jdbc:postgresql://localhost:5432/baton?ssl=false";
 
         assertThat(new StoreConfig(url, "baton", "secret", 2).connectionUrl()).isEqualTo(url);
+    }
+
+    @Test
+    void the_connection_timeout_defaults_to_5_seconds_and_is_validated() {
+        StoreConfig config = StoreConfig.postgresql("jdbc:postgresql://db/baton", "baton", "secret", 4);
+
+        assertThat(config.connectionTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.withConnectionTimeout(Duration.ofSeconds(2)).connectionTimeout())
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.toString()).contains("connectionTimeout=PT5S").doesNotContain("secret");
+        for (Duration bad : new Duration[] {Duration.ofMillis(249), Duration.ofMinutes(11), null}) {
+            assertThatThrownBy(() -> config.withConnectionTimeout(bad))
+                    .isInstanceOfSatisfying(BatonException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                        assertThat(e.getMessage()).contains("store.connectionTimeout");
+                    });
+        }
+    }
+
+    @Test
+    void the_pool_waits_at_most_the_connection_timeout() {
+        StoreConfig config = new StoreConfig(StoreConfig.h2(data).url(), "", "", 1)
+                .withConnectionTimeout(Duration.ofMillis(750));
+
+        try (JdbcStores stores = JdbcStores.open(config)) {
+            var pool = (com.zaxxer.hikari.HikariDataSource) stores.dataSource();
+            assertThat(pool.getConnectionTimeout()).isEqualTo(750);
+            assertThat(pool.getValidationTimeout()).isEqualTo(375);
+        }
     }
 
     @Test

@@ -62,6 +62,11 @@ final class ClusterMember implements AutoCloseable {
     private final AtomicBoolean heartbeatRunning = new AtomicBoolean();
     /** Owned runs whose cancel request (found by the heartbeat) was handed to their coordinator. */
     private final Set<String> cancelsHandled = ConcurrentHashMap.newKeySet();
+    /**
+     * Runs this node is taking (claimed, coordinator not yet registered) or cancelling while queued: whoever adds a
+     * run first handles it, so a cancel on this node never races the activation of the same run here.
+     */
+    private final Set<String> handling = ConcurrentHashMap.newKeySet();
     private volatile boolean storeTrouble;
     private volatile Instant noTakeOverBefore = Instant.MIN;
     private volatile EngineClock.Timer heartbeatTimer;
@@ -101,6 +106,18 @@ final class ClusterMember implements AutoCloseable {
 
     /** A run was just created by {@code start}: claims and activates it if a slot is free, else queues it. */
     void startOrQueue(Run run) {
+        if (!handling.add(run.id())) {
+            signals.publish(new ClusterSignal.WorkAvailable()); // being cancelled here
+            return;
+        }
+        try {
+            startOrQueueHandled(run);
+        } finally {
+            handling.remove(run.id());
+        }
+    }
+
+    private void startOrQueueHandled(Run run) {
         if (admission.tryAdmit()) {
             Optional<Run> claimed;
             try {
@@ -124,12 +141,17 @@ final class ClusterMember implements AutoCloseable {
 
     /** A child run was created (or found queued) by a parent this node runs: it runs here too if it can. */
     void claimChild(Run child) {
+        if (!handling.add(child.id())) {
+            return;
+        }
         try {
             leases.claim(child.id(), nodeId(), settings.leaseTtl()).filter(r -> r.status() == RunStatus.QUEUED)
                     .ifPresent(ownership::activateOnce);
         } catch (BatonException e) {
             storeFailed("claiming a child run", e);
             signals.publish(new ClusterSignal.WorkAvailable());
+        } finally {
+            handling.remove(child.id());
         }
     }
 
@@ -142,9 +164,17 @@ final class ClusterMember implements AutoCloseable {
      * @return whether the reserved slot was used
      */
     boolean adopt(Run run, boolean slotReserved) {
-        if (ownership.ownsId(run.id())) {
-            return false;
+        if (ownership.ownsId(run.id()) || !handling.add(run.id())) {
+            return false; // a cancel here holds it: it finishes the run (or hands it to its owner)
         }
+        try {
+            return adoptHandled(run, slotReserved);
+        } finally {
+            handling.remove(run.id());
+        }
+    }
+
+    private boolean adoptHandled(Run run, boolean slotReserved) {
         boolean topLevel = run.parentRunId() == null;
         if (topLevel && !slotReserved) {
             admission.forceAdmit();
@@ -158,8 +188,14 @@ final class ClusterMember implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("run {} could not be taken over; handing it back: {}", run.id(), e.toString());
-            ownership.abandon(run.id());
+            boolean owned = ownership.abandon(run.id()); // frees the run's slot if it got that far
             release(List.of(run.id()));
+            if (!owned && topLevel) {
+                if (!slotReserved) {
+                    admission.unreserve(1);
+                }
+                return false;
+            }
         }
         return topLevel && slotReserved;
     }
@@ -170,9 +206,20 @@ final class ClusterMember implements AutoCloseable {
      */
     Run cancel(Run run, String reason) {
         if (run.status() == RunStatus.QUEUED) {
-            Optional<Run> claimed = leases.claim(run.id(), nodeId(), settings.leaseTtl());
-            if (claimed.isPresent() && claimed.get().status() == RunStatus.QUEUED) {
-                return core.cancelQueued(claimed.get(), reason);
+            if (!handling.add(run.id())) {
+                // Being activated here right now: the request reaches its coordinator when it is registered.
+                journal.append(new JournalEntry.CancelRequested(run.id(), reason, clock.instant())).join();
+                ownership.cancel(run, reason);
+                return core.get(run.tenantId(), run.id()).map(v -> v.run()).orElse(run);
+            }
+            Optional<Run> claimed;
+            try {
+                claimed = leases.claim(run.id(), nodeId(), settings.leaseTtl());
+                if (claimed.isPresent() && claimed.get().status() == RunStatus.QUEUED) {
+                    return core.cancelQueued(claimed.get(), reason);
+                }
+            } finally {
+                handling.remove(run.id());
             }
             if (claimed.isPresent()) {
                 journal.append(new JournalEntry.CancelRequested(run.id(), reason, clock.instant())).join();
@@ -213,8 +260,10 @@ final class ClusterMember implements AutoCloseable {
 
     /** A journal batch is durable: other nodes' waiters and followers of these runs look now. */
     void onDurable(List<JournalEntry> entries) {
-        signals.publish(new ClusterSignal.RunsChanged(entries.stream().map(JournalEntry::runId)
-                .collect(Collectors.toSet())));
+        Set<String> runIds = entries.stream().map(JournalEntry::runId).collect(Collectors.toSet());
+        if (!runIds.isEmpty()) { // an empty set would mean "any run"
+            signals.publish(new ClusterSignal.RunsChanged(runIds));
+        }
     }
 
     /** The store refused appends of these runs: another node holds them now. */

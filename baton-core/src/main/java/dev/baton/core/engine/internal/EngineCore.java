@@ -1,7 +1,6 @@
 package dev.baton.core.engine.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.baton.core.cluster.ClusterSettings;
 import dev.baton.core.cluster.ClusterSignals;
 import dev.baton.core.cluster.RunLeases;
@@ -82,6 +81,7 @@ public final class EngineCore implements AutoCloseable {
     /** Attempts observed and not finished yet; {@link #close()} finishes them (only filled when observed). */
     private final Set<ObservedAttempt> observedAttempts = ConcurrentHashMap.newKeySet();
     private final Backpressure backpressure;
+    private final ChildRuns children;
     /** This node in its cluster, or {@code null} for a single node. */
     private final ClusterMember member;
     private volatile boolean draining;
@@ -118,6 +118,7 @@ public final class EngineCore implements AutoCloseable {
                 cluster == null ? null : leases, clock);
         this.member = cluster == null ? null : new ClusterMember(this, cluster, leases, signals, ownership,
                 admission, journal, completions, events, clock, executor);
+        this.children = new ChildRuns(this, store, resolver, inputValidator, ownership, member);
         if (member != null) {
             member.start();
         }
@@ -209,62 +210,16 @@ public final class EngineCore implements AutoCloseable {
     }
 
     /**
-     * Starts (or, by its idempotency key, finds) the child run of a {@code workflow} step or map item.
-     *
-     * @param traceParent the child's {@link Run#traceParent()}: the parent attempt's, else the parent run's, or
-     *                    {@code null}
+     * Starts (or, by its idempotency key, finds) the child run of a {@code workflow} step or map item: see
+     * {@link ChildRuns#start}.
      */
     Run startChild(RunCoordinator parent, String stepId, String workflowId, int version, JsonNode inputs,
                    String traceParent) {
         ensureOpen();
-        String key = parent.runId() + "/" + stepId;
-        Optional<Run> existing = store.findByIdempotencyKey(parent.tenantId(), key);
-        if (existing.isPresent()) {
-            if (existing.get().status() == RunStatus.QUEUED) {
-                activateChild(existing.get());
-            }
-            return existing.get();
-        }
-        checkNesting(parent);
-        Workflow workflow = resolver.resolve(parent.tenantId(), workflowId, version);
-        JsonNode childInputs = inputValidator.validate(workflow,
-                inputs == null ? JsonNodeFactory.instance.objectNode() : inputs);
-        Run fresh = newRun(parent.tenantId(), workflow, childInputs, parent.priority(), key, parent.runId(), stepId,
-                traceParent);
-        Run created = store.create(fresh);
-        if (created.id().equals(fresh.id())) {
-            observer.runQueued(created);
-        }
-        if (created.status() == RunStatus.QUEUED) {
-            activateChild(created);
-        }
-        return created;
+        return children.start(parent, stepId, workflowId, version, inputs, traceParent);
     }
 
-    /** A queued child runs on its parent's node (in a cluster, if this node gets its lease). */
-    private void activateChild(Run child) {
-        if (member != null) {
-            member.claimChild(child);
-        } else {
-            ownership.activateOnce(child);
-        }
-    }
-
-    /** Refuses child runs nested deeper than {@link #MAX_NESTING} (a workflow that calls itself, directly or not). */
-    private void checkNesting(RunCoordinator parent) {
-        int depth = 1;
-        String ancestor = parent.run().parentRunId();
-        while (ancestor != null) {
-            if (++depth >= MAX_NESTING) {
-                throw new BatonException(ErrorCode.INVALID_ARGUMENT, "child runs are nested " + MAX_NESTING
-                        + " deep under run " + parent.runId() + "; does workflow '" + parent.workflow().id()
-                        + "' call itself?");
-            }
-            ancestor = store.find(parent.tenantId(), ancestor).map(Run::parentRunId).orElse(null);
-        }
-    }
-
-    private Run newRun(String tenantId, Workflow workflow, JsonNode inputs, int priority, String key,
+    Run newRun(String tenantId, Workflow workflow, JsonNode inputs, int priority, String key,
                        String parentRunId, String parentStepId, String traceParent) {
         return new Run(UUID.randomUUID().toString(), tenantId, workflow.id(), workflow.version(), RunStatus.QUEUED,
                 priority, inputs, null, null, key, parentRunId, parentStepId, clock.instant(), null, null,
@@ -409,32 +364,7 @@ public final class EngineCore implements AutoCloseable {
     /** See {@link dev.baton.core.engine.LocalEngine#drain}. */
     public int drain(Duration timeout) {
         draining = true;
-        ownership.drain();
-        if (member != null) {
-            member.stopClaiming();
-        }
-        try {
-            ownership.awaitIdle(timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        Set<String> left = ownership.ownedIds();
-        left.forEach(ownership::abandon);
-        try {
-            // What the let-go runs queued before is written before their leases go (no late write over a new owner).
-            journal.flush().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("the journal did not flush before the hand-back: {}", e.toString());
-        }
-        if (member != null) {
-            member.release(left);
-        }
-        if (!left.isEmpty()) {
-            LOG.info("drain handed back {} unfinished runs", left.size());
-        }
-        return left.size();
+        return new GracefulShutdown(ownership, journal, member).drain(timeout);
     }
 
     /** This node's cluster id, or {@code null} for a single node. */

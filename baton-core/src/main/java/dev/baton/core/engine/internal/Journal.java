@@ -207,6 +207,10 @@ final class Journal implements AutoCloseable {
         long backoffMillis = 10;
         while (true) {
             try {
+                if (entries.isEmpty()) {
+                    batch.forEach(r -> r.done.complete(null)); // only flush barriers
+                    return;
+                }
                 if (nodeId == null) {
                     store.append(entries);
                 } else {

@@ -145,14 +145,17 @@ final class RunOwnership {
 
     /** Waits (wall clock, an operational bound) until no run is owned; whether none is. */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long left = timeout.toNanos();
+        // a real-time bound (the drain timeout of a stopping process); awaitNanos returns what is left of its own
+        // argument (50 ms), not of the whole timeout, so the deadline is kept apart
+        long deadline = System.nanoTime() + timeout.toNanos();
         idleLock.lock();
         try {
             while (!active.isEmpty()) {
+                long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                left = released.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+                released.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
             }
             return true;
         } finally {

@@ -1,0 +1,86 @@
+package dev.baton.core.engine;
+
+import dev.baton.core.cluster.RunLeases;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.run.Run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A node's view of the store's leases that fails with {@code STORE_UNAVAILABLE} while {@link #down} is set (a
+ * store outage seen from that node), counts failed renewals, and records the store time of every {@code claimNext}
+ * and of the first renewal after the outage.
+ */
+final class FailingLeases implements RunLeases {
+    private final RunLeases delegate;
+    private final InstantSource storeClock;
+    volatile boolean down;
+    final AtomicInteger failedRenewals = new AtomicInteger();
+    final List<Instant> claimNextCalls = new CopyOnWriteArrayList<>();
+    /** The store time of the first successful renewal after a failed one, or {@code null}. */
+    volatile Instant backAt;
+
+    FailingLeases(RunLeases delegate, InstantSource storeClock) {
+        this.delegate = delegate;
+        this.storeClock = storeClock;
+    }
+
+    private void check() {
+        if (down) {
+            throw new BatonException(ErrorCode.STORE_UNAVAILABLE, "the store is down (test)");
+        }
+    }
+
+    @Override
+    public Optional<Run> claim(String runId, String nodeId, Duration ttl) {
+        check();
+        return delegate.claim(runId, nodeId, ttl);
+    }
+
+    @Override
+    public List<Run> claimNext(String nodeId, int limit, boolean includeQueued, Duration ttl) {
+        check();
+        claimNextCalls.add(storeClock.instant());
+        return delegate.claimNext(nodeId, limit, includeQueued, ttl);
+    }
+
+    @Override
+    public Set<String> renew(String nodeId, Set<String> held, Duration ttl) {
+        if (down) {
+            failedRenewals.incrementAndGet();
+        }
+        check();
+        Set<String> lost = delegate.renew(nodeId, held, ttl);
+        if (backAt == null && failedRenewals.get() > 0) {
+            backAt = storeClock.instant();
+        }
+        return lost;
+    }
+
+    @Override
+    public void release(String nodeId, Collection<String> runIds) {
+        check();
+        delegate.release(nodeId, runIds);
+    }
+
+    @Override
+    public long queuedRuns() {
+        check();
+        return delegate.queuedRuns();
+    }
+
+    @Override
+    public Set<String> cancelRequested(String nodeId) {
+        check();
+        return delegate.cancelRequested(nodeId);
+    }
+}
