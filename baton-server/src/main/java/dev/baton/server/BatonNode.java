@@ -4,7 +4,6 @@ import dev.baton.ai.EmbeddingModelRegistry;
 import dev.baton.ai.onnx.BgeSmallEnV15Model;
 import dev.baton.ai.onnx.OnnxSettings;
 import dev.baton.ai.step.AiSteps;
-import dev.baton.core.engine.EngineConfig;
 import dev.baton.core.engine.LocalEngine;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
@@ -15,7 +14,6 @@ import dev.baton.core.store.RunAnalytics;
 import dev.baton.core.store.RunStore;
 import dev.baton.core.store.StoredWorkflow;
 import dev.baton.core.store.WorkflowStore;
-import dev.baton.core.workflow.InputValidator;
 import dev.baton.core.workflow.Workflow;
 import dev.baton.core.workflow.WorkflowCatalog;
 import dev.baton.core.workflow.WorkflowParser;
@@ -161,22 +159,8 @@ public final class BatonNode implements AutoCloseable {
             }
             stepGateway.bind(nodeGateway.gateway());
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
-            BatonConfig.Engine limits = config.engine();
-            LocalEngine.Builder building = LocalEngine.builder(stores.runs(), catalog, steps)
-                    .config(EngineConfig.DEFAULT
-                            .withMaxRunningRuns(limits.maxRunningRuns())
-                            .withMaxQueuedRuns(limits.maxQueuedRuns())
-                            .withMaxConcurrentAttempts(limits.maxConcurrentAttempts())
-                            .withStepTypeLimits(limits.stepTypeLimits()))
-                    .loadShedding(limits.loadShedding())
-                    .inputValidator(new InputValidator())
-                    .observer(observability.attach(config.dataDir(), nodeGateway, System.getenv(),
-                            InstantSource.system()));
-            if (stores.clustered()) {
-                // one node of several on a shared PostgreSQL: runs are leased (docs/operations.md "Scale-out")
-                building.cluster(config.cluster(), stores.leases(), stores.signals());
-            }
-            engine = building.build();
+            engine = NodeEngine.build(config, stores, catalog, steps, observability.attach(config.dataDir(),
+                    nodeGateway, System.getenv(), InstantSource.system()));
             if (model != null) {
                 // Registered before unfinished runs resume (their embed steps wait for it to load).
                 models.register(model);
@@ -376,16 +360,9 @@ public final class BatonNode implements AutoCloseable {
         return config.cluster().nodeId();
     }
 
-    /** Whether this node is one of a cluster sharing its PostgreSQL store (runs are leased). */
-    public boolean clustered() {
-        return stores.clustered();
-    }
-
     /**
-     * Graceful shutdown, first half (see {@link NodeDrain}): readiness answers 503 {@code draining} at once, new
-     * runs are refused with NOT_READY, running runs get up to {@code cluster.drainTimeout} to finish, the rest are
-     * handed back (in a cluster, other nodes resume them at once). Call {@link #close()} afterwards. Idempotent:
-     * a second call returns at once with 0.
+     * Graceful shutdown, first half ({@link NodeDrain}; up to {@code cluster.drainTimeout}); call {@link #close()}
+     * afterwards. Idempotent: a second call returns 0 at once.
      *
      * @return the runs handed back unfinished
      */

@@ -80,6 +80,34 @@ class ClusterEngineTest {
     }
 
     @Test
+    void a_queued_run_is_claimed_by_a_free_node_on_a_signal_or_without_one_at_its_next_poll() {
+        cluster = new ClusterFixture("one");
+        EngineConfig oneAtATime = EngineConfig.DEFAULT.withMaxRunningRuns(1);
+        Node a = cluster.add("a", oneAtATime, LoadShedding.OFF);
+        Node b = cluster.add("b", oneAtATime, LoadShedding.OFF);
+        Node c = cluster.add("c", oneAtATime, LoadShedding.OFF);
+        a.start("one", "{name: busy}");
+        eventually("a is busy", () -> a.gate.entered.get() == 1);
+
+        Run signalled = a.start("one", "{name: signalled}");
+        eventually("a free node takes it on the signal", () -> b.gate.entered.get() + c.gate.entered.get() == 1);
+        Node idle = b.gate.entered.get() == 0 ? b : c;
+        cluster.bus.dropSignals(true);
+        Run polled = a.start("one", "{name: polled}");
+        assertThat(polled.status()).isEqualTo(RunStatus.QUEUED);
+        cluster.advance(POLL, idle);
+
+        eventually("the idle node takes it at its poll", () -> idle.gate.entered.get() == 1);
+        cluster.bus.dropSignals(false);
+        a.gate.release(1);
+        b.gate.release(1);
+        c.gate.release(1);
+        assertThat(a.finish(signalled).run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(a.finish(polled).run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(cluster.executors(polled.id())).containsExactly(idle.id);
+    }
+
+    @Test
     void a_dead_nodes_runs_are_resumed_from_the_journal_by_another_node_after_the_lease_ttl() {
         cluster = new ClusterFixture("resume-three");
         Node a = cluster.add("a");

@@ -14,14 +14,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -40,9 +37,10 @@ import java.util.function.Consumer;
  * {@link ClusterSignal.RunsChanged} of any run: notifications sent meanwhile were lost, so listeners re-check the
  * store.
  *
- * <p><b>Sending.</b> {@link #publish} only records the signal in a pending batch and wakes the sender thread: it
- * never blocks on the network and never throws. Pending signals coalesce (one {@code WorkAvailable}, the union of
- * the changed runs, the cancels in order); the sender sends a batch with one statement
+ * <p><b>Sending.</b> {@link #publish} only records the signal in a pending batch ({@link PendingSignals}) and wakes
+ * the sender thread: it never blocks on the network and never throws. Pending signals coalesce (one
+ * {@code WorkAvailable}, the union of the changed runs, the cancels in order); the sender sends a batch with one
+ * statement
  * ({@code SELECT pg_notify(...) FROM unnest(?)}) on a connection of the pool, and sends a batch of changed runs
  * only at most every {@code coalesceInterval} (work and cancels go at once). A batch that cannot be sent (store
  * down) is dropped: signals are best effort, the nodes poll too. Own notifications come back through
@@ -54,7 +52,6 @@ public final class PgClusterSignals implements ClusterSignals {
     private static final Logger LOG = LoggerFactory.getLogger(PgClusterSignals.class);
     private static final String NOTIFY = "SELECT pg_notify('" + SignalPayloads.CHANNEL + "', payload)"
             + " FROM unnest(CAST(? AS text[])) AS p(payload)";
-    private static final int MAX_PENDING_CANCELS = 10_000;
 
     private final StoreConfig config;
     private final DataSource pool;
@@ -62,14 +59,10 @@ public final class PgClusterSignals implements ClusterSignals {
     private final List<Consumer<ClusterSignal>> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    // pending batch and state, guarded by lock
-    private boolean pendingWork;
-    private boolean pendingAnyRun;
-    private final Set<String> pendingRuns = new LinkedHashSet<>();
-    private final List<ClusterSignal.CancelRequested> pendingCancels = new ArrayList<>();
+    private final PendingSignals pending;
+    // guarded by lock
     private boolean closed;
     private boolean listening;
-    private long lastSendNanos;
     private Thread reader;
     private Thread sender;
     private volatile Connection listenConnection;
@@ -108,7 +101,7 @@ public final class PgClusterSignals implements ClusterSignals {
         this.config = config;
         this.pool = pool;
         this.timing = timing;
-        this.lastSendNanos = System.nanoTime() - timing.coalesceInterval().toNanos();
+        this.pending = new PendingSignals(timing.coalesceInterval());
     }
 
     /** Starts listening and sending with {@link Timing#defaults()}. */
@@ -142,36 +135,8 @@ public final class PgClusterSignals implements ClusterSignals {
 
     @Override
     public void publish(ClusterSignal signal) {
-        if (signal == null) {
-            return;
-        }
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            switch (signal) {
-                case ClusterSignal.WorkAvailable ignored -> pendingWork = true;
-                case ClusterSignal.CancelRequested cancel -> {
-                    if (pendingCancels.size() < MAX_PENDING_CANCELS) {
-                        pendingCancels.add(cancel);
-                    } else {
-                        pendingAnyRun = true; // the owner still notices the cancel at its next poll
-                    }
-                }
-                case ClusterSignal.RunsChanged runs -> {
-                    if (runs.runIds().isEmpty() || pendingRuns.size() + runs.runIds().size()
-                                                   > SignalPayloads.MAX_NAMED_RUNS) {
-                        pendingAnyRun = true;
-                        pendingRuns.clear();
-                    } else if (!pendingAnyRun) {
-                        pendingRuns.addAll(runs.runIds());
-                    }
-                }
-            }
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        if (signal != null) {
+            pending.add(signal);
         }
     }
 
@@ -224,6 +189,7 @@ public final class PgClusterSignals implements ClusterSignals {
             }
             closed = true;
             changed.signalAll();
+            pending.close();
             readerThread = reader;
             senderThread = sender;
         } finally {
@@ -375,26 +341,13 @@ public final class PgClusterSignals implements ClusterSignals {
         boolean failing = false;
         while (true) {
             List<String> payloads;
-            lock.lock();
             try {
-                while (!closed && !pendingDue()) {
-                    long wait = pendingEmpty() ? TimeUnit.SECONDS.toNanos(1)
-                            : lastSendNanos + timing.coalesceInterval().toNanos() - System.nanoTime();
-                    changed.awaitNanos(Math.max(1, wait));
-                }
-                if (closed) {
-                    return;
-                }
-                payloads = SignalPayloads.encode(pendingWork, pendingCancels, pendingAnyRun, pendingRuns);
-                pendingWork = false;
-                pendingAnyRun = false;
-                pendingRuns.clear();
-                pendingCancels.clear();
-                lastSendNanos = System.nanoTime();
+                payloads = pending.take();
             } catch (InterruptedException e) {
                 return;
-            } finally {
-                lock.unlock();
+            }
+            if (payloads == null) {
+                return;
             }
             try {
                 notify(payloads);
@@ -410,19 +363,6 @@ public final class PgClusterSignals implements ClusterSignals {
                 failing = true;
             }
         }
-    }
-
-    /** Whether the pending batch should go now: work or cancels at once, changed runs after the interval. */
-    private boolean pendingDue() {
-        if (pendingWork || !pendingCancels.isEmpty()) {
-            return true;
-        }
-        return (pendingAnyRun || !pendingRuns.isEmpty())
-               && System.nanoTime() - lastSendNanos >= timing.coalesceInterval().toNanos();
-    }
-
-    private boolean pendingEmpty() {
-        return !pendingWork && !pendingAnyRun && pendingRuns.isEmpty() && pendingCancels.isEmpty();
     }
 
     private void notify(List<String> payloads) throws SQLException {

@@ -144,4 +144,39 @@ class JournalTest {
         assertThatThrownBy(() -> journal.append(started("r1", "s")).join())
                 .hasCauseInstanceOf(BatonException.class).hasMessageContaining("closed");
     }
+
+    @Test
+    void in_a_cluster_appends_are_fenced_and_only_the_runs_of_another_node_fail_and_are_reported() throws Exception {
+        InMemoryRunStore store = new InMemoryRunStore(() -> T0);
+        run(store, "ours");
+        run(store, "theirs");
+        assertThat(store.leases().claim("ours", "me", java.time.Duration.ofMinutes(1))).isPresent();
+        assertThat(store.leases().claim("theirs", "other", java.time.Duration.ofMinutes(1))).isPresent();
+        List<java.util.Set<String>> lost = new CopyOnWriteArrayList<>();
+        try (Journal journal = new Journal(store, 512, entries -> { }, "me", lost::add)) {
+            CompletableFuture<Void> mine = journal.append(started("ours", "a"));
+            CompletableFuture<Void> refused = journal.append(started("theirs", "a"));
+
+            mine.get(10, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(BatonException.class)
+                    .cause().satisfies(e -> assertThat(((BatonException) e).code()).isEqualTo(ErrorCode.LEASE_LOST));
+            assertThat(lost).containsExactly(java.util.Set.of("theirs"));
+            assertThat(store.attempts("ours")).hasSize(1);
+            assertThat(store.attempts("theirs")).isEmpty();
+        }
+    }
+
+    @Test
+    void flush_completes_once_everything_queued_before_it_is_written() throws Exception {
+        InMemoryRunStore store = new InMemoryRunStore();
+        run(store, "r1");
+        try (Journal journal = new Journal(store, 512, entries -> { })) {
+            CompletableFuture<Void> entry = journal.append(started("r1", "a"));
+
+            journal.flush().get(10, TimeUnit.SECONDS);
+
+            assertThat(entry).isDone();
+            assertThat(store.attempts("r1")).hasSize(1);
+        }
+    }
 }
