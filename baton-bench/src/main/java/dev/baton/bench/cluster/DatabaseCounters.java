@@ -16,7 +16,8 @@ import java.util.List;
  * 500 ms, so read it a second or two after the load stopped. {@code pg_stat_statements} is in shared memory and
  * exact at once. A statement of a JDBC batch counts once per execution although pgjdbc pipelines the batch in one
  * network round trip; {@code BEGIN} is sent together with the first statement of a transaction (no round trip of
- * its own) and is counted by PostgreSQL as a utility statement like {@code COMMIT}.
+ * its own) and shows up here, while pgjdbc's {@code COMMIT} (a simple query) did not in our runs: count round
+ * trips with {@link WireCounter}, transactions with {@link #commits()}.
  *
  * @param commits    {@code xact_commit} (every auto-commit statement is a transaction of its own)
  * @param rollbacks  {@code xact_rollback}
