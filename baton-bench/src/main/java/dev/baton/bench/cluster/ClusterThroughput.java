@@ -177,15 +177,31 @@ public final class ClusterThroughput {
                         + "run by other nodes)%n", blockers, started, running - held);
                 return;
             }
-            if (System.nanoTime() > deadline) {
+            if (System.nanoTime() > deadline || started >= blockers * 10) {
                 throw new IllegalStateException("node 1 holds " + held + " of " + blockers + " sleeping runs after "
-                        + "120 s (" + started + " started)");
+                        + started + " starts; its other unfinished runs in the store: " + ownedBy(db, "bench-n1")
+                        + "; its /health engine: " + node1.health());
             }
             if (running == started) {
                 node1.start("blocker", Duration.ZERO);
                 started++;
             }
             Thread.sleep(50);
+        }
+    }
+
+    private static String ownedBy(Connection db, String node) throws SQLException {
+        try (PreparedStatement query = db.prepareStatement("SELECT workflow_id || '/' || status, count(*) FROM runs "
+                + "WHERE lease_owner = ? AND status IN ('queued', 'running') GROUP BY 1")) {
+            query.setString(1, node);
+            StringBuilder out = new StringBuilder("{");
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    out.append(out.length() > 1 ? ", " : "").append(rows.getString(1)).append('=')
+                            .append(rows.getLong(2));
+                }
+            }
+            return out.append('}').toString();
         }
     }
 

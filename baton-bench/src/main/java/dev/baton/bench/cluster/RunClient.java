@@ -69,6 +69,21 @@ final class RunClient implements AutoCloseable {
         return new Started(run.path("id").asText(), run.path("status").asText(), status == 200);
     }
 
+    /** The {@code engine} component of the node's {@code GET /health}, or the error. */
+    String health() {
+        try {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(api.resolve("health"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode engine = JSON.readTree(response.body()).path("components").path("engine");
+            return engine.isMissingNode() ? response.body() : engine.toString();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e.toString();
+        }
+    }
+
     /** Cancels a run; true when the node answered 200. */
     boolean cancel(String runId) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(api.resolve("runs/" + runId + "/cancel"))
