@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.Locale;
 
 /** How busy the machine is, printed beside every figure: load averages, CPU pressure, the UTC time. */
-final class Machine {
+public final class Machine {
     private Machine() {
     }
 
     /** E.g. {@code 02:31:07Z load 3.10 2.85 2.40, cpu pressure some avg10 12.00}. */
-    static String load() {
+    public static String load() {
         String averages;
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
@@ -36,7 +36,7 @@ final class Machine {
     }
 
     /** The header line every harness starts with. */
-    static String describe() {
+    public static String describe() {
         return String.format(Locale.ROOT, "machine: %d cores, java %s (%s), %s",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 System.getProperty("java.home"), load());
