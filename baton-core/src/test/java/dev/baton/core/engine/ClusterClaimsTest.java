@@ -183,6 +183,32 @@ class ClusterClaimsTest {
     }
 
     @Test
+    void a_node_whose_renewal_failed_once_keeps_its_runs_when_the_next_renewal_succeeds() {
+        cluster = new ClusterFixture("one");
+        FailingLeases leasesOfA = new FailingLeases(cluster.store.leases(), cluster.storeClock);
+        Node a = cluster.add("a", EngineConfig.DEFAULT, LoadShedding.OFF, leasesOfA);
+        Run run = a.start("one", "{name: x}");
+        eventually("the run waits at a's gate", () -> a.gate.entered.get() == 1);
+
+        cluster.advance(HEARTBEAT, a); // t=2: renewed
+        eventually("a renewed", () -> leasesOfA.cancelChecks.get() == 1);
+        leasesOfA.down = true;
+        cluster.advance(HEARTBEAT, a); // t=4: fails; silence 2 s, below TTL - HEARTBEAT
+        eventually("a's renewal failed", () -> leasesOfA.failedRenewals.get() == 1);
+        leasesOfA.down = false;
+        cluster.advance(HEARTBEAT, a); // t=6: silence 4 s, but this beat renews first and succeeds
+        eventually("a renewed again", () -> leasesOfA.backAt != null && leasesOfA.cancelChecks.get() == 2);
+
+        assertThat(a.gate.interrupted.get()).as("a's run was not stopped").isZero();
+        assertThat(a.engine.activeRuns()).isEqualTo(1);
+        a.gate.release(1);
+        RunView done = a.finish(run);
+        assertThat(done.run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(cluster.executors(run.id())).containsExactly("a");
+        assertThat(a.gate.passed.get()).isEqualTo(1);
+    }
+
+    @Test
     void a_lost_lease_frees_its_slot_and_the_node_claims_the_next_queued_run_at_once() {
         cluster = new ClusterFixture("one");
         Node stale = cluster.add("stale", ONE_AT_A_TIME, LoadShedding.OFF);

@@ -44,7 +44,11 @@ final class Heartbeat {
         return outage.mayTakeOver();
     }
 
-    /** One heartbeat (on the executor): self-fencing if due, then one renewal, lost runs, missed cancels. */
+    /**
+     * One heartbeat (on the executor): one renewal, then lost runs and missed cancels. Self-fencing is decided only
+     * once this beat's own renewal failed (or a later beat finds it hung): a failure before it is no reason, the
+     * store may answer again now.
+     */
     void beat() {
         if (!heartbeatRunning.compareAndSet(false, true)) {
             if (outage.mustSelfFence(true)) { // a renewal hangs (a partition without a reset)
@@ -53,16 +57,20 @@ final class Heartbeat {
             return;
         }
         try {
-            if (outage.mustSelfFence(false)) {
-                selfFence();
-            }
             Instant issuedAt = outage.renewing();
-            Set<String> lost = leases.renew(settings.nodeId(), ownership.ownedIds(), settings.leaseTtl());
+            Set<String> lost;
+            try {
+                lost = leases.renew(settings.nodeId(), ownership.ownedIds(), settings.leaseTtl());
+            } catch (BatonException e) {
+                outage.renewFailed(e);
+                if (outage.mustSelfFence(false)) {
+                    selfFence();
+                }
+                return;
+            }
             outage.renewed(issuedAt);
             onRenewLost(lost);
             handleCancels(leases.cancelRequested(settings.nodeId()));
-        } catch (BatonException e) {
-            outage.renewFailed(e);
         } catch (RuntimeException e) {
             LOG.error("heartbeat of node {} failed", settings.nodeId(), e);
         } finally {
