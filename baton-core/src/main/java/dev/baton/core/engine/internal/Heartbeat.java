@@ -70,7 +70,7 @@ final class Heartbeat {
             }
             outage.renewed(issuedAt);
             onRenewLost(lost);
-            handleCancels(leases.cancelRequested(settings.nodeId()));
+            handleCancels();
         } catch (RuntimeException e) {
             LOG.error("heartbeat of node {} failed", settings.nodeId(), e);
         } finally {
@@ -78,8 +78,18 @@ final class Heartbeat {
         }
     }
 
-    /** Cancels owned runs whose cancel request reached the store but whose signal did not reach this node. */
-    private void handleCancels(Set<String> requested) {
+    /**
+     * Cancels owned runs whose cancel request reached the store but whose signal did not reach this node. A failure
+     * only logs: it says nothing about this node's leases (the next beat looks again).
+     */
+    private void handleCancels() {
+        Set<String> requested;
+        try {
+            requested = leases.cancelRequested(settings.nodeId());
+        } catch (BatonException e) {
+            LOG.warn("node {}: looking up cancel requests failed: {}", settings.nodeId(), e.getMessage());
+            return;
+        }
         cancelsHandled.retainAll(requested);
         for (String runId : requested) {
             if (!cancelsHandled.contains(runId) && ownership.ownsId(runId)) {
