@@ -1,6 +1,7 @@
 package dev.baton.core.engine;
 
 import dev.baton.core.engine.ClusterFixture.Node;
+import dev.baton.core.error.BatonException;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,7 @@ import static dev.baton.core.engine.ClusterFixture.TENANT;
 import static dev.baton.core.engine.ClusterFixture.TTL;
 import static dev.baton.core.engine.EngineFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * How cluster nodes claim runs when things go wrong: a failed claim, a store outage, a cancel racing a claim, a node
@@ -206,6 +208,29 @@ class ClusterClaimsTest {
         assertThat(done.run().status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(cluster.executors(run.id())).containsExactly("a");
         assertThat(a.gate.passed.get()).isEqualTo(1);
+    }
+
+    @Test
+    void a_cancel_whose_claim_failed_lets_go_of_the_lease_and_the_run_is_claimed_at_once() {
+        cluster = new ClusterFixture("one");
+        HookedLeases leases = new HookedLeases(cluster.store.leases());
+        leases.failAfterClaim = 2; // the busy run's claim passes; the cancel's claims the run, then its answer is lost
+        Node a = cluster.add("a", ONE_AT_A_TIME, LoadShedding.OFF, leases);
+        Run busy = a.start("one", "{name: busy}");
+        eventually("a is busy", () -> a.gate.entered.get() == 1);
+        Run queued = a.start("one", "{name: queued}");
+        assertThat(queued.status()).isEqualTo(RunStatus.QUEUED);
+
+        assertThatThrownBy(() -> a.engine.cancel(TENANT, queued.id(), "no longer needed"))
+                .isInstanceOf(BatonException.class);
+        assertThat(leases.claimCalls()).isEqualTo(2);
+        a.gate.release(1);
+
+        // no clock moves: the lease must have been let go of for a's claim loop to take the run when the slot frees
+        eventually("a claims the queued run", () -> a.gate.entered.get() == 2);
+        a.gate.release(1);
+        assertThat(a.finish(busy).run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(a.finish(queued).run().status()).isEqualTo(RunStatus.SUCCEEDED);
     }
 
     @Test
