@@ -270,7 +270,7 @@ class ClusterClaimsTest {
 
         AtomicInteger handedBack = new AtomicInteger(-1);
         Thread drain = Thread.ofVirtual().start(() -> handedBack.set(a.engine.drain(Duration.ZERO)));
-        eventually("the drain waits for the claim", () -> drain.getState() == Thread.State.WAITING
+        eventually("the drain waits for the claim", () -> drain.getState() == Thread.State.TIMED_WAITING
                 || !drain.isAlive());
         leases.releaseHeld();
         assertThat(drain.join(Duration.ofSeconds(30))).isTrue();
