@@ -112,7 +112,7 @@ final class InMemoryRunLeases implements RunLeases {
         checkNode(nodeId);
         checkTtl(ttl);
         if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+            throw BatonException.invalidInput("limit", "must be >= 1, got " + limit);
         }
         store.lock().writeLock().lock();
         try {

@@ -387,6 +387,7 @@ public abstract class RunLeasesContract {
         Run run = queued(0, 1);
         List<Runnable> bad = List.of(
                 () -> leases.claimNext("a", 0, true, LIVE),
+                () -> leases.claimQueued("a", 0, LIVE),
                 () -> leases.claimNext("a", 1, true, Duration.ZERO),
                 () -> leases.claimNext("a", 1, true, Duration.ofSeconds(-1)),
                 () -> leases.claimNext("", 1, true, LIVE),

@@ -1,6 +1,7 @@
 package dev.baton.core.engine;
 
 import dev.baton.core.engine.ClusterFixture.Node;
+import dev.baton.core.error.BatonException;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,7 @@ import static dev.baton.core.engine.ClusterFixture.TENANT;
 import static dev.baton.core.engine.ClusterFixture.TTL;
 import static dev.baton.core.engine.EngineFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * How cluster nodes claim runs when things go wrong: a failed claim, a store outage, a cancel racing a claim, a node
@@ -183,6 +185,55 @@ class ClusterClaimsTest {
     }
 
     @Test
+    void a_node_whose_renewal_failed_once_keeps_its_runs_when_the_next_renewal_succeeds() {
+        cluster = new ClusterFixture("one");
+        FailingLeases leasesOfA = new FailingLeases(cluster.store.leases(), cluster.storeClock);
+        Node a = cluster.add("a", EngineConfig.DEFAULT, LoadShedding.OFF, leasesOfA);
+        Run run = a.start("one", "{name: x}");
+        eventually("the run waits at a's gate", () -> a.gate.entered.get() == 1);
+
+        cluster.advance(HEARTBEAT, a); // t=2: renewed
+        eventually("a renewed", () -> leasesOfA.cancelChecks.get() == 1);
+        leasesOfA.down = true;
+        cluster.advance(HEARTBEAT, a); // t=4: fails; silence 2 s, below TTL - HEARTBEAT
+        eventually("a's renewal failed", () -> leasesOfA.failedRenewals.get() == 1);
+        leasesOfA.down = false;
+        cluster.advance(HEARTBEAT, a); // t=6: silence 4 s, but this beat renews first and succeeds
+        eventually("a renewed again", () -> leasesOfA.backAt != null && leasesOfA.cancelChecks.get() == 2);
+
+        assertThat(a.gate.interrupted.get()).as("a's run was not stopped").isZero();
+        assertThat(a.engine.activeRuns()).isEqualTo(1);
+        a.gate.release(1);
+        RunView done = a.finish(run);
+        assertThat(done.run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(cluster.executors(run.id())).containsExactly("a");
+        assertThat(a.gate.passed.get()).isEqualTo(1);
+    }
+
+    @Test
+    void a_cancel_whose_claim_failed_lets_go_of_the_lease_and_the_run_is_claimed_at_once() {
+        cluster = new ClusterFixture("one");
+        HookedLeases leases = new HookedLeases(cluster.store.leases());
+        leases.failAfterClaim = 2; // the busy run's claim passes; the cancel's claims the run, then its answer is lost
+        Node a = cluster.add("a", ONE_AT_A_TIME, LoadShedding.OFF, leases);
+        Run busy = a.start("one", "{name: busy}");
+        eventually("a is busy", () -> a.gate.entered.get() == 1);
+        Run queued = a.start("one", "{name: queued}");
+        assertThat(queued.status()).isEqualTo(RunStatus.QUEUED);
+
+        assertThatThrownBy(() -> a.engine.cancel(TENANT, queued.id(), "no longer needed"))
+                .isInstanceOf(BatonException.class);
+        assertThat(leases.claimCalls()).isEqualTo(2);
+        a.gate.release(1);
+
+        // no clock moves: the lease must have been let go of for a's claim loop to take the run when the slot frees
+        eventually("a claims the queued run", () -> a.gate.entered.get() == 2);
+        a.gate.release(1);
+        assertThat(a.finish(busy).run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(a.finish(queued).run().status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
     void a_lost_lease_frees_its_slot_and_the_node_claims_the_next_queued_run_at_once() {
         cluster = new ClusterFixture("one");
         Node stale = cluster.add("stale", ONE_AT_A_TIME, LoadShedding.OFF);
@@ -219,7 +270,7 @@ class ClusterClaimsTest {
 
         AtomicInteger handedBack = new AtomicInteger(-1);
         Thread drain = Thread.ofVirtual().start(() -> handedBack.set(a.engine.drain(Duration.ZERO)));
-        eventually("the drain waits for the claim", () -> drain.getState() == Thread.State.WAITING
+        eventually("the drain waits for the claim", () -> drain.getState() == Thread.State.TIMED_WAITING
                 || !drain.isAlive());
         leases.releaseHeld();
         assertThat(drain.join(Duration.ofSeconds(30))).isTrue();

@@ -25,6 +25,8 @@ final class FailingLeases implements RunLeases {
     private final InstantSource storeClock;
     volatile boolean down;
     final AtomicInteger failedRenewals = new AtomicInteger();
+    /** Calls of {@code cancelRequested}: the last store call of a heartbeat whose renewal succeeded. */
+    final AtomicInteger cancelChecks = new AtomicInteger();
     final List<Instant> claimNextCalls = new CopyOnWriteArrayList<>();
     /** The store time of the first successful renewal after a failed one, or {@code null}. */
     volatile Instant backAt;
@@ -86,6 +88,7 @@ final class FailingLeases implements RunLeases {
 
     @Override
     public Set<String> cancelRequested(String nodeId) {
+        cancelChecks.incrementAndGet();
         check();
         return delegate.cancelRequested(nodeId);
     }

@@ -26,6 +26,8 @@ final class HookedLeases implements RunLeases {
     private final AtomicInteger claims = new AtomicInteger();
     /** The number (1, 2, ...) of the {@code claim} call that fails, or 0. */
     volatile int failClaim;
+    /** The number (1, 2, ...) of the {@code claim} call that claims at the store, then fails (a lost answer), or 0. */
+    volatile int failAfterClaim;
     /** Runs the next renewals report lost (as if another node held them). */
     final Set<String> reportLost = ConcurrentHashMap.newKeySet();
     private volatile CountDownLatch holdRelease;
@@ -58,7 +60,11 @@ final class HookedLeases implements RunLeases {
         if (claims.incrementAndGet() == failClaim) {
             throw new BatonException(ErrorCode.STORE_UNAVAILABLE, "the store blinked (test)");
         }
-        return delegate.claim(runId, nodeId, ttl);
+        Optional<Run> claimed = delegate.claim(runId, nodeId, ttl);
+        if (claims.get() == failAfterClaim) {
+            throw new BatonException(ErrorCode.STORE_UNAVAILABLE, "the store's answer was lost (test)");
+        }
+        return claimed;
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -76,11 +77,22 @@ final class ClaimLoop {
         wake.release();
     }
 
-    /** Stops claiming and waits until a claim under way has adopted its batch (drain). */
+    /**
+     * Stops claiming and waits until a claim under way has adopted its batch (drain), for at most one
+     * {@code leaseTtl} (a claim slower than that hangs on the store; its leases expire anyway).
+     */
     void stopAndAwaitIdle() {
         stop();
-        claiming.lock();
-        claiming.unlock();
+        try {
+            if (claiming.tryLock(settings.leaseTtl().toNanos(), TimeUnit.NANOSECONDS)) {
+                claiming.unlock();
+            } else {
+                LOG.warn("node {}: a claim under way did not end within {}; draining without it", settings.nodeId(),
+                        settings.leaseTtl());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void loop() {

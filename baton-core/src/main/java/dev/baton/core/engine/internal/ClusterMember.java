@@ -250,14 +250,23 @@ final class ClusterMember implements AutoCloseable {
                 return core.get(run.tenantId(), run.id()).map(v -> v.run()).orElse(run);
             }
             Optional<Run> claimed;
+            boolean settled = false;
             try {
                 claimed = leases.claim(run.id(), nodeId(), settings.leaseTtl());
                 if (claimed.isPresent() && claimed.get().status() == RunStatus.QUEUED) {
                     handling.finishedWhileQueued(run.id()); // the claim loop may hold it in a batch claimed before
-                    return core.cancelQueued(claimed.get(), reason);
+                    Run cancelled = core.cancelQueued(claimed.get(), reason);
+                    settled = true;
+                    return cancelled;
                 }
+                settled = true;
             } finally {
                 handling.unhandleSettled(run.id()); // finished here, or resumed here just below
+                if (!settled && !ownership.ownsId(run.id())) {
+                    // the claim or the cancel failed: this call's claim (or the claim loop's, left to this call) is
+                    // let go of, so the run is not stranded until its lease expires (a finished run's is kept)
+                    release(List.of(run.id()));
+                }
             }
             if (claimed.isPresent()) {
                 journal.append(new JournalEntry.CancelRequested(run.id(), reason, clock.instant())).join();

@@ -44,7 +44,11 @@ final class Heartbeat {
         return outage.mayTakeOver();
     }
 
-    /** One heartbeat (on the executor): self-fencing if due, then one renewal, lost runs, missed cancels. */
+    /**
+     * One heartbeat (on the executor): one renewal, then lost runs and missed cancels. Self-fencing is decided only
+     * once this beat's own renewal failed (or a later beat finds it hung): a failure before it is no reason, the
+     * store may answer again now.
+     */
     void beat() {
         if (!heartbeatRunning.compareAndSet(false, true)) {
             if (outage.mustSelfFence(true)) { // a renewal hangs (a partition without a reset)
@@ -53,16 +57,20 @@ final class Heartbeat {
             return;
         }
         try {
-            if (outage.mustSelfFence(false)) {
-                selfFence();
-            }
             Instant issuedAt = outage.renewing();
-            Set<String> lost = leases.renew(settings.nodeId(), ownership.ownedIds(), settings.leaseTtl());
+            Set<String> lost;
+            try {
+                lost = leases.renew(settings.nodeId(), ownership.ownedIds(), settings.leaseTtl());
+            } catch (BatonException e) {
+                outage.renewFailed(e);
+                if (outage.mustSelfFence(false)) {
+                    selfFence();
+                }
+                return;
+            }
             outage.renewed(issuedAt);
             onRenewLost(lost);
-            handleCancels(leases.cancelRequested(settings.nodeId()));
-        } catch (BatonException e) {
-            outage.renewFailed(e);
+            handleCancels();
         } catch (RuntimeException e) {
             LOG.error("heartbeat of node {} failed", settings.nodeId(), e);
         } finally {
@@ -70,8 +78,18 @@ final class Heartbeat {
         }
     }
 
-    /** Cancels owned runs whose cancel request reached the store but whose signal did not reach this node. */
-    private void handleCancels(Set<String> requested) {
+    /**
+     * Cancels owned runs whose cancel request reached the store but whose signal did not reach this node. A failure
+     * only logs: it says nothing about this node's leases (the next beat looks again).
+     */
+    private void handleCancels() {
+        Set<String> requested;
+        try {
+            requested = leases.cancelRequested(settings.nodeId());
+        } catch (BatonException e) {
+            LOG.warn("node {}: looking up cancel requests failed: {}", settings.nodeId(), e.getMessage());
+            return;
+        }
         cancelsHandled.retainAll(requested);
         for (String runId : requested) {
             if (!cancelsHandled.contains(runId) && ownership.ownsId(runId)) {

@@ -2,6 +2,7 @@ package dev.baton.core.engine.internal;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Which runs a cluster node's tasks are taking or cancelling right now ({@link ClusterMember}): a start's fast path,
@@ -17,21 +18,28 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code QUEUED} snapshot: it must not be started.</li>
  * </ul>
  *
- * <p>Thread-safety: safe for concurrent use (concurrent sets; each side writes its mark before it reads the other's,
- * so of two racing tasks at least one sees the other).
+ * <p>Thread-safety: safe for concurrent use (one concurrent map: a run's mark is set, deferred and removed
+ * atomically, so a deferral is seen either by the handler's unhandle or not made at all).
  */
 final class RunHandling {
-    private final Set<String> handling = ConcurrentHashMap.newKeySet();
-    private final Set<String> deferred = ConcurrentHashMap.newKeySet();
+    /** How a run is marked. */
+    private enum Mark {
+        /** A task handles it. */
+        HANDLED,
+        /** A task handles it, and the claim loop leased it meanwhile and left it to that task. */
+        DEFERRED
+    }
+
+    private final ConcurrentMap<String, Mark> handling = new ConcurrentHashMap<>();
     private final Set<String> finishedWhileQueued = ConcurrentHashMap.newKeySet();
 
     /** Marks the run handled by the caller; whether it was not already. */
     boolean tryHandle(String runId) {
-        return handling.add(runId);
+        return handling.putIfAbsent(runId, Mark.HANDLED) == null;
     }
 
     boolean isHandled(String runId) {
-        return handling.contains(runId);
+        return handling.containsKey(runId);
     }
 
     /**
@@ -39,15 +47,8 @@ final class RunHandling {
      * task handling it.
      */
     boolean tryHandleClaimed(String runId) {
-        if (handling.add(runId)) {
-            return true;
-        }
-        deferred.add(runId);
-        if (!handling.add(runId)) {
-            return false; // the handler's unhandle sees the deferral
-        }
-        deferred.remove(runId);
-        return true;
+        // not handled: the loop handles it; handled: deferred, the handler's unhandle sees the deferral
+        return handling.compute(runId, (id, mark) -> mark == null ? Mark.HANDLED : Mark.DEFERRED) == Mark.HANDLED;
     }
 
     /**
@@ -57,15 +58,12 @@ final class RunHandling {
      * @return whether the caller must let go of its lease: the claim loop leased it meanwhile, and nobody runs it
      */
     boolean unhandle(String runId, boolean owned) {
-        handling.remove(runId);
-        boolean leftToHandler = deferred.remove(runId);
-        return leftToHandler && !owned;
+        return handling.remove(runId) == Mark.DEFERRED && !owned;
     }
 
     /** Unmarks a run the caller finished or resumes itself (a cancel): any deferral is settled. */
     void unhandleSettled(String runId) {
         handling.remove(runId);
-        deferred.remove(runId);
     }
 
     /** This node cancelled a queued run (finished it without starting it). */

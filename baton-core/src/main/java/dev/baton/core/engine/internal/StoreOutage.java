@@ -86,22 +86,28 @@ final class StoreOutage {
 
     /**
      * Whether the node must stop its runs now: none succeeded for {@code leaseTtl} minus one heartbeat interval, and
-     * the last renewal failed or (with {@code renewalUnderWay}) the one under way has hung: two heartbeats found it
-     * under way, at least a heartbeat interval after it was issued. Counting restarts from now when it says so (the
-     * runs it stops are gone; later ones are judged afresh).
+     * the renewal just made failed or (with {@code renewalUnderWay}) the one under way has hung: two heartbeats found
+     * it under way, at least a heartbeat interval after it was issued. Counting restarts from now when it says so (the
+     * runs it stops are gone; later ones are judged afresh). A renewal under way past one interval, and self-fencing,
+     * count as trouble: a late success starts the quiet period.
      *
      * @param renewalUnderWay whether a renewal is under way (its outcome is unknown: only its duration counts)
      */
     boolean mustSelfFence(boolean renewalUnderWay) {
         Instant now = clock.instant();
         Instant pending = renewing;
-        // hung: seen under way by two heartbeats, for at least one interval of engine time and of real time (a stuck
-        // I/O call is stuck in real time; a manual test clock may jump past a renewal that takes microseconds)
-        boolean hanging = renewalUnderWay && pending != null && pending.equals(seenUnderWay)
+        // overdue: under way for at least one interval of engine time and of real time (a stuck I/O call is stuck in
+        // real time; a manual test clock may jump past a renewal that takes microseconds)
+        boolean overdue = renewalUnderWay && pending != null
                 && Duration.between(pending, now).compareTo(settings.heartbeatInterval()) >= 0
                 && System.nanoTime() - renewingSinceNanos >= settings.heartbeatInterval().toNanos();
+        boolean hanging = overdue && pending.equals(seenUnderWay); // seen under way by two heartbeats
         if (renewalUnderWay) {
             seenUnderWay = pending;
+        }
+        if (overdue && !trouble) {
+            LOG.warn("node {}: renewing leases takes more than {}", settings.nodeId(), settings.heartbeatInterval());
+            trouble = true;
         }
         if (renewalUnderWay ? !hanging : !trouble) {
             return false; // the last renewal succeeded (a late heartbeat is no reason: it renews now)
@@ -111,6 +117,7 @@ final class StoreOutage {
             return false;
         }
         lastRenewed = now;
+        trouble = true;
         return true;
     }
 }
