@@ -4,7 +4,6 @@ import dev.baton.core.cluster.RunLeases;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunStatus;
-import dev.baton.core.store.InMemoryRunStore.RunState;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -3,12 +3,11 @@ package dev.baton.core.store;
 import dev.baton.core.cluster.RunLeases;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
-import dev.baton.core.run.AttemptStatus;
 import dev.baton.core.run.JournalEntry;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunEvent;
-import dev.baton.core.run.RunStatus;
 import dev.baton.core.run.StepAttempt;
+import dev.baton.core.store.RunState.Staged;
 
 import java.time.Instant;
 import java.time.InstantSource;
@@ -144,10 +143,7 @@ public final class InMemoryRunStore implements RunStore {
                 }
             }
             for (JournalEntry entry : entries) {
-                Staged s = staged.get(entry.runId());
-                if (apply(s, entry)) {
-                    s.events.add(new RunEvent(s.state.events.size() + s.events.size() + 1L, entry));
-                }
+                staged.get(entry.runId()).record(entry);
             }
             for (Staged s : staged.values()) {
                 s.publish();
@@ -169,51 +165,6 @@ public final class InMemoryRunStore implements RunStore {
                         + state.leaseOwner + "', not to '" + nodeId + "'");
             }
         }
-    }
-
-    /** Applies one entry to the staged state; whether it changed anything. */
-    private static boolean apply(Staged s, JournalEntry entry) {
-        return switch (entry) {
-            case JournalEntry.RunStarted e -> {
-                if (s.run.status() != RunStatus.QUEUED) {
-                    yield false;
-                }
-                s.run = RunRecords.started(s.run, e.at());
-                yield true;
-            }
-            case JournalEntry.AttemptStarted e -> {
-                AttemptKey key = new AttemptKey(e.stepId(), e.attempt());
-                if (s.attempt(key) != null) {
-                    yield false;
-                }
-                s.attempts.put(key, new StepAttempt(e.runId(), e.stepId(), e.attempt(), AttemptStatus.RUNNING,
-                        RunRecords.copy(e.input()), null, null, e.at(), null));
-                yield true;
-            }
-            case JournalEntry.AttemptFinished e -> {
-                AttemptKey key = new AttemptKey(e.stepId(), e.attempt());
-                StepAttempt current = s.attempt(key);
-                if (current != null && current.status().isTerminal()) {
-                    yield false;
-                }
-                s.attempts.put(key, RunRecords.finished(current, e));
-                yield true;
-            }
-            case JournalEntry.RunFinished e -> {
-                if (s.run.status().isTerminal()) {
-                    yield false;
-                }
-                s.run = RunRecords.finished(s.run, e);
-                yield true;
-            }
-            case JournalEntry.CancelRequested e -> {
-                if (s.run.status().isTerminal() || s.cancelRequested) {
-                    yield false;
-                }
-                s.cancelRequested = true;
-                yield true;
-            }
-        };
     }
 
     @Override
@@ -403,51 +354,5 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     private record TenantKey(String tenantId, String key) {
-    }
-
-    private record AttemptKey(String stepId, int attempt) {
-    }
-
-    /** The mutable state of one run; only changed under the write lock. */
-    static final class RunState {
-        Run run;
-        boolean cancelRequested;
-        /** The node holding the run's lease (kept after the run finishes), or {@code null}. */
-        String leaseOwner;
-        /** When the lease expires (store time), or {@code null} when the run has no owner. */
-        Instant leaseExpiresAt;
-        final Map<AttemptKey, StepAttempt> attempts = new HashMap<>();
-        final List<RunEvent> events = new ArrayList<>();
-
-        RunState(Run run) {
-            this.run = run;
-        }
-    }
-
-    /** Changes to one run within an append, published only once every entry applied. */
-    private static final class Staged {
-        final RunState state;
-        Run run;
-        boolean cancelRequested;
-        final Map<AttemptKey, StepAttempt> attempts = new HashMap<>();
-        final List<RunEvent> events = new ArrayList<>();
-
-        Staged(RunState state) {
-            this.state = state;
-            this.run = state.run;
-            this.cancelRequested = state.cancelRequested;
-        }
-
-        StepAttempt attempt(AttemptKey key) {
-            StepAttempt staged = attempts.get(key);
-            return staged != null ? staged : state.attempts.get(key);
-        }
-
-        void publish() {
-            state.run = run;
-            state.cancelRequested = cancelRequested;
-            state.attempts.putAll(attempts);
-            state.events.addAll(events);
-        }
     }
 }

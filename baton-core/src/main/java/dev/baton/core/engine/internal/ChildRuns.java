@@ -60,8 +60,8 @@ final class ChildRuns {
         Workflow workflow = resolver.resolve(parent.tenantId(), workflowId, version);
         JsonNode childInputs = inputValidator.validate(workflow,
                 inputs == null ? JsonNodeFactory.instance.objectNode() : inputs);
-        Run fresh = core.newRun(parent.tenantId(), workflow, childInputs, parent.priority(), key, parent.runId(), stepId,
-                traceParent);
+        Run fresh = core.requests().newRun(parent.tenantId(), workflow, childInputs, parent.priority(), key,
+                parent.runId(), stepId, traceParent);
         Run created = store.create(fresh);
         if (created.id().equals(fresh.id())) {
             core.observer().runQueued(created);

@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -69,6 +68,7 @@ public final class EngineCore implements AutoCloseable {
     private final EngineConfig config;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Journal journal;
+    private final RunRequests requests;
     private final EventHub events;
     private final Admission admission;
     private final PriorityPermits globalPermits;
@@ -107,6 +107,7 @@ public final class EngineCore implements AutoCloseable {
         this.config = config;
         this.onClose = onClose;
         this.observer = new GuardedObserver(observer);
+        this.requests = new RunRequests(store, resolver, inputValidator, clock);
         this.completions = new Completions(store, this::owns);
         this.events = new EventHub(store, executor);
         this.journal = new Journal(store, config.journalBatchSize(), this::onDurable,
@@ -146,21 +147,19 @@ public final class EngineCore implements AutoCloseable {
             throw new BatonException(ErrorCode.NOT_READY, "the engine is draining (shutting down); start the run "
                     + "on another node");
         }
-        if (request.idempotencyKey() != null) {
-            Optional<Run> existing = store.findByIdempotencyKey(request.tenantId(), request.idempotencyKey());
-            if (existing.isPresent()) {
-                return sameRequest(existing.get(), request);
-            }
+        Optional<Run> existing = requests.existing(request);
+        if (existing.isPresent()) {
+            return existing.get();
         }
         Workflow workflow = resolver.resolve(request.tenantId(), request.workflowId(), request.workflowVersion());
         JsonNode inputs = inputValidator.validate(workflow, request.inputs());
         backpressure.check(request.priority());
-        Run fresh = newRun(request.tenantId(), workflow, inputs, request.priority(), request.idempotencyKey(), null,
-                null, request.traceParent());
+        Run fresh = requests.newRun(request.tenantId(), workflow, inputs, request.priority(),
+                request.idempotencyKey(), null, null, request.traceParent());
         Run created = durable(journal.create(fresh));
         // Only the request that created the run admits it (a concurrent start with the same key gets it back).
         if (!created.id().equals(fresh.id())) {
-            return sameRequest(created, request);
+            return requests.sameRequest(created, request);
         }
         observer.runQueued(created);
         if (member != null) {
@@ -169,32 +168,6 @@ public final class EngineCore implements AutoCloseable {
             ownership.activate(created);
         }
         return created;
-    }
-
-    /**
-     * Returns the run an idempotency key already names, after checking the request is the one that created it:
-     * same workflow and same inputs (with the defaults of the run's workflow version applied).
-     *
-     * @throws BatonException CONFLICT when the key was used for a different request
-     */
-    private Run sameRequest(Run existing, StartRequest request) {
-        boolean same = existing.workflowId().equals(request.workflowId());
-        if (same) {
-            JsonNode inputs;
-            try {
-                Workflow workflow = resolver.resolve(request.tenantId(), existing.workflowId(),
-                        existing.workflowVersion());
-                inputs = inputValidator.validate(workflow, request.inputs());
-            } catch (BatonException e) {
-                inputs = request.inputs();
-            }
-            same = existing.inputs().equals(inputs);
-        }
-        if (!same) {
-            throw new BatonException(ErrorCode.CONFLICT, "Idempotency-Key '" + request.idempotencyKey()
-                    + "' was used for a different request (workflow/inputs differ)");
-        }
-        return existing;
     }
 
     /** Waits for the journal writer to store a run; its failure is rethrown as it was raised. */
@@ -219,11 +192,9 @@ public final class EngineCore implements AutoCloseable {
         return children.start(parent, stepId, workflowId, version, inputs, traceParent);
     }
 
-    Run newRun(String tenantId, Workflow workflow, JsonNode inputs, int priority, String key,
-                       String parentRunId, String parentStepId, String traceParent) {
-        return new Run(UUID.randomUUID().toString(), tenantId, workflow.id(), workflow.version(), RunStatus.QUEUED,
-                priority, inputs, null, null, key, parentRunId, parentStepId, clock.instant(), null, null,
-                traceParent);
+    /** New runs and the idempotency-key check of starts (for {@link ChildRuns}). */
+    RunRequests requests() {
+        return requests;
     }
 
     /** See {@link Engine#get}. */
