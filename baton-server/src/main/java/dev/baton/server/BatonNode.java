@@ -176,31 +176,8 @@ public final class BatonNode implements AutoCloseable {
                     ? "cluster mode on " + stores.label() : "single node on " + stores.label());
             return node;
         } catch (RuntimeException | Error e) {
-            if (engine != null) {
-                engine.close();
-            }
-            if (model != null) {
-                model.close();
-            }
-            if (http != null) {
-                http.close();
-            }
-            if (nodeGateway != null && nodeGateway != gateway) {
-                closeQuietly(nodeGateway.closer());
-            }
-            if (stores == null) {
-                try {
-                    stores = opening.join();
-                } catch (RuntimeException ignored) {
-                    // the store did not open: nothing to close
-                }
-            }
-            if (stores != null) {
-                closeQuietly(stores.closer());
-            }
-            if (observability != null) {
-                observability.close();
-            }
+            NodeTeardown.abandon(engine, model, http, nodeGateway != gateway ? nodeGateway : null, opening, stores,
+                    observability);
             throw e;
         }
     }
@@ -387,30 +364,12 @@ public final class BatonNode implements AutoCloseable {
         model.awaitReady(timeout);
     }
 
-    /** Stops the engine (running attempts resume on the next open), unloads the model and closes the store. */
+    /**
+     * Stops the engine (running attempts resume on the next open), unloads the model and closes the store
+     * ({@link NodeTeardown}).
+     */
     @Override
     public void close() {
-        try {
-            engine.close();
-        } finally {
-            try {
-                closeQuietly(gateway.closer());
-                if (model != null) {
-                    model.close(); // waits for a load still running in the background
-                }
-                http.close();
-            } finally {
-                closeQuietly(stores.closer());
-                closeQuietly(observability); // last: spans of the runs stopped above are flushed
-            }
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            LOG.warn("closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
-        }
+        NodeTeardown.close(engine, gateway, model, http, stores, observability);
     }
 }
