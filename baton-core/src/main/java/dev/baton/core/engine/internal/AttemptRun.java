@@ -3,7 +3,6 @@ package dev.baton.core.engine.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.baton.core.engine.AttemptObservation;
-import dev.baton.core.engine.EngineClock;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.expr.Bindings;
@@ -13,7 +12,6 @@ import dev.baton.core.run.StepError;
 import dev.baton.core.step.StepContext;
 import dev.baton.core.workflow.Step;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -34,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * durable; a skipped step when its {@code if} is found false; an attempt re-attached after a restart when it is
  * re-attached, with its journaled start), and its {@link ObservedAttempt} is finished exactly once: with the
  * outcome its runner is told, at the instant journaled with it; or {@code FAILED}/{@code interrupted} when the
- * engine closes first. With no observer nothing is allocated.
+ * engine closes first. With no observer no {@link ObservedAttempt} is allocated. The observation is held by its
+ * {@link AttemptTelemetry}; the timeout by its {@link AttemptTimeout}.
  */
 final class AttemptRun implements StepContext {
     private static final int NEW = 0;
@@ -50,16 +49,14 @@ final class AttemptRun implements StepContext {
     private final AtomicInteger state = new AtomicInteger(NEW);
     private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
     private final CompletableFuture<Void> startedDurable = new CompletableFuture<>();
-    private volatile Instant deadline = Instant.MAX;
-    private volatile EngineClock.Timer timeoutTimer;
+    private final AttemptTimeout timeout = new AttemptTimeout(this);
     private volatile Execution execution;
     /** Whether {@code AttemptStarted} went to the journal with the previous step's finish (see prepareStart). */
     private volatile boolean prestarted;
     private JsonNode preparedInput;
     /** The start instant journaled by {@link #prepareStart}. */
     private Instant preparedAt;
-    /** This attempt's open observation, or {@code null} when nothing observes it (or before it started). */
-    private volatile ObservedAttempt observed;
+    private final AttemptTelemetry telemetry = new AttemptTelemetry(this);
 
     AttemptRun(RunCoordinator run, StepRunner runner, Step step, String stepId, int attempt, Bindings bindings) {
         this.run = run;
@@ -81,7 +78,7 @@ final class AttemptRun implements StepContext {
                 return;
             }
             if (!proceed) {
-                observeStart(run.clock().instant());
+                telemetry.start(run.clock().instant());
                 state.set(STARTED);
                 startedDurable.complete(null);
                 complete(Outcome.skipped());
@@ -111,11 +108,8 @@ final class AttemptRun implements StepContext {
         state.set(STARTED);
         startedDurable.complete(null);
         execution = chosen;
-        observeStart(previous.startedAt());
-        Duration timeout = timeout();
-        if (timeout != null) {
-            armTimeoutAt(previous.startedAt().plus(timeout));
-        }
+        telemetry.start(previous.startedAt());
+        timeout.armFrom(previous.startedAt());
         chosen.reattach(this, previous);
     }
 
@@ -150,7 +144,7 @@ final class AttemptRun implements StepContext {
 
     /** The prepared {@code AttemptStarted} is durable: the attempt counts as started (on the run's mailbox). */
     void activatePrestarted() {
-        observeStart(preparedAt);
+        telemetry.start(preparedAt);
         prestarted = true;
         state.set(STARTED);
         startedDurable.complete(null);
@@ -180,7 +174,7 @@ final class AttemptRun implements StepContext {
             return false;
         }
         Instant at = run.clock().instant();
-        observeStart(at);
+        telemetry.start(at);
         run.journal().append(new JournalEntry.AttemptStarted(run.runId(), stepId, attempt, input, at))
                 .whenComplete((ok, failure) -> {
                     if (failure == null) {
@@ -205,7 +199,7 @@ final class AttemptRun implements StepContext {
             return;
         }
         Instant now = run.clock().instant();
-        observeStart(now);
+        telemetry.start(now);
         run.journal().append(List.of(
                         new JournalEntry.AttemptStarted(run.runId(), stepId, attempt, input, now),
                         new JournalEntry.AttemptFinished(run.runId(), stepId, attempt, result.status(), result.output(),
@@ -221,7 +215,7 @@ final class AttemptRun implements StepContext {
                     }
                     Outcome told = failure == null ? result : Outcome.failed(journalError(failure)).unrecorded();
                     run.mailbox().execute(() -> {
-                        observeFinish(told, failure == null ? now : run.clock().instant());
+                        telemetry.finish(told, failure == null ? now : run.clock().instant());
                         runner.onAttemptFinished(this, told);
                     });
                 });
@@ -234,25 +228,13 @@ final class AttemptRun implements StepContext {
 
     /** Starts the attempt's timeout (step timeout, else the workflow default) from now. */
     void armTimeout() {
-        Duration timeout = timeout();
-        if (timeout != null) {
-            armTimeoutAt(run.clock().instant().plus(timeout));
-        }
+        timeout.armFromNow();
     }
 
-    private void armTimeoutAt(Instant at) {
-        deadline = at;
-        Duration timeout = timeout();
-        timeoutTimer = run.clock().scheduleAt(at, () -> complete(Outcome.timedOut(new StepError(
-                ErrorCode.TIMEOUT.code(), "step '" + stepId + "' attempt " + attempt + " timed out after "
-                + timeout, execution == null || execution.retriesOnTimeout()))));
-        if (outcome.isDone()) {
-            timeoutTimer.cancel();
-        }
-    }
-
-    private Duration timeout() {
-        return step.timeout() != null ? step.timeout() : run.workflow().defaults().timeout();
+    /** Whether a timeout of this attempt may be retried: its execution's call (yes before it has one). */
+    boolean retriesOnTimeout() {
+        Execution current = execution;
+        return current == null || current.retriesOnTimeout();
     }
 
     /**
@@ -275,10 +257,7 @@ final class AttemptRun implements StepContext {
         if (!outcome.complete(result)) {
             return false;
         }
-        EngineClock.Timer timer = timeoutTimer;
-        if (timer != null) {
-            timer.cancel();
-        }
+        timeout.cancel();
         boolean started = !state.compareAndSet(NEW, ABORTED);
         Execution current = execution;
         if (!fromExecution && current != null) {
@@ -299,7 +278,7 @@ final class AttemptRun implements StepContext {
                 // A store that refused the start fails the step rather than leaving it hanging.
                 Outcome told = Outcome.failed(journalError(failure)).unrecorded();
                 run.mailbox().execute(() -> {
-                    observeFinish(told, run.clock().instant());
+                    telemetry.finish(told, run.clock().instant());
                     runner.onAttemptFinished(this, told);
                 });
             }
@@ -315,54 +294,19 @@ final class AttemptRun implements StepContext {
     void abandon() {
         state.compareAndSet(NEW, ABORTED);
         outcome.complete(Outcome.failed(StepError.of(ErrorCode.LEASE_LOST, "the run was handed to another node")));
-        EngineClock.Timer timer = timeoutTimer;
-        if (timer != null) {
-            timer.cancel();
-        }
+        timeout.cancel();
         switch (execution) {
             case HandlerExecution handler -> handler.stop(this);
             case SleepExecution sleep -> sleep.stop(this);
             case MapExecution map -> map.abandon();
             case null, default -> { }
         }
-        ObservedAttempt current = observed;
-        if (current != null) {
-            current.interrupted(run.clock().instant());
-        }
+        telemetry.interrupted(run.clock().instant());
     }
 
-    // --- observation ------------------------------------------------------------------------------------------
-
-    /** Tells the observer this attempt started at {@code at} (see the class comment for when). */
-    private void observeStart(Instant at) {
-        observed = ObservedAttempt.start(run.core(), run.run(), stepId, step.uses(), attempt, at);
-    }
-
-    /** Finishes the observation with the outcome the runner is told about. */
-    void observeFinish(Outcome told, Instant at) {
-        ObservedAttempt current = observed;
-        if (current != null) {
-            current.finish(told.status(), told.error(), at);
-        }
-    }
-
-    /** Enters the observation on the calling (handler) thread; close the scope with {@link #exitObservation}. */
-    AttemptObservation.Scope enterObservation() {
-        ObservedAttempt current = observed;
-        return current == null ? AttemptObservation.Scope.NONE : current.enter();
-    }
-
-    void exitObservation(AttemptObservation.Scope scope) {
-        ObservedAttempt current = observed;
-        if (current != null) {
-            current.exit(scope);
-        }
-    }
-
-    /** The traceparent child runs of this attempt belong under, or {@code null} (see {@link AttemptObservation}). */
-    String traceParent() {
-        ObservedAttempt current = observed;
-        return current == null ? null : current.traceParent();
+    /** This attempt's observation (see the class comment for when it starts and finishes). */
+    AttemptTelemetry telemetry() {
+        return telemetry;
     }
 
     StepError journalError(Throwable failure) {
@@ -444,7 +388,7 @@ final class AttemptRun implements StepContext {
 
     @Override
     public Instant deadline() {
-        return deadline;
+        return timeout.deadline();
     }
 
     @Override

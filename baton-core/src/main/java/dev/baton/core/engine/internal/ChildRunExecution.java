@@ -66,7 +66,7 @@ final class ChildRunExecution implements Execution {
             if (!inputs.isMissingNode() && !inputs.isNull() && !inputs.isObject()) {
                 throw BuiltInArguments.invalid("with.inputs", "expected an object");
             }
-            String traceParent = attempt.traceParent();
+            String traceParent = attempt.telemetry().traceParent();
             started = parent.core().startChild(parent, attempt.stepId(), workflow.textValue(),
                     version.isNumber() ? version.intValue() : 0, inputs.isObject() ? inputs : null,
                     traceParent != null ? traceParent : parent.run().traceParent());

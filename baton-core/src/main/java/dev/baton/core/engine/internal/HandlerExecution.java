@@ -89,7 +89,7 @@ final class HandlerExecution implements Execution {
             return;
         }
         Outcome result;
-        AttemptObservation.Scope scope = attempt.enterObservation();
+        AttemptObservation.Scope scope = attempt.telemetry().enter();
         try {
             result = Outcome.succeeded(handler.execute(attempt, input));
         } catch (BatonException e) {
@@ -105,7 +105,7 @@ final class HandlerExecution implements Execution {
             result = Outcome.failed(new StepError(ErrorCode.STEP_FAILED.code(),
                     "step '" + attempt.stepId() + "' failed: " + e, false));
         } finally {
-            attempt.exitObservation(scope);
+            attempt.telemetry().exit(scope);
         }
         attempt.completeFromExecution(result);
     }

@@ -2,7 +2,6 @@ package dev.baton.core.engine.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.core.engine.EngineClock;
-import dev.baton.core.engine.RunView;
 import dev.baton.core.engine.internal.StepGraph.Slot;
 import dev.baton.core.engine.internal.StepGraph.SlotState;
 import dev.baton.core.error.BatonException;
@@ -37,7 +36,8 @@ import java.util.stream.Collectors;
  * the store refuses is reported to the engine, which fails the run's waiters. A run never hangs silently.
  *
  * <p>The steps and their readiness are a {@link StepGraph}; the variables the run's expressions see are
- * {@link RunBindings}; starts of dependents journaled with their dependency's finish are {@link Prestarts}.
+ * {@link RunBindings}; starts of dependents journaled with their dependency's finish are {@link Prestarts}; the run
+ * timeout, the outputs and the journaling of {@code RunFinished} are carried out by its {@link RunFinish}.
  *
  * <p>Thread-safety: its state is confined to the run's mailbox; {@link #start}, {@link #resume} and
  * {@link #cancel} may be called from any thread (they hand their work to the mailbox).
@@ -51,9 +51,7 @@ final class RunCoordinator {
     private final RunBindings bindings;
     private Map<String, List<StepAttempt>> recovered = Map.of();
     private volatile Run run;
-    /** When {@code RunStarted} became durable in this process (for the final view), else {@code null}. */
-    private volatile Instant journaledStart;
-    private EngineClock.Timer runTimer;
+    private final RunFinish runFinish;
     private RunStatus ending;
     private StepError endingError;
     private volatile boolean finishing;
@@ -70,6 +68,7 @@ final class RunCoordinator {
         this.journal = new RunJournal(core.journal(), this::isAbandoned);
         this.graph = new StepGraph(workflow);
         this.bindings = new RunBindings(run);
+        this.runFinish = new RunFinish(this, graph, bindings);
     }
 
     /** Starts a queued run: journals {@code RunStarted}, then dispatches the first steps. */
@@ -85,7 +84,7 @@ final class RunCoordinator {
         Instant now = clock().instant();
         journal.append(new JournalEntry.RunStarted(run.id(), now)).whenComplete((ok, failure) -> {
             if (failure == null) {
-                journaledStart = now;
+                runFinish.started(now);
                 Run queued = run;
                 run = queued.started(now);
                 mailbox.execute(() -> {
@@ -99,8 +98,8 @@ final class RunCoordinator {
             } else if (!isClosed()) {
                 mailbox.execute(() -> {
                     if (!finishing) {
-                        finish(RunStatus.FAILED, null, storeError("the journal refused the start of run " + run.id(),
-                                failure));
+                        finish(RunStatus.FAILED, null, RunFinish.storeError(
+                                "the journal refused the start of run " + run.id(), failure));
                     }
                 });
             }
@@ -125,13 +124,6 @@ final class RunCoordinator {
         if (!finishing) {
             finish(RunStatus.FAILED, null, error);
         }
-    }
-
-    static StepError storeError(String what, Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        String code = cause instanceof BatonException e ? e.code().code() : ErrorCode.STORE_UNAVAILABLE.code();
-        return new StepError(code, what + ": " + cause.getMessage(), false);
     }
 
     /**
@@ -173,11 +165,7 @@ final class RunCoordinator {
     }
 
     private void armRunTimeout(Instant began) {
-        if (workflow.timeout() != null) {
-            runTimer = clock().scheduleAt(began.plus(workflow.timeout()), () -> mailbox.execute(() -> end(
-                    RunStatus.TIMED_OUT, StepError.of(ErrorCode.TIMEOUT, "run exceeded its timeout of "
-                            + workflow.timeout()))));
-        }
+        runFinish.armTimeout(began, error -> mailbox.execute(() -> end(RunStatus.TIMED_OUT, error)));
     }
 
     /** Requests cancellation (after {@code CancelRequested} is durable). */
@@ -219,9 +207,7 @@ final class RunCoordinator {
     void abandon() {
         abandoned = true;
         mailbox.execute(() -> {
-            if (runTimer != null) {
-                runTimer.cancel();
-            }
+            runFinish.cancelTimeout();
             for (Slot slot : graph.slots()) {
                 if (slot.runner != null) {
                     slot.runner.abandon();
@@ -337,11 +323,7 @@ final class RunCoordinator {
     private void succeed() {
         JsonNode outputs;
         try {
-            if (workflow.outputs() == null) {
-                outputs = graph.outputsById();
-            } else {
-                outputs = workflow.outputs().render(bindings.of(0));
-            }
+            outputs = runFinish.outputs();
         } catch (BatonException e) {
             finish(RunStatus.FAILED, null, new StepError(ErrorCode.EXPRESSION_FAILED.code(),
                     "the workflow outputs could not be rendered: " + e.getMessage(), false));
@@ -355,27 +337,7 @@ final class RunCoordinator {
         if (abandoned) {
             return;
         }
-        if (runTimer != null) {
-            runTimer.cancel();
-        }
-        Instant at = clock().instant();
-        journal.append(new JournalEntry.RunFinished(run.id(), status, outputs, error, at)).whenComplete((ok, failure) -> {
-            if (failure == null) {
-                core.onRunFinished(this, finalView(status, outputs, error, at));
-            } else {
-                core.onRunFinishFailed(this, failure);
-            }
-        });
-    }
-
-    /**
-     * The run as the store holds it once {@code RunFinished} is durable, built from what this coordinator journaled
-     * (no read back from the store).
-     */
-    private RunView finalView(RunStatus status, JsonNode outputs, StepError error, Instant finishedAt) {
-        Run r = run;
-        Instant started = r.startedAt() != null ? r.startedAt() : journaledStart;
-        return new RunView(r.finished(status, outputs, error, started, finishedAt), journal.attempts());
+        runFinish.journal(status, outputs, error);
     }
 
     /** The variables of an attempt: inputs, finished steps, run metadata (with {@code attempt} when n > 0). */

@@ -114,7 +114,7 @@ final class StepRunner {
             Outcome told = failure == null ? result : Outcome.failed(attempt.journalError(failure)).unrecorded();
             run.mailbox().execute(() -> {
                 // Observed before the dependents it started, so observers see a step end before the next begins.
-                attempt.observeFinish(told, failure == null ? at : run.clock().instant());
+                attempt.telemetry().finish(told, failure == null ? at : run.clock().instant());
                 if (failure == null) {
                     prestarts.activate();
                 } else {
