@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * journaled by other nodes whose signal was lost are handed to their coordinators. Renewal failures feed
  * {@link StoreOutage}, which may make the node fence itself: abandon all its runs.
  *
- * <p>Thread-safety: {@link #beat} may be called from any thread; one renewal runs at a time (a beat that finds one
- * under way only checks self-fencing).
+ * <p>Thread-safety: {@link #beat} may be called from any thread; one renewal runs at a time. A beat that finds one
+ * under way checks self-fencing (a hung renewal) and is not lost: the beat under way renews once more when it is
+ * done, so a slow renewal delays the next one instead of skipping a whole interval.
  */
 final class Heartbeat {
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
@@ -29,6 +30,8 @@ final class Heartbeat {
     private final RunOwnership ownership;
     private final StoreOutage outage;
     private final AtomicBoolean heartbeatRunning = new AtomicBoolean();
+    /** A beat came while one was under way: the one under way renews once more when it is done. */
+    private final AtomicBoolean beatAgain = new AtomicBoolean();
     /** Owned runs whose cancel request (found by the heartbeat) was handed to their coordinator. */
     private final Set<String> cancelsHandled = ConcurrentHashMap.newKeySet();
 
@@ -51,11 +54,22 @@ final class Heartbeat {
      */
     void beat() {
         if (!heartbeatRunning.compareAndSet(false, true)) {
+            beatAgain.set(true); // not lost: the beat under way runs once more when it is done
             if (outage.mustSelfFence(true)) { // a renewal hangs (a partition without a reset)
                 selfFence();
             }
             return;
         }
+        do {
+            try {
+                beatOnce();
+            } finally {
+                heartbeatRunning.set(false);
+            }
+        } while (beatAgain.getAndSet(false) && heartbeatRunning.compareAndSet(false, true));
+    }
+
+    private void beatOnce() {
         try {
             Instant issuedAt = outage.renewing();
             Set<String> lost;
@@ -73,8 +87,6 @@ final class Heartbeat {
             handleCancels();
         } catch (RuntimeException e) {
             LOG.error("heartbeat of node {} failed", settings.nodeId(), e);
-        } finally {
-            heartbeatRunning.set(false);
         }
     }
 
