@@ -5,6 +5,7 @@ import dev.baton.core.engine.LoadShedding;
 import dev.baton.core.error.BatonException;
 import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.observability.ObservabilityConfig;
+import dev.baton.server.security.SecurityConfig;
 import dev.baton.store.jdbc.StoreConfig;
 
 import java.nio.file.Path;
@@ -34,9 +35,12 @@ import java.util.Objects;
  * @param cluster this node's id and, when the store is PostgreSQL (cluster mode), its leases, heartbeats, polling
  *                and drain timeout (see {@link ClusterConfigReader}); the node id is also used on a single node
  *                (health, logs, metrics)
+ * @param security authentication, tenants and quotas, egress policy and secrets (see
+ *                {@link dev.baton.server.security.SecurityConfigReader} and docs/security.md)
  */
 public record BatonConfig(Path dataDir, Store store, Server server, Engine engine, Ai ai, Http http,
-                          GatewayConfig gateway, ObservabilityConfig observability, ClusterSettings cluster) {
+                          GatewayConfig gateway, ObservabilityConfig observability, ClusterSettings cluster,
+                          SecurityConfig security) {
 
     public BatonConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -48,6 +52,13 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(observability, "observability");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(security, "security");
+    }
+
+    /** A configuration with the default security settings ({@link SecurityConfig#DEFAULT}: auth off, loopback). */
+    public BatonConfig(Path dataDir, Store store, Server server, Engine engine, Ai ai, Http http,
+                       GatewayConfig gateway, ObservabilityConfig observability, ClusterSettings cluster) {
+        this(dataDir, store, server, engine, ai, http, gateway, observability, cluster, SecurityConfig.DEFAULT);
     }
 
     /** A configuration with the default cluster settings ({@link ClusterSettings#defaults()}, a fresh node id). */

@@ -15,6 +15,8 @@ import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.gateway.config.GatewayConfigReader;
 import dev.baton.observability.ObservabilityConfig;
 import dev.baton.observability.ObservabilityConfigReader;
+import dev.baton.server.security.SecurityConfig;
+import dev.baton.server.security.SecurityConfigReader;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,6 +68,8 @@ import java.util.regex.Pattern;
  *   tracing: {...}
  * cluster:                # node id, leases, drain timeout; read by ClusterConfigReader
  *   nodeId: baton-1
+ * security:               # auth, tenants and quotas, egress, secrets; read by SecurityConfigReader
+ *   auth: {...}
  * }</pre>
  *
  * <p>Environment variables: {@code BATON_DATA_DIR}, {@code BATON_STORE} (type), {@code BATON_STORE_URL},
@@ -102,7 +106,7 @@ public final class ConfigSource {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Map<String, Set<String>> SECTIONS = Map.of(
             "", Set.of("dataDir", "store", "server", "engine", "ai", "http", GatewayConfigReader.SECTION,
-                    ObservabilityConfigReader.SECTION, ClusterConfigReader.SECTION),
+                    ObservabilityConfigReader.SECTION, ClusterConfigReader.SECTION, SecurityConfigReader.SECTION),
             "store", Set.of("type", "url", "user", "password", "poolSize", "connectionTimeout", "socketTimeout"),
             "server", Set.of("host", "port", "maxRequestSize", "maxWait"),
             "engine", Set.of("maxRunningRuns", "maxQueuedRuns", "maxConcurrentAttempts", "stepTypeLimits",
@@ -200,7 +204,19 @@ public final class ConfigSource {
         BatonConfig.Http http = new BatonConfig.Http(integer("http.clients", setting(env, "BATON_HTTP_CLIENTS",
                 text(httpNode, "clients"), String.valueOf(BatonConfig.Http.DEFAULT.clients()))));
         return new BatonConfig(dataDir, store, server, engine, ai, http, gateway(tree, label, env),
-                observability(tree, label), cluster(tree, label, env));
+                observability(tree, label), cluster(tree, label, env), security(tree, label, env));
+    }
+
+    /** The security section of the main file and its variables. */
+    private static SecurityConfig security(ObjectNode tree, String label, Map<String, String> env) {
+        try {
+            return SecurityConfigReader.read(tree.get(SecurityConfigReader.SECTION), env);
+        } catch (BatonException e) {
+            if (label.isEmpty()) {
+                throw e;
+            }
+            throw new BatonException(e.code(), label + ": " + e.getMessage(), e.errors());
+        }
     }
 
     /** {@code engine.loadShedding}: both values default to {@link LoadShedding#DEFAULT}'s. */

@@ -28,6 +28,21 @@ public enum ErrorCode {
     BUDGET_EXCEEDED("budget-exceeded", Kind.RATE_LIMITED, false),
     /** The caller presented no credentials, or credentials Baton does not accept. */
     UNAUTHENTICATED("unauthenticated", Kind.UNAUTHENTICATED, false),
+    /**
+     * The caller is authenticated but its roles do not grant the operation (HTTP 403). Objects of another tenant
+     * are never FORBIDDEN but {@link #NOT_FOUND}, so that their existence is not revealed.
+     */
+    FORBIDDEN("forbidden", Kind.FORBIDDEN, false),
+    /**
+     * A tenant's or API key's quota (request or token rate, concurrent runs) is used up; retry after the delay
+     * given. The problem's {@code errors[0].field} names the limit (e.g. {@code tenant.requestsPerMinute}).
+     */
+    QUOTA_EXCEEDED("quota-exceeded", Kind.RATE_LIMITED, true),
+    /**
+     * An outgoing connection (an {@code http} step, a provider base URL, a redirect) would reach an address the
+     * egress policy denies (loopback, private, link-local, cloud metadata... unless allow-listed).
+     */
+    EGRESS_DENIED("egress-denied", Kind.FORBIDDEN, false),
     /** A step or run did not finish within its timeout. */
     TIMEOUT("timeout", Kind.TIMEOUT, true),
     /** The run or step was cancelled by a user or by its parent. */
@@ -55,7 +70,7 @@ public enum ErrorCode {
     INTERNAL("internal", Kind.INTERNAL, false);
 
     /** The failure category, which the HTTP edge maps to a status code. */
-    public enum Kind { INVALID, UNAUTHENTICATED, NOT_FOUND, CONFLICT, TOO_LARGE, RATE_LIMITED, TIMEOUT, UPSTREAM, UNAVAILABLE, INTERNAL }
+    public enum Kind { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, RATE_LIMITED, TIMEOUT, UPSTREAM, UNAVAILABLE, INTERNAL }
 
     private final String code;
     private final Kind kind;

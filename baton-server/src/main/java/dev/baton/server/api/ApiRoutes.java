@@ -7,6 +7,9 @@ import dev.baton.server.NodeGateway;
 import dev.baton.server.NodeStartup;
 import dev.baton.server.openai.OpenAiEndpoints;
 import dev.baton.server.openai.OpenAiErrors;
+import dev.baton.server.security.Access;
+import dev.baton.server.security.ApiSecurity;
+import dev.baton.core.security.Permission;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -145,62 +148,86 @@ public final class ApiRoutes implements AutoCloseable {
             }
         });
         routes.before(spans::start);
+        ApiSecurity.install(routes, startup);
         routes.after(RequestLog::finished); // first: the line carries the span's traceId before spans.end clears it
         routes.after(spans::end);
         routes.after(ctx -> RequestIds.clear());
 
-        routes.post(BASE + "/workflows", ctx -> api.ready().workflows().register(ctx));
-        routes.get(BASE + "/workflows", ctx -> api.ready().workflows().list(ctx));
-        routes.post(BASE + "/workflows/validate", ctx -> api.ready().workflows().validate(ctx));
-        routes.get(BASE + "/workflows/{id}", ctx -> api.ready().workflows().get(ctx));
-        routes.put(BASE + "/workflows/{id}", ctx -> api.ready().workflows().update(ctx));
-        routes.delete(BASE + "/workflows/{id}", ctx -> api.ready().workflows().delete(ctx));
-        routes.get(BASE + "/workflows/{id}/versions/{version}", ctx -> api.ready().workflows().getVersion(ctx));
-        routes.post(BASE + "/workflows/{id}/runs", ctx -> api.ready().runs().start(ctx));
-        routes.post(BASE + "/workflows/{id}/runs/batch", ctx -> api.ready().runs().startBatch(ctx));
+        routes.post(BASE + "/workflows", ctx -> api.ready().workflows().register(ctx),
+                Access.of(Permission.WORKFLOW_WRITE));
+        routes.get(BASE + "/workflows", ctx -> api.ready().workflows().list(ctx), Access.of(Permission.WORKFLOW_READ));
+        routes.post(BASE + "/workflows/validate", ctx -> api.ready().workflows().validate(ctx),
+                Access.of(Permission.WORKFLOW_READ));
+        routes.get(BASE + "/workflows/{id}", ctx -> api.ready().workflows().get(ctx),
+                Access.of(Permission.WORKFLOW_READ));
+        routes.put(BASE + "/workflows/{id}", ctx -> api.ready().workflows().update(ctx),
+                Access.of(Permission.WORKFLOW_WRITE));
+        routes.delete(BASE + "/workflows/{id}", ctx -> api.ready().workflows().delete(ctx),
+                Access.of(Permission.WORKFLOW_WRITE));
+        routes.get(BASE + "/workflows/{id}/versions/{version}", ctx -> api.ready().workflows().getVersion(ctx),
+                Access.of(Permission.WORKFLOW_READ));
+        routes.post(BASE + "/workflows/{id}/runs", ctx -> api.ready().runs().start(ctx),
+                Access.of(Permission.RUN_START));
+        routes.post(BASE + "/workflows/{id}/runs/batch", ctx -> api.ready().runs().startBatch(ctx),
+                Access.of(Permission.RUN_START));
 
-        routes.get(BASE + "/runs", ctx -> api.ready().runs().list(ctx));
-        routes.get(BASE + "/runs/{id}", ctx -> api.ready().runs().get(ctx));
-        routes.post(BASE + "/runs/{id}/cancel", ctx -> api.ready().runs().cancel(ctx));
-        routes.get(BASE + "/runs/{id}/events", ctx -> api.ready().events().stream(ctx));
+        routes.get(BASE + "/runs", ctx -> api.ready().runs().list(ctx), Access.of(Permission.RUN_READ));
+        routes.get(BASE + "/runs/{id}", ctx -> api.ready().runs().get(ctx), Access.of(Permission.RUN_READ));
+        routes.post(BASE + "/runs/{id}/cancel", ctx -> api.ready().runs().cancel(ctx),
+                Access.of(Permission.RUN_OPERATE));
+        routes.get(BASE + "/runs/{id}/events", ctx -> api.ready().events().stream(ctx), Access.of(Permission.RUN_READ));
 
-        routes.get(BASE + "/templates", ctx -> api.ready().templates().list(ctx));
-        routes.get(BASE + "/templates/{name}", ctx -> api.ready().templates().get(ctx));
-        routes.post(BASE + "/templates/{name}", ctx -> api.ready().templates().instantiate(ctx));
+        routes.get(BASE + "/templates", ctx -> api.ready().templates().list(ctx), Access.of(Permission.WORKFLOW_READ));
+        routes.get(BASE + "/templates/{name}", ctx -> api.ready().templates().get(ctx),
+                Access.of(Permission.WORKFLOW_READ));
+        routes.post(BASE + "/templates/{name}", ctx -> api.ready().templates().instantiate(ctx),
+                Access.of(Permission.WORKFLOW_WRITE));
 
-        routes.get(BASE + "/gateway/deployments", ctx -> api.ready().gateway().deployments(ctx));
-        routes.get(BASE + "/gateway/deployments/{id}", ctx -> api.ready().gateway().deployment(ctx));
-        routes.post(BASE + "/gateway/deployments/{id}/enable", ctx -> api.ready().gateway().setEnabled(ctx, true));
+        routes.get(BASE + "/gateway/deployments", ctx -> api.ready().gateway().deployments(ctx),
+                Access.of(Permission.GATEWAY_READ));
+        routes.get(BASE + "/gateway/deployments/{id}", ctx -> api.ready().gateway().deployment(ctx),
+                Access.of(Permission.GATEWAY_READ));
+        routes.post(BASE + "/gateway/deployments/{id}/enable", ctx -> api.ready().gateway().setEnabled(ctx, true),
+                Access.of(Permission.GATEWAY_OPERATE));
         routes.post(BASE + "/gateway/deployments/{id}/disable",
                 ctx -> api.ready().gateway().setEnabled(ctx, false));
-        routes.get(BASE + "/gateway/cache", ctx -> api.ready().gateway().cacheStats(ctx));
-        routes.delete(BASE + "/gateway/cache", ctx -> api.ready().gateway().invalidateCache(ctx));
-        routes.get(BASE + "/usage", ctx -> api.ready().gateway().usage(ctx));
+        routes.get(BASE + "/gateway/cache", ctx -> api.ready().gateway().cacheStats(ctx),
+                Access.of(Permission.GATEWAY_READ));
+        routes.delete(BASE + "/gateway/cache", ctx -> api.ready().gateway().invalidateCache(ctx),
+                Access.of(Permission.GATEWAY_OPERATE));
+        routes.get(BASE + "/usage", ctx -> api.ready().gateway().usage(ctx), Access.of(Permission.GATEWAY_READ));
 
-        routes.get(BASE + "/analytics/workflows", ctx -> api.ready().analytics().workflows(ctx));
-        routes.get(BASE + "/analytics/workflows/{id}", ctx -> api.ready().analytics().workflow(ctx));
-        routes.get(BASE + "/analytics/models", ctx -> api.ready().analytics().models(ctx));
-        routes.get(BASE + "/analytics/keys", ctx -> api.ready().analytics().keys(ctx));
-        routes.get(BASE + "/system", ctx -> api.ready().system().system(ctx));
-        routes.get(BASE + "/system/history", ctx -> api.ready().system().history(ctx));
-        routes.get(BASE + "/alerts", ctx -> api.ready().system().alerts(ctx));
-        routes.get(BASE + "/alerts/rules", ctx -> api.ready().system().rules(ctx));
+        routes.get(BASE + "/analytics/workflows", ctx -> api.ready().analytics().workflows(ctx),
+                Access.of(Permission.RUN_READ));
+        routes.get(BASE + "/analytics/workflows/{id}", ctx -> api.ready().analytics().workflow(ctx),
+                Access.of(Permission.RUN_READ));
+        routes.get(BASE + "/analytics/models", ctx -> api.ready().analytics().models(ctx),
+                Access.of(Permission.GATEWAY_READ));
+        routes.get(BASE + "/analytics/keys", ctx -> api.ready().analytics().keys(ctx),
+                Access.of(Permission.GATEWAY_READ));
+        routes.get(BASE + "/system", ctx -> api.ready().system().system(ctx), Access.of(Permission.SYSTEM_READ));
+        routes.get(BASE + "/system/history", ctx -> api.ready().system().history(ctx),
+                Access.of(Permission.SYSTEM_READ));
+        routes.get(BASE + "/alerts", ctx -> api.ready().system().alerts(ctx), Access.of(Permission.SYSTEM_READ));
+        routes.get(BASE + "/alerts/rules", ctx -> api.ready().system().rules(ctx), Access.of(Permission.SYSTEM_READ));
 
         String v1 = OpenAiEndpoints.BASE;
-        routes.post(v1 + "/chat/completions", ctx -> api.ready().openAi().chatCompletions(ctx));
-        routes.post(v1 + "/embeddings", ctx -> api.ready().openAi().embeddings(ctx));
-        routes.get(v1 + "/models", ctx -> api.ready().openAi().models(ctx));
-        routes.get(v1 + "/models/<id>", ctx -> api.ready().openAi().model(ctx));
+        routes.post(v1 + "/chat/completions", ctx -> api.ready().openAi().chatCompletions(ctx),
+                Access.of(Permission.MODEL_CALL));
+        routes.post(v1 + "/embeddings", ctx -> api.ready().openAi().embeddings(ctx), Access.of(Permission.MODEL_CALL));
+        routes.get(v1 + "/models", ctx -> api.ready().openAi().models(ctx), Access.of(Permission.MODEL_READ));
+        routes.get(v1 + "/models/<id>", ctx -> api.ready().openAi().model(ctx), Access.of(Permission.MODEL_READ));
 
-        routes.get(BASE + "/health/live", health::live);
-        routes.get(BASE + "/health/ready", health::ready);
-        routes.get(BASE + "/health", health::detail);
+        routes.get(BASE + "/health/live", health::live, Access.PUBLIC);
+        routes.get(BASE + "/health/ready", health::ready, Access.PUBLIC);
+        routes.get(BASE + "/health", health::detail, Access.PUBLIC);
         // the same at the root, where probes and scrapers look by convention (like /metrics)
-        routes.get("/health/live", health::live);
-        routes.get("/health/ready", health::ready);
-        routes.get("/health", health::detail);
-        routes.get(BASE + "/openapi.json", ctx -> ctx.status(200).contentType("application/json").result(openApi));
-        routes.get(MetricsEndpoint.PATH, metrics::scrape);
+        routes.get("/health/live", health::live, Access.PUBLIC);
+        routes.get("/health/ready", health::ready, Access.PUBLIC);
+        routes.get("/health", health::detail, Access.PUBLIC);
+        routes.get(BASE + "/openapi.json", ctx -> ctx.status(200).contentType("application/json").result(openApi),
+                Access.PUBLIC);
+        routes.get(MetricsEndpoint.PATH, metrics::scrape, Access.PUBLIC);
 
         routes.exception(BatonException.class, (e, ctx) -> {
             if (e.code().kind() == ErrorCode.Kind.INTERNAL) {

@@ -15,7 +15,7 @@ import java.util.List;
  * problem+json.
  *
  * <p>Status per kind: INVALID → 400 (malformed and semantically invalid input alike; the {@code code} member
- * says which, e.g. {@code invalid-workflow}, {@code invalid-input}), NOT_FOUND → 404, CONFLICT → 409,
+ * says which, e.g. {@code invalid-workflow}, {@code invalid-input}), UNAUTHENTICATED → 401, FORBIDDEN → 403, NOT_FOUND → 404, CONFLICT → 409,
  * TOO_LARGE → 413, RATE_LIMITED → 429 with {@code Retry-After: 1}, TIMEOUT → 504, UPSTREAM → 502,
  * UNAVAILABLE → 503 with {@code Retry-After: 5}, INTERNAL → 500.
  *
@@ -34,6 +34,7 @@ public final class Problems {
         return switch (kind) {
             case INVALID -> 400;
             case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case TOO_LARGE -> 413;
@@ -58,6 +59,7 @@ public final class Problems {
         return switch (status) {
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 409 -> "Conflict";

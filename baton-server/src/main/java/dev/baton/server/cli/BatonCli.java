@@ -107,7 +107,7 @@ public final class BatonCli implements Runnable {
     static int exitCode(ErrorCode code) {
         return switch (code.kind()) {
             case INVALID, NOT_FOUND, TOO_LARGE -> INVALID;
-            case UNAUTHENTICATED, CONFLICT, RATE_LIMITED, TIMEOUT, UPSTREAM, UNAVAILABLE, INTERNAL -> RUN_FAILED;
+            case UNAUTHENTICATED, FORBIDDEN, CONFLICT, RATE_LIMITED, TIMEOUT, UPSTREAM, UNAVAILABLE, INTERNAL -> RUN_FAILED;
         };
     }
 

@@ -83,6 +83,7 @@ public final class OpenAiErrors {
         return switch (code.kind()) {
             case INVALID, NOT_FOUND, CONFLICT, TOO_LARGE -> "invalid_request_error";
             case UNAUTHENTICATED -> "authentication_error";
+            case FORBIDDEN -> "permission_error";
             case RATE_LIMITED -> "rate_limit_error";
             case TIMEOUT -> "timeout_error";
             case UPSTREAM -> "upstream_error";
