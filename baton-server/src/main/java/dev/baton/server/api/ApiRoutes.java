@@ -190,7 +190,7 @@ public final class ApiRoutes implements AutoCloseable {
         routes.post(BASE + "/gateway/deployments/{id}/enable", ctx -> api.ready().gateway().setEnabled(ctx, true),
                 Access.of(Permission.GATEWAY_OPERATE));
         routes.post(BASE + "/gateway/deployments/{id}/disable",
-                ctx -> api.ready().gateway().setEnabled(ctx, false));
+                ctx -> api.ready().gateway().setEnabled(ctx, false), Access.of(Permission.GATEWAY_OPERATE));
         routes.get(BASE + "/gateway/cache", ctx -> api.ready().gateway().cacheStats(ctx),
                 Access.of(Permission.GATEWAY_READ));
         routes.delete(BASE + "/gateway/cache", ctx -> api.ready().gateway().invalidateCache(ctx),
