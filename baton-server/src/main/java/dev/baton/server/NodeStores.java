@@ -115,7 +115,8 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                 String label = store.type().configName() + " " + withoutParameters(store.url());
                 if (!config.clustered()) {
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
-                            store.type().configName(), label, jdbc::schema, jdbc);
+                            store.type().configName(), label, jdbc::schema, jdbc, null, ClusterSignals.NONE, null,
+                            jdbc.apiKeys());
                 }
                 try {
                     ClusterSignals signals = jdbc.signals();
@@ -127,7 +128,8 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                         }
                     };
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
-                            store.type().configName(), label, jdbc::schema, closer, jdbc.leases(), signals, jdbc);
+                            store.type().configName(), label, jdbc::schema, closer, jdbc.leases(), signals, jdbc,
+                            jdbc.apiKeys());
                 } catch (RuntimeException | Error e) {
                     jdbc.close();
                     throw e;

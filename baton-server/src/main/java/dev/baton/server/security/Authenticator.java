@@ -112,20 +112,20 @@ public final class Authenticator {
         if (openAi && gatewayKeys.required()) {
             return gatewayKey(ctx, credential);
         }
-        throw fail(ctx, new FailedLogin("unknown", null, jwt == null
+        throw fail(ctx, new FailedLogin("anonymous", null, jwt == null
                 ? INVALID_KEY : "invalid credentials: neither an API key nor a valid JWT"));
     }
 
     private Principal storedKey(Context ctx, String credential) {
         Optional<ApiKeyToken> token = ApiKeyToken.parse(credential);
         if (token.isEmpty()) {
-            throw fail(ctx, new FailedLogin("key:malformed", null, INVALID_KEY + " (not in the bt_<prefix>_<secret> "
-                    + "format)"));
+            throw fail(ctx, new FailedLogin("key-prefix:malformed", null, INVALID_KEY
+                    + " (not in the bt_<prefix>_<secret> format)"));
         }
         ApiKeyToken presented = token.get();
         ApiKey key = keys.findByPrefix(presented.prefix()).orElse(null);
         if (key == null || !presented.matches(key.hash())) {
-            throw fail(ctx, new FailedLogin(KEY_SUBJECT + presented.prefix(), null, INVALID_KEY));
+            throw fail(ctx, new FailedLogin("key-prefix:" + presented.prefix(), null, INVALID_KEY));
         }
         Instant now = clock.instant();
         if (key.revokedAt() != null) {
