@@ -3,6 +3,8 @@ package dev.baton.server;
 import dev.baton.core.cluster.ClusterSignals;
 import dev.baton.core.cluster.RunLeases;
 import dev.baton.core.error.BatonException;
+import dev.baton.core.security.ApiKeyStore;
+import dev.baton.core.security.InMemoryApiKeyStore;
 import dev.baton.core.store.InMemoryRunAnalytics;
 import dev.baton.core.store.InMemoryRunStore;
 import dev.baton.core.store.InMemoryWorkflowStore;
@@ -39,13 +41,23 @@ import java.util.function.Supplier;
  *                  closed by {@link #closer} before the connections
  * @param shared    the JDBC stores when the store is shared by several nodes (PostgreSQL), else {@code null}: where
  *                  the AI gateway keeps the rate limits and budgets that hold for the cluster
+ * @param apiKeys   the stored API keys (same database; in memory for a memory store)
  */
 record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                   String label, Supplier<SchemaStatus> schema, AutoCloseable closer, RunLeases leases,
-                  ClusterSignals signals, JdbcStores shared) {
+                  ClusterSignals signals, JdbcStores shared, ApiKeyStore apiKeys) {
 
     NodeStores {
         Objects.requireNonNull(signals, "signals");
+        Objects.requireNonNull(apiKeys, "apiKeys");
+    }
+
+    /** Stores with API keys kept in memory. */
+    NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
+               String label, Supplier<SchemaStatus> schema, AutoCloseable closer, RunLeases leases,
+               ClusterSignals signals, JdbcStores shared) {
+        this(runs, workflows, usage, analytics, type, label, schema, closer, leases, signals, shared,
+                new InMemoryApiKeyStore());
     }
 
     /** Stores of a single node (no leases, no signals). */
@@ -103,7 +115,8 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                 String label = store.type().configName() + " " + withoutParameters(store.url());
                 if (!config.clustered()) {
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
-                            store.type().configName(), label, jdbc::schema, jdbc);
+                            store.type().configName(), label, jdbc::schema, jdbc, null, ClusterSignals.NONE, null,
+                            jdbc.apiKeys());
                 }
                 try {
                     ClusterSignals signals = jdbc.signals();
@@ -115,7 +128,8 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                         }
                     };
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
-                            store.type().configName(), label, jdbc::schema, closer, jdbc.leases(), signals, jdbc);
+                            store.type().configName(), label, jdbc::schema, closer, jdbc.leases(), signals, jdbc,
+                            jdbc.apiKeys());
                 } catch (RuntimeException | Error e) {
                     jdbc.close();
                     throw e;

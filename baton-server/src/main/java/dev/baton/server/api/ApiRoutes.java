@@ -9,6 +9,7 @@ import dev.baton.server.openai.OpenAiEndpoints;
 import dev.baton.server.openai.OpenAiErrors;
 import dev.baton.server.security.Access;
 import dev.baton.server.security.ApiSecurity;
+import dev.baton.server.security.ApiKeyIssuer;
 import dev.baton.core.security.Permission;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -55,7 +56,7 @@ public final class ApiRoutes implements AutoCloseable {
     /** The routes that need an open node, built once it is open. */
     private record Endpoints(WorkflowEndpoints workflows, RunEndpoints runs, RunEventStream events,
                              TemplateEndpoints templates, GatewayEndpoints gateway, OpenAiEndpoints openAi,
-                             AnalyticsEndpoints analytics, SystemEndpoints system) {
+                             AnalyticsEndpoints analytics, SystemEndpoints system, KeyEndpoints keys) {
     }
 
     private final NodeStartup startup;
@@ -115,19 +116,20 @@ public final class ApiRoutes implements AutoCloseable {
             spans.bind(node.tracing().openTelemetry());
             RequestBodies bodies = new RequestBodies(Json.MAPPER);
             WireFormat wire = new WireFormat(Json.MAPPER);
-            String tenant = node.tenantId();
             NodeGateway gateway = node.gateway();
             Endpoints ready = new Endpoints(new WorkflowEndpoints(node, bodies, wire),
-                    new RunEndpoints(tenant, node.engine(), node.catalog(), node.runStore(), bodies, wire,
+                    new RunEndpoints(node.engine(), node.catalog(), node.runStore(), bodies, wire,
                             node.config().server().maxWait()),
-                    new RunEventStream(tenant, node.engine(), node.runStore(), wire, keepAlive),
+                    new RunEventStream(node.engine(), node.runStore(), wire, keepAlive),
                     new TemplateEndpoints(node, bodies, wire),
                     new GatewayEndpoints(gateway.admin(), gateway.usage(), gateway.cache()),
-                    new OpenAiEndpoints(gateway.gateway(), gateway.keys(), Clock.systemUTC(), Json.MAPPER),
-                    new AnalyticsEndpoints(tenant, node.runAnalytics(), node.workflowStore(), gateway.usage(),
+                    new OpenAiEndpoints(gateway.gateway(), Clock.systemUTC(), Json.MAPPER),
+                    new AnalyticsEndpoints(node.runAnalytics(), node.workflowStore(), gateway.usage(),
                             Clock.systemUTC()),
                     new SystemEndpoints(node.monitoring(), node.config().observability().alerts().enabled(),
-                            node.config().observability().alerts().webhook() != null));
+                            node.config().observability().alerts().webhook() != null),
+                    new KeyEndpoints(node.apiKeys(), new ApiKeyIssuer(node.apiKeys()),
+                            node.config().security().systemTenant(), bodies, Clock.systemUTC()));
             api.endpoints.set(ready);
             if (api.closed.get()) {
                 ready.events().closeAll();
@@ -175,6 +177,7 @@ public final class ApiRoutes implements AutoCloseable {
         routes.get(BASE + "/runs/{id}", ctx -> api.ready().runs().get(ctx), Access.of(Permission.RUN_READ));
         routes.post(BASE + "/runs/{id}/cancel", ctx -> api.ready().runs().cancel(ctx),
                 Access.of(Permission.RUN_OPERATE));
+        routes.post(BASE + "/runs/{id}/retry", ctx -> api.ready().runs().retry(ctx), Access.of(Permission.RUN_OPERATE));
         routes.get(BASE + "/runs/{id}/events", ctx -> api.ready().events().stream(ctx), Access.of(Permission.RUN_READ));
 
         routes.get(BASE + "/templates", ctx -> api.ready().templates().list(ctx), Access.of(Permission.WORKFLOW_READ));
@@ -210,6 +213,11 @@ public final class ApiRoutes implements AutoCloseable {
                 Access.of(Permission.SYSTEM_READ));
         routes.get(BASE + "/alerts", ctx -> api.ready().system().alerts(ctx), Access.of(Permission.SYSTEM_READ));
         routes.get(BASE + "/alerts/rules", ctx -> api.ready().system().rules(ctx), Access.of(Permission.SYSTEM_READ));
+
+        routes.post(BASE + "/keys", ctx -> api.ready().keys().create(ctx), Access.of(Permission.KEY_MANAGE));
+        routes.get(BASE + "/keys", ctx -> api.ready().keys().list(ctx), Access.of(Permission.KEY_MANAGE));
+        routes.get(BASE + "/keys/{id}", ctx -> api.ready().keys().get(ctx), Access.of(Permission.KEY_MANAGE));
+        routes.delete(BASE + "/keys/{id}", ctx -> api.ready().keys().revoke(ctx), Access.of(Permission.KEY_MANAGE));
 
         String v1 = OpenAiEndpoints.BASE;
         routes.post(v1 + "/chat/completions", ctx -> api.ready().openAi().chatCompletions(ctx),

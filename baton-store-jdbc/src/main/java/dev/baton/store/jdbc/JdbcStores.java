@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
+import dev.baton.core.security.ApiKeyStore;
 import dev.baton.core.store.RunAnalytics;
 import dev.baton.core.cluster.ClusterSignals;
 import dev.baton.core.cluster.RunLeases;
@@ -49,6 +50,7 @@ public final class JdbcStores implements AutoCloseable {
     private final String expectedVersion;
     private final StoreConfig config;
     private final JdbcRunLeases leases;
+    private final JdbcApiKeyStore apiKeys;
 
     private JdbcStores(HikariDataSource dataSource, StoreConfig config, InstantSource clock, String expectedVersion) {
         Dialect dialect = config.dialect();
@@ -61,6 +63,7 @@ public final class JdbcStores implements AutoCloseable {
         this.workflows = new JdbcWorkflowStore(dataSource, clock);
         this.usage = new JdbcUsageStore(dataSource);
         this.analytics = new JdbcRunAnalytics(dataSource, dialect);
+        this.apiKeys = new JdbcApiKeyStore(dataSource);
     }
 
     /** Opens the stores with the system clock. */
@@ -208,6 +211,11 @@ public final class JdbcStores implements AutoCloseable {
     /** The AI gateway's usage store (table {@code usage_records}). */
     public UsageStore usage() {
         return usage;
+    }
+
+    /** The stored API keys (table {@code api_keys}). */
+    public ApiKeyStore apiKeys() {
+        return apiKeys;
     }
 
     /** The pool, for tests and operations tooling in this package. */

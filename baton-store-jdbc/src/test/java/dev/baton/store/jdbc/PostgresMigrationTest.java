@@ -56,7 +56,7 @@ class PostgresMigrationTest {
         }
         try {
             for (JdbcStores stores : opened) {
-                assertThat(stores.schema().applied()).isEqualTo("6"); // V6: the claim index of queued child runs
+                assertThat(stores.schema().applied()).isEqualTo("7"); // V7: API keys
                 assertThat(stores.schema().current()).isTrue();
             }
             try (Connection connection = postgres.getDatabase("postgres", "fresh").getConnection();
@@ -64,8 +64,8 @@ class PostgresMigrationTest {
                  ResultSet rows = statement.executeQuery("SELECT count(*), count(DISTINCT version) FROM"
                          + " flyway_schema_history WHERE success AND version IS NOT NULL")) {
                 rows.next();
-                assertThat(rows.getInt(1)).as("each migration applied once").isEqualTo(6);
-                assertThat(rows.getInt(2)).isEqualTo(6);
+                assertThat(rows.getInt(1)).as("each migration applied once").isEqualTo(7);
+                assertThat(rows.getInt(2)).isEqualTo(7);
             }
             assertThat(opened.getFirst().leases().queuedRuns()).isZero();
         } finally {
