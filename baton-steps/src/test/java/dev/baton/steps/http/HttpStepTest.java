@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
+import dev.baton.core.security.EgressPolicy;
+import io.opentelemetry.api.OpenTelemetry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,8 +25,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HttpStepTest {
     private static final ObjectMapper JSON = new ObjectMapper().configure(JsonParser.Feature.ALLOW_SINGLE_QUOTES, true);
     private static final FakeService service = new FakeService();
+    /** The fake service listens on the loopback, which the egress policy denies unless allow-listed. */
+    static final EgressPolicy LOOPBACK_ALLOWED = EgressPolicy.DEFAULT.allowing("127.0.0.0/8", "::1");
     private static final HttpStep step = new HttpStep(
-            new HttpStepSettings(Duration.ofSeconds(5), Duration.ofSeconds(30), 1024));
+            new HttpStepSettings(Duration.ofSeconds(5), Duration.ofSeconds(30), 1024), OpenTelemetry.noop(),
+            LOOPBACK_ALLOWED);
 
     @AfterAll
     static void stop() {
