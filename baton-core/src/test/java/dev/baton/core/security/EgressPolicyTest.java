@@ -139,6 +139,15 @@ class EgressPolicyTest {
                 .containsExactly(ip("127.0.0.1"));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"2130706433", "127.1", "[::ffff:127.0.0.1]", "[::]", "0.0.0.0"})
+    void other_spellings_of_local_addresses_are_judged_by_the_address_they_resolve_to(String host) {
+        // the JDK parses these without a lookup, and the connection would go where it parses them to
+        assertThatThrownBy(() -> EgressPolicy.DEFAULT.permitted(host, HostResolver.SYSTEM))
+                .isInstanceOfSatisfying(BatonException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.EGRESS_DENIED));
+    }
+
     @Test
     void unknown_hosts_propagate_as_unknown_host() {
         HostResolver nx = host -> {

@@ -40,6 +40,8 @@ import java.util.concurrent.TimeoutException;
 final class HttpTransport implements AutoCloseable {
     /** Connections per destination and client (Jetty's default is 64). */
     static final int MAX_CONNECTIONS = 2048;
+    /** How long an unused keep-alive connection stays open, in ms (the JDK client's default is 30 s too). */
+    static final long IDLE_TIMEOUT_MS = 30_000;
     /** Requests waiting for a connection per destination and client (Jetty's default is 1024). */
     static final int MAX_QUEUED = 65_536;
 
@@ -71,6 +73,7 @@ final class HttpTransport implements AutoCloseable {
         client.setHttpCookieStore(new HttpCookieStore.Empty());
         client.getContentDecoderFactories().clear();
         client.setConnectTimeout(settings.connectTimeout().toMillis());
+        client.setIdleTimeout(IDLE_TIMEOUT_MS); // pooled keep-alive connections; a request waits as long as its timeout
         client.setMaxConnectionsPerDestination(MAX_CONNECTIONS);
         client.setMaxRequestsQueuedPerDestination(MAX_QUEUED);
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Baton"));
@@ -100,7 +103,8 @@ final class HttpTransport implements AutoCloseable {
         Request request = clients.next().newRequest(hop.uri())
                 .method(hop.method().name())
                 .followRedirects(false)
-                .timeout(timeoutNs, TimeUnit.NANOSECONDS);
+                .timeout(timeoutNs, TimeUnit.NANOSECONDS)
+                .idleTimeout(timeoutNs, TimeUnit.NANOSECONDS);
         String contentType = null;
         for (Map.Entry<String, String> header : hop.headers().entrySet()) {
             if (header.getKey().equalsIgnoreCase("Content-Type")) {
