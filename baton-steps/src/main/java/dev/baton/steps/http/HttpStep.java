@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
+import dev.baton.core.security.EgressPolicy;
+import dev.baton.core.security.HostResolver;
 import dev.baton.core.step.StepContext;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepSignature;
@@ -16,9 +18,6 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
-
-import dev.baton.core.security.EgressPolicy;
-import dev.baton.core.security.HostResolver;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;

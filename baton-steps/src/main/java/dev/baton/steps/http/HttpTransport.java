@@ -161,7 +161,7 @@ final class HttpTransport implements AutoCloseable {
                         + hop.uri().getHost(), error);
             }
         }
-        if (error instanceof SocketTimeoutException && String.valueOf(error.getMessage()).toLowerCase()
+        if (error instanceof SocketTimeoutException && String.valueOf(error.getMessage()).toLowerCase(java.util.Locale.ROOT)
                 .contains("connect")) {
             return new BatonException(ErrorCode.UPSTREAM_UNAVAILABLE, target + ": connect timed out", error);
         }
