@@ -225,6 +225,9 @@ class HttpStepTest {
             "{'url': 'http://127.0.0.1/', 'expectStatus': [99]} | expectStatus",
             "{'url': 'http://127.0.0.1/', 'headers': {'X': {'a': 1}}} | headers.X",
             "{'url': 'http://127.0.0.1/', 'headers': {'Host': 'evil'}} | headers.Host",
+            "{'url': 'http://127.0.0.1/', 'headers': {'transfer-encoding': 'chunked'}} | headers.transfer-encoding",
+            "{'url': 'http://127.0.0.1/', 'headers': {'X-A': 'a\\r\\nHost: evil'}} | headers.X-A",
+            "{'url': 'http://127.0.0.1/', 'headers': {'Bad Name': 'x'}} | headers.Bad Name",
             "{'url': 'http://127.0.0.1/', 'query': {'q': {'a': 1}}} | query.q",
             "{'url': 'http://127.0.0.1/', 'verb': 'GET'}     | verb",
     })
