@@ -57,6 +57,7 @@ public record EgressPolicy(boolean enabled, List<AddressRange> allowRanges, List
     /** The setting to name in messages telling an operator how to open a destination. */
     public static final String ALLOW_SETTING = "security.egress.allow";
 
+    private static final String METADATA_NAME = "a cloud metadata host name, never reachable";
     private static final AddressRange[] METADATA = ranges("169.254.169.254", "169.254.170.2", "100.100.100.200",
             "fd00:ec2::254");
 
@@ -115,7 +116,7 @@ public record EgressPolicy(boolean enabled, List<AddressRange> allowRanges, List
         }
         for (HostPattern metadata : METADATA_HOSTS) {
             if (metadata.matches(host)) {
-                return new EgressDecision(false, host, a, AddressClass.CLOUD_METADATA, "cloud metadata host name");
+                return new EgressDecision(false, host, a, AddressClass.CLOUD_METADATA, METADATA_NAME);
             }
         }
         for (AddressRange deny : denyRanges) {
@@ -187,8 +188,9 @@ public record EgressPolicy(boolean enabled, List<AddressRange> allowRanges, List
         String what = target + " is " + ("aeiou".indexOf(label.charAt(0)) >= 0 ? "an " : "a ") + label + " address";
         String why = decision.reason().equals(label) ? ", which the egress policy does not allow"
                 : " (" + decision.reason() + ")";
-        String fix = decision.reason().contains("security.egress.deny") ? ""
-                : "; add the host or its range to " + ALLOW_SETTING + " to reach it";
+        // a deny entry or a metadata name cannot be opened by allow-listing; anything else can
+        String fix = decision.reason().contains("security.egress.deny") || decision.reason().equals(METADATA_NAME)
+                ? "" : "; add the host or its range to " + ALLOW_SETTING + " to reach it";
         return new BatonException(ErrorCode.EGRESS_DENIED, "egress denied: " + what + why + fix);
     }
 

@@ -84,6 +84,8 @@ class EgressPolicyTest {
         EgressDecision decision = EgressPolicy.DEFAULT.check("Metadata.Google.Internal", ip("8.8.8.8"));
         assertThat(decision.allowed()).isFalse();
         assertThat(decision.addressClass()).isEqualTo(AddressClass.CLOUD_METADATA);
+        assertThat(EgressPolicy.denied(decision).getMessage()).isEqualTo("egress denied: Metadata.Google.Internal "
+                + "(8.8.8.8) is a cloud metadata address (a cloud metadata host name, never reachable)");
     }
 
     @Test
