@@ -162,7 +162,7 @@ start_node() { # start_node <i>: a new process (and node id) on the node's port;
   (cd "$WORK/node-$i" && exec env BATON_STORE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" \
       BATON_STORE_USER=postgres BATON_STORE_PASSWORD= BATON_DATA_DIR="$WORK/node-$i/data" BATON_AI_ENABLED=false \
       BATON_NODE_ID="chaos-$i-$gen" BATON_CLUSTER_LEASE_TTL="$LEASE_TTL" BATON_CLUSTER_HEARTBEAT_INTERVAL=1s \
-      BATON_CLUSTER_POLL_INTERVAL=500ms BATON_LOG_FORMAT=text \
+      BATON_CLUSTER_POLL_INTERVAL=500ms BATON_LOG_FORMAT=text BATON_EGRESS_ALLOW=127.0.0.1 \
       "$JAVA" "${JVM_OPTS[@]}" -jar "$JAR" server --host 127.0.0.1 --port "${PORT[$i]}" \
       >>"$WORK/node-$i.log" 2>&1) &
   echo $! >"$WORK/node-$i.pid"

@@ -108,6 +108,9 @@ final class Cluster implements AutoCloseable {
                 observability:
                   system:
                     enabled: false
+                security:
+                  egress:
+                    allow: [127.0.0.0/8]   # the counting sink listens on the loopback, which is denied by default
                 """.formatted(postgres.jdbcUrl(), nodeId) + extraYaml;
     }
 

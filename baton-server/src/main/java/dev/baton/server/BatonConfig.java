@@ -126,6 +126,11 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
         return new BatonConfig(dataDir, store, server, engine, ai, http, gateway, observability, newCluster, security);
     }
 
+    /** This configuration with {@code newEgress} as {@code security.egress} (tests allow-list their loopback fakes). */
+    public BatonConfig withEgress(dev.baton.server.security.EgressSettings newEgress) {
+        return withSecurity(security.withEgress(newEgress));
+    }
+
     public BatonConfig withSecurity(SecurityConfig newSecurity) {
         return new BatonConfig(dataDir, store, server, engine, ai, http, gateway, observability, cluster, newSecurity);
     }

@@ -26,6 +26,8 @@ import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.observability.metrics.NodeMetrics;
 import dev.baton.observability.alerts.Monitoring;
 import dev.baton.observability.tracing.Tracing;
+import dev.baton.core.security.EgressPolicy;
+import dev.baton.core.security.HostResolver;
 import dev.baton.steps.http.HttpStep;
 import dev.baton.steps.http.HttpStepSettings;
 import org.slf4j.Logger;
@@ -146,8 +148,9 @@ public final class BatonNode implements AutoCloseable {
                         : BgeSmallEnV15Model.load(OnnxSettings.defaults());
             }
             EmbeddingModelRegistry models = new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME);
+            EgressPolicy egress = config.security().egress().policy();
             http = new HttpStep(HttpStepSettings.defaults().withClients(config.http().clients()),
-                    observability.openTelemetry());
+                    observability.openTelemetry(), egress);
             // The llm.* steps call the gateway, whose outermost layer records usage into the store that is still
             // opening: they get it through a reference bound below, before any run can start.
             GatewayConfig served = GatewayStack.withLocalModel(config.gateway(),
@@ -163,7 +166,8 @@ public final class BatonNode implements AutoCloseable {
             if (nodeGateway == null) {
                 nodeGateway = GatewayStack.assemble(config.gateway(), model == null ? null : model.name(), models,
                         stores.usage(), System.getenv(), InstantSource.system(),
-                        observability.usageListener(served), observability.openTelemetry(), stores.shared());
+                        observability.usageListener(served), observability.openTelemetry(), stores.shared(), egress,
+                        HostResolver.SYSTEM);
             }
             stepGateway.bind(nodeGateway.gateway());
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);

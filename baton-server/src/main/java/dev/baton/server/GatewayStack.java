@@ -12,6 +12,8 @@ import dev.baton.gateway.api.ModelInfo;
 import dev.baton.gateway.provider.Provider;
 import dev.baton.gateway.provider.anthropic.AnthropicProvider;
 import dev.baton.gateway.provider.openai.OpenAiProvider;
+import dev.baton.core.security.EgressPolicy;
+import dev.baton.core.security.HostResolver;
 import dev.baton.gateway.provider.http.UpstreamHttp;
 import dev.baton.gateway.limits.BucketStore;
 import dev.baton.gateway.limits.LocalBuckets;
@@ -99,12 +101,29 @@ final class GatewayStack {
     static NodeGateway assemble(GatewayConfig configured, String localModel, EmbeddingModelRegistry models,
                                 UsageStore usage, Map<String, String> environment, InstantSource clock,
                                 UsageListener listener, OpenTelemetry openTelemetry, JdbcStores shared) {
+        return assemble(configured, localModel, models, usage, environment, clock, listener, openTelemetry, shared,
+                EgressPolicy.DEFAULT, HostResolver.SYSTEM);
+    }
+
+    /**
+     * As above, with the node's egress policy: every deployment's base URL is checked now
+     * ({@link DeploymentEgress#check}) and before every upstream exchange ({@link UpstreamHttp}).
+     *
+     * @param egress   the node's egress policy ({@code security.egress})
+     * @param resolver where host names are looked up
+     * @throws BatonException INVALID_INPUT also when a base URL's host has no address the policy allows
+     */
+    static NodeGateway assemble(GatewayConfig configured, String localModel, EmbeddingModelRegistry models,
+                                UsageStore usage, Map<String, String> environment, InstantSource clock,
+                                UsageListener listener, OpenTelemetry openTelemetry, JdbcStores shared,
+                                EgressPolicy egress, HostResolver resolver) {
         GatewayConfig config = withLocalModel(configured, localModel);
         checkSecrets(config, environment);
+        DeploymentEgress.check(config, egress, resolver);
         ClientKeys keys = ClientKeys.resolve(config.keys(), environment);
         List<AutoCloseable> closers = new ArrayList<>();
         try {
-            UpstreamHttp http = new UpstreamHttp(InstantSource.system(), openTelemetry);
+            UpstreamHttp http = new UpstreamHttp(InstantSource.system(), openTelemetry, egress, resolver);
             closers.add(http);
             OpenAiProvider openAi = new OpenAiProvider(environment, http);
             AnthropicProvider anthropic = new AnthropicProvider(environment, http);

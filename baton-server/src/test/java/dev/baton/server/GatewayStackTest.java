@@ -3,6 +3,8 @@ package dev.baton.server;
 import dev.baton.ai.EmbeddingModelRegistry;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
+import dev.baton.core.security.EgressPolicy;
+import dev.baton.core.security.HostResolver;
 import dev.baton.gateway.CallContext;
 import dev.baton.gateway.api.ChatMessage;
 import dev.baton.gateway.api.ChatRequest;
@@ -67,7 +69,8 @@ class GatewayStackTest {
     void the_assembled_stack_lists_every_alias_and_serves_admin_and_usage() {
         GatewayConfig config = GatewayConfig.EMPTY.withModel(chat("fast", "f"));
         NodeGateway gateway = GatewayStack.assemble(config, LOCAL, new EmbeddingModelRegistry(LOCAL),
-                new InMemoryUsageStore(), Map.of(), InstantSource.system());
+                new InMemoryUsageStore(), Map.of(), InstantSource.system(), dev.baton.gateway.usage.UsageListener.NONE,
+                io.opentelemetry.api.OpenTelemetry.noop(), null, TestEgress.LOOPBACK.policy(), HostResolver.SYSTEM);
         try {
             assertThat(gateway.gateway().models()).extracting(ModelInfo::alias).containsExactly(LOCAL, "fast");
             assertThat(gateway.admin().deployments()).extracting(s -> s.id()).contains("f", "local-" + LOCAL);
@@ -79,6 +82,32 @@ class GatewayStackTest {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    @Test
+    void a_deployment_on_a_denied_address_stops_the_start_naming_it_and_the_allow_setting() {
+        GatewayConfig config = GatewayConfig.EMPTY.withModel(chat("fast", "f"));
+        assertThatThrownBy(() -> GatewayStack.assemble(config, LOCAL, new EmbeddingModelRegistry(LOCAL),
+                new InMemoryUsageStore(), Map.of(), InstantSource.system()))
+                .isInstanceOfSatisfying(BatonException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                    assertThat(e.errors().getFirst().field()).isEqualTo("gateway.models.fast.deployments[0].baseUrl");
+                    assertThat(e.getMessage()).contains("deployment f:").contains("127.0.0.1 is a loopback address")
+                            .contains("security.egress.allow");
+                });
+    }
+
+    @Test
+    void a_deployment_whose_name_resolves_to_cloud_metadata_is_refused_even_when_its_name_is_allowed() {
+        GatewayConfig config = GatewayConfig.EMPTY.withModel(new ModelAlias("fast", ModelKind.CHAT,
+                Strategy.ROUND_ROBIN, List.of(Deployment.of("f", "openai", URI.create("https://llm.corp/v1"), "m")),
+                List.of()));
+        HostResolver metadata = host -> List.of(java.net.InetAddress.getByName("169.254.169.254"));
+        assertThatThrownBy(() -> DeploymentEgress.check(config, EgressPolicy.DEFAULT.allowing("llm.corp"), metadata))
+                .isInstanceOfSatisfying(BatonException.class,
+                        e -> assertThat(e.getMessage()).contains("llm.corp (169.254.169.254) is a cloud metadata"));
+        DeploymentEgress.check(config, EgressPolicy.DEFAULT.allowing("llm.corp"),
+                host -> List.of(java.net.InetAddress.getByName("10.1.2.3")));
     }
 
     @Test

@@ -27,7 +27,7 @@ class HealthApiTest {
             @TempDir Path dataDir) throws Exception {
         try (FakeOpenAiServer upstream = new FakeOpenAiServer()) {
             BatonConfig config = BatonConfig.defaults().withStore(BatonConfig.Store.h2(dataDir))
-                    .withAi(BatonConfig.Ai.DISABLED)
+                    .withAi(BatonConfig.Ai.DISABLED).withEgress(TestEgress.LOOPBACK)
                     .withGateway(GatewayConfigReader.read(JSON.readTree("""
                             {"models": {"fast": {"deployments": [{"id": "fake-1", "provider": "openai",
                               "baseUrl": "%s", "model": "gpt-fake"}]}}}

@@ -5,6 +5,7 @@ import dev.baton.core.engine.EngineConfig;
 import dev.baton.core.engine.LocalEngine;
 import dev.baton.core.engine.StartRequest;
 import dev.baton.core.run.RunStatus;
+import dev.baton.core.security.EgressPolicy;
 import dev.baton.steps.http.HttpStep;
 import dev.baton.steps.http.HttpStepSettings;
 
@@ -76,7 +77,9 @@ public final class HttpConcurrency {
                     config.maxQueuedRuns(), http.clients(), Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().maxMemory() / 1048576);
             System.out.println("before: " + ProcessMemory.now().format());
-            try (BenchEngine bench = BenchEngine.open(store, List.of(new HttpStep(http)), config, s -> s)) {
+            try (BenchEngine bench = BenchEngine.open(store, List.of(new HttpStep(http,
+                    io.opentelemetry.api.OpenTelemetry.noop(), EgressPolicy.DEFAULT.allowing("127.0.0.1"))), config,
+                    s -> s)) {
                 String workflow = bench.register("""
                         id: bench-slow-http
                         description: one slow HTTP call

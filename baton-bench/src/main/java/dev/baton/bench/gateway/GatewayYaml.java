@@ -65,6 +65,9 @@ record GatewayYaml(String alias, String strategy, List<Upstream> deployments, bo
                       strategy: %s
                       deployments:
                 %s
+                security:
+                  egress:
+                    allow: [127.0.0.1]   # the fake upstreams listen on the loopback, denied by default
                 """.formatted(ai, cache, settings, alias, strategy, lines);
     }
 }

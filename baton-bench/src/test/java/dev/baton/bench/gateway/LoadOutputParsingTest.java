@@ -128,6 +128,9 @@ class LoadOutputParsingTest {
                       deployments:
                         - {id: a, provider: openai, baseUrl: "http://127.0.0.1:1/v1", model: m}
                         - {id: b, provider: openai, baseUrl: "http://127.0.0.1:2/v1", model: m, breaker: {windowSize: 20}}
+                security:
+                  egress:
+                    allow: [127.0.0.1]   # the fake upstreams listen on the loopback, denied by default
                 """);
     }
 }

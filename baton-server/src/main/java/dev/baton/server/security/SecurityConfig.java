@@ -36,4 +36,9 @@ public record SecurityConfig(String systemTenant, AuthSettings auth, QuotaSettin
             throw new IllegalArgumentException("systemTenant must match " + TENANT_ID + ": " + systemTenant);
         }
     }
+
+    /** This configuration with {@code newEgress} as its egress policy. */
+    public SecurityConfig withEgress(EgressSettings newEgress) {
+        return new SecurityConfig(systemTenant, auth, quotas, newEgress, secrets);
+    }
 }

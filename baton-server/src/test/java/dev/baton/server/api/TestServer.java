@@ -1,5 +1,7 @@
 package dev.baton.server.api;
 
+import dev.baton.server.TestEgress;
+
 import dev.baton.server.BatonConfig;
 import dev.baton.server.BatonNode;
 import dev.baton.server.BatonServer;
@@ -26,7 +28,7 @@ final class TestServer {
 
     static synchronized TestServer get() {
         if (shared == null) {
-            BatonConfig config = BatonConfig.inMemory();
+            BatonConfig config = BatonConfig.inMemory().withEgress(TestEgress.LOOPBACK);
             BatonNode node = BatonNode.open(config);
             BatonServer server = BatonServer.start(node, "127.0.0.1", 0);
             shared = new TestServer(node, server);

@@ -1,5 +1,7 @@
 package dev.baton.server.cluster;
 
+import dev.baton.server.TestEgress;
+
 import dev.baton.core.cluster.ClusterSettings;
 import dev.baton.server.BatonConfig;
 import dev.baton.server.BatonNode;
@@ -39,7 +41,7 @@ record ClusterNode(BatonNode node, BatonServer server, ApiClient api) implements
         BatonConfig.Store store = new BatonConfig.Store(BatonConfig.StoreType.POSTGRESQL,
                 postgres.getJdbcUrl("postgres", "postgres"), "postgres", "", 4, Duration.ofSeconds(2));
         return new BatonConfig(dataDir, store, BatonConfig.Server.DEFAULT, BatonConfig.Engine.DEFAULT,
-                BatonConfig.Ai.DISABLED).withCluster(settings(nodeId));
+                BatonConfig.Ai.DISABLED).withCluster(settings(nodeId)).withEgress(TestEgress.LOOPBACK);
     }
 
     static ClusterNode open(EmbeddedPostgres postgres, Path dataDir, String nodeId) {

@@ -1,5 +1,7 @@
 package dev.baton.server.durability;
 
+import dev.baton.server.TestEgress;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -278,6 +280,7 @@ class CrashResumeTest {
         env.put("BATON_STORE", "h2");
         env.put("BATON_HOST", "127.0.0.1");
         env.put("BATON_PORT", "0");
+        env.put("BATON_EGRESS_ALLOW", TestEgress.LOOPBACK_VARIABLE); // the side-effect server is on the loopback
         ChildProcess child = ChildProcess.launch(dir, name, env);
         children.add(child);
         return child;

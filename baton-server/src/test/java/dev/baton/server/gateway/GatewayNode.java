@@ -1,5 +1,7 @@
 package dev.baton.server.gateway;
 
+import dev.baton.server.TestEgress;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.baton.gateway.config.GatewayConfigReader;
@@ -72,7 +74,7 @@ final class GatewayNode implements AutoCloseable {
                     retry: {maxAttempts: 1}
                     %3$s
                     """.formatted(upstream.baseUrl(), keyFile, extra, anthropic.baseUrl());
-            BatonConfig config = base.withAi(BatonConfig.Ai.DISABLED)
+            BatonConfig config = base.withAi(BatonConfig.Ai.DISABLED).withEgress(TestEgress.LOOPBACK)
                     .withGateway(GatewayConfigReader.read(YAML.readTree(yaml)));
             node = BatonNode.open(config);
             server = BatonServer.start(node, "127.0.0.1", 0);

@@ -1,5 +1,7 @@
 package dev.baton.server.logging;
 
+import dev.baton.server.TestEgress;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.baton.gateway.config.GatewayConfigReader;
@@ -59,7 +61,7 @@ final class SecretNode implements AutoCloseable {
                     retry: {maxAttempts: 1}
                     cache: {enabled: false}
                     """.formatted(upstream.baseUrl(), upstreamFile, breaker, clientFile);
-            BatonConfig config = BatonConfig.inMemory().withAi(BatonConfig.Ai.DISABLED)
+            BatonConfig config = BatonConfig.inMemory().withAi(BatonConfig.Ai.DISABLED).withEgress(TestEgress.LOOPBACK)
                     .withGateway(GatewayConfigReader.read(YAML.readTree(yaml)));
             node = BatonNode.open(config);
             server = BatonServer.start(node, "127.0.0.1", 0);

@@ -1,5 +1,7 @@
 package dev.baton.server.metrics;
 
+import dev.baton.server.TestEgress;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -61,7 +63,8 @@ class MetricsApiTest {
                       - {id: fake-1, provider: openai, baseUrl: "%s", model: gpt-fake, pricing: {input: 1.0, output: 2.0}}
                 retry: {maxAttempts: 1}
                 """.formatted(upstream.baseUrl())));
-        node = BatonNode.open(BatonConfig.inMemory().withAi(BatonConfig.Ai.DISABLED).withGateway(gateway));
+        node = BatonNode.open(BatonConfig.inMemory().withAi(BatonConfig.Ai.DISABLED).withGateway(gateway)
+                .withEgress(TestEgress.LOOPBACK));
         server = BatonServer.start(node, "127.0.0.1", 0);
         api = new ApiClient(server.url());
         traffic();

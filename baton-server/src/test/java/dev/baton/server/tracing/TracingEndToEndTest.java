@@ -1,5 +1,7 @@
 package dev.baton.server.tracing;
 
+import dev.baton.server.TestEgress;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.net.httpserver.HttpServer;
@@ -90,7 +92,7 @@ class TracingEndToEndTest {
                   endpoint: http://127.0.0.1:%d/v1/traces
                   serviceName: baton-e2e
                 """.formatted(receiver.getAddress().getPort());
-        BatonConfig config = BatonConfig.inMemory().withAi(BatonConfig.Ai.DISABLED)
+        BatonConfig config = BatonConfig.inMemory().withAi(BatonConfig.Ai.DISABLED).withEgress(TestEgress.LOOPBACK)
                 .withGateway(GatewayConfigReader.read(YAML.readTree(gateway)))
                 .withObservability(ObservabilityConfigReader.read(YAML.readTree(observability)));
         node = BatonNode.open(config);

@@ -34,6 +34,16 @@ import java.util.Set;
 record HttpCall(URI uri, HttpMethod method, Map<String, String> headers, JsonNode body, Set<Integer> expectStatus,
                 Duration timeout) {
 
+    /** RFC 9110 §5.6.2 token: the characters of a header name. */
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    /**
+     * Headers the transport owns: the JDK client's restricted set (connection, content-length, expect, host,
+     * upgrade) and the other hop-by-hop ones. {@code Host} in particular would let a workflow talk to one
+     * virtual host while the egress policy checked another name.
+     */
+    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host",
+            "upgrade", "transfer-encoding", "te", "keep-alive", "proxy-connection", "trailer");
+
     HttpCall {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(method, "method");
@@ -143,7 +153,19 @@ record HttpCall(URI uri, HttpMethod method, Map<String, String> headers, JsonNod
             if (value.isContainerNode() || value.isNull()) {
                 throw invalid("headers." + header.getKey(), "must be a string, number or boolean");
             }
-            headers.put(header.getKey(), value.asText());
+            String name = header.getKey();
+            if (!TOKEN.matcher(name).matches()) {
+                throw invalid("headers." + name, "is not a valid header name");
+            }
+            if (RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+                throw invalid("headers." + name, "is a restricted header Baton sets itself ("
+                        + String.join(", ", new java.util.TreeSet<>(RESTRICTED)) + ")");
+            }
+            String text = value.asText();
+            if (text.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+                throw invalid("headers." + name, "must not contain line breaks or NUL characters");
+            }
+            headers.put(name, text);
         }
         return headers;
     }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
+import dev.baton.core.security.EgressPolicy;
+import dev.baton.core.security.HostResolver;
 import dev.baton.core.step.StepContext;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepSignature;
@@ -16,26 +18,20 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 
 /**
  * {@code http}: calls an HTTP service. With {@code {url, method?, headers?, query?, body?, expectStatus?,
@@ -48,8 +44,12 @@ import java.util.concurrent.Executors;
  *   <li>Every method but GET carries {@code Idempotency-Key: <context.idempotencyKey()>} (unless the step sets
  *       one), so a retried or resumed attempt can be deduplicated by the service.</li>
  *   <li>Timeout: the step's {@code timeout} (default from {@link HttpStepSettings}), never more than the attempt's
- *       remaining time.</li>
- *   <li>Errors: statuses per {@link HttpStatusMapping}; timeouts and connection failures →
+ *       remaining time; it bounds the whole exchange, redirects included.</li>
+ *   <li>Egress: every connection goes only to addresses the node's {@link EgressPolicy} allows, checked on the
+ *       addresses actually connected to ({@link EgressResolver}); redirects are followed by the step, at most
+ *       {@value Redirect#MAX_REDIRECTS}, each hop checked again ({@link Redirect}). A refused address fails the
+ *       step with {@code EGRESS_DENIED} (not retried) naming the host, the address and its class.</li>
+ *   <li>Errors: statuses per {@link HttpStatusMapping}; timeouts, connection failures and unknown hosts →
  *       {@code UPSTREAM_UNAVAILABLE} (retriable); malformed JSON or a body over the size limit →
  *       {@code UPSTREAM_INVALID_RESPONSE}; bad arguments → {@code INVALID_ARGUMENT} naming the argument.</li>
  *   <li>Cancellation: interrupting the attempt's thread aborts the exchange and closes its connection.</li>
@@ -60,10 +60,9 @@ import java.util.concurrent.Executors;
  *       added.</li>
  * </ul>
  *
- * <p>Exchanges are spread round-robin over {@link HttpStepSettings#clients()} {@link HttpClient}s (HTTP/2 with
- * fallback to HTTP/1.1, redirects followed except https→http, virtual-thread executor), each built on first use:
- * one client's internal locks become the bottleneck with thousands of concurrent requests (see
- * {@link HttpClientPool}). Thread-safe.
+ * <p>The transport is Jetty's HTTP/1.1 client ({@link HttpTransport}): unlike the JDK's, it lets Baton choose the
+ * addresses a connection goes to. Exchanges are spread round-robin over {@link HttpStepSettings#clients()}
+ * clients, each built on first use (see {@link HttpClientPool}). Thread-safe.
  */
 public final class HttpStep implements StepHandler, AutoCloseable {
     static final StepSignature SIGNATURE = new StepSignature(Set.of("url"),
@@ -71,37 +70,47 @@ public final class HttpStep implements StepHandler, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ERROR_BODY_PREVIEW = 300;
 
-    private static final TextMapSetter<HttpRequest.Builder> HEADERS = (builder, name, value) -> {
-        if (builder != null) {
-            builder.setHeader(name, value);
+    private static final TextMapSetter<Map<String, String>> HEADERS = (headers, name, value) -> {
+        if (headers != null) {
+            headers.put(name, value);
         }
     };
 
-    private final HttpClientPool clients;
+    private final HttpTransport transport;
     private final HttpStepSettings settings;
     private final Tracer tracer; // null when tracing is off (HttpSpan.tracer)
     private final TextMapPropagator propagator;
 
-    /** A step with {@link HttpStepSettings#defaults()} and its own clients. */
+    /** A step with {@link HttpStepSettings#defaults()}, the default egress policy and its own clients. */
     public HttpStep() {
         this(HttpStepSettings.defaults());
     }
 
+    /** A step under the default egress policy ({@link EgressPolicy#DEFAULT}: loopback, private... denied). */
     public HttpStep(HttpStepSettings settings) {
         this(settings, OpenTelemetry.noop());
     }
 
-    /** A step whose requests are traced into {@code openTelemetry}. */
+    /** A step under the default egress policy whose requests are traced into {@code openTelemetry}. */
     public HttpStep(HttpStepSettings settings, OpenTelemetry openTelemetry) {
-        this.settings = settings;
+        this(settings, openTelemetry, EgressPolicy.DEFAULT);
+    }
+
+    /** A step under {@code egress}, resolving names with the system resolver. */
+    public HttpStep(HttpStepSettings settings, OpenTelemetry openTelemetry, EgressPolicy egress) {
+        this(settings, openTelemetry, egress, HostResolver.SYSTEM);
+    }
+
+    /**
+     * @param egress   which addresses requests (and their redirects) may reach
+     * @param resolver where host names are looked up (the only lookup a connection gets; tests inject answers)
+     */
+    public HttpStep(HttpStepSettings settings, OpenTelemetry openTelemetry, EgressPolicy egress,
+                    HostResolver resolver) {
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.tracer = HttpSpan.tracer(openTelemetry);
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
-        this.clients = new HttpClientPool(settings.clients(), () -> HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_2)
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build());
+        this.transport = new HttpTransport(settings, egress, resolver);
     }
 
     @Override
@@ -127,16 +136,15 @@ public final class HttpStep implements StepHandler, AutoCloseable {
         }
         HttpSpan span = HttpSpan.start(tracer, call.method().name(), call.uri());
         try {
-            HttpRequest request = request(call, context, timeout, span.context());
-            HttpResponse<byte[]> response = send(request, call);
-
-            int status = response.statusCode();
+            LimitedResponse.Answer response = exchange(call, context, System.nanoTime() + timeout.toNanos(),
+                    span.context());
+            int status = response.status();
             span.status(status);
             var error = HttpStatusMapping.errorFor(status, call.expectStatus());
             if (error.isPresent()) {
                 throw new BatonException(error.get(), call.method() + " " + call.uri() + " answered " + status
                         + (call.expectStatus().isEmpty() ? "" : " (expected " + call.expectStatus() + ")")
-                        + preview(response));
+                        + preview(response.body()));
             }
             ObjectNode output = JsonNodeFactory.instance.objectNode();
             output.put("status", status);
@@ -151,98 +159,55 @@ public final class HttpStep implements StepHandler, AutoCloseable {
         }
     }
 
-    private HttpRequest request(HttpCall call, StepContext context, Duration timeout, Context trace) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(call.uri()).timeout(timeout);
-        for (Map.Entry<String, String> header : call.headers().entrySet()) {
-            try {
-                builder.header(header.getKey(), header.getValue());
-            } catch (IllegalArgumentException e) {
-                throw HttpCall.invalid("headers." + header.getKey(), e.getMessage());
+    /** Sends the call and follows its redirects hop by hop until an answer that is not one, or the deadline. */
+    private LimitedResponse.Answer exchange(HttpCall call, StepContext context, long deadline, Context trace)
+            throws InterruptedException {
+        Redirect hop = Redirect.first(call);
+        for (int hops = 0; ; hops++) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new BatonException(ErrorCode.UPSTREAM_UNAVAILABLE, call.method() + " " + call.uri()
+                        + ": timed out waiting for the response (after " + hops + " redirect(s))");
             }
-        }
-        if (call.method().sendsIdempotencyKey() && !call.hasHeader("Idempotency-Key")) {
-            builder.header("Idempotency-Key", context.idempotencyKey());
-        }
-        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
-        if (call.body() != null) {
-            boolean json = call.body().isContainerNode();
-            if (!call.hasHeader("Content-Type")) {
-                builder.header("Content-Type", json ? "application/json" : "text/plain; charset=utf-8");
+            LimitedResponse.Answer answer = transport.send(hop, extraHeaders(hop, context, trace), left);
+            Optional<Redirect> next = hop.next(answer.status(), answer.headers().get(HttpHeader.LOCATION), hops);
+            if (next.isEmpty()) {
+                return answer;
             }
-            String text = json ? call.body().toString() : call.body().asText();
-            body = HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8);
-        }
-        if (!call.hasHeader("Accept")) {
-            builder.header("Accept", "application/json, text/*;q=0.9, */*;q=0.8");
-        }
-        if (!call.hasHeader("traceparent")) {
-            propagator.inject(trace, builder, HEADERS);
-        }
-        return builder.method(call.method().name(), body).build();
-    }
-
-    private HttpResponse<byte[]> send(HttpRequest request, HttpCall call) throws InterruptedException {
-        CompletableFuture<HttpResponse<byte[]>> exchange =
-                clients.next().sendAsync(request, LimitedBody.handler(settings.maxResponseBytes()));
-        try {
-            return exchange.get();
-        } catch (InterruptedException e) {
-            exchange.cancel(true);
-            throw e;
-        } catch (ExecutionException | CancellationException e) {
-            throw failure(call, e instanceof ExecutionException ? e.getCause() : e);
+            hop = next.get();
         }
     }
 
-    private static BatonException failure(HttpCall call, Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof BatonException baton) {
-                return baton;
-            }
+    /** The headers Baton adds to a hop unless the workflow set them: idempotency key, Accept, trace context. */
+    private Map<String, String> extraHeaders(Redirect hop, StepContext context, Context trace) {
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (hop.method().sendsIdempotencyKey()) {
+            extra.put("Idempotency-Key", context.idempotencyKey());
         }
-        String target = call.method() + " " + call.uri();
-        if (error instanceof HttpConnectTimeoutException) {
-            return new BatonException(ErrorCode.UPSTREAM_UNAVAILABLE, target + ": connect timed out", error);
+        extra.put("Accept", "application/json, text/*;q=0.9, */*;q=0.8");
+        if (!hop.hasHeader("traceparent")) {
+            propagator.inject(trace, extra, HEADERS);
         }
-        if (error instanceof HttpTimeoutException) {
-            return new BatonException(ErrorCode.UPSTREAM_UNAVAILABLE, target + ": timed out waiting for the response",
-                    error);
-        }
-        if (error instanceof ConnectException) {
-            // The JDK often leaves the message null (e.g. connection refused): fall back to the cause's.
-            String reason = error.getMessage() != null ? error.getMessage()
-                    : error.getCause() != null && error.getCause().getMessage() != null ? error.getCause().getMessage()
-                    : "connection refused or unreachable";
-            return new BatonException(ErrorCode.UPSTREAM_UNAVAILABLE, target + ": connection failed (" + reason + ")",
-                    error);
-        }
-        if (error instanceof IOException) {
-            return new BatonException(ErrorCode.UPSTREAM_UNAVAILABLE, target + ": " + error, error);
-        }
-        if (error instanceof IllegalArgumentException) {
-            return HttpCall.invalid("url", error.getMessage());
-        }
-        return new BatonException(ErrorCode.STEP_FAILED, target + ": " + error, error);
+        return extra;
     }
 
-    private static ObjectNode headers(HttpHeaders headers) {
+    private static ObjectNode headers(HttpFields headers) {
         Map<String, String> sorted = new TreeMap<>();
-        headers.map().forEach((name, values) -> {
-            if (!name.startsWith(":")) {
-                sorted.merge(name.toLowerCase(Locale.ROOT), String.join(", ", values), (a, b) -> a + ", " + b);
-            }
-        });
+        for (HttpField field : headers) {
+            sorted.merge(field.getName().toLowerCase(Locale.ROOT), field.getValue(), (a, b) -> a + ", " + b);
+        }
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         sorted.forEach(node::put);
         return node;
     }
 
-    private static JsonNode body(HttpCall call, HttpResponse<byte[]> response) {
+    private static JsonNode body(HttpCall call, LimitedResponse.Answer response) {
         byte[] bytes = response.body();
         if (call.method() == HttpMethod.HEAD || bytes == null || bytes.length == 0) {
             return NullNode.getInstance();
         }
-        String contentType = response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
+        String contentType = Optional.ofNullable(response.headers().get(HttpHeader.CONTENT_TYPE)).orElse("")
+                .toLowerCase(Locale.ROOT);
         String text = new String(bytes, charset(contentType));
         if (!isJson(contentType)) {
             return JsonNodeFactory.instance.textNode(text);
@@ -274,8 +239,7 @@ public final class HttpStep implements StepHandler, AutoCloseable {
         return StandardCharsets.UTF_8;
     }
 
-    private static String preview(HttpResponse<byte[]> response) {
-        byte[] body = response.body();
+    private static String preview(byte[] body) {
         return body == null || body.length == 0 ? "" : preview(new String(body, StandardCharsets.UTF_8));
     }
 
@@ -290,6 +254,6 @@ public final class HttpStep implements StepHandler, AutoCloseable {
     /** Closes the clients, aborting exchanges in flight. */
     @Override
     public void close() {
-        clients.close();
+        transport.close();
     }
 }

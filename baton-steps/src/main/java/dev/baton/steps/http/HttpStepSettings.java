@@ -10,9 +10,10 @@ import java.util.Objects;
  * @param defaultTimeout   request timeout when a step gives none (positive); always also bounded by the attempt's
  *                         remaining time
  * @param maxResponseBytes largest response body accepted, in bytes (1 .. 1 GiB)
- * @param clients          how many JDK {@code HttpClient}s the step spreads its exchanges over, round-robin
- *                         (1 .. {@value #MAX_CLIENTS}); each is built on first use. More than one avoids lock
- *                         contention inside a single client with thousands of concurrent requests
+ * @param clients          how many HTTP clients the step spreads its exchanges over, round-robin
+ *                         (1 .. {@value #MAX_CLIENTS}); each is built on first use. More than one divides each
+ *                         client's per-destination connection pool and queue among thousands of concurrent
+ *                         requests (see {@code HttpClientPool})
  */
 public record HttpStepSettings(Duration connectTimeout, Duration defaultTimeout, long maxResponseBytes,
                                int clients) {

@@ -16,14 +16,16 @@ import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
- * A real HTTP server on 127.0.0.1 (port 0) that records requests and answers by path:
+ * A real HTTP server on 127.0.0.1 (port 0, or another loopback address and port) that records requests and answers by path:
  * <ul>
  *   <li>{@code /echo}: 200 JSON of method, path, query, headers (lower-case) and body;</li>
  *   <li>{@code /status/N}: status N with a small text body;</li>
  *   <li>{@code /text}: 200 text/plain;</li>
  *   <li>{@code /malformed}: 200 application/json that does not parse;</li>
  *   <li>{@code /big/N}: 200 text of N bytes;</li>
- *   <li>{@code /hang}: never answers until the server stops ({@link #hung} counts arrivals).</li>
+ *   <li>{@code /hang}: never answers until the server stops ({@link #hung} counts arrivals);</li>
+ *   <li>{@code /redirect?status=N&to=URL}: status N (default 302) with {@code Location: URL};</li>
+ *   <li>{@code /loop}: 302 to itself.</li>
  * </ul>
  */
 final class FakeService implements AutoCloseable {
@@ -40,14 +42,23 @@ final class FakeService implements AutoCloseable {
     private final HttpServer server;
 
     FakeService() {
+        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** A service listening on {@code address} (e.g. 127.0.0.2 and the port of another service). */
+    FakeService(InetSocketAddress address) {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpServer.create(address, 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
     }
 
     String url(String path) {
@@ -77,6 +88,17 @@ final class FakeService implements AutoCloseable {
                 respond(exchange, 200, "application/json", "{\"a\": [1, 2");
             } else if (path.startsWith("/big/")) {
                 respond(exchange, 200, "text/plain", "x".repeat(Integer.parseInt(path.substring(5))));
+            } else if (path.equals("/redirect")) {
+                Map<String, String> params = new java.util.HashMap<>();
+                for (String pair : recorded.query().split("&")) {
+                    String[] kv = pair.split("=", 2);
+                    params.put(kv[0], java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+                }
+                exchange.getResponseHeaders().add("Location", params.get("to"));
+                respond(exchange, Integer.parseInt(params.getOrDefault("status", "302")), "text/plain", "moved");
+            } else if (path.equals("/loop")) {
+                exchange.getResponseHeaders().add("Location", "/loop");
+                respond(exchange, 302, "text/plain", "again");
             } else if (path.equals("/hang")) {
                 hung.countDown();
                 release.await();

@@ -24,7 +24,7 @@ class HttpClientPoolTest {
 
     @Test
     void builds_no_client_before_first_use() {
-        try (HttpClientPool pool = new HttpClientPool(4, this::newClient)) {
+        try (HttpClientPool<HttpClient> pool = new HttpClientPool<>(4, this::newClient, HttpClient::shutdownNow)) {
             assertThat(pool.built()).isZero();
             assertThat(created).isEmpty();
         }
@@ -32,7 +32,7 @@ class HttpClientPoolTest {
 
     @Test
     void hands_out_every_client_in_turn_and_reuses_them() {
-        try (HttpClientPool pool = new HttpClientPool(3, this::newClient)) {
+        try (HttpClientPool<HttpClient> pool = new HttpClientPool<>(3, this::newClient, HttpClient::shutdownNow)) {
             List<HttpClient> first = List.of(pool.next(), pool.next(), pool.next());
             List<HttpClient> second = List.of(pool.next(), pool.next(), pool.next());
 
@@ -48,7 +48,7 @@ class HttpClientPoolTest {
         int threads = 16;
         int callsPerThread = 250;
         Map<HttpClient, Integer> uses = new IdentityHashMap<>();
-        try (HttpClientPool pool = new HttpClientPool(4, this::newClient)) {
+        try (HttpClientPool<HttpClient> pool = new HttpClientPool<>(4, this::newClient, HttpClient::shutdownNow)) {
             List<Thread> callers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 callers.add(Thread.ofVirtual().start(() -> {
@@ -71,7 +71,7 @@ class HttpClientPoolTest {
 
     @Test
     void close_shuts_down_every_built_client_and_refuses_further_use() throws InterruptedException {
-        HttpClientPool pool = new HttpClientPool(2, this::newClient);
+        HttpClientPool<HttpClient> pool = new HttpClientPool<>(2, this::newClient, HttpClient::shutdownNow);
         pool.next();
         pool.next();
 
@@ -87,7 +87,7 @@ class HttpClientPoolTest {
 
     @Test
     void rejects_sizes_outside_the_allowed_range() {
-        assertThatThrownBy(() -> new HttpClientPool(0, this::newClient))
+        assertThatThrownBy(() -> new HttpClientPool<>(0, this::newClient, HttpClient::shutdownNow))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..256");
         assertThatThrownBy(() -> new HttpStepSettings(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1),
                 1024, 257)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clients");

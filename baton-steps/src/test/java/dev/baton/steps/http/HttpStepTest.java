@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
+import dev.baton.core.security.EgressPolicy;
+import io.opentelemetry.api.OpenTelemetry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,8 +25,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HttpStepTest {
     private static final ObjectMapper JSON = new ObjectMapper().configure(JsonParser.Feature.ALLOW_SINGLE_QUOTES, true);
     private static final FakeService service = new FakeService();
+    /** The fake service listens on the loopback, which the egress policy denies unless allow-listed. */
+    static final EgressPolicy LOOPBACK_ALLOWED = EgressPolicy.DEFAULT.allowing("127.0.0.0/8", "::1");
     private static final HttpStep step = new HttpStep(
-            new HttpStepSettings(Duration.ofSeconds(5), Duration.ofSeconds(30), 1024));
+            new HttpStepSettings(Duration.ofSeconds(5), Duration.ofSeconds(30), 1024), OpenTelemetry.noop(),
+            LOOPBACK_ALLOWED);
 
     @AfterAll
     static void stop() {
@@ -220,6 +225,9 @@ class HttpStepTest {
             "{'url': 'http://127.0.0.1/', 'expectStatus': [99]} | expectStatus",
             "{'url': 'http://127.0.0.1/', 'headers': {'X': {'a': 1}}} | headers.X",
             "{'url': 'http://127.0.0.1/', 'headers': {'Host': 'evil'}} | headers.Host",
+            "{'url': 'http://127.0.0.1/', 'headers': {'transfer-encoding': 'chunked'}} | headers.transfer-encoding",
+            "{'url': 'http://127.0.0.1/', 'headers': {'X-A': 'a\\r\\nHost: evil'}} | headers.X-A",
+            "{'url': 'http://127.0.0.1/', 'headers': {'Bad Name': 'x'}} | headers.Bad Name",
             "{'url': 'http://127.0.0.1/', 'query': {'q': {'a': 1}}} | query.q",
             "{'url': 'http://127.0.0.1/', 'verb': 'GET'}     | verb",
     })

@@ -35,7 +35,7 @@ class HttpStepTracingTest {
             .build();
     private final FakeService service = new FakeService();
     private final HttpStep step = new HttpStep(new HttpStepSettings(Duration.ofSeconds(5), Duration.ofSeconds(30),
-            1024), sdk);
+            1024), sdk, HttpStepTest.LOOPBACK_ALLOWED);
 
     @AfterEach
     void close() {

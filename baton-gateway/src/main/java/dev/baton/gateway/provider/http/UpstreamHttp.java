@@ -2,6 +2,8 @@ package dev.baton.gateway.provider.http;
 
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
+import dev.baton.core.security.EgressPolicy;
+import dev.baton.core.security.HostResolver;
 import dev.baton.gateway.config.Timeouts;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
@@ -11,6 +13,7 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -52,6 +55,15 @@ import java.util.concurrent.TimeoutException;
  * a stream's span ends when the stream is closed. With the default {@link OpenTelemetry#noop()} nothing is
  * recorded or sent.
  *
+ * <p>Egress: given an {@link EgressPolicy}, every exchange first resolves the base URL's host and refuses it
+ * ({@code EGRESS_DENIED}) when the policy allows none of its addresses. The JDK client then resolves the name
+ * again to connect; the JVM's address cache (positive answers kept {@code networkaddress.cache.ttl}, 30 s by
+ * default) normally hands it the answer just checked, but an entry expiring between the two lookups leaves a
+ * window in which a changed DNS answer would be connected to unchecked. Provider base URLs are operator
+ * configuration, not workflow input, so this residual window is accepted here; the {@code http} step, whose URLs
+ * come from workflows, connects only to checked addresses. Without a policy (the library constructors) nothing
+ * is checked.
+ *
  * <p>Thread-safe; share one instance per process (it owns the clients and their connection pools). Close it to
  * shut the clients down.
  */
@@ -72,6 +84,8 @@ public final class UpstreamHttp implements AutoCloseable {
     private final TextMapPropagator propagator;
     private final ConcurrentHashMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final EgressPolicy egress;
+    private final HostResolver resolver;
     private volatile boolean closed;
 
     /** A transport on the system clock. */
@@ -89,6 +103,19 @@ public final class UpstreamHttp implements AutoCloseable {
      * @param openTelemetry where the spans of upstream attempts go and how their context is propagated
      */
     public UpstreamHttp(InstantSource clock, OpenTelemetry openTelemetry) {
+        this(clock, openTelemetry, EgressPolicy.DISABLED, HostResolver.SYSTEM);
+    }
+
+    /**
+     * @param clock         the wall clock, used only to read HTTP-date {@code Retry-After} values
+     * @param openTelemetry where the spans of upstream attempts go and how their context is propagated
+     * @param egress        which addresses upstreams may have (checked before every exchange)
+     * @param resolver      where the check looks host names up
+     */
+    public UpstreamHttp(InstantSource clock, OpenTelemetry openTelemetry, EgressPolicy egress,
+                        HostResolver resolver) {
+        this.egress = Objects.requireNonNull(egress, "egress");
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.tracer = UpstreamSpan.tracer(openTelemetry); // null when tracing is off
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
@@ -203,6 +230,7 @@ public final class UpstreamHttp implements AutoCloseable {
         if (closed) {
             throw new BatonException(ErrorCode.NOT_READY, call.target() + ": the HTTP transport has been closed");
         }
+        checkEgress(call);
         HttpRequest request = request(call, span);
         CompletableFuture<HttpResponse<InputStream>> exchange =
                 client(call.timeouts().connect()).sendAsync(request, info -> new DeadlineBody());
@@ -218,6 +246,23 @@ public final class UpstreamHttp implements AutoCloseable {
             throw UpstreamFailures.forTransport(call.target(), e.getCause(), call.apiKey());
         } catch (CancellationException e) {
             throw UpstreamFailures.forTransport(call.target(), e, call.apiKey());
+        }
+    }
+
+    /**
+     * Refuses the call when the policy allows none of its host's addresses. An unknown host is left to the
+     * exchange, which fails with the usual transport error.
+     */
+    private void checkEgress(UpstreamCall call) {
+        if (!egress.enabled() || call.uri().getHost() == null) {
+            return;
+        }
+        try {
+            egress.permitted(call.uri().getHost(), resolver);
+        } catch (UnknownHostException e) {
+            // the exchange fails on it the usual way
+        } catch (BatonException e) {
+            throw new BatonException(ErrorCode.EGRESS_DENIED, call.target() + ": " + e.getMessage(), e);
         }
     }
 

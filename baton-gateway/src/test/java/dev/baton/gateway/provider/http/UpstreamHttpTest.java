@@ -64,4 +64,29 @@ class UpstreamHttpTest {
                 Map.of("Authorization", "Bearer sk-secret"), new byte[0], Timeouts.DEFAULT, "t", "sk-secret");
         assertThat(call.toString()).contains("Authorization").doesNotContain("sk-secret");
     }
+
+    @Test
+    void with_a_policy_every_exchange_checks_the_host_first_and_refuses_denied_addresses() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        // an answer that changed since the node started: public then, the metadata endpoint now
+        dev.baton.core.security.HostResolver dns = host -> {
+            lookups.incrementAndGet();
+            return List.of(InetAddress.getByName("169.254.169.254"));
+        };
+        try (UpstreamHttp http = new UpstreamHttp(java.time.InstantSource.system(),
+                io.opentelemetry.api.OpenTelemetry.noop(), dev.baton.core.security.EgressPolicy.DEFAULT, dns)) {
+            UpstreamCall call = new UpstreamCall("GET", URI.create("http://llm.example/v1/models"), Map.of(), null,
+                    Timeouts.DEFAULT, "deployment d: GET /models", null, "d");
+            try {
+                http.send(call);
+                throw new AssertionError("expected egress-denied");
+            } catch (BatonException e) {
+                assertThat(e.code()).isEqualTo(ErrorCode.EGRESS_DENIED);
+                assertThat(e.retriable()).isFalse();
+                assertThat(e.getMessage()).startsWith("deployment d: GET /models: egress denied: llm.example "
+                        + "(169.254.169.254) is a cloud metadata address");
+            }
+            assertThat(lookups).hasValue(1);
+        }
+    }
 }
