@@ -49,6 +49,7 @@ public final class JdbcStores implements AutoCloseable {
     private final String expectedVersion;
     private final StoreConfig config;
     private final JdbcRunLeases leases;
+    private final JdbcAuditLog audit;
 
     private JdbcStores(HikariDataSource dataSource, StoreConfig config, InstantSource clock, String expectedVersion) {
         Dialect dialect = config.dialect();
@@ -61,6 +62,7 @@ public final class JdbcStores implements AutoCloseable {
         this.workflows = new JdbcWorkflowStore(dataSource, clock);
         this.usage = new JdbcUsageStore(dataSource);
         this.analytics = new JdbcRunAnalytics(dataSource, dialect);
+        this.audit = new JdbcAuditLog(dataSource, dialect);
     }
 
     /** Opens the stores with the system clock. */
@@ -208,6 +210,11 @@ public final class JdbcStores implements AutoCloseable {
     /** The AI gateway's usage store (table {@code usage_records}). */
     public UsageStore usage() {
         return usage;
+    }
+
+    /** The append-only audit log (table {@code audit_log}). */
+    public dev.baton.core.security.AuditLog audit() {
+        return audit;
     }
 
     /** The pool, for tests and operations tooling in this package. */

@@ -56,7 +56,8 @@ class PostgresMigrationTest {
         }
         try {
             for (JdbcStores stores : opened) {
-                assertThat(stores.schema().applied()).isEqualTo("6"); // V6: the claim index of queued child runs
+                // the newest migration of this build (V8: the audit log; V7/V9 of other branches may follow)
+                assertThat(stores.schema().applied()).isEqualTo(stores.schema().expected());
                 assertThat(stores.schema().current()).isTrue();
             }
             try (Connection connection = postgres.getDatabase("postgres", "fresh").getConnection();
@@ -64,8 +65,9 @@ class PostgresMigrationTest {
                  ResultSet rows = statement.executeQuery("SELECT count(*), count(DISTINCT version) FROM"
                          + " flyway_schema_history WHERE success AND version IS NOT NULL")) {
                 rows.next();
-                assertThat(rows.getInt(1)).as("each migration applied once").isEqualTo(6);
-                assertThat(rows.getInt(2)).isEqualTo(6);
+                // V1..V6 and V8 at least (V7, V9 come from other branches): each applied once
+                assertThat(rows.getInt(2)).isGreaterThanOrEqualTo(7);
+                assertThat(rows.getInt(1)).as("each migration applied once").isEqualTo(rows.getInt(2));
             }
             assertThat(opened.getFirst().leases().queuedRuns()).isZero();
         } finally {
