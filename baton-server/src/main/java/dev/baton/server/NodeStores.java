@@ -3,6 +3,8 @@ package dev.baton.server;
 import dev.baton.core.cluster.ClusterSignals;
 import dev.baton.core.cluster.RunLeases;
 import dev.baton.core.error.BatonException;
+import dev.baton.core.security.AuditLog;
+import dev.baton.core.security.InMemoryAuditLog;
 import dev.baton.core.store.InMemoryRunAnalytics;
 import dev.baton.core.store.InMemoryRunStore;
 import dev.baton.core.store.InMemoryWorkflowStore;
@@ -39,19 +41,22 @@ import java.util.function.Supplier;
  *                  closed by {@link #closer} before the connections
  * @param shared    the JDBC stores when the store is shared by several nodes (PostgreSQL), else {@code null}: where
  *                  the AI gateway keeps the rate limits and budgets that hold for the cluster
+ * @param audit     the append-only audit log (same database; in memory for a memory store)
  */
 record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                   String label, Supplier<SchemaStatus> schema, AutoCloseable closer, RunLeases leases,
-                  ClusterSignals signals, JdbcStores shared) {
+                  ClusterSignals signals, JdbcStores shared, AuditLog audit) {
 
     NodeStores {
         Objects.requireNonNull(signals, "signals");
+        Objects.requireNonNull(audit, "audit");
     }
 
-    /** Stores of a single node (no leases, no signals). */
+    /** Stores of a single node (no leases, no signals) with an in-memory audit log: for tests. */
     NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                String label, Supplier<SchemaStatus> schema, AutoCloseable closer) {
-        this(runs, workflows, usage, analytics, type, label, schema, closer, null, ClusterSignals.NONE, null);
+        this(runs, workflows, usage, analytics, type, label, schema, closer, null, ClusterSignals.NONE, null,
+                new InMemoryAuditLog());
     }
 
     /** Whether the store is shared by a cluster of nodes (leases and signals set). */
@@ -94,7 +99,8 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
             case MEMORY -> {
                 InMemoryRunStore runs = new InMemoryRunStore();
                 yield new NodeStores(runs, new InMemoryWorkflowStore(), new InMemoryUsageStore(),
-                        new InMemoryRunAnalytics(runs), store.type().configName(), "memory", null, () -> { });
+                        new InMemoryRunAnalytics(runs), store.type().configName(), "memory", null, () -> { }, null,
+                        ClusterSignals.NONE, null, new InMemoryAuditLog());
             }
             case H2, POSTGRESQL -> {
                 SecretMask.remember(store.password());
@@ -103,7 +109,8 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                 String label = store.type().configName() + " " + withoutParameters(store.url());
                 if (!config.clustered()) {
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
-                            store.type().configName(), label, jdbc::schema, jdbc);
+                            store.type().configName(), label, jdbc::schema, jdbc, null, ClusterSignals.NONE, null,
+                            jdbc.audit());
                 }
                 try {
                     ClusterSignals signals = jdbc.signals();
@@ -115,7 +122,8 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                         }
                     };
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
-                            store.type().configName(), label, jdbc::schema, closer, jdbc.leases(), signals, jdbc);
+                            store.type().configName(), label, jdbc::schema, closer, jdbc.leases(), signals, jdbc,
+                            jdbc.audit());
                 } catch (RuntimeException | Error e) {
                     jdbc.close();
                     throw e;

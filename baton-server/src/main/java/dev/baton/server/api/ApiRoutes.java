@@ -55,7 +55,7 @@ public final class ApiRoutes implements AutoCloseable {
     /** The routes that need an open node, built once it is open. */
     private record Endpoints(WorkflowEndpoints workflows, RunEndpoints runs, RunEventStream events,
                              TemplateEndpoints templates, GatewayEndpoints gateway, OpenAiEndpoints openAi,
-                             AnalyticsEndpoints analytics, SystemEndpoints system) {
+                             AnalyticsEndpoints analytics, SystemEndpoints system, AuditEndpoints audit) {
     }
 
     private final NodeStartup startup;
@@ -127,7 +127,8 @@ public final class ApiRoutes implements AutoCloseable {
                     new AnalyticsEndpoints(tenant, node.runAnalytics(), node.workflowStore(), gateway.usage(),
                             Clock.systemUTC()),
                     new SystemEndpoints(node.monitoring(), node.config().observability().alerts().enabled(),
-                            node.config().observability().alerts().webhook() != null));
+                            node.config().observability().alerts().webhook() != null),
+                    new AuditEndpoints(node.auditLog(), Clock.systemUTC()));
             api.endpoints.set(ready);
             if (api.closed.get()) {
                 ready.events().closeAll();
@@ -210,6 +211,7 @@ public final class ApiRoutes implements AutoCloseable {
                 Access.of(Permission.SYSTEM_READ));
         routes.get(BASE + "/alerts", ctx -> api.ready().system().alerts(ctx), Access.of(Permission.SYSTEM_READ));
         routes.get(BASE + "/alerts/rules", ctx -> api.ready().system().rules(ctx), Access.of(Permission.SYSTEM_READ));
+        routes.get(BASE + "/audit", ctx -> api.ready().audit().list(ctx), Access.of(Permission.AUDIT_READ));
 
         String v1 = OpenAiEndpoints.BASE;
         routes.post(v1 + "/chat/completions", ctx -> api.ready().openAi().chatCompletions(ctx),
