@@ -7,6 +7,9 @@ import dev.baton.ai.step.AiSteps;
 import dev.baton.core.engine.LocalEngine;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
+import dev.baton.core.security.ApiKeyStore;
+import dev.baton.server.security.JwtAuthenticator;
+import dev.baton.server.security.OidcSettings;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepRegistry;
 import dev.baton.core.store.InMemoryWorkflowStore;
@@ -80,10 +83,12 @@ public final class BatonNode implements AutoCloseable {
     private final NodeGateway gateway;
     private final NodeObservability observability;
     private final NodeDrain drain;
+    private final JwtAuthenticator jwt;
 
     private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
                       EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
                       BundledTemplates templates, NodeGateway gateway, NodeObservability observability) {
+        OidcSettings oidc = config.security().auth().oidc();
         this.config = config;
         this.stores = stores;
         this.model = model;
@@ -95,6 +100,8 @@ public final class BatonNode implements AutoCloseable {
         this.gateway = gateway;
         this.observability = observability;
         this.drain = new NodeDrain(engine, config.cluster());
+        // keys are fetched on the first token, not here: an unreachable issuer does not stop the node opening
+        this.jwt = oidc == null ? null : new JwtAuthenticator(oidc, InstantSource.system());
     }
 
     /**
@@ -221,6 +228,16 @@ public final class BatonNode implements AutoCloseable {
     /** Starts, observes and cancels runs. */
     public LocalEngine engine() {
         return engine;
+    }
+
+    /** The stored API keys (same store as the runs; in memory for a memory store). */
+    public ApiKeyStore apiKeys() {
+        return stores.apiKeys();
+    }
+
+    /** Verifies OIDC JWT bearer tokens, or {@code null} when {@code security.auth.oidc} is not configured. */
+    public JwtAuthenticator jwtAuthenticator() {
+        return jwt;
     }
 
     /** Parses, validates, stores and resolves workflow definitions. */
@@ -375,6 +392,9 @@ public final class BatonNode implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (jwt != null) {
+            jwt.close();
+        }
         NodeTeardown.close(engine, gateway, model, http, stores, observability);
     }
 }

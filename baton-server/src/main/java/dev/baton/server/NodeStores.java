@@ -3,7 +3,9 @@ package dev.baton.server;
 import dev.baton.core.cluster.ClusterSignals;
 import dev.baton.core.cluster.RunLeases;
 import dev.baton.core.error.BatonException;
+import dev.baton.core.security.ApiKeyStore;
 import dev.baton.core.security.AuditLog;
+import dev.baton.core.security.InMemoryApiKeyStore;
 import dev.baton.core.security.InMemoryAuditLog;
 import dev.baton.core.store.InMemoryRunAnalytics;
 import dev.baton.core.store.InMemoryRunStore;
@@ -41,22 +43,31 @@ import java.util.function.Supplier;
  *                  closed by {@link #closer} before the connections
  * @param shared    the JDBC stores when the store is shared by several nodes (PostgreSQL), else {@code null}: where
  *                  the AI gateway keeps the rate limits and budgets that hold for the cluster
+ * @param apiKeys   the stored API keys (same database; in memory for a memory store)
  * @param audit     the append-only audit log (same database; in memory for a memory store)
  */
 record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                   String label, Supplier<SchemaStatus> schema, AutoCloseable closer, RunLeases leases,
-                  ClusterSignals signals, JdbcStores shared, AuditLog audit) {
+                  ClusterSignals signals, JdbcStores shared, ApiKeyStore apiKeys, AuditLog audit) {
 
     NodeStores {
         Objects.requireNonNull(signals, "signals");
+        Objects.requireNonNull(apiKeys, "apiKeys");
         Objects.requireNonNull(audit, "audit");
     }
 
-    /** Stores of a single node (no leases, no signals) with an in-memory audit log: for tests. */
+    /** Stores with API keys and the audit log kept in memory. */
+    NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
+               String label, Supplier<SchemaStatus> schema, AutoCloseable closer, RunLeases leases,
+               ClusterSignals signals, JdbcStores shared) {
+        this(runs, workflows, usage, analytics, type, label, schema, closer, leases, signals, shared,
+                new InMemoryApiKeyStore(), new InMemoryAuditLog());
+    }
+
+    /** Stores of a single node (no leases, no signals) with API keys and the audit log in memory: for tests. */
     NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                String label, Supplier<SchemaStatus> schema, AutoCloseable closer) {
-        this(runs, workflows, usage, analytics, type, label, schema, closer, null, ClusterSignals.NONE, null,
-                new InMemoryAuditLog());
+        this(runs, workflows, usage, analytics, type, label, schema, closer, null, ClusterSignals.NONE, null);
     }
 
     /** Whether the store is shared by a cluster of nodes (leases and signals set). */
@@ -100,7 +111,7 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                 InMemoryRunStore runs = new InMemoryRunStore();
                 yield new NodeStores(runs, new InMemoryWorkflowStore(), new InMemoryUsageStore(),
                         new InMemoryRunAnalytics(runs), store.type().configName(), "memory", null, () -> { }, null,
-                        ClusterSignals.NONE, null, new InMemoryAuditLog());
+                        ClusterSignals.NONE, null, new InMemoryApiKeyStore(), new InMemoryAuditLog());
             }
             case H2, POSTGRESQL -> {
                 SecretMask.remember(store.password());
@@ -110,7 +121,7 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                 if (!config.clustered()) {
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
                             store.type().configName(), label, jdbc::schema, jdbc, null, ClusterSignals.NONE, null,
-                            jdbc.audit());
+                            jdbc.apiKeys(), jdbc.audit());
                 }
                 try {
                     ClusterSignals signals = jdbc.signals();
@@ -123,7 +134,7 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                     };
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
                             store.type().configName(), label, jdbc::schema, closer, jdbc.leases(), signals, jdbc,
-                            jdbc.audit());
+                            jdbc.apiKeys(), jdbc.audit());
                 } catch (RuntimeException | Error e) {
                     jdbc.close();
                     throw e;

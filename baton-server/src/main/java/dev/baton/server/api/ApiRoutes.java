@@ -9,6 +9,7 @@ import dev.baton.server.openai.OpenAiEndpoints;
 import dev.baton.server.openai.OpenAiErrors;
 import dev.baton.server.security.Access;
 import dev.baton.server.security.ApiSecurity;
+import dev.baton.server.security.ApiKeyIssuer;
 import dev.baton.core.security.Permission;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -55,7 +56,8 @@ public final class ApiRoutes implements AutoCloseable {
     /** The routes that need an open node, built once it is open. */
     private record Endpoints(WorkflowEndpoints workflows, RunEndpoints runs, RunEventStream events,
                              TemplateEndpoints templates, GatewayEndpoints gateway, OpenAiEndpoints openAi,
-                             AnalyticsEndpoints analytics, SystemEndpoints system, AuditEndpoints audit) {
+                             AnalyticsEndpoints analytics, SystemEndpoints system, KeyEndpoints keys,
+                             AuditEndpoints audit) {
     }
 
     private final NodeStartup startup;
@@ -123,11 +125,13 @@ public final class ApiRoutes implements AutoCloseable {
                     new RunEventStream(tenant, node.engine(), node.runStore(), wire, keepAlive),
                     new TemplateEndpoints(node, bodies, wire),
                     new GatewayEndpoints(gateway.admin(), gateway.usage(), gateway.cache()),
-                    new OpenAiEndpoints(gateway.gateway(), gateway.keys(), Clock.systemUTC(), Json.MAPPER),
+                    new OpenAiEndpoints(gateway.gateway(), Clock.systemUTC(), Json.MAPPER),
                     new AnalyticsEndpoints(tenant, node.runAnalytics(), node.workflowStore(), gateway.usage(),
                             Clock.systemUTC()),
                     new SystemEndpoints(node.monitoring(), node.config().observability().alerts().enabled(),
                             node.config().observability().alerts().webhook() != null),
+                    new KeyEndpoints(node.apiKeys(), new ApiKeyIssuer(node.apiKeys()),
+                            node.config().security().systemTenant(), bodies, Clock.systemUTC()),
                     new AuditEndpoints(node.auditLog(), Clock.systemUTC()));
             api.endpoints.set(ready);
             if (api.closed.get()) {
@@ -212,6 +216,11 @@ public final class ApiRoutes implements AutoCloseable {
         routes.get(BASE + "/alerts", ctx -> api.ready().system().alerts(ctx), Access.of(Permission.SYSTEM_READ));
         routes.get(BASE + "/alerts/rules", ctx -> api.ready().system().rules(ctx), Access.of(Permission.SYSTEM_READ));
         routes.get(BASE + "/audit", ctx -> api.ready().audit().list(ctx), Access.of(Permission.AUDIT_READ));
+
+        routes.post(BASE + "/keys", ctx -> api.ready().keys().create(ctx), Access.of(Permission.KEY_MANAGE));
+        routes.get(BASE + "/keys", ctx -> api.ready().keys().list(ctx), Access.of(Permission.KEY_MANAGE));
+        routes.get(BASE + "/keys/{id}", ctx -> api.ready().keys().get(ctx), Access.of(Permission.KEY_MANAGE));
+        routes.delete(BASE + "/keys/{id}", ctx -> api.ready().keys().revoke(ctx), Access.of(Permission.KEY_MANAGE));
 
         String v1 = OpenAiEndpoints.BASE;
         routes.post(v1 + "/chat/completions", ctx -> api.ready().openAi().chatCompletions(ctx),

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
+import dev.baton.core.security.ApiKeyStore;
 import dev.baton.core.store.RunAnalytics;
 import dev.baton.core.cluster.ClusterSignals;
 import dev.baton.core.cluster.RunLeases;
@@ -49,6 +50,7 @@ public final class JdbcStores implements AutoCloseable {
     private final String expectedVersion;
     private final StoreConfig config;
     private final JdbcRunLeases leases;
+    private final JdbcApiKeyStore apiKeys;
     private final JdbcAuditLog audit;
 
     private JdbcStores(HikariDataSource dataSource, StoreConfig config, InstantSource clock, String expectedVersion) {
@@ -62,6 +64,7 @@ public final class JdbcStores implements AutoCloseable {
         this.workflows = new JdbcWorkflowStore(dataSource, clock);
         this.usage = new JdbcUsageStore(dataSource);
         this.analytics = new JdbcRunAnalytics(dataSource, dialect);
+        this.apiKeys = new JdbcApiKeyStore(dataSource);
         this.audit = new JdbcAuditLog(dataSource, dialect);
     }
 
@@ -210,6 +213,11 @@ public final class JdbcStores implements AutoCloseable {
     /** The AI gateway's usage store (table {@code usage_records}). */
     public UsageStore usage() {
         return usage;
+    }
+
+    /** The stored API keys (table {@code api_keys}). */
+    public ApiKeyStore apiKeys() {
+        return apiKeys;
     }
 
     /** The append-only audit log (table {@code audit_log}). */
