@@ -32,7 +32,8 @@ import java.util.Optional;
  * with the {@code User-Agent} and the request id, and how it ended: {@code success} for 2xx, {@code denied} for
  * 401/403, {@code failed} for anything else (400, 404, 409, 429, 5xx). Details: {@code status}, {@code method},
  * {@code path} (never the query string), and where present {@code attempted} (the action a refused request
- * tried), {@code location}, {@code forwardedFor}. A request refused before authentication ran (503 while the node
+ * tried), {@code reason} (why authentication failed, as told to the client), {@code location},
+ * {@code forwardedFor}. A request refused before authentication ran (503 while the node
  * starts, 413 body too large) is not attributed to anyone and not recorded.
  *
  * <p>Appends synchronously, before the answer is sent: when the client sees the answer to an audited request, its
@@ -161,6 +162,10 @@ public final class AuditTrail {
         }
         if (location != null) {
             details.put("location", cut(location));
+        }
+        FailedLogin failedLogin = status == 401 ? FailedLogin.of(ctx) : null;
+        if (failedLogin != null) {
+            details.put("reason", cut(failedLogin.reason()));
         }
         String forwardedFor = ctx.header("X-Forwarded-For");
         if (forwardedFor != null) {
