@@ -55,12 +55,13 @@ import java.util.concurrent.CompletableFuture;
  * }
  * }</pre>
  *
- * <p>All runs and workflows belong to the tenant {@link #tenantId()} ({@code default}) until multi-tenancy.
- * Thread-safe. {@link #close()} stops the engine (running attempts resume on the next open), then the model
+ * <p>Runs and workflows belong to tenants: the API acts in the tenant of each request's principal; the
+ * methods without a tenant (the CLI's local runs) act in the system tenant {@link #tenantId()}
+ * ({@code security.systemTenant}, default {@code default}). Thread-safe. {@link #close()} stops the engine (running attempts resume on the next open), then the model
  * (waiting for a background load to finish first), then the store.
  */
 public final class BatonNode implements AutoCloseable {
-    /** The tenant of every run and workflow for now. */
+    /** The default system tenant, the tenant of everything created before multi-tenancy. */
     public static final String DEFAULT_TENANT = "default";
     private static final Logger LOG = LoggerFactory.getLogger(BatonNode.class);
     /** Validated once at start so the language's classes (parser, CEL) are loaded before the first request. */
@@ -220,9 +221,12 @@ public final class BatonNode implements AutoCloseable {
         return config;
     }
 
-    /** The tenant of every run and workflow ({@value #DEFAULT_TENANT}). */
+    /**
+     * The system tenant ({@code security.systemTenant}, default {@value #DEFAULT_TENANT}): the tenant of the
+     * methods that take none (the CLI's local runs) and of every request while authentication is off.
+     */
     public String tenantId() {
-        return DEFAULT_TENANT;
+        return config.security().systemTenant();
     }
 
     /** Starts, observes and cancels runs. */
@@ -274,15 +278,26 @@ public final class BatonNode implements AutoCloseable {
     }
 
     /**
-     * Validates a definition and stores it as a new version of its workflow (or returns the latest version when
-     * the source is identical).
+     * Validates a definition and stores it as a new version of its workflow in the system tenant (or returns the
+     * latest version when the source is identical).
      *
      * @param sourceName a file name or other label used in error locations
      * @throws BatonException INVALID_WORKFLOW with every complaint as a field error (line/column where known)
      */
     public StoredWorkflow register(String source, String sourceName) {
-        Workflow registered = catalog.register(DEFAULT_TENANT, source, sourceName);
-        return catalog.source(DEFAULT_TENANT, registered.id(), registered.version())
+        return register(tenantId(), source, sourceName);
+    }
+
+    /**
+     * Validates a definition and stores it as a new version of the workflow of {@code tenant} (or returns the
+     * latest version when the source is identical).
+     *
+     * @param sourceName a file name or other label used in error locations
+     * @throws BatonException INVALID_WORKFLOW with every complaint as a field error (line/column where known)
+     */
+    public StoredWorkflow register(String tenant, String source, String sourceName) {
+        Workflow registered = catalog.register(tenant, source, sourceName);
+        return catalog.source(tenant, registered.id(), registered.version())
                 .orElseThrow(() -> new BatonException(ErrorCode.INTERNAL, "workflow '" + registered.id()
                         + "' version " + registered.version() + " was registered but cannot be read back"));
     }
@@ -304,12 +319,27 @@ public final class BatonNode implements AutoCloseable {
      * @throws BatonException NOT_FOUND when there is no such workflow or version
      */
     public Workflow resolve(String workflowId, int version) {
-        return catalog.resolve(DEFAULT_TENANT, workflowId, version);
+        return resolve(tenantId(), workflowId, version);
     }
 
-    /** Deletes a workflow (its versions stay readable for runs); whether it existed. */
+    /**
+     * A stored workflow version of {@code tenant}, parsed.
+     *
+     * @param version a version, or 0 for the latest
+     * @throws BatonException NOT_FOUND when the tenant has no such workflow or version
+     */
+    public Workflow resolve(String tenant, String workflowId, int version) {
+        return catalog.resolve(tenant, workflowId, version);
+    }
+
+    /** Deletes a workflow of the system tenant (its versions stay readable for runs); whether it existed. */
     public boolean deleteWorkflow(String workflowId) {
-        return catalog.delete(DEFAULT_TENANT, workflowId);
+        return deleteWorkflow(tenantId(), workflowId);
+    }
+
+    /** Deletes a workflow of {@code tenant} (its versions stay readable for runs); whether it existed. */
+    public boolean deleteWorkflow(String tenant, String workflowId) {
+        return catalog.delete(tenant, workflowId);
     }
 
     /** The AI gateway this node serves ({@code /v1} API, {@code llm.*} steps), its admin view and usage store. */

@@ -13,6 +13,7 @@ import dev.baton.gateway.usage.UsageLatency;
 import dev.baton.gateway.usage.UsageQuery;
 import dev.baton.gateway.usage.UsageStore;
 import dev.baton.gateway.usage.UsageTotals;
+import dev.baton.server.security.RequestPrincipal;
 import io.javalin.http.Context;
 
 import java.time.InstantSource;
@@ -34,22 +35,18 @@ final class AnalyticsEndpoints {
     private static final Set<String> MODEL_PARAMETERS = Set.of("groupBy");
     private static final Set<String> RUN_PARAMETERS = Set.of(AnalyticsParameters.CHILD_RUNS);
 
-    private final String tenant;
     private final RunAnalytics runs;
     private final WorkflowStore workflows;
     private final UsageStore usage;
     private final InstantSource clock;
 
     /**
-     * @param tenant    the tenant whose runs are reported
-     * @param runs      run figures
+     * @param runs      run figures of every tenant (each request sees its principal's tenant only)
      * @param workflows to tell an unknown workflow (404) from one without runs in the window
      * @param usage     the gateway's usage records
      * @param clock     "now" for default and relative windows
      */
-    AnalyticsEndpoints(String tenant, RunAnalytics runs, WorkflowStore workflows, UsageStore usage,
-                       InstantSource clock) {
-        this.tenant = Objects.requireNonNull(tenant, "tenant");
+    AnalyticsEndpoints(RunAnalytics runs, WorkflowStore workflows, UsageStore usage, InstantSource clock) {
         this.runs = Objects.requireNonNull(runs, "runs");
         this.workflows = Objects.requireNonNull(workflows, "workflows");
         this.usage = Objects.requireNonNull(usage, "usage");
@@ -63,7 +60,7 @@ final class AnalyticsEndpoints {
     void workflows(Context ctx) {
         AnalyticsParameters parameters = AnalyticsParameters.read(ctx, clock, RUN_PARAMETERS);
         AnalyticsWindow window = parameters.window();
-        List<WorkflowStats> stats = runs.workflows(tenant, window, parameters.limit() + 1);
+        List<WorkflowStats> stats = runs.workflows(RequestPrincipal.tenant(ctx), window, parameters.limit() + 1);
         Map<String, UsageTotals> usageByWorkflow = byKey(usage.summarize(
                 new UsageQuery(UsageDimension.WORKFLOW, window.from(), window.to(), Map.of())));
         ObjectNode result = AnalyticsJson.answer(window);
@@ -80,6 +77,7 @@ final class AnalyticsEndpoints {
      * id) and {@code truncated}; 404 when the workflow is unknown and has no run in the window.
      */
     void workflow(Context ctx) {
+        String tenant = RequestPrincipal.tenant(ctx);
         String workflowId = ctx.pathParam("id");
         AnalyticsParameters parameters = AnalyticsParameters.read(ctx, clock, RUN_PARAMETERS);
         AnalyticsWindow window = parameters.window();
@@ -157,7 +155,7 @@ final class AnalyticsEndpoints {
         }
         result.set("total", AnalyticsJson.usage(AnalyticsJson.sum(byKey)));
         result.put("truncated", byKey.size() > parameters.limit());
-        result.set("runs", AnalyticsJson.tenant(runs.tenant(tenant, window)));
+        result.set("runs", AnalyticsJson.tenant(runs.tenant(RequestPrincipal.tenant(ctx), window)));
         Json.respond(ctx, 200, result);
     }
 

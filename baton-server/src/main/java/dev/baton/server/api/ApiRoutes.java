@@ -117,16 +117,15 @@ public final class ApiRoutes implements AutoCloseable {
             spans.bind(node.tracing().openTelemetry());
             RequestBodies bodies = new RequestBodies(Json.MAPPER);
             WireFormat wire = new WireFormat(Json.MAPPER);
-            String tenant = node.tenantId();
             NodeGateway gateway = node.gateway();
             Endpoints ready = new Endpoints(new WorkflowEndpoints(node, bodies, wire),
-                    new RunEndpoints(tenant, node.engine(), node.catalog(), node.runStore(), bodies, wire,
+                    new RunEndpoints(node.engine(), node.catalog(), node.runStore(), bodies, wire,
                             node.config().server().maxWait()),
-                    new RunEventStream(tenant, node.engine(), node.runStore(), wire, keepAlive),
+                    new RunEventStream(node.engine(), node.runStore(), wire, keepAlive),
                     new TemplateEndpoints(node, bodies, wire),
                     new GatewayEndpoints(gateway.admin(), gateway.usage(), gateway.cache()),
                     new OpenAiEndpoints(gateway.gateway(), Clock.systemUTC(), Json.MAPPER),
-                    new AnalyticsEndpoints(tenant, node.runAnalytics(), node.workflowStore(), gateway.usage(),
+                    new AnalyticsEndpoints(node.runAnalytics(), node.workflowStore(), gateway.usage(),
                             Clock.systemUTC()),
                     new SystemEndpoints(node.monitoring(), node.config().observability().alerts().enabled(),
                             node.config().observability().alerts().webhook() != null),
@@ -180,6 +179,7 @@ public final class ApiRoutes implements AutoCloseable {
         routes.get(BASE + "/runs/{id}", ctx -> api.ready().runs().get(ctx), Access.of(Permission.RUN_READ));
         routes.post(BASE + "/runs/{id}/cancel", ctx -> api.ready().runs().cancel(ctx),
                 Access.of(Permission.RUN_OPERATE));
+        routes.post(BASE + "/runs/{id}/retry", ctx -> api.ready().runs().retry(ctx), Access.of(Permission.RUN_OPERATE));
         routes.get(BASE + "/runs/{id}/events", ctx -> api.ready().events().stream(ctx), Access.of(Permission.RUN_READ));
 
         routes.get(BASE + "/templates", ctx -> api.ready().templates().list(ctx), Access.of(Permission.WORKFLOW_READ));

@@ -19,6 +19,7 @@ import dev.baton.core.workflow.Workflow;
 import dev.baton.core.workflow.WorkflowCatalog;
 import dev.baton.server.ConfigSource;
 import dev.baton.server.security.AuditTrail;
+import dev.baton.server.security.RequestPrincipal;
 import io.javalin.http.Context;
 
 import java.time.Duration;
@@ -31,8 +32,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Run routes: start (async, start-and-wait, batch, idempotent), get, list, cancel. Events are served by
- * {@link RunEventStream}. Handlers block on virtual threads.
+ * Run routes: start (async, start-and-wait, batch, idempotent), get, list, cancel, retry. Events are served by
+ * {@link RunEventStream}. Every route acts in the tenant of the request's principal
+ * ({@link RequestPrincipal#tenant}): another tenant's run or workflow answers 404 exactly like a missing one.
+ * Handlers block on virtual threads.
  */
 final class RunEndpoints {
     /** Most inputs in one batch request. */
@@ -41,23 +44,23 @@ final class RunEndpoints {
     private static final Set<String> LIST_PARAMETERS = Set.of("workflow", "status", "createdAfter", "createdBefore",
             "limit", "cursor");
 
-    private final String tenant;
     private final Engine engine;
     private final WorkflowCatalog catalog;
     private final RunStore runs;
     private final RequestBodies bodies;
     private final WireFormat wire;
     private final Duration maxWait;
+    private final RunRetry retries;
 
-    RunEndpoints(String tenant, Engine engine, WorkflowCatalog catalog, RunStore runs, RequestBodies bodies,
-                 WireFormat wire, Duration maxWait) {
-        this.tenant = tenant;
+    RunEndpoints(Engine engine, WorkflowCatalog catalog, RunStore runs, RequestBodies bodies, WireFormat wire,
+                 Duration maxWait) {
         this.engine = engine;
         this.catalog = catalog;
         this.runs = runs;
         this.bodies = bodies;
         this.wire = wire;
         this.maxWait = maxWait;
+        this.retries = new RunRetry(engine, runs);
     }
 
     /** Body of {@code POST /workflows/{id}/runs}. */
@@ -111,6 +114,7 @@ final class RunEndpoints {
     void start(Context ctx) throws InterruptedException {
         StartBody body = bodies.read(ctx, StartBody.class, true);
         Duration wait = waitParameter(ctx);
+        String tenant = RequestPrincipal.tenant(ctx);
         Run run = engine.start(new StartRequest(tenant, ctx.pathParam("id"), orZero(body.version()), body.inputs(),
                 orZero(body.priority()), idempotencyKey(ctx), RunRequestTrace.traceParent(ctx)));
         RunRequestTrace.started(run);
@@ -129,7 +133,8 @@ final class RunEndpoints {
         BatchBody body = bodies.read(ctx, BatchBody.class, false);
         String key = idempotencyKey(ctx);
         String traceParent = RunRequestTrace.traceParent(ctx);
-        checkBatchInputs(ctx.pathParam("id"), orZero(body.version()), body.inputs());
+        String tenant = RequestPrincipal.tenant(ctx);
+        checkBatchInputs(tenant, ctx.pathParam("id"), orZero(body.version()), body.inputs());
         ObjectNode result = Json.MAPPER.createObjectNode();
         ArrayNode items = result.putArray("items");
         for (int i = 0; i < body.inputs().size(); i++) {
@@ -144,7 +149,7 @@ final class RunEndpoints {
      * Validates every item of a batch before any run starts, so an invalid item rejects the whole batch and
      * starts nothing; each complaint names its item, e.g. {@code inputs[3].n}.
      */
-    private void checkBatchInputs(String workflowId, int version, List<JsonNode> inputs) {
+    private void checkBatchInputs(String tenant, String workflowId, int version, List<JsonNode> inputs) {
         Workflow workflow = catalog.resolve(tenant, workflowId, version);
         InputValidator validator = catalog.validator().inputValidator();
         List<FieldError> errors = new ArrayList<>();
@@ -171,7 +176,7 @@ final class RunEndpoints {
 
     /** {@code GET /runs/{id}}: the run with every step and attempt. */
     void get(Context ctx) {
-        RunView view = engine.get(tenant, ctx.pathParam("id"))
+        RunView view = engine.get(RequestPrincipal.tenant(ctx), ctx.pathParam("id"))
                 .orElseThrow(() -> BatonException.notFound("run", ctx.pathParam("id")));
         Json.respond(ctx, 200, wire.runView(view));
     }
@@ -204,7 +209,7 @@ final class RunEndpoints {
         }
         RunQuery query = new RunQuery(ctx.queryParam("workflow"), status, instant(ctx, "createdAfter"),
                 instant(ctx, "createdBefore"), ctx.queryParam("cursor"), limit);
-        Page<Run> page = runs.list(tenant, query);
+        Page<Run> page = runs.list(RequestPrincipal.tenant(ctx), query);
         ObjectNode result = Json.MAPPER.createObjectNode();
         ArrayNode items = result.putArray("items");
         page.items().forEach(run -> items.add(wire.run(run)));
@@ -216,8 +221,23 @@ final class RunEndpoints {
     void cancel(Context ctx) {
         CancelBody body = bodies.read(ctx, CancelBody.class, true);
         String reason = body.reason() == null || body.reason().isBlank() ? "cancelled through the API" : body.reason();
-        Run run = engine.cancel(tenant, ctx.pathParam("id"), reason);
+        Run run = engine.cancel(RequestPrincipal.tenant(ctx), ctx.pathParam("id"), reason);
         Json.respond(ctx, 200, wire.run(run));
+    }
+
+    /**
+     * {@code POST /runs/{id}/retry}: 202 + Location with a new run of the same workflow version, inputs and
+     * priority, and {@code retryOf} (the old run's id); see {@link RunRetry}.
+     */
+    void retry(Context ctx) {
+        String runId = ctx.pathParam("id");
+        Run run = retries.start(RequestPrincipal.tenant(ctx), runId, idempotencyKey(ctx),
+                RunRequestTrace.traceParent(ctx));
+        RunRequestTrace.started(run);
+        ctx.header("Location", ApiRoutes.BASE + "/runs/" + run.id());
+        ObjectNode result = wire.run(run);
+        result.put("retryOf", runId);
+        Json.respond(ctx, 202, result);
     }
 
     private Duration waitParameter(Context ctx) {

@@ -7,6 +7,7 @@ import dev.baton.core.run.JournalEntry;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunEvent;
 import dev.baton.core.store.RunStore;
+import dev.baton.server.security.RequestPrincipal;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -28,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * events after {@code Last-Event-ID} (or {@code ?after=N}; 0 = from the start), then follows live events, and
  * ends after the run's terminal event ({@code run-finished}). Each event carries {@code id: <sequence>},
  * {@code event: <type>} and {@code data: <one-line JSON>} (see {@link WireFormat#event}). A comment line is
- * sent every {@code keepAlive} so proxies keep the connection open.
+ * sent every {@code keepAlive} so proxies keep the connection open. The run must belong to the tenant of the
+ * request's principal (another tenant's run answers 404 like a missing one).
  *
  * <p>The handler blocks its (virtual) request thread for the life of the stream; the engine's listener only
  * enqueues, so a slow client never blocks the engine. {@link #closeAll()} ends open streams when the server
@@ -40,7 +42,6 @@ final class RunEventStream {
     /** Put into a stream's queue to end it (server stopping). */
     private static final Object STOP = new Object();
 
-    private final String tenant;
     private final Engine engine;
     private final RunStore runs;
     private final WireFormat wire;
@@ -48,8 +49,7 @@ final class RunEventStream {
     private final Set<BlockingQueue<Object>> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    RunEventStream(String tenant, Engine engine, RunStore runs, WireFormat wire, Duration keepAlive) {
-        this.tenant = tenant;
+    RunEventStream(Engine engine, RunStore runs, WireFormat wire, Duration keepAlive) {
         this.engine = engine;
         this.runs = runs;
         this.wire = wire;
@@ -66,6 +66,7 @@ final class RunEventStream {
         if (closed) {
             throw new BatonException(ErrorCode.NOT_READY, "the server is stopping");
         }
+        String tenant = RequestPrincipal.tenant(ctx);
         String runId = ctx.pathParam("id");
         Run run = runs.find(tenant, runId).orElseThrow(() -> BatonException.notFound("run", runId));
         long after = lastEventId(ctx);
@@ -84,13 +85,14 @@ final class RunEventStream {
                 replayStored(out, runId, after);
                 return;
             }
-            follow(out, runId, after);
+            follow(out, tenant, runId, after);
         } catch (IOException e) {
             LOG.debug("event stream of run {} closed by the client: {}", runId, e.getMessage());
         }
     }
 
-    private void follow(OutputStream out, String runId, long after) throws IOException, InterruptedException {
+    private void follow(OutputStream out, String tenant, String runId, long after)
+            throws IOException, InterruptedException {
         BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         long last = after;
         open.add(queue);

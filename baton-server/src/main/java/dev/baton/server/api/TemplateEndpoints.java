@@ -9,13 +9,15 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.store.StoredWorkflow;
 import dev.baton.server.BatonNode;
 import dev.baton.server.BundledTemplates;
+import dev.baton.server.security.RequestPrincipal;
 import io.javalin.http.Context;
 
 import java.util.regex.Pattern;
 
 /**
  * Template routes: the bundled example workflows ({@link BundledTemplates}) listed, shown and instantiated
- * (registered as a workflow, under the template's own id or a new one).
+ * (registered as a workflow of the request principal's tenant, under the template's own id or a new one). The
+ * templates themselves are the same for every tenant.
  */
 final class TemplateEndpoints {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -60,9 +62,11 @@ final class TemplateEndpoints {
         BundledTemplates.Template template = find(ctx.pathParam("name"));
         InstantiateBody body = bodies.read(ctx, InstantiateBody.class, true);
         String source = body.id() == null ? template.source() : template.withId(body.id());
-        StoredWorkflow stored = node.register(source, "template " + template.name());
+        String tenant = RequestPrincipal.tenant(ctx);
+        StoredWorkflow stored = node.register(tenant, source, "template " + template.name());
         ctx.header("Location", ApiRoutes.BASE + "/workflows/" + stored.id());
-        Json.respond(ctx, 201, wire.workflow(stored, node.resolve(stored.id(), stored.version()).description(), false));
+        Json.respond(ctx, 201, wire.workflow(stored, node.resolve(tenant, stored.id(), stored.version()).description(),
+                false));
     }
 
     private BundledTemplates.Template find(String name) {

@@ -7,6 +7,7 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.store.StoredWorkflow;
 import dev.baton.core.workflow.Workflow;
 import dev.baton.server.BatonNode;
+import dev.baton.server.security.RequestPrincipal;
 import io.javalin.http.Context;
 
 import java.util.Optional;
@@ -14,7 +15,8 @@ import java.util.Optional;
 /**
  * Workflow routes: register (POST), new version (PUT), get, list, delete, validate. A definition is sent as
  * YAML ({@code application/yaml}, {@code text/yaml}), as JSON ({@code application/json}: the workflow itself, or
- * {@code {"source": "<yaml or json text>"}}), or as {@code text/plain} text; anything else is 415.
+ * {@code {"source": "<yaml or json text>"}}), or as {@code text/plain} text; anything else is 415. Every route
+ * acts in the tenant of the request's principal: another tenant's workflow answers 404 like a missing one.
  */
 final class WorkflowEndpoints {
     private final BatonNode node;
@@ -31,8 +33,9 @@ final class WorkflowEndpoints {
     void register(Context ctx) {
         String source = source(ctx);
         Workflow parsed = node.validate(source, "body");
-        Optional<StoredWorkflow> before = node.workflowStore().latest(node.tenantId(), parsed.id());
-        StoredWorkflow stored = node.register(source, "body");
+        String tenant = RequestPrincipal.tenant(ctx);
+        Optional<StoredWorkflow> before = node.workflowStore().latest(tenant, parsed.id());
+        StoredWorkflow stored = node.register(tenant, source, "body");
         boolean created = before.isEmpty() || before.get().version() != stored.version();
         ctx.header("Location", ApiRoutes.BASE + "/workflows/" + stored.id());
         Json.respond(ctx, created ? 201 : 200, wire.workflow(stored, parsed.description(), false));
@@ -47,8 +50,9 @@ final class WorkflowEndpoints {
             throw BatonException.invalidInput("id", "the workflow's id '" + parsed.id()
                     + "' does not match the id in the URL '" + id + "'");
         }
-        Optional<StoredWorkflow> before = node.workflowStore().latest(node.tenantId(), id);
-        StoredWorkflow stored = node.register(source, "body");
+        String tenant = RequestPrincipal.tenant(ctx);
+        Optional<StoredWorkflow> before = node.workflowStore().latest(tenant, id);
+        StoredWorkflow stored = node.register(tenant, source, "body");
         boolean created = before.isEmpty();
         Json.respond(ctx, created ? 201 : 200, wire.workflow(stored, parsed.description(), false));
     }
@@ -57,7 +61,7 @@ final class WorkflowEndpoints {
     void list(Context ctx) {
         ObjectNode result = Json.MAPPER.createObjectNode();
         ArrayNode items = result.putArray("items");
-        for (StoredWorkflow stored : node.workflowStore().list(node.tenantId())) {
+        for (StoredWorkflow stored : node.workflowStore().list(RequestPrincipal.tenant(ctx))) {
             items.add(wire.workflow(stored, description(stored), false));
         }
         Json.respond(ctx, 200, result);
@@ -78,7 +82,7 @@ final class WorkflowEndpoints {
     /** {@code DELETE /workflows/{id}}: 204; its versions stay readable for the runs that used them. */
     void delete(Context ctx) {
         String id = ctx.pathParam("id");
-        if (!node.deleteWorkflow(id)) {
+        if (!node.deleteWorkflow(RequestPrincipal.tenant(ctx), id)) {
             throw BatonException.notFound("workflow", id);
         }
         ctx.status(204);
@@ -97,9 +101,10 @@ final class WorkflowEndpoints {
     }
 
     private void respondVersion(Context ctx, String id, int version) {
+        String tenant = RequestPrincipal.tenant(ctx);
         Optional<StoredWorkflow> stored = version == 0
-                ? node.workflowStore().latest(node.tenantId(), id)
-                : node.workflowStore().version(node.tenantId(), id, version);
+                ? node.workflowStore().latest(tenant, id)
+                : node.workflowStore().version(tenant, id, version);
         StoredWorkflow found = stored.orElseThrow(() -> version == 0
                 ? BatonException.notFound("workflow", id)
                 : BatonException.notFound("workflow version", id + "@" + version));
@@ -108,7 +113,7 @@ final class WorkflowEndpoints {
 
     private String description(StoredWorkflow stored) {
         try {
-            return node.resolve(stored.id(), stored.version()).description();
+            return node.resolve(stored.tenantId(), stored.id(), stored.version()).description();
         } catch (BatonException e) {
             return "";
         }

@@ -12,16 +12,18 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code baton runs list|get|cancel}: runs on a Baton server, through its REST API. */
-@Command(name = "runs", mixinStandardHelpOptions = true, description = "List, show or cancel runs on a Baton server.",
-        subcommands = {RunsCommand.List.class, RunsCommand.Get.class, RunsCommand.Cancel.class})
+/** {@code baton runs list|get|cancel|retry}: runs on a Baton server, through its REST API. */
+@Command(name = "runs", mixinStandardHelpOptions = true,
+        description = "List, show, cancel or retry runs on a Baton server.",
+        subcommands = {RunsCommand.List.class, RunsCommand.Get.class, RunsCommand.Cancel.class,
+                RunsCommand.Retry.class})
 final class RunsCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: list, get or cancel");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: list, get, cancel or retry");
     }
 
     /** {@code baton runs list}. */
@@ -112,6 +114,29 @@ final class RunsCommand implements Runnable {
         @Override
         void printText(JsonNode run, PrintWriter out) {
             out.println("run " + runId + ": " + run.path("status").asText("cancel requested"));
+        }
+    }
+
+    /** {@code baton runs retry ID}: a new run of a finished run's workflow version, inputs and priority. */
+    @Command(name = "retry", mixinStandardHelpOptions = true,
+            description = "Retry a finished run: start a new run of the same workflow version with the same inputs.")
+    static final class Retry extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "RUN_ID")
+        String runId;
+
+        Retry(CliContext context) {
+            super(context);
+        }
+
+        @Override
+        JsonNode request() throws Exception {
+            return client().post("/runs/" + ApiClient.encode(runId) + "/retry", "{}", "application/json");
+        }
+
+        @Override
+        void printText(JsonNode run, PrintWriter out) {
+            out.println("run " + runId + " retried as run " + run.path("id").asText() + ": "
+                    + run.path("status").asText());
         }
     }
 

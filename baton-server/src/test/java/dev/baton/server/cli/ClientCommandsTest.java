@@ -65,6 +65,8 @@ class ClientCommandsTest {
                                 + "\"detail\":\"run 'nope' does not exist\"}");
                 case "POST /api/v1/runs/r-1/cancel" -> answer(exchange, 200, "application/json",
                         "{\"id\":\"r-1\",\"status\":\"cancelled\"}");
+                case "POST /api/v1/runs/r-1/retry" -> answer(exchange, 202, "application/json",
+                        "{\"id\":\"r-2\",\"status\":\"queued\",\"retryOf\":\"r-1\"}");
                 case "POST /api/v1/workflows" -> answer(exchange, 201, "application/json",
                         "{\"id\":\"hello\",\"version\":3}");
                 case "GET /api/v1/workflows" -> answer(exchange, 200, "application/json",
@@ -112,6 +114,15 @@ class ClientCommandsTest {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("run 'nope' does not exist").contains("HTTP 404");
+    }
+
+    @Test
+    void runs_retry_posts_to_the_retry_route_and_names_the_new_run() {
+        CliHarness.Result result = cli.run("runs", "retry", "r-1", "--server", url);
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("run r-1 retried as run r-2: queued");
+        assertThat(requests).contains("POST /api/v1/runs/r-1/retry application/json {}");
     }
 
     @Test

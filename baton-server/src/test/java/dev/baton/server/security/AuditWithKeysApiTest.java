@@ -150,4 +150,31 @@ class AuditWithKeysApiTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("run.cancel", "run/some-run"),
                         org.assertj.core.groups.Tuple.tuple("workflow.register", null));
     }
+
+    @Test
+    void starting_cancelling_and_retrying_runs_are_recorded_with_their_runs() {
+        String tenant = tenant();
+        String developer = NODE.key(tenant, Role.DEVELOPER);
+        String operator = NODE.key(tenant, Role.OPERATOR);
+        assertThat(NODE.post("/api/v1/workflows", developer, WORKFLOW.formatted("wf-r")).status()).isEqualTo(201);
+        SecureNode.Response started = NODE.post("/api/v1/workflows/wf-r/runs?wait=30s", developer, "{}");
+        assertThat(started.status()).as(started.body()).isEqualTo(200);
+        String runId = started.json().get("id").asText();
+        SecureNode.Response retried = NODE.post("/api/v1/runs/" + runId + "/retry", operator, null);
+        assertThat(retried.status()).as(retried.body()).isEqualTo(202);
+        String retryId = retried.json().get("id").asText();
+        SecureNode.Response cancel = NODE.post("/api/v1/runs/" + retryId + "/cancel", operator, "{}");
+
+        List<JsonNode> entries = audit(NODE.key(tenant, Role.ADMIN), "&action=run");
+
+        assertThat(entries).extracting(e -> e.get("action").asText(), e -> e.get("target").asText())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("run.cancel", "run/" + retryId),
+                        org.assertj.core.groups.Tuple.tuple("run.retry", "run/" + runId),
+                        org.assertj.core.groups.Tuple.tuple("run.start", "run/" + runId));
+        assertThat(entries.get(0).get("outcome").asText())
+                .isEqualTo(cancel.status() == 200 ? "success" : "failed");
+        assertThat(entries.get(1).get("details").get("location").asText()).isEqualTo("/api/v1/runs/" + retryId);
+        assertThat(entries.get(1).get("actor").asText()).isNotEqualTo(entries.get(2).get("actor").asText());
+    }
 }
