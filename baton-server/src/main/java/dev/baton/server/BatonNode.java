@@ -266,6 +266,11 @@ public final class BatonNode implements AutoCloseable {
         return stores.workflows();
     }
 
+    /** The append-only audit log of API actions (same store as the runs; in memory for a memory store). */
+    public dev.baton.core.security.AuditLog auditLog() {
+        return stores.audit();
+    }
+
     /** Figures about runs (per workflow, step and tenant over a window), computed from the run store. */
     public RunAnalytics runAnalytics() {
         return stores.analytics();

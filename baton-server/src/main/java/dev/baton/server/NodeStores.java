@@ -4,7 +4,9 @@ import dev.baton.core.cluster.ClusterSignals;
 import dev.baton.core.cluster.RunLeases;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.security.ApiKeyStore;
+import dev.baton.core.security.AuditLog;
 import dev.baton.core.security.InMemoryApiKeyStore;
+import dev.baton.core.security.InMemoryAuditLog;
 import dev.baton.core.store.InMemoryRunAnalytics;
 import dev.baton.core.store.InMemoryRunStore;
 import dev.baton.core.store.InMemoryWorkflowStore;
@@ -42,25 +44,27 @@ import java.util.function.Supplier;
  * @param shared    the JDBC stores when the store is shared by several nodes (PostgreSQL), else {@code null}: where
  *                  the AI gateway keeps the rate limits and budgets that hold for the cluster
  * @param apiKeys   the stored API keys (same database; in memory for a memory store)
+ * @param audit     the append-only audit log (same database; in memory for a memory store)
  */
 record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                   String label, Supplier<SchemaStatus> schema, AutoCloseable closer, RunLeases leases,
-                  ClusterSignals signals, JdbcStores shared, ApiKeyStore apiKeys) {
+                  ClusterSignals signals, JdbcStores shared, ApiKeyStore apiKeys, AuditLog audit) {
 
     NodeStores {
         Objects.requireNonNull(signals, "signals");
         Objects.requireNonNull(apiKeys, "apiKeys");
+        Objects.requireNonNull(audit, "audit");
     }
 
-    /** Stores with API keys kept in memory. */
+    /** Stores with API keys and the audit log kept in memory. */
     NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                String label, Supplier<SchemaStatus> schema, AutoCloseable closer, RunLeases leases,
                ClusterSignals signals, JdbcStores shared) {
         this(runs, workflows, usage, analytics, type, label, schema, closer, leases, signals, shared,
-                new InMemoryApiKeyStore());
+                new InMemoryApiKeyStore(), new InMemoryAuditLog());
     }
 
-    /** Stores of a single node (no leases, no signals). */
+    /** Stores of a single node (no leases, no signals) with API keys and the audit log in memory: for tests. */
     NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                String label, Supplier<SchemaStatus> schema, AutoCloseable closer) {
         this(runs, workflows, usage, analytics, type, label, schema, closer, null, ClusterSignals.NONE, null);
@@ -106,7 +110,8 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
             case MEMORY -> {
                 InMemoryRunStore runs = new InMemoryRunStore();
                 yield new NodeStores(runs, new InMemoryWorkflowStore(), new InMemoryUsageStore(),
-                        new InMemoryRunAnalytics(runs), store.type().configName(), "memory", null, () -> { });
+                        new InMemoryRunAnalytics(runs), store.type().configName(), "memory", null, () -> { }, null,
+                        ClusterSignals.NONE, null, new InMemoryApiKeyStore(), new InMemoryAuditLog());
             }
             case H2, POSTGRESQL -> {
                 SecretMask.remember(store.password());
@@ -116,7 +121,7 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                 if (!config.clustered()) {
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
                             store.type().configName(), label, jdbc::schema, jdbc, null, ClusterSignals.NONE, null,
-                            jdbc.apiKeys());
+                            jdbc.apiKeys(), jdbc.audit());
                 }
                 try {
                     ClusterSignals signals = jdbc.signals();
@@ -129,7 +134,7 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                     };
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
                             store.type().configName(), label, jdbc::schema, closer, jdbc.leases(), signals, jdbc,
-                            jdbc.apiKeys());
+                            jdbc.apiKeys(), jdbc.audit());
                 } catch (RuntimeException | Error e) {
                     jdbc.close();
                     throw e;

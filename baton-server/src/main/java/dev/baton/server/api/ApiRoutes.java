@@ -56,7 +56,8 @@ public final class ApiRoutes implements AutoCloseable {
     /** The routes that need an open node, built once it is open. */
     private record Endpoints(WorkflowEndpoints workflows, RunEndpoints runs, RunEventStream events,
                              TemplateEndpoints templates, GatewayEndpoints gateway, OpenAiEndpoints openAi,
-                             AnalyticsEndpoints analytics, SystemEndpoints system, KeyEndpoints keys) {
+                             AnalyticsEndpoints analytics, SystemEndpoints system, KeyEndpoints keys,
+                             AuditEndpoints audit) {
     }
 
     private final NodeStartup startup;
@@ -129,7 +130,8 @@ public final class ApiRoutes implements AutoCloseable {
                     new SystemEndpoints(node.monitoring(), node.config().observability().alerts().enabled(),
                             node.config().observability().alerts().webhook() != null),
                     new KeyEndpoints(node.apiKeys(), new ApiKeyIssuer(node.apiKeys()),
-                            node.config().security().systemTenant(), bodies, Clock.systemUTC()));
+                            node.config().security().systemTenant(), bodies, Clock.systemUTC()),
+                    new AuditEndpoints(node.auditLog(), Clock.systemUTC()));
             api.endpoints.set(ready);
             if (api.closed.get()) {
                 ready.events().closeAll();
@@ -213,6 +215,7 @@ public final class ApiRoutes implements AutoCloseable {
                 Access.of(Permission.SYSTEM_READ));
         routes.get(BASE + "/alerts", ctx -> api.ready().system().alerts(ctx), Access.of(Permission.SYSTEM_READ));
         routes.get(BASE + "/alerts/rules", ctx -> api.ready().system().rules(ctx), Access.of(Permission.SYSTEM_READ));
+        routes.get(BASE + "/audit", ctx -> api.ready().audit().list(ctx), Access.of(Permission.AUDIT_READ));
 
         routes.post(BASE + "/keys", ctx -> api.ready().keys().create(ctx), Access.of(Permission.KEY_MANAGE));
         routes.get(BASE + "/keys", ctx -> api.ready().keys().list(ctx), Access.of(Permission.KEY_MANAGE));

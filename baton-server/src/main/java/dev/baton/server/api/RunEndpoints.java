@@ -18,6 +18,7 @@ import dev.baton.core.workflow.InputValidator;
 import dev.baton.core.workflow.Workflow;
 import dev.baton.core.workflow.WorkflowCatalog;
 import dev.baton.server.ConfigSource;
+import dev.baton.server.security.AuditTrail;
 import dev.baton.server.security.RequestPrincipal;
 import io.javalin.http.Context;
 
@@ -117,6 +118,7 @@ final class RunEndpoints {
         Run run = engine.start(new StartRequest(tenant, ctx.pathParam("id"), orZero(body.version()), body.inputs(),
                 orZero(body.priority()), idempotencyKey(ctx), RunRequestTrace.traceParent(ctx)));
         RunRequestTrace.started(run);
+        ctx.attribute(AuditTrail.TARGET, "run/" + run.id());
         ctx.header("Location", ApiRoutes.BASE + "/runs/" + run.id());
         if (wait == null) {
             Json.respond(ctx, 202, wire.run(run));

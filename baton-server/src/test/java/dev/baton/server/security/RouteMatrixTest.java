@@ -77,6 +77,7 @@ class RouteMatrixTest {
         row("GET /api/v1/keys", "admin");
         row("GET /api/v1/keys/{id}", "admin");
         row("DELETE /api/v1/keys/{id}", "admin");
+        row("GET /api/v1/audit", "admin");
         row("GET /api/v1/health/live", PUBLIC);
         row("GET /api/v1/health/ready", PUBLIC);
         row("GET /api/v1/health", PUBLIC);

@@ -51,6 +51,7 @@ public final class JdbcStores implements AutoCloseable {
     private final StoreConfig config;
     private final JdbcRunLeases leases;
     private final JdbcApiKeyStore apiKeys;
+    private final JdbcAuditLog audit;
 
     private JdbcStores(HikariDataSource dataSource, StoreConfig config, InstantSource clock, String expectedVersion) {
         Dialect dialect = config.dialect();
@@ -64,6 +65,7 @@ public final class JdbcStores implements AutoCloseable {
         this.usage = new JdbcUsageStore(dataSource);
         this.analytics = new JdbcRunAnalytics(dataSource, dialect);
         this.apiKeys = new JdbcApiKeyStore(dataSource);
+        this.audit = new JdbcAuditLog(dataSource, dialect);
     }
 
     /** Opens the stores with the system clock. */
@@ -216,6 +218,11 @@ public final class JdbcStores implements AutoCloseable {
     /** The stored API keys (table {@code api_keys}). */
     public ApiKeyStore apiKeys() {
         return apiKeys;
+    }
+
+    /** The append-only audit log (table {@code audit_log}). */
+    public dev.baton.core.security.AuditLog audit() {
+        return audit;
     }
 
     /** The pool, for tests and operations tooling in this package. */

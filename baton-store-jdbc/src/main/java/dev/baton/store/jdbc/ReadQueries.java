@@ -30,7 +30,7 @@ final class ReadQueries {
     }
 
     /**
-     * Runs {@code sql} with {@code parameters} (strings, instants, integers) and reads every row.
+     * Runs {@code sql} with {@code parameters} (strings, instants, integers, longs) and reads every row.
      *
      * @param operation what is being read, for the error message (e.g. {@code read workflow analytics})
      * @throws dev.baton.core.error.BatonException STORE_UNAVAILABLE on any SQL failure
@@ -43,6 +43,7 @@ final class ReadQueries {
                 switch (value) {
                     case Instant instant -> SqlValues.setInstant(statement, i + 1, instant);
                     case Integer number -> statement.setInt(i + 1, number);
+                    case Long number -> statement.setLong(i + 1, number);
                     case String text -> statement.setString(i + 1, text);
                     default -> throw new IllegalArgumentException("unsupported parameter " + value.getClass());
                 }

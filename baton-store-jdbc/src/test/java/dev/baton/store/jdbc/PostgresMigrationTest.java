@@ -56,7 +56,8 @@ class PostgresMigrationTest {
         }
         try {
             for (JdbcStores stores : opened) {
-                assertThat(stores.schema().applied()).isEqualTo("7"); // V7: API keys
+                // the newest migration of this build (V8: the audit log; V9 of another branch may follow)
+                assertThat(stores.schema().applied()).isEqualTo(stores.schema().expected());
                 assertThat(stores.schema().current()).isTrue();
             }
             try (Connection connection = postgres.getDatabase("postgres", "fresh").getConnection();
@@ -64,8 +65,9 @@ class PostgresMigrationTest {
                  ResultSet rows = statement.executeQuery("SELECT count(*), count(DISTINCT version) FROM"
                          + " flyway_schema_history WHERE success AND version IS NOT NULL")) {
                 rows.next();
-                assertThat(rows.getInt(1)).as("each migration applied once").isEqualTo(7);
-                assertThat(rows.getInt(2)).isEqualTo(7);
+                // V1..V8 at least (V9 may come from another branch): each applied once
+                assertThat(rows.getInt(2)).isGreaterThanOrEqualTo(8);
+                assertThat(rows.getInt(1)).as("each migration applied once").isEqualTo(rows.getInt(2));
             }
             assertThat(opened.getFirst().leases().queuedRuns()).isZero();
         } finally {
