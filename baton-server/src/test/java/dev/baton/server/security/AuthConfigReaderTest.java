@@ -79,6 +79,22 @@ class AuthConfigReaderTest {
     }
 
     @Test
+    void every_variable_is_listed_with_the_others() {
+        assertThat(dev.baton.server.ConfigSource.ENVIRONMENT).containsAll(AuthConfigReader.ENVIRONMENT);
+    }
+
+    @Test
+    void the_whole_file_reads_the_section() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("baton", ".yaml");
+        try {
+            java.nio.file.Files.writeString(file, "security:\n  auth: {enabled: true}\n");
+            assertThat(dev.baton.server.ConfigSource.load(file, Map.of()).security().auth().enabled()).isTrue();
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    @Test
     void mistakes_name_the_setting() {
         assertThatThrownBy(() -> read("auth: {enabeld: true}", Map.of())).isInstanceOf(BatonException.class)
                 .hasMessageContaining("enabeld").hasMessageContaining("enabled");
