@@ -14,6 +14,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -82,6 +86,37 @@ public abstract class ApiKeyStoreContract {
                 .extracting(e -> ((BatonException) e).code()).isEqualTo(ErrorCode.CONFLICT);
         assertThat(store.find("acme", "key_2")).isEmpty();
         assertThat(store.findByPrefix(sameId.prefix())).isEmpty();
+    }
+
+    @Test
+    void of_concurrent_creations_with_one_prefix_exactly_one_wins() throws Exception {
+        ApiKey first = key("key_0", "acme", T0);
+        int writers = 8;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Boolean>> outcomes = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(writers)) {
+            for (int i = 0; i < writers; i++) {
+                ApiKey contender = new ApiKey("key_" + i, "acme", "contender " + i, first.prefix(), first.hash(),
+                        Set.of(Role.VIEWER), Quotas.NONE, T0, "key:creator", null, null, null);
+                outcomes.add(threads.submit(() -> {
+                    go.await();
+                    try {
+                        store.create(contender);
+                        return true;
+                    } catch (BatonException e) {
+                        assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                        return false;
+                    }
+                }));
+            }
+            go.countDown();
+            int won = 0;
+            for (Future<Boolean> outcome : outcomes) {
+                won += outcome.get() ? 1 : 0;
+            }
+            assertThat(won).isEqualTo(1);
+        }
+        assertThat(store.list("acme", null, 100).items()).hasSize(1);
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.baton.core.security.Quotas;
 import dev.baton.core.security.Role;
 import dev.baton.core.store.Page;
 import dev.baton.server.security.ApiKeyIssuer;
+import dev.baton.server.security.ApiKeyView;
 import dev.baton.server.security.RequestPrincipal;
 import dev.baton.server.security.SecurityConfig;
 import io.javalin.http.Context;
@@ -165,24 +166,7 @@ final class KeyEndpoints {
         return requested;
     }
 
-    /** A key as the API shows it: everything but the hash. */
-    ObjectNode view(ApiKey key) {
-        ObjectNode node = Json.MAPPER.createObjectNode();
-        node.put("id", key.id());
-        node.put("tenant", key.tenantId());
-        node.put("name", key.name());
-        node.put("prefix", key.prefix());
-        ArrayNode roles = node.putArray("roles");
-        key.roles().stream().sorted().forEach(role -> roles.add(role.id()));
-        if (key.quotas().isLimited()) {
-            node.set("quotas", Json.MAPPER.valueToTree(key.quotas()));
-        }
-        node.put("createdAt", key.createdAt().toString());
-        node.put("createdBy", key.createdBy());
-        node.put("expiresAt", key.expiresAt() == null ? null : key.expiresAt().toString());
-        node.put("lastUsedAt", key.lastUsedAt() == null ? null : key.lastUsedAt().toString());
-        node.put("revokedAt", key.revokedAt() == null ? null : key.revokedAt().toString());
-        node.put("active", key.isActive(clock.instant()));
-        return node;
+    private ObjectNode view(ApiKey key) {
+        return ApiKeyView.of(key, clock.instant(), Json.MAPPER);
     }
 }

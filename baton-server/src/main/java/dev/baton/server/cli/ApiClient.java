@@ -30,12 +30,22 @@ final class ApiClient {
     private final ObjectMapper json;
     private final HttpClient http;
     private final Duration timeout;
+    private final String apiKey;
 
     /**
      * @param server the server's root URL, e.g. {@code http://127.0.0.1:8080}
      * @throws BatonException INVALID_INPUT when the URL is not an absolute http(s) URL
      */
     ApiClient(String server, ObjectMapper json, Duration timeout) {
+        this(server, null, json, timeout);
+    }
+
+    /**
+     * @param apiKey sent as {@code Authorization: Bearer}, or {@code null} for none
+     * @throws BatonException INVALID_INPUT when the URL is not an absolute http(s) URL
+     */
+    ApiClient(String server, String apiKey, ObjectMapper json, Duration timeout) {
+        this.apiKey = apiKey;
         this.server = parseServer(server);
         this.json = json;
         this.timeout = timeout;
@@ -66,6 +76,10 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
     }
 
+    JsonNode delete(String path, Map<String, String> query) {
+        return send(HttpRequest.newBuilder(uri(path, query)).DELETE());
+    }
+
     URI uri(String path, Map<String, String> query) {
         StringJoiner params = new StringJoiner("&");
         query.forEach((k, v) -> {
@@ -82,7 +96,11 @@ final class ApiClient {
     }
 
     private JsonNode send(HttpRequest.Builder request) {
-        HttpRequest built = request.timeout(timeout).header("Accept", "application/json").build();
+        request.timeout(timeout).header("Accept", "application/json");
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        HttpRequest built = request.build();
         HttpResponse<String> response;
         try {
             response = http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -132,6 +150,8 @@ final class ApiClient {
     private static ErrorCode fromStatus(int status) {
         return switch (status) {
             case 400, 422 -> ErrorCode.INVALID_INPUT;
+            case 401 -> ErrorCode.UNAUTHENTICATED;
+            case 403 -> ErrorCode.FORBIDDEN;
             case 404 -> ErrorCode.NOT_FOUND;
             case 409 -> ErrorCode.CONFLICT;
             case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;

@@ -23,7 +23,8 @@ import java.lang.reflect.Constructor;
 @Command(name = "baton", mixinStandardHelpOptions = true, versionProvider = BatonCli.Version.class,
         description = "Baton: a durable workflow engine for AI pipelines.",
         subcommands = {RunCommand.class, ValidateCommand.class, ServerCommand.class, RunsCommand.class,
-                WorkflowsCommand.class, AnalyticsCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
+                WorkflowsCommand.class, AnalyticsCommand.class, KeysCommand.class, AuditCommand.class,
+                CommandLine.HelpCommand.class})
 public final class BatonCli implements Runnable {
     /** Success. */
     public static final int OK = 0;

@@ -44,6 +44,34 @@ public interface CliBackend {
      */
     RunningServer startServer(String host, Integer port, Path configFile);
 
+    /**
+     * Opens the API keys of the configured store (H2 or PostgreSQL) directly, without a node or a server: for
+     * {@code baton keys ... --local}, which creates the first admin key before anyone can authenticate. The
+     * default refuses (a backend without a store of its own).
+     *
+     * @param configFile a configuration file, or {@code null} for {@code ./baton.yaml} when present, else the
+     *                   defaults (environment variables apply on top)
+     * @throws dev.baton.core.error.BatonException INVALID_ARGUMENT for a memory store (keys would be lost) or a
+     *                                             backend without a store; STORE_UNAVAILABLE when the store cannot
+     *                                             be opened (an embedded H2 file held by a running server)
+     */
+    default LocalKeys openKeys(Path configFile) {
+        throw new dev.baton.core.error.BatonException(dev.baton.core.error.ErrorCode.INVALID_ARGUMENT,
+                "--local is not available here; manage keys through a server (--server, --api-key)");
+    }
+
+    /** The API keys of a store opened by {@link #openKeys}; closing it releases the store. */
+    interface LocalKeys extends AutoCloseable {
+        /** The keys. */
+        dev.baton.core.security.ApiKeyStore keys();
+
+        /** The configured system tenant (the default tenant of new keys). */
+        String systemTenant();
+
+        @Override
+        void close();
+    }
+
     /** A started server. */
     interface RunningServer extends AutoCloseable {
         /** Where it listens, e.g. {@code http://127.0.0.1:8080}. */

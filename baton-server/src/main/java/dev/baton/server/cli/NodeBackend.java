@@ -3,6 +3,7 @@ package dev.baton.server.cli;
 import dev.baton.core.engine.Engine;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
+import dev.baton.core.security.ApiKeyStore;
 import dev.baton.core.store.StoredWorkflow;
 import dev.baton.core.workflow.Workflow;
 import dev.baton.server.BatonConfig;
@@ -12,6 +13,8 @@ import dev.baton.server.ConfigSource;
 import dev.baton.server.NodeShutdown;
 import dev.baton.server.NodeStartup;
 import dev.baton.server.logging.LogOutput;
+import dev.baton.store.jdbc.JdbcStores;
+import dev.baton.store.jdbc.StoreConfig;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -59,6 +62,35 @@ public final class NodeBackend implements CliBackend {
         BatonServer listening = BatonServer.start(startup, config.server().host(), config.server().port());
         startup.begin();
         return new Serving(startup, listening);
+    }
+
+    @Override
+    public LocalKeys openKeys(Path configFile) {
+        BatonConfig config = ConfigSource.load(configFile);
+        BatonConfig.Store store = config.store();
+        if (store.type() == BatonConfig.StoreType.MEMORY) {
+            throw new BatonException(ErrorCode.INVALID_ARGUMENT, "--local needs the server's store (h2 or "
+                    + "postgresql); the configured store is memory, whose keys live only as long as the server");
+        }
+        JdbcStores jdbc = JdbcStores.open(new StoreConfig(store.url(), store.user(), store.password(), 2,
+                store.connectionTimeout(), store.socketTimeout()));
+        String systemTenant = config.security().systemTenant();
+        return new LocalKeys() {
+            @Override
+            public ApiKeyStore keys() {
+                return jdbc.apiKeys();
+            }
+
+            @Override
+            public String systemTenant() {
+                return systemTenant;
+            }
+
+            @Override
+            public void close() {
+                jdbc.close();
+            }
+        };
     }
 
     /** A local node: the CLI's view of a {@link BatonNode}. */

@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -97,6 +98,9 @@ public final class JwtAuthenticator implements AutoCloseable {
             claims = processor.process(token, null);
         } catch (ParseException e) {
             throw unauthenticated("the bearer token is not a valid JWT: " + e.getMessage());
+        } catch (RateLimitReachedException e) {
+            // a token naming a key the issuer does not publish, after the set was just fetched again
+            throw unauthenticated("the JWT was rejected: its signing key (kid) is not published by the issuer");
         } catch (KeySourceException e) {
             throw new BatonException(ErrorCode.UPSTREAM_UNAVAILABLE, "cannot fetch the OIDC signing keys from "
                     + settings.jwksUrl() + ": " + e.getMessage(), e);

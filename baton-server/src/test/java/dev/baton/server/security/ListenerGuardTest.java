@@ -1,6 +1,9 @@
 package dev.baton.server.security;
 
 import dev.baton.core.error.BatonException;
+import dev.baton.server.BatonConfig;
+import dev.baton.server.BatonNode;
+import dev.baton.server.BatonServer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +37,17 @@ class ListenerGuardTest {
         assertThatCode(() -> ListenerGuard.check(AuthSettings.API_KEYS, "0.0.0.0")).doesNotThrowAnyException();
         assertThatCode(() -> ListenerGuard.check(new AuthSettings(false, true), "0.0.0.0"))
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void a_server_with_auth_off_does_not_open_beyond_loopback() {
+        try (BatonNode node = BatonNode.open(BatonConfig.inMemory().withAi(BatonConfig.Ai.DISABLED))) {
+            assertThatThrownBy(() -> BatonServer.start(node, "0.0.0.0", 0)).isInstanceOf(BatonException.class)
+                    .hasMessageContaining("refusing to listen on 0.0.0.0");
+            try (BatonServer loopback = BatonServer.start(node, "127.0.0.1", 0)) {
+                assertThat(loopback.port()).isPositive();
+            }
+        }
     }
 
     @Test

@@ -102,7 +102,7 @@ public final class SecureNode implements AutoCloseable {
         return server;
     }
 
-    /** The server's base URL, e.g. {@code http://127.0.0.1:41234/}. */
+    /** The server's base URL, e.g. {@code http://127.0.0.1:41234}. */
     public URI url() {
         return server.url();
     }
