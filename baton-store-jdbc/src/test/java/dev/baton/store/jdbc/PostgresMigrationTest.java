@@ -56,7 +56,7 @@ class PostgresMigrationTest {
         }
         try {
             for (JdbcStores stores : opened) {
-                assertThat(stores.schema().applied()).isEqualTo("6"); // V6: the claim index of queued child runs
+                assertThat(stores.schema().applied()).isEqualTo("9"); // V9: quotas (usage tenant and key, run slots)
                 assertThat(stores.schema().current()).isTrue();
             }
             try (Connection connection = postgres.getDatabase("postgres", "fresh").getConnection();
