@@ -11,12 +11,15 @@ import dev.baton.core.store.RunQuery;
 import dev.baton.core.store.RunStore;
 import dev.baton.core.store.WorkflowStore;
 import dev.baton.gateway.usage.InMemoryUsageStore;
+import dev.baton.core.security.InMemoryRunSlots;
+import dev.baton.core.security.RunSlots;
 import dev.baton.gateway.usage.UsageStore;
 import dev.baton.server.logging.SecretMask;
 import dev.baton.store.jdbc.JdbcStores;
 import dev.baton.store.jdbc.SchemaStatus;
 import dev.baton.store.jdbc.StoreConfig;
 
+import java.time.InstantSource;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,19 +42,31 @@ import java.util.function.Supplier;
  *                  closed by {@link #closer} before the connections
  * @param shared    the JDBC stores when the store is shared by several nodes (PostgreSQL), else {@code null}: where
  *                  the AI gateway keeps the rate limits and budgets that hold for the cluster
+ * @param runSlots  the concurrent-run slots of tenants and API keys (in the database for H2 and PostgreSQL, in
+ *                  memory for a memory store)
  */
 record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                   String label, Supplier<SchemaStatus> schema, AutoCloseable closer, RunLeases leases,
-                  ClusterSignals signals, JdbcStores shared) {
+                  ClusterSignals signals, JdbcStores shared, RunSlots runSlots) {
 
     NodeStores {
         Objects.requireNonNull(signals, "signals");
+        Objects.requireNonNull(runSlots, "runSlots");
+    }
+
+    /** Stores with run slots in memory. */
+    NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
+               String label, Supplier<SchemaStatus> schema, AutoCloseable closer, RunLeases leases,
+               ClusterSignals signals, JdbcStores shared) {
+        this(runs, workflows, usage, analytics, type, label, schema, closer, leases, signals, shared,
+                new InMemoryRunSlots(InstantSource.system()));
     }
 
     /** Stores of a single node (no leases, no signals). */
     NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                String label, Supplier<SchemaStatus> schema, AutoCloseable closer) {
-        this(runs, workflows, usage, analytics, type, label, schema, closer, null, ClusterSignals.NONE, null);
+        this(runs, workflows, usage, analytics, type, label, schema, closer, null, ClusterSignals.NONE, null,
+                new InMemoryRunSlots(InstantSource.system()));
     }
 
     /** Whether the store is shared by a cluster of nodes (leases and signals set). */
@@ -103,7 +118,8 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                 String label = store.type().configName() + " " + withoutParameters(store.url());
                 if (!config.clustered()) {
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
-                            store.type().configName(), label, jdbc::schema, jdbc);
+                            store.type().configName(), label, jdbc::schema, jdbc, null, ClusterSignals.NONE, null,
+                            jdbc.runSlots(InstantSource.system()));
                 }
                 try {
                     ClusterSignals signals = jdbc.signals();
@@ -115,7 +131,8 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                         }
                     };
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
-                            store.type().configName(), label, jdbc::schema, closer, jdbc.leases(), signals, jdbc);
+                            store.type().configName(), label, jdbc::schema, closer, jdbc.leases(), signals, jdbc,
+                            jdbc.runSlots(InstantSource.system()));
                 } catch (RuntimeException | Error e) {
                     jdbc.close();
                     throw e;

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.error.FieldError;
+import dev.baton.core.security.Principal;
 import dev.baton.gateway.CallContext;
+import dev.baton.server.security.RequestPrincipal;
 import dev.baton.gateway.Gateway;
 import dev.baton.gateway.api.ChatResponse;
 import dev.baton.gateway.api.EmbeddingResponse;
@@ -155,6 +157,10 @@ public final class OpenAiEndpoints {
     private CallContext call(Context ctx) {
         CallContext call = CallContext.direct(keys.principal(ctx.header("Authorization")))
                 .withIdempotencyKey(ctx.header("Idempotency-Key"));
+        Principal principal = RequestPrincipal.find(ctx);
+        if (principal != null) { // its tenant's and key's quotas apply; usage is recorded under them
+            call = call.withTenant(principal.tenantId(), principal.keyId());
+        }
         String cacheControl = ctx.header("Cache-Control");
         if (cacheControl != null) {
             String directives = cacheControl.toLowerCase(Locale.ROOT);
