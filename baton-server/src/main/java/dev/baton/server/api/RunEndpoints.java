@@ -18,6 +18,7 @@ import dev.baton.core.workflow.InputValidator;
 import dev.baton.core.workflow.Workflow;
 import dev.baton.core.workflow.WorkflowCatalog;
 import dev.baton.server.ConfigSource;
+import dev.baton.server.security.RunQuotas;
 import io.javalin.http.Context;
 
 import java.time.Duration;
@@ -110,8 +111,9 @@ final class RunEndpoints {
     void start(Context ctx) throws InterruptedException {
         StartBody body = bodies.read(ctx, StartBody.class, true);
         Duration wait = waitParameter(ctx);
-        Run run = engine.start(new StartRequest(tenant, ctx.pathParam("id"), orZero(body.version()), body.inputs(),
-                orZero(body.priority()), idempotencyKey(ctx), RunRequestTrace.traceParent(ctx)));
+        String key = idempotencyKey(ctx);
+        Run run = RunQuotas.start(ctx, () -> engine.start(new StartRequest(tenant, ctx.pathParam("id"),
+                orZero(body.version()), body.inputs(), orZero(body.priority()), key, RunRequestTrace.traceParent(ctx))));
         RunRequestTrace.started(run);
         ctx.header("Location", ApiRoutes.BASE + "/runs/" + run.id());
         if (wait == null) {
@@ -130,11 +132,10 @@ final class RunEndpoints {
         checkBatchInputs(ctx.pathParam("id"), orZero(body.version()), body.inputs());
         ObjectNode result = Json.MAPPER.createObjectNode();
         ArrayNode items = result.putArray("items");
-        for (int i = 0; i < body.inputs().size(); i++) {
-            Run run = engine.start(new StartRequest(tenant, ctx.pathParam("id"), orZero(body.version()),
-                    body.inputs().get(i), orZero(body.priority()), key == null ? null : key + "/" + i, traceParent));
-            items.add(wire.run(run));
-        }
+        List<Run> started = RunQuotas.startBatch(ctx, body.inputs().size(), i -> engine.start(new StartRequest(
+                tenant, ctx.pathParam("id"), orZero(body.version()), body.inputs().get(i), orZero(body.priority()),
+                key == null ? null : key + "/" + i, traceParent)));
+        started.forEach(run -> items.add(wire.run(run)));
         Json.respond(ctx, 202, result);
     }
 
