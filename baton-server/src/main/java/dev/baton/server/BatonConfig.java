@@ -95,35 +95,39 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
     }
 
     public BatonConfig withStore(Store newStore) {
-        return new BatonConfig(dataDir, newStore, server, engine, ai, http, gateway, observability, cluster);
+        return new BatonConfig(dataDir, newStore, server, engine, ai, http, gateway, observability, cluster, security);
     }
 
     public BatonConfig withServer(Server newServer) {
-        return new BatonConfig(dataDir, store, newServer, engine, ai, http, gateway, observability, cluster);
+        return new BatonConfig(dataDir, store, newServer, engine, ai, http, gateway, observability, cluster, security);
     }
 
     public BatonConfig withEngine(Engine newEngine) {
-        return new BatonConfig(dataDir, store, server, newEngine, ai, http, gateway, observability, cluster);
+        return new BatonConfig(dataDir, store, server, newEngine, ai, http, gateway, observability, cluster, security);
     }
 
     public BatonConfig withAi(Ai newAi) {
-        return new BatonConfig(dataDir, store, server, engine, newAi, http, gateway, observability, cluster);
+        return new BatonConfig(dataDir, store, server, engine, newAi, http, gateway, observability, cluster, security);
     }
 
     public BatonConfig withHttp(Http newHttp) {
-        return new BatonConfig(dataDir, store, server, engine, ai, newHttp, gateway, observability, cluster);
+        return new BatonConfig(dataDir, store, server, engine, ai, newHttp, gateway, observability, cluster, security);
     }
 
     public BatonConfig withGateway(GatewayConfig newGateway) {
-        return new BatonConfig(dataDir, store, server, engine, ai, http, newGateway, observability, cluster);
+        return new BatonConfig(dataDir, store, server, engine, ai, http, newGateway, observability, cluster, security);
     }
 
     public BatonConfig withObservability(ObservabilityConfig newObservability) {
-        return new BatonConfig(dataDir, store, server, engine, ai, http, gateway, newObservability, cluster);
+        return new BatonConfig(dataDir, store, server, engine, ai, http, gateway, newObservability, cluster, security);
     }
 
     public BatonConfig withCluster(ClusterSettings newCluster) {
-        return new BatonConfig(dataDir, store, server, engine, ai, http, gateway, observability, newCluster);
+        return new BatonConfig(dataDir, store, server, engine, ai, http, gateway, observability, newCluster, security);
+    }
+
+    public BatonConfig withSecurity(SecurityConfig newSecurity) {
+        return new BatonConfig(dataDir, store, server, engine, ai, http, gateway, observability, cluster, newSecurity);
     }
 
     /** Whether the node runs as one node of a cluster: exactly when its store is PostgreSQL (shared). */

@@ -8,6 +8,9 @@ import dev.baton.core.engine.EngineObserver;
 import dev.baton.core.engine.LocalEngine;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
+import dev.baton.core.security.ApiKeyStore;
+import dev.baton.server.security.JwtAuthenticator;
+import dev.baton.server.security.OidcSettings;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepRegistry;
 import dev.baton.core.store.InMemoryWorkflowStore;
@@ -88,11 +91,13 @@ public final class BatonNode implements AutoCloseable {
     private final NodeObservability observability;
     private final NodeDrain drain;
     private final NodeQuotas quotas;
+    private final JwtAuthenticator jwt;
 
     private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
                       EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
                       BundledTemplates templates, NodeGateway gateway, NodeObservability observability,
                       NodeQuotas quotas) {
+        OidcSettings oidc = config.security().auth().oidc();
         this.config = config;
         this.stores = stores;
         this.model = model;
@@ -105,6 +110,8 @@ public final class BatonNode implements AutoCloseable {
         this.observability = observability;
         this.drain = new NodeDrain(engine, config.cluster());
         this.quotas = quotas;
+        // keys are fetched on the first token, not here: an unreachable issuer does not stop the node opening
+        this.jwt = oidc == null ? null : new JwtAuthenticator(oidc, InstantSource.system());
     }
 
     /**
@@ -163,7 +170,8 @@ public final class BatonNode implements AutoCloseable {
 
             stores = NodeStores.await(opening);
             BucketStore buckets = GatewayStack.buckets(stores.shared(), InstantSource.system());
-            TenantQuotas tenantQuotas = new TenantQuotas(config.security().quotas(), null, Ticker.systemTicker());
+            TenantQuotas tenantQuotas = new TenantQuotas(config.security().quotas(), stores.apiKeys(),
+                    Ticker.systemTicker());
             RunQuotas runQuotas = new RunQuotas(stores.runSlots(), tenantQuotas, stores.runs(),
                     InstantSource.system());
             NodeQuotas quotas = new NodeQuotas(tenantQuotas, new QuotaBuckets(buckets, tenantQuotas), runQuotas);
@@ -238,6 +246,16 @@ public final class BatonNode implements AutoCloseable {
     /** Starts, observes and cancels runs. */
     public LocalEngine engine() {
         return engine;
+    }
+
+    /** The stored API keys (same store as the runs; in memory for a memory store). */
+    public ApiKeyStore apiKeys() {
+        return stores.apiKeys();
+    }
+
+    /** Verifies OIDC JWT bearer tokens, or {@code null} when {@code security.auth.oidc} is not configured. */
+    public JwtAuthenticator jwtAuthenticator() {
+        return jwt;
     }
 
     /** Parses, validates, stores and resolves workflow definitions. */
@@ -392,6 +410,9 @@ public final class BatonNode implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (jwt != null) {
+            jwt.close();
+        }
         NodeTeardown.close(engine, gateway, model, http, stores, observability);
     }
 }

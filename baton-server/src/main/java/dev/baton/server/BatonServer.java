@@ -3,6 +3,7 @@ package dev.baton.server;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.server.api.ApiRoutes;
+import dev.baton.server.security.ListenerGuard;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HandlerType;
@@ -99,6 +100,7 @@ public final class BatonServer implements AutoCloseable {
     /** As {@link #start(NodeStartup, String, int)}, with extra configuration. */
     static BatonServer start(NodeStartup startup, String host, int port, Duration keepAlive,
                              Consumer<JavalinConfig> extra) {
+        ListenerGuard.check(startup.config().security().auth(), host);
         List<Route> routes = Collections.synchronizedList(new ArrayList<>());
         AtomicReference<ApiRoutes> api = new AtomicReference<>();
         Javalin app = Javalin.create(config -> {

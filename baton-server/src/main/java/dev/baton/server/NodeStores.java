@@ -3,6 +3,8 @@ package dev.baton.server;
 import dev.baton.core.cluster.ClusterSignals;
 import dev.baton.core.cluster.RunLeases;
 import dev.baton.core.error.BatonException;
+import dev.baton.core.security.ApiKeyStore;
+import dev.baton.core.security.InMemoryApiKeyStore;
 import dev.baton.core.store.InMemoryRunAnalytics;
 import dev.baton.core.store.InMemoryRunStore;
 import dev.baton.core.store.InMemoryWorkflowStore;
@@ -42,31 +44,33 @@ import java.util.function.Supplier;
  *                  closed by {@link #closer} before the connections
  * @param shared    the JDBC stores when the store is shared by several nodes (PostgreSQL), else {@code null}: where
  *                  the AI gateway keeps the rate limits and budgets that hold for the cluster
+ * @param apiKeys   the stored API keys (same database; in memory for a memory store)
  * @param runSlots  the concurrent-run slots of tenants and API keys (in the database for H2 and PostgreSQL, in
  *                  memory for a memory store)
  */
 record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                   String label, Supplier<SchemaStatus> schema, AutoCloseable closer, RunLeases leases,
-                  ClusterSignals signals, JdbcStores shared, RunSlots runSlots) {
+                  ClusterSignals signals, JdbcStores shared, ApiKeyStore apiKeys, RunSlots runSlots) {
 
     NodeStores {
         Objects.requireNonNull(signals, "signals");
+        Objects.requireNonNull(apiKeys, "apiKeys");
         Objects.requireNonNull(runSlots, "runSlots");
     }
 
-    /** Stores with run slots in memory. */
+    /** Stores with API keys and run slots kept in memory. */
     NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                String label, Supplier<SchemaStatus> schema, AutoCloseable closer, RunLeases leases,
                ClusterSignals signals, JdbcStores shared) {
         this(runs, workflows, usage, analytics, type, label, schema, closer, leases, signals, shared,
-                new InMemoryRunSlots(InstantSource.system()));
+                new InMemoryApiKeyStore(), new InMemoryRunSlots(InstantSource.system()));
     }
 
     /** Stores of a single node (no leases, no signals). */
     NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                String label, Supplier<SchemaStatus> schema, AutoCloseable closer) {
         this(runs, workflows, usage, analytics, type, label, schema, closer, null, ClusterSignals.NONE, null,
-                new InMemoryRunSlots(InstantSource.system()));
+                new InMemoryApiKeyStore(), new InMemoryRunSlots(InstantSource.system()));
     }
 
     /** Whether the store is shared by a cluster of nodes (leases and signals set). */
@@ -119,7 +123,7 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                 if (!config.clustered()) {
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
                             store.type().configName(), label, jdbc::schema, jdbc, null, ClusterSignals.NONE, null,
-                            jdbc.runSlots(InstantSource.system()));
+                            new InMemoryApiKeyStore(), jdbc.runSlots(InstantSource.system()));
                 }
                 try {
                     ClusterSignals signals = jdbc.signals();
@@ -132,7 +136,7 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                     };
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
                             store.type().configName(), label, jdbc::schema, closer, jdbc.leases(), signals, jdbc,
-                            jdbc.runSlots(InstantSource.system()));
+                            new InMemoryApiKeyStore(), jdbc.runSlots(InstantSource.system()));
                 } catch (RuntimeException | Error e) {
                     jdbc.close();
                     throw e;

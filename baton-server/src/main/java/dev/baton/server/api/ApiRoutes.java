@@ -123,7 +123,7 @@ public final class ApiRoutes implements AutoCloseable {
                     new RunEventStream(tenant, node.engine(), node.runStore(), wire, keepAlive),
                     new TemplateEndpoints(node, bodies, wire),
                     new GatewayEndpoints(gateway.admin(), gateway.usage(), gateway.cache()),
-                    new OpenAiEndpoints(gateway.gateway(), gateway.keys(), Clock.systemUTC(), Json.MAPPER),
+                    new OpenAiEndpoints(gateway.gateway(), Clock.systemUTC(), Json.MAPPER),
                     new AnalyticsEndpoints(tenant, node.runAnalytics(), node.workflowStore(), gateway.usage(),
                             Clock.systemUTC()),
                     new SystemEndpoints(node.monitoring(), node.config().observability().alerts().enabled(),

@@ -1,8 +1,6 @@
 package dev.baton.server.openai;
 
 import dev.baton.core.error.BatonException;
-import dev.baton.core.error.ErrorCode;
-import dev.baton.gateway.CallContext;
 import dev.baton.gateway.config.ClientKey;
 import dev.baton.server.logging.SecretMask;
 
@@ -12,11 +10,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Who is calling the OpenAI-compatible API. With no configured keys the API is open and every caller is
- * {@value CallContext#ANONYMOUS}; with keys, {@code Authorization: Bearer <key>} must match one of them and the
- * principal is that key's id.
+ * The keys of {@code gateway.keys}: who may call the OpenAI-compatible API besides stored API keys and JWTs.
+ * The server's {@link dev.baton.server.security.Authenticator} asks {@link #match} for a presented bearer token;
+ * a match calls as that key's id (its usage, limits and budgets are kept under it).
  *
  * <p>Secrets are resolved once, when the node opens (an unset variable or unreadable file fails the start),
  * and kept only as SHA-256 digests. A presented key is digested and compared with every configured digest by
@@ -66,25 +65,14 @@ public final class ClientKeys {
     }
 
     /**
-     * The principal for a request's {@code Authorization} header value.
+     * The id of the configured key {@code presented} is, compared with every key in constant time.
      *
-     * @param authorization the header, or {@code null}
-     * @throws BatonException UNAUTHENTICATED (401) when keys are required and none or a wrong one was presented
+     * @param presented the bearer token or {@code X-API-Key} value, or {@code null}
+     * @return the key's id, or empty when it is none of them (or none are configured)
      */
-    public String principal(String authorization) {
-        if (keys.isEmpty()) {
-            return CallContext.ANONYMOUS;
-        }
-        if (authorization == null || authorization.isBlank()) {
-            throw new BatonException(ErrorCode.UNAUTHENTICATED, "You didn't provide an API key. Send it as "
-                    + "'Authorization: Bearer <key>'.");
-        }
-        String presented = authorization.strip();
-        if (presented.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            presented = presented.substring(7).strip();
-        } else {
-            throw new BatonException(ErrorCode.UNAUTHENTICATED, "The Authorization header must be "
-                    + "'Bearer <key>'.");
+    public Optional<String> match(String presented) {
+        if (presented == null || keys.isEmpty()) {
+            return Optional.empty();
         }
         byte[] digest = sha256(presented);
         String match = null;
@@ -93,10 +81,7 @@ public final class ClientKeys {
                 match = key.id();
             }
         }
-        if (match == null) {
-            throw new BatonException(ErrorCode.UNAUTHENTICATED, "Incorrect API key provided.");
-        }
-        return match;
+        return Optional.ofNullable(match);
     }
 
     private static byte[] sha256(String text) {

@@ -18,6 +18,9 @@ import dev.baton.gateway.api.EmbeddingResponse;
 import dev.baton.gateway.api.ModelInfo;
 import dev.baton.gateway.api.Served;
 import dev.baton.gateway.api.StreamResult;
+import dev.baton.core.security.Principal;
+import dev.baton.server.security.Authenticator;
+import dev.baton.server.security.RequestPrincipal;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +36,9 @@ import java.util.UUID;
  * {@code POST /v1/embeddings}, {@code GET /v1/models} and {@code GET /v1/models/{id}}. Point an OpenAI SDK's base
  * URL at {@code http://host:port/v1} and it works unchanged.
  *
- * <p>Every request is authenticated by {@link ClientKeys} (the principal its usage, limits and budgets are kept
- * under). {@code Cache-Control: no-cache} (or {@code no-store}) bypasses the response cache. Responses carry
+ * <p>Every request is authenticated before it gets here ({@link Authenticator}: stored API keys, JWTs, the
+ * configured {@code gateway.keys}); its principal is who the usage, limits and budgets are kept under.
+ * {@code Cache-Control: no-cache} (or {@code no-store}) bypasses the response cache. Responses carry
  * {@code x-request-id}, {@code x-baton-deployment} (the deployment that answered; not on streams, whose headers
  * go out before it is known) and {@code x-baton-cache: hit|miss}. Errors are thrown as {@link BatonException}
  * and rendered in OpenAI's shape by {@link OpenAiErrors} (installed by the API's error handler for
@@ -48,7 +52,6 @@ public final class OpenAiEndpoints {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiEndpoints.class);
 
     private final Gateway gateway;
-    private final ClientKeys keys;
     private final InstantSource clock;
     private final ObjectMapper json;
     private final ChatResponseWriter chat;
@@ -57,13 +60,11 @@ public final class OpenAiEndpoints {
 
     /**
      * @param gateway the gateway every call goes to
-     * @param keys    who may call
      * @param clock   for {@code created} timestamps
      * @param json    the API's mapper
      */
-    public OpenAiEndpoints(Gateway gateway, ClientKeys keys, InstantSource clock, ObjectMapper json) {
+    public OpenAiEndpoints(Gateway gateway, InstantSource clock, ObjectMapper json) {
         this.gateway = gateway;
-        this.keys = keys;
         this.clock = clock;
         this.json = json.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.chat = new ChatResponseWriter(json);
@@ -155,7 +156,7 @@ public final class OpenAiEndpoints {
      * passed on to the upstream (INVALID_INPUT when blank, over 255 characters or with control characters).
      */
     private CallContext call(Context ctx) {
-        CallContext call = CallContext.direct(keys.principal(ctx.header("Authorization")))
+        CallContext call = CallContext.direct(usagePrincipal(RequestPrincipal.of(ctx)))
                 .withIdempotencyKey(ctx.header("Idempotency-Key"));
         Principal principal = RequestPrincipal.find(ctx);
         if (principal != null) { // its tenant's and key's quotas apply; usage is recorded under them
@@ -169,6 +170,18 @@ public final class OpenAiEndpoints {
             }
         }
         return call;
+    }
+
+    /**
+     * Whom a call's usage, limits and budgets are kept under: a configured gateway key's id, the subject of a
+     * stored key ({@code key:<id>}) or token ({@code jwt:<sub>}), or {@value CallContext#ANONYMOUS} with auth off.
+     */
+    static String usagePrincipal(Principal principal) {
+        return switch (principal.method()) {
+            case GATEWAY_KEY -> principal.subject().substring(Authenticator.GATEWAY_KEY_SUBJECT.length());
+            case API_KEY, JWT -> principal.subject();
+            case NONE -> CallContext.ANONYMOUS;
+        };
     }
 
     private JsonNode body(Context ctx) {
