@@ -18,7 +18,8 @@ final class Databases {
         try (Connection connection = stores.dataSource().getConnection();
              Statement statement = connection.createStatement()) {
             for (String table : new String[] {"run_events", "step_attempts", "runs", "workflow_versions", "workflows",
-                    "usage_records", "gateway_buckets", "gateway_budget_reservations", "gateway_budgets"}) {
+                    "usage_records", "gateway_buckets", "gateway_budget_reservations", "gateway_budgets", "run_slots",
+                    "run_slot_scopes"}) {
                 statement.executeUpdate("DELETE FROM " + table);
             }
         } catch (SQLException e) {

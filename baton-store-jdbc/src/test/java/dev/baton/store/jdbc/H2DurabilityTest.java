@@ -47,8 +47,9 @@ class H2DurabilityTest {
                     .extracting(a -> a.status()).isEqualTo(AttemptStatus.RUNNING);
             assertThat(reopened.runs().events(run.id(), 0, 10)).hasSize(2);
             // V1 (runs, workflows), V2 (usage records), V3 (runs.trace_parent), V4 (run leases), V5 (gateway
-            // buckets and budgets) and V6 (claim index of queued children; nothing on H2), each once
-            assertThat(migrationsApplied(reopened)).isEqualTo(6);
+            // buckets and budgets), V6 (claim index of queued children; nothing on H2) and V9 (quotas: usage tenant
+            // and key, run slots), each once
+            assertThat(migrationsApplied(reopened)).isEqualTo(7);
         }
     }
 
