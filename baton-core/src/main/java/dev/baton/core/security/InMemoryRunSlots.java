@@ -69,13 +69,13 @@ public final class InMemoryRunSlots implements RunSlots {
     }
 
     @Override
-    public void bind(String pending, String runId) {
+    public void bind(String pending, String runId, String tenantId) {
         lock.lock();
         try {
             for (LinkedHashMap<String, Slot> held : scopes.values()) {
                 Slot slot = held.remove(pending);
                 if (slot != null) {
-                    held.putIfAbsent(runId, new Slot(runId, slot.tenantId(), slot.claimedAt()));
+                    held.putIfAbsent(runId, new Slot(runId, tenantId, slot.claimedAt()));
                 }
             }
         } finally {

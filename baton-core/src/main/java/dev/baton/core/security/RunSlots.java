@@ -93,10 +93,11 @@ public interface RunSlots {
     void claim(String holder, String tenantId, List<Scope> scopes, Liveness liveness);
 
     /**
-     * Moves {@code pending}'s slots to {@code runId}. When {@code runId} already holds a slot in a scope (an
-     * idempotent start that returned an existing run) the pending slot there is dropped instead.
+     * Moves {@code pending}'s slots to {@code runId} of tenant {@code tenantId} (the run's own, which reclaiming
+     * looks it up in). When {@code runId} already holds a slot in a scope (an idempotent start that returned an
+     * existing run) the pending slot there is dropped instead.
      */
-    void bind(String pending, String runId);
+    void bind(String pending, String runId, String tenantId);
 
     /** Frees every slot of {@code holder} (a run id or a pending id); nothing when it holds none. */
     void release(String holder);

@@ -80,10 +80,15 @@ public abstract class RunSlotsContract {
     @Test
     void bound_slots_are_released_by_run_id_and_release_is_idempotent() {
         slots.claim("p1", "acme", List.of(ACME, KEY), ALIVE);
-        slots.bind("p1", "run-1");
+        slots.bind("p1", "run-1", "acme");
 
         assertThat(holders(slots.slots(ACME.id()))).containsExactly("run-1");
         assertThat(slots.slots(KEY.id()).getFirst().tenantId()).isEqualTo("acme");
+        slots.claim("p9", "acme", List.of(ACME), ALIVE);
+        slots.bind("p9", "run-9", "default"); // the run's own tenant wins
+        assertThat(slots.slots(ACME.id())).filteredOn(s -> s.holder().equals("run-9")).singleElement()
+                .extracting(RunSlots.Slot::tenantId).isEqualTo("default");
+        slots.release("run-9");
         slots.release("run-1");
         slots.release("run-1");
         slots.release("never-held");
@@ -95,10 +100,10 @@ public abstract class RunSlotsContract {
     @Test
     void binding_to_a_run_that_already_holds_the_scope_drops_the_pending_slot() {
         slots.claim("p1", "acme", List.of(ACME), ALIVE);
-        slots.bind("p1", "run-1");
+        slots.bind("p1", "run-1", "acme");
         slots.claim("p2", "acme", List.of(ACME), ALIVE); // an idempotent start of the same run
 
-        slots.bind("p2", "run-1");
+        slots.bind("p2", "run-1", "acme");
 
         assertThat(holders(slots.slots(ACME.id()))).containsExactly("run-1");
     }
@@ -106,9 +111,9 @@ public abstract class RunSlotsContract {
     @Test
     void a_full_scope_reclaims_slots_whose_runs_are_over() {
         slots.claim("p1", "acme", List.of(ACME), ALIVE);
-        slots.bind("p1", "run-done");
+        slots.bind("p1", "run-done", "acme");
         slots.claim("p2", "acme", List.of(ACME), ALIVE);
-        slots.bind("p2", "run-busy");
+        slots.bind("p2", "run-busy", "acme");
         List<RunSlots.Slot> asked = new ArrayList<>();
 
         slots.claim("p3", "acme", List.of(ACME), slot -> {

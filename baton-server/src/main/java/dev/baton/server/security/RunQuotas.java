@@ -115,7 +115,7 @@ public final class RunQuotas {
             }
             for (int i = 0; i < count; i++) {
                 Run run = start.apply(i);
-                slots.bind(pending.get(i), run.id());
+                slots.bind(pending.get(i), run.id(), run.tenantId());
                 pending.set(i, null);
                 if (run.status().isTerminal()) {
                     slots.release(run.id());

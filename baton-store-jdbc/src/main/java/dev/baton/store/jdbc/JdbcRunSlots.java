@@ -34,7 +34,7 @@ public final class JdbcRunSlots implements RunSlots {
     private static final String INSERT = "INSERT INTO run_slots (scope, holder, tenant_id, claimed_at) VALUES (?, ?, ?, ?)";
     private static final String DROP_DUPLICATES = "DELETE FROM run_slots WHERE holder = ? AND scope IN"
             + " (SELECT scope FROM run_slots WHERE holder = ?)";
-    private static final String RENAME = "UPDATE run_slots SET holder = ? WHERE holder = ?";
+    private static final String RENAME = "UPDATE run_slots SET holder = ?, tenant_id = ? WHERE holder = ?";
     private static final String RELEASE = "DELETE FROM run_slots WHERE holder = ?";
     private static final String LIST = "SELECT holder, tenant_id, claimed_at FROM run_slots WHERE scope = ?"
             + " ORDER BY claimed_at, holder";
@@ -154,7 +154,7 @@ public final class JdbcRunSlots implements RunSlots {
     }
 
     @Override
-    public void bind(String pending, String runId) {
+    public void bind(String pending, String runId, String tenantId) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement drop = connection.prepareStatement(DROP_DUPLICATES);
@@ -163,7 +163,8 @@ public final class JdbcRunSlots implements RunSlots {
                 drop.setString(2, runId);
                 drop.executeUpdate();
                 rename.setString(1, runId);
-                rename.setString(2, pending);
+                rename.setString(2, tenantId);
+                rename.setString(3, pending);
                 rename.executeUpdate();
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
