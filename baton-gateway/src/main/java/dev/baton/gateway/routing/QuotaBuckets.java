@@ -105,7 +105,6 @@ public final class QuotaBuckets {
 
     /** What a gateway call took from its quota token buckets. */
     static final class Permit {
-        static final Permit NONE = new Permit(List.of());
         private final List<Taken> taken;
 
         private Permit(List<Taken> taken) {

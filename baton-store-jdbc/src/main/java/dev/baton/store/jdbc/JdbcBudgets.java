@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's budget accounts in PostgreSQL (tables {@code gateway_budgets} and
- * {@code gateway_budget_reservations}, migration V5), shared by every node of the database, so a key's or a
- * run's budget holds for the cluster.
+ * {@code gateway_budget_reservations}, migration V5), shared by every node of the database, so a key's, a run's,
+ * or a tenant's or API key's day/month budget (a period account, created from the usage records since the period
+ * began: {@link BudgetAccount#from()}) holds for the cluster.
  *
  * <p><b>Reserve</b> is one statement per account: a conditional {@code UPDATE} that adds the reservation only
  * if {@code spent + reserved + this reservation ≤ cap} (the row lock makes concurrent reservations on any node
