@@ -215,6 +215,28 @@ class QuotasApiTest {
                 "security.tenants.slots.quotas.maxConcurrentRuns");
     }
 
+    @Test
+    void a_key_with_its_own_max_concurrent_runs_is_refused_naming_the_key_limit() {
+        String limited = node.key("keyslots", new Quotas(0, 0, 1, 0, 0, 0, 0), Role.DEVELOPER);
+        String keyId = node.node().apiKeys().list("keyslots", null, 10).items().getFirst().id();
+        String workflow = """
+                id: key-sleep
+                steps:
+                  wait:
+                    uses: sleep
+                    with: {duration: 10m}
+                """;
+        assertThat(node.send("POST", "/api/v1/workflows", limited, workflow,
+                Map.of("Content-Type", "application/yaml")).status()).isIn(200, 201);
+        assertThat(node.post("/api/v1/workflows/key-sleep/runs", limited, "{}").status()).isEqualTo(202);
+
+        assertQuotaProblem(node.post("/api/v1/workflows/key-sleep/runs", limited, "{}"), "quota-exceeded",
+                "key." + keyId + ".quotas.maxConcurrentRuns");
+        // another key of the tenant is not limited by that key's quota
+        assertThat(node.post("/api/v1/workflows/key-sleep/runs", node.key("keyslots", Role.DEVELOPER), "{}")
+                .status()).isEqualTo(202);
+    }
+
     private static void awaitTerminal(String runId, String key) throws InterruptedException {
         for (int i = 0; i < 500; i++) {
             String status = node.get("/api/v1/runs/" + runId, key).json().path("status").asText();
