@@ -21,14 +21,21 @@ import java.util.Objects;
  *                       (suffixed with a digest of the request body, see
  *                       {@link dev.baton.gateway.provider.http.IdempotencyKeys}); at most
  *                       {@value #MAX_IDEMPOTENCY_KEY_LENGTH} characters, no control characters
+ * @param tenantId       the tenant the call is made for (the API principal's, or the run's for a step), whose
+ *                       quotas apply and under which its usage is recorded; {@code null} when the caller has no
+ *                       tenant (embedded use, older callers): no tenant quota applies and usage is recorded under
+ *                       {@value #DEFAULT_TENANT}
+ * @param keyId          the stored API key that makes the call (its own quotas apply too), or {@code null}
  */
 public record CallContext(String principal, String runId, String workflow, String stepId, boolean useCache,
-                          String idempotencyKey) {
+                          String idempotencyKey, String tenantId, String keyId) {
 
     /** The principal of calls made without credentials while the API is open. */
     public static final String ANONYMOUS = "anonymous";
     /** The longest idempotency key accepted. */
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+    /** The tenant usage is recorded under when a call names none (also the default system tenant). */
+    public static final String DEFAULT_TENANT = "default";
 
     public CallContext {
         Objects.requireNonNull(principal, "principal");
@@ -38,11 +45,20 @@ public record CallContext(String principal, String runId, String workflow, Strin
         if (idempotencyKey != null) {
             checkIdempotencyKey(idempotencyKey);
         }
+        if (tenantId != null && tenantId.isBlank()) {
+            throw new IllegalArgumentException("tenantId must not be blank");
+        }
+    }
+
+    /** A context without tenant or key (see the canonical constructor). */
+    public CallContext(String principal, String runId, String workflow, String stepId, boolean useCache,
+                       String idempotencyKey) {
+        this(principal, runId, workflow, stepId, useCache, idempotencyKey, null, null);
     }
 
     /** A context without idempotency key. */
     public CallContext(String principal, String runId, String workflow, String stepId, boolean useCache) {
-        this(principal, runId, workflow, stepId, useCache, null);
+        this(principal, runId, workflow, stepId, useCache, null, null, null);
     }
 
     /** A direct API call by {@code principal}, cache allowed. */
@@ -57,7 +73,20 @@ public record CallContext(String principal, String runId, String workflow, Strin
 
     /** This context with the cache switched off. */
     public CallContext withoutCache() {
-        return new CallContext(principal, runId, workflow, stepId, false, idempotencyKey);
+        return new CallContext(principal, runId, workflow, stepId, false, idempotencyKey, tenantId, keyId);
+    }
+
+    /**
+     * This context made for {@code tenant} (its quotas apply, its usage is recorded under it) by stored API key
+     * {@code key} ({@code null}: none).
+     */
+    public CallContext withTenant(String tenant, String key) {
+        return new CallContext(principal, runId, workflow, stepId, useCache, idempotencyKey, tenant, key);
+    }
+
+    /** The tenant usage is recorded under: {@link #tenantId()}, or {@value #DEFAULT_TENANT} when none. */
+    public String usageTenant() {
+        return tenantId == null ? DEFAULT_TENANT : tenantId;
     }
 
     /**
@@ -67,7 +96,7 @@ public record CallContext(String principal, String runId, String workflow, Strin
      *                        than {@value #MAX_IDEMPOTENCY_KEY_LENGTH} characters or one with control characters
      */
     public CallContext withIdempotencyKey(String key) {
-        return new CallContext(principal, runId, workflow, stepId, useCache, key);
+        return new CallContext(principal, runId, workflow, stepId, useCache, key, tenantId, keyId);
     }
 
     private static void checkIdempotencyKey(String key) {

@@ -4,6 +4,7 @@ import dev.baton.ai.EmbeddingModelRegistry;
 import dev.baton.ai.onnx.BgeSmallEnV15Model;
 import dev.baton.ai.onnx.OnnxSettings;
 import dev.baton.ai.step.AiSteps;
+import dev.baton.core.engine.EngineObserver;
 import dev.baton.core.engine.LocalEngine;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
@@ -21,6 +22,12 @@ import dev.baton.core.workflow.WorkflowParser;
 import dev.baton.core.workflow.WorkflowValidator;
 import dev.baton.gateway.Gateway;
 import dev.baton.gateway.config.GatewayConfig;
+import dev.baton.gateway.limits.BucketStore;
+import dev.baton.gateway.routing.QuotaBuckets;
+import dev.baton.server.security.NodeQuotas;
+import dev.baton.server.security.RunQuotas;
+import dev.baton.server.security.TenantQuotas;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.baton.observability.metrics.NodeMetrics;
 import dev.baton.observability.alerts.Monitoring;
 import dev.baton.observability.tracing.Tracing;
@@ -86,11 +93,13 @@ public final class BatonNode implements AutoCloseable {
     private final NodeGateway gateway;
     private final NodeObservability observability;
     private final NodeDrain drain;
+    private final NodeQuotas quotas;
     private final JwtAuthenticator jwt;
 
     private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
                       EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
-                      BundledTemplates templates, NodeGateway gateway, NodeObservability observability) {
+                      BundledTemplates templates, NodeGateway gateway, NodeObservability observability,
+                      NodeQuotas quotas) {
         OidcSettings oidc = config.security().auth().oidc();
         this.config = config;
         this.stores = stores;
@@ -103,6 +112,7 @@ public final class BatonNode implements AutoCloseable {
         this.gateway = gateway;
         this.observability = observability;
         this.drain = new NodeDrain(engine, config.cluster());
+        this.quotas = quotas;
         // keys are fetched on the first token, not here: an unreachable issuer does not stop the node opening
         this.jwt = oidc == null ? null : new JwtAuthenticator(oidc, InstantSource.system());
     }
@@ -163,22 +173,29 @@ public final class BatonNode implements AutoCloseable {
             BundledTemplates templates = BundledTemplates.load(BatonNode.class.getClassLoader());
 
             stores = NodeStores.await(opening);
+            BucketStore buckets = GatewayStack.buckets(stores.shared(), InstantSource.system());
+            TenantQuotas tenantQuotas = new TenantQuotas(config.security().quotas(), stores.apiKeys(),
+                    Ticker.systemTicker());
+            RunQuotas runQuotas = new RunQuotas(stores.runSlots(), tenantQuotas, stores.runs(),
+                    InstantSource.system());
+            NodeQuotas quotas = new NodeQuotas(tenantQuotas, new QuotaBuckets(buckets, tenantQuotas), runQuotas);
             if (nodeGateway == null) {
                 nodeGateway = GatewayStack.assemble(config.gateway(), model == null ? null : model.name(), models,
                         stores.usage(), System.getenv(), InstantSource.system(),
                         observability.usageListener(served), observability.openTelemetry(), stores.shared(), egress,
-                        HostResolver.SYSTEM);
+                        HostResolver.SYSTEM, buckets, tenantQuotas);
             }
             stepGateway.bind(nodeGateway.gateway());
             WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
-            engine = NodeEngine.build(config, stores, catalog, steps, observability.attach(config.dataDir(),
-                    nodeGateway, System.getenv(), InstantSource.system()));
+            engine = NodeEngine.build(config, stores, catalog, steps, EngineObserver.of(List.of(
+                    observability.attach(config.dataDir(), nodeGateway, System.getenv(), InstantSource.system()),
+                    runQuotas.observer())));
             if (model != null) {
                 // Registered before unfinished runs resume (their embed steps wait for it to load).
                 models.register(model);
             }
             BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates,
-                    nodeGateway, observability);
+                    nodeGateway, observability, quotas);
             observability.bind(engine, served, nodeGateway, config.cluster().nodeId(), stores.clustered());
             int resumed = engine.resumeUnfinished();
             if (resumed > 0) {
@@ -364,6 +381,11 @@ public final class BatonNode implements AutoCloseable {
     /** The node's tracing: its OpenTelemetry (no-op unless {@code observability.tracing.enabled}). */
     public Tracing tracing() {
         return observability.tracing();
+    }
+
+    /** The quotas of tenants and API keys: request and token rates, concurrent runs (docs/security.md "Quotas"). */
+    public NodeQuotas quotas() {
+        return quotas;
     }
 
     /** The embedding models, by name. */

@@ -21,6 +21,10 @@ import dev.baton.gateway.routing.Router;
 import dev.baton.gateway.tracing.TracedGateway;
 import dev.baton.gateway.routing.Sleeper;
 import dev.baton.gateway.usage.BudgetLedger;
+import dev.baton.gateway.usage.LocalBudgetAccounts;
+import dev.baton.gateway.quota.QuotaSource;
+import dev.baton.gateway.CallContext;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.baton.gateway.usage.MeteredGateway;
 import dev.baton.gateway.usage.UsageListener;
 import dev.baton.gateway.usage.UsageRecorder;
@@ -102,21 +106,28 @@ final class GatewayStack {
                                 UsageStore usage, Map<String, String> environment, InstantSource clock,
                                 UsageListener listener, OpenTelemetry openTelemetry, JdbcStores shared) {
         return assemble(configured, localModel, models, usage, environment, clock, listener, openTelemetry, shared,
-                EgressPolicy.DEFAULT, HostResolver.SYSTEM);
+                EgressPolicy.DEFAULT, HostResolver.SYSTEM, null, QuotaSource.NONE);
     }
 
     /**
-     * As above, with the node's egress policy: every deployment's base URL is checked now
-     * ({@link DeploymentEgress#check}) and before every upstream exchange ({@link UpstreamHttp}).
+     * As above, with the node's egress policy, its token buckets and the quotas of tenants and API keys.
+     *
+     * <p>Egress: every deployment's base URL is checked now ({@link DeploymentEgress#check}) and before every
+     * upstream exchange ({@link UpstreamHttp}). Quotas: their tokens per minute are enforced by the router, their
+     * day and month budgets by the budget ledger.
      *
      * @param egress   the node's egress policy ({@code security.egress})
      * @param resolver where host names are looked up
+     * @param buckets  the node's bucket store (shared with the API's request quotas), or {@code null}: per node,
+     *                 or the cluster's when {@code shared} is set
+     * @param quotas   whose quotas apply to a call ({@link CallContext#tenantId()}, {@link CallContext#keyId()})
      * @throws BatonException INVALID_INPUT also when a base URL's host has no address the policy allows
      */
     static NodeGateway assemble(GatewayConfig configured, String localModel, EmbeddingModelRegistry models,
                                 UsageStore usage, Map<String, String> environment, InstantSource clock,
                                 UsageListener listener, OpenTelemetry openTelemetry, JdbcStores shared,
-                                EgressPolicy egress, HostResolver resolver) {
+                                EgressPolicy egress, HostResolver resolver, BucketStore buckets,
+                                QuotaSource quotas) {
         GatewayConfig config = withLocalModel(configured, localModel);
         checkSecrets(config, environment);
         DeploymentEgress.check(config, egress, resolver);
@@ -131,19 +142,21 @@ final class GatewayStack {
                     OpenAiProvider.TYPE, openAi,
                     AnthropicProvider.TYPE, anthropic,
                     InProcessEmbeddingProvider.TYPE, new InProcessEmbeddingProvider(models));
-            BucketStore buckets = shared == null ? new LocalBuckets(clock) : shared.gatewayBuckets(clock);
-            Router router = new Router(config, providers, clock, new SplittableRandom(), Sleeper.SYSTEM, buckets);
+            BucketStore store = buckets != null ? buckets : buckets(shared, clock);
+            Router router = new Router(config, providers, clock, new SplittableRandom(), Sleeper.SYSTEM, store,
+                    quotas);
             closers.addFirst(router);
             UsageRecorder recorder = new UsageRecorder(usage, listener);
             closers.addFirst(recorder);
             CachingGateway cache = new CachingGateway(router, config.cache());
             BudgetLedger ledger;
             if (shared == null) {
-                ledger = new BudgetLedger(config, usage);
+                ledger = new BudgetLedger(config, new LocalBudgetAccounts(usage, BudgetLedger.DEFAULT_IDLE_EXPIRY,
+                        Ticker.systemTicker()), quotas, clock);
             } else {
                 JdbcBudgets budgets = shared.gatewayBudgets(JdbcBudgets.DEFAULT_RESERVATION_TTL);
                 closers.add(budgets);
-                ledger = new BudgetLedger(config, budgets);
+                ledger = new BudgetLedger(config, budgets, quotas, clock);
             }
             MeteredGateway metered = new MeteredGateway(cache, config, ledger, recorder, clock);
             LOG.info("AI gateway: {} model alias(es), {} client key(s), rate limits and budgets {}",
@@ -155,6 +168,11 @@ final class GatewayStack {
             closeAll(closers);
             throw e;
         }
+    }
+
+    /** The gateway's token buckets: in this node's memory, or the cluster's ({@code shared}, PostgreSQL). */
+    static BucketStore buckets(JdbcStores shared, InstantSource clock) {
+        return shared == null ? new LocalBuckets(clock) : shared.gatewayBuckets(clock);
     }
 
     /** {@code config} plus the in-process model's alias, unless the configuration defines that name itself. */

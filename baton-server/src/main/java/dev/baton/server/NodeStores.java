@@ -15,12 +15,15 @@ import dev.baton.core.store.RunQuery;
 import dev.baton.core.store.RunStore;
 import dev.baton.core.store.WorkflowStore;
 import dev.baton.gateway.usage.InMemoryUsageStore;
+import dev.baton.core.security.InMemoryRunSlots;
+import dev.baton.core.security.RunSlots;
 import dev.baton.gateway.usage.UsageStore;
 import dev.baton.server.logging.SecretMask;
 import dev.baton.store.jdbc.JdbcStores;
 import dev.baton.store.jdbc.SchemaStatus;
 import dev.baton.store.jdbc.StoreConfig;
 
+import java.time.InstantSource;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -45,23 +48,27 @@ import java.util.function.Supplier;
  *                  the AI gateway keeps the rate limits and budgets that hold for the cluster
  * @param apiKeys   the stored API keys (same database; in memory for a memory store)
  * @param audit     the append-only audit log (same database; in memory for a memory store)
+ * @param runSlots  the concurrent-run slots of tenants and API keys (in the database for H2 and PostgreSQL, in
+ *                  memory for a memory store)
  */
 record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                   String label, Supplier<SchemaStatus> schema, AutoCloseable closer, RunLeases leases,
-                  ClusterSignals signals, JdbcStores shared, ApiKeyStore apiKeys, AuditLog audit) {
+                  ClusterSignals signals, JdbcStores shared, ApiKeyStore apiKeys, AuditLog audit,
+                  RunSlots runSlots) {
 
     NodeStores {
         Objects.requireNonNull(signals, "signals");
         Objects.requireNonNull(apiKeys, "apiKeys");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(runSlots, "runSlots");
     }
 
-    /** Stores with API keys and the audit log kept in memory. */
+    /** Stores with API keys, the audit log and run slots kept in memory. */
     NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunAnalytics analytics, String type,
                String label, Supplier<SchemaStatus> schema, AutoCloseable closer, RunLeases leases,
                ClusterSignals signals, JdbcStores shared) {
         this(runs, workflows, usage, analytics, type, label, schema, closer, leases, signals, shared,
-                new InMemoryApiKeyStore(), new InMemoryAuditLog());
+                new InMemoryApiKeyStore(), new InMemoryAuditLog(), new InMemoryRunSlots(InstantSource.system()));
     }
 
     /** Stores of a single node (no leases, no signals) with API keys and the audit log in memory: for tests. */
@@ -111,7 +118,8 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                 InMemoryRunStore runs = new InMemoryRunStore();
                 yield new NodeStores(runs, new InMemoryWorkflowStore(), new InMemoryUsageStore(),
                         new InMemoryRunAnalytics(runs), store.type().configName(), "memory", null, () -> { }, null,
-                        ClusterSignals.NONE, null, new InMemoryApiKeyStore(), new InMemoryAuditLog());
+                        ClusterSignals.NONE, null, new InMemoryApiKeyStore(), new InMemoryAuditLog(),
+                        new InMemoryRunSlots(InstantSource.system()));
             }
             case H2, POSTGRESQL -> {
                 SecretMask.remember(store.password());
@@ -121,7 +129,7 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                 if (!config.clustered()) {
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
                             store.type().configName(), label, jdbc::schema, jdbc, null, ClusterSignals.NONE, null,
-                            jdbc.apiKeys(), jdbc.audit());
+                            jdbc.apiKeys(), jdbc.audit(), jdbc.runSlots(InstantSource.system()));
                 }
                 try {
                     ClusterSignals signals = jdbc.signals();
@@ -134,7 +142,7 @@ record NodeStores(RunStore runs, WorkflowStore workflows, UsageStore usage, RunA
                     };
                     yield new NodeStores(jdbc.runs(), jdbc.workflows(), jdbc.usage(), jdbc.analytics(),
                             store.type().configName(), label, jdbc::schema, closer, jdbc.leases(), signals, jdbc,
-                            jdbc.apiKeys(), jdbc.audit());
+                            jdbc.apiKeys(), jdbc.audit(), jdbc.runSlots(InstantSource.system()));
                 } catch (RuntimeException | Error e) {
                     jdbc.close();
                     throw e;

@@ -70,7 +70,8 @@ class GatewayStackTest {
         GatewayConfig config = GatewayConfig.EMPTY.withModel(chat("fast", "f"));
         NodeGateway gateway = GatewayStack.assemble(config, LOCAL, new EmbeddingModelRegistry(LOCAL),
                 new InMemoryUsageStore(), Map.of(), InstantSource.system(), dev.baton.gateway.usage.UsageListener.NONE,
-                io.opentelemetry.api.OpenTelemetry.noop(), null, TestEgress.LOOPBACK.policy(), HostResolver.SYSTEM);
+                io.opentelemetry.api.OpenTelemetry.noop(), null, TestEgress.LOOPBACK.policy(), HostResolver.SYSTEM, null,
+                dev.baton.gateway.quota.QuotaSource.NONE);
         try {
             assertThat(gateway.gateway().models()).extracting(ModelInfo::alias).containsExactly(LOCAL, "fast");
             assertThat(gateway.admin().deployments()).extracting(s -> s.id()).contains("f", "local-" + LOCAL);

@@ -23,6 +23,7 @@ import dev.baton.gateway.config.ModelAlias;
 import dev.baton.gateway.limits.BucketStore;
 import dev.baton.gateway.limits.LocalBuckets;
 import dev.baton.gateway.provider.Provider;
+import dev.baton.gateway.quota.QuotaSource;
 
 import java.time.Duration;
 import java.time.InstantSource;
@@ -40,7 +41,8 @@ import java.util.random.RandomGenerator;
  * The gateway's router: resolves a model alias to its deployments and makes the call through one provider
  * attempt after another, with load balancing ({@link Balancer}), per-deployment circuit breakers
  * ({@link Breaker}), retries with backoff, failover and fallback aliases ({@link Failover}), token buckets per
- * deployment and per caller ({@link RateLimit}, {@link CallerLimits}), passive health and optional active probes
+ * deployment and per caller ({@link RateLimit}, {@link CallerLimits}) and the tokens-per-minute quotas of tenants and
+ * API keys ({@link QuotaBuckets}), passive health and optional active probes
  * ({@link HealthProbes}). It also is the operator's {@link GatewayAdmin}.
  *
  * <p>Every response carries {@link Served}: the alias and deployment that answered, the provider type and
@@ -59,6 +61,7 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
     private final Map<String, Route> routes;
     private final Map<String, DeploymentState> deployments;
     private final CallerLimits callers;
+    private final QuotaBuckets quotas;
     private final Failover failover;
     private final HealthProbes probes;
     private final LongAdder refusedByKey = new LongAdder();
@@ -85,6 +88,18 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
      */
     public Router(GatewayConfig config, Map<String, Provider> providers, InstantSource clock, RandomGenerator random,
                   Sleeper sleeper, BucketStore buckets) {
+        this(config, providers, clock, random, sleeper, buckets, QuotaSource.NONE);
+    }
+
+    /**
+     * A router that also enforces the {@code tokensPerMinute} quotas of the calls' tenants and stored API keys
+     * ({@link CallContext#tenantId()}, {@link CallContext#keyId()}) with buckets from {@code buckets}
+     * ({@link QuotaBuckets}).
+     *
+     * @see #Router(GatewayConfig, Map, InstantSource, RandomGenerator, Sleeper, BucketStore)
+     */
+    public Router(GatewayConfig config, Map<String, Provider> providers, InstantSource clock, RandomGenerator random,
+                  Sleeper sleeper, BucketStore buckets, QuotaSource quotas) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(providers, "providers");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -109,6 +124,7 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
         this.routes = Map.copyOf(routeMap);
         this.deployments = byId;
         this.callers = new CallerLimits(config, Objects.requireNonNull(buckets, "buckets"));
+        this.quotas = new QuotaBuckets(buckets, Objects.requireNonNull(quotas, "quotas"));
         this.failover = new Failover(routes, new Backoff(config.retry(), shared), Objects.requireNonNull(sleeper,
                 "sleeper"), clock);
         this.probes = new HealthProbes(List.copyOf(byId.values()), config.health(), clock);
@@ -228,17 +244,27 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
             }
             throw e;
         }
+        QuotaBuckets.Permit quota;
+        try {
+            quota = quotas.admitTokens(call.tenantId(), call.keyId(), estimate.tokens());
+        } catch (RuntimeException e) {
+            permit.refund();
+            throw e;
+        }
         Failover.Routed<T> routed;
         try {
             routed = failover.run(route, estimate.tokens(), operation);
         } catch (RuntimeException | Error e) {
             permit.refund();
+            quota.refund();
             if (e instanceof BatonException baton && baton.code() == ErrorCode.RATE_LIMITED) {
                 refusedByDeployments.increment();
             }
             throw e;
         }
-        permit.settle(operation.usage(routed.result()).totalTokens());
+        long used = operation.usage(routed.result()).totalTokens();
+        permit.settle(used);
+        quota.settle(used);
         return routed;
     }
 

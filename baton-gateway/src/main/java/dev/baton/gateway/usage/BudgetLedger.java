@@ -5,9 +5,13 @@ import dev.baton.core.error.BatonException;
 import dev.baton.gateway.CallContext;
 import dev.baton.gateway.config.Budget;
 import dev.baton.gateway.config.ClientKey;
+import dev.baton.core.security.Quotas;
 import dev.baton.gateway.config.GatewayConfig;
+import dev.baton.gateway.quota.QuotaScope;
+import dev.baton.gateway.quota.QuotaSource;
 
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,9 +36,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Where the accounts live is a {@link BudgetAccounts}: {@link LocalBudgetAccounts} in memory (the default;
  * exact for one node: with several nodes each enforces what it read from the store plus its own spending since),
- * or a database table shared by the nodes of a cluster, which makes the budget hold for the cluster. Budgets are
- * lifetime totals: there is no period (day, month) yet; spending so far is read back from the usage records the
- * first time an account is used, so budgets survive restarts.
+ * or a database table shared by the nodes of a cluster, which makes the budget hold for the cluster. Key and run
+ * budgets are lifetime totals; the quotas of tenants and stored API keys ({@link QuotaSource}) add budgets per UTC
+ * day and month, one account per period ({@link PeriodAccounts}). Spending so far is read back from the usage
+ * records the first time an account is used (since the period's start for a period account), so budgets survive
+ * restarts.
  *
  * <p>Thread-safe.
  */
@@ -45,6 +51,8 @@ public final class BudgetLedger {
     private final Map<String, Budget> keyBudgets;
     private final Budget runBudget;
     private final BudgetAccounts accounts;
+    private final QuotaSource quotas;
+    private final InstantSource clock;
 
     /** A ledger in memory with the default idle expiry and the system ticker. */
     public BudgetLedger(GatewayConfig config, UsageStore store) {
@@ -64,8 +72,23 @@ public final class BudgetLedger {
 
     /** A ledger whose accounts live in {@code accounts} (e.g. shared by a cluster). */
     public BudgetLedger(GatewayConfig config, BudgetAccounts accounts) {
+        this(config, accounts, QuotaSource.NONE, InstantSource.system());
+    }
+
+    /**
+     * A ledger that also enforces the daily and monthly budgets of the calls' tenants and stored API keys
+     * ({@link Quotas#dailyTokens()}, {@link Quotas#dailyCostUsd()}, {@link Quotas#monthlyTokens()},
+     * {@link Quotas#monthlyCostUsd()}): one account per scope and UTC period ({@link PeriodAccounts}), created from
+     * the usage records of that tenant or key since the period started.
+     *
+     * @param quotas whose quotas apply to a call
+     * @param clock  decides the current UTC day and month
+     */
+    public BudgetLedger(GatewayConfig config, BudgetAccounts accounts, QuotaSource quotas, InstantSource clock) {
         Objects.requireNonNull(config, "config");
         this.accounts = Objects.requireNonNull(accounts, "accounts");
+        this.quotas = Objects.requireNonNull(quotas, "quotas");
+        this.clock = Objects.requireNonNull(clock, "clock");
         var budgets = new HashMap<String, Budget>();
         for (ClientKey key : config.keys()) {
             if (key.budget().isCapped()) {
@@ -95,9 +118,13 @@ public final class BudgetLedger {
         }
     }
 
-    /** Whether any budget applies to {@code call} (its key's or its run's); when none does, reserving is a no-op. */
+    /**
+     * Whether any budget applies to {@code call} (its configured key's, its run's, its tenant's or stored API key's
+     * day or month); when none does, reserving is a no-op.
+     */
     public boolean isBudgeted(CallContext call) {
-        return keyBudgets.containsKey(call.principal()) || (call.runId() != null && runBudget.isCapped());
+        return keyBudgets.containsKey(call.principal()) || (call.runId() != null && runBudget.isCapped())
+                || quotas.scopes(call.tenantId(), call.keyId()).stream().anyMatch(PeriodAccounts::isBudgeted);
     }
 
     /**
@@ -123,6 +150,9 @@ public final class BudgetLedger {
         if (call.runId() != null && runBudget.isCapped()) {
             applicable.add(new BudgetAccount("run:" + call.runId(), "budget of run '" + call.runId() + "'", runBudget,
                     UsageDimension.RUN, call.runId()));
+        }
+        for (QuotaScope scope : quotas.scopes(call.tenantId(), call.keyId())) {
+            applicable.addAll(PeriodAccounts.of(scope, clock.instant()));
         }
         if (applicable.isEmpty()) {
             return Reservation.NONE;

@@ -97,6 +97,8 @@ public final class InMemoryUsageStore implements UsageStore {
             case DEPLOYMENT -> record.deployment();
             case PROVIDER -> record.provider();
             case STEP -> record.stepId();
+            case TENANT -> record.tenantId();
+            case API_KEY -> record.keyId();
         };
         return value == null ? "" : value;
     }

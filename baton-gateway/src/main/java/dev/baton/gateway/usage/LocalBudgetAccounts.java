@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.baton.core.error.BatonException;
-import dev.baton.core.error.ErrorCode;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,12 +49,11 @@ public final class LocalBudgetAccounts implements BudgetAccounts {
     private record Account(BudgetAccount budget, AtomicReference<BudgetLedger.Spend> spend) {
 
         /** Reserves, or explains why not ({@code null} when reserved). */
-        String tryReserve(long tokens, double cost) {
+        BatonException tryReserve(long tokens, double cost) {
             while (true) {
                 BudgetLedger.Spend now = spend.get();
-                String refusal = budget.refusal(now, tokens, cost);
-                if (refusal != null) {
-                    return refusal;
+                if (budget.refusal(now, tokens, cost) != null) {
+                    return budget.exceeded(now, tokens, cost);
                 }
                 if (spend.compareAndSet(now, now.plusReserved(tokens, cost))) {
                     return null;
@@ -79,10 +77,10 @@ public final class LocalBudgetAccounts implements BudgetAccounts {
                 reserved.forEach(done -> done.settle(tokens, costUsd, 0, 0));
                 throw e;
             }
-            String refusal = account.tryReserve(tokens, costUsd);
+            BatonException refusal = account.tryReserve(tokens, costUsd);
             if (refusal != null) {
                 reserved.forEach(done -> done.settle(tokens, costUsd, 0, 0));
-                throw new BatonException(ErrorCode.BUDGET_EXCEEDED, refusal);
+                throw refusal;
             }
             reserved.add(account);
         }
@@ -111,7 +109,7 @@ public final class LocalBudgetAccounts implements BudgetAccounts {
             long tokens = 0;
             double cost = 0;
             UsageDimension dimension = budget.dimension();
-            for (UsageTotals totals : store.summarize(new UsageQuery(dimension, null, null,
+            for (UsageTotals totals : store.summarize(new UsageQuery(dimension, budget.from(), null,
                     Map.of(dimension, budget.value())))) {
                 tokens += totals.inputTokens() + totals.outputTokens();
                 cost += totals.costUsd();

@@ -175,7 +175,8 @@ public final class MeteredGateway implements Gateway {
                 served == null ? alias : served.alias(), served == null ? NONE : served.deployment(),
                 served == null ? NONE : served.provider(), served == null ? NONE : served.upstreamModel(), operation,
                 inputTokens, outputTokens, !hit && usage.estimated(), cost, latency,
-                served == null ? null : served.timeToFirstToken(), hit, null));
+                served == null ? null : served.timeToFirstToken(), hit, null, call.usageTenant(),
+                call.keyId()));
         return result;
     }
 
@@ -187,7 +188,8 @@ public final class MeteredGateway implements Gateway {
                 : e instanceof UncheckedIOException ? ErrorCode.CANCELLED.code() : ErrorCode.INTERNAL.code();
         recorder.record(new UsageRecord(now, call.principal(), call.runId(), call.workflow(), call.stepId(), alias,
                 NONE, NONE, NONE, operation, consumed.inputTokens(), consumed.outputTokens(), consumed.estimated(),
-                cost, nonNegative(Duration.between(started, now)), null, false, code));
+                cost, nonNegative(Duration.between(started, now)), null, false, code, call.usageTenant(),
+                call.keyId()));
     }
 
     /** Characters of text and tool call arguments in a chunk. */

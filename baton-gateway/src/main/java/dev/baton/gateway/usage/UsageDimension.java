@@ -6,5 +6,9 @@ package dev.baton.gateway.usage;
  * outside a run have none and group under {@code ""}.
  */
 public enum UsageDimension {
-    RUN, WORKFLOW, PRINCIPAL, MODEL, DEPLOYMENT, PROVIDER, STEP
+    RUN, WORKFLOW, PRINCIPAL, MODEL, DEPLOYMENT, PROVIDER, STEP,
+    /** The tenant a call was made for (filter only in the API: a principal sees its own tenant's usage). */
+    TENANT,
+    /** The stored API key a call was made with (filter only: per-key budgets read their spending by it). */
+    API_KEY
 }

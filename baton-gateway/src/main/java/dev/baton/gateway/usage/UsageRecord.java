@@ -25,12 +25,17 @@ import java.util.Objects;
  * @param timeToFirstToken streams: time to the first chunk; else {@code null}
  * @param cacheHit         served from the response cache
  * @param errorCode        the {@link dev.baton.core.error.ErrorCode} code when the call failed, else {@code null}
+ * @param tenantId         the tenant the call was made for ({@link dev.baton.gateway.CallContext#usageTenant()})
+ * @param keyId            the stored API key that made it ({@link dev.baton.gateway.CallContext#keyId()}), or
+ *                         {@code null}
  */
 public record UsageRecord(Instant at, String principal, String runId, String workflow, String stepId, String alias,
                           String deployment, String provider, String upstreamModel, String operation,
                           long inputTokens, long outputTokens, boolean estimated, double costUsd, Duration latency,
-                          Duration timeToFirstToken, boolean cacheHit, String errorCode) {
+                          Duration timeToFirstToken, boolean cacheHit, String errorCode, String tenantId,
+                          String keyId) {
     public UsageRecord {
+        Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(principal, "principal");
         Objects.requireNonNull(alias, "alias");
@@ -42,5 +47,15 @@ public record UsageRecord(Instant at, String principal, String runId, String wor
         if (inputTokens < 0 || outputTokens < 0 || !(costUsd >= 0)) {
             throw new IllegalArgumentException("tokens and cost must be ≥ 0");
         }
+    }
+
+    /** A record of the {@value dev.baton.gateway.CallContext#DEFAULT_TENANT} tenant (callers without tenants). */
+    public UsageRecord(Instant at, String principal, String runId, String workflow, String stepId, String alias,
+                       String deployment, String provider, String upstreamModel, String operation, long inputTokens,
+                       long outputTokens, boolean estimated, double costUsd, Duration latency,
+                       Duration timeToFirstToken, boolean cacheHit, String errorCode) {
+        this(at, principal, runId, workflow, stepId, alias, deployment, provider, upstreamModel, operation,
+                inputTokens, outputTokens, estimated, costUsd, latency, timeToFirstToken, cacheHit, errorCode,
+                dev.baton.gateway.CallContext.DEFAULT_TENANT, null);
     }
 }

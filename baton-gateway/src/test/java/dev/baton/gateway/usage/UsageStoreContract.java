@@ -37,13 +37,14 @@ public abstract class UsageStoreContract {
                                         double cost) {
         return new UsageRecord(at, principal, runId, runId == null ? null : "wf-" + runId, runId == null ? null : "s1",
                 alias, alias + "-dep", alias.startsWith("claude") ? "anthropic" : "openai", alias + "-upstream", "chat",
-                in, out, false, cost, Duration.ofMillis(120), null, false, null);
+                in, out, false, cost, Duration.ofMillis(120), null, false, null,
+                principal.equals("k1") ? "acme" : "globex", principal.equals("k1") ? "k1" : null);
     }
 
     private static UsageRecord copy(UsageRecord r, boolean estimated, boolean cacheHit, String errorCode) {
         return new UsageRecord(r.at(), r.principal(), r.runId(), r.workflow(), r.stepId(), r.alias(), r.deployment(),
                 r.provider(), r.upstreamModel(), r.operation(), r.inputTokens(), r.outputTokens(), estimated,
-                r.costUsd(), r.latency(), Duration.ofMillis(15), cacheHit, errorCode);
+                r.costUsd(), r.latency(), Duration.ofMillis(15), cacheHit, errorCode, r.tenantId(), r.keyId());
     }
 
     private static UsageQuery by(UsageDimension dimension) {
@@ -79,12 +80,28 @@ public abstract class UsageStoreContract {
                 UsageDimension.MODEL, List.of("gpt", "claude"),
                 UsageDimension.DEPLOYMENT, List.of("gpt-dep", "claude-dep"),
                 UsageDimension.PROVIDER, List.of("openai", "anthropic"),
-                UsageDimension.STEP, List.of("s1", ""));
+                UsageDimension.STEP, List.of("s1", ""),
+                UsageDimension.TENANT, List.of("globex", "acme"),
+                UsageDimension.API_KEY, List.of("", "k1"));
         assertThat(totals).extracting(UsageTotals::key).containsExactlyElementsOf(expectedKeys.get(dimension));
         assertThat(totals.stream().mapToLong(UsageTotals::calls).sum()).isEqualTo(4);
         assertThat(totals.stream().mapToLong(UsageTotals::inputTokens).sum()).isEqualTo(1000);
         assertThat(totals.stream().mapToLong(UsageTotals::outputTokens).sum()).isEqualTo(100);
         assertThat(totals.stream().mapToDouble(UsageTotals::costUsd).sum()).isCloseTo(1.875, within(1e-9));
+    }
+
+    @Test
+    void records_are_filtered_by_tenant_and_by_api_key() {
+        appendSample();
+
+        List<UsageTotals> acme = store.summarize(new UsageQuery(UsageDimension.MODEL, null, null,
+                Map.of(UsageDimension.TENANT, "acme")));
+        List<UsageTotals> k1 = store.summarize(new UsageQuery(UsageDimension.TENANT, T0.plusSeconds(1), null,
+                Map.of(UsageDimension.API_KEY, "k1")));
+
+        assertThat(acme).extracting(UsageTotals::key).containsExactly("gpt", "claude");
+        assertThat(acme.stream().mapToLong(UsageTotals::calls).sum()).isEqualTo(2);
+        assertThat(k1).containsExactly(new UsageTotals("acme", 1, 0, 0, 200, 20, false, 0.25));
     }
 
     @Test

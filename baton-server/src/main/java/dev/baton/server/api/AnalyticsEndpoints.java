@@ -120,7 +120,8 @@ final class AnalyticsEndpoints {
         } else {
             throw BatonException.invalidInput("groupBy", "must be model or deployment, got '" + groupByText + "'");
         }
-        UsageQuery query = new UsageQuery(groupBy, window.from(), window.to(), Map.of());
+        UsageQuery query = new UsageQuery(groupBy, window.from(), window.to(),
+                Map.of(UsageDimension.TENANT, UsageTenant.of(ctx)));
         List<UsageLatency> latencies = usage.latencies(query);
         List<UsageTotals> totals = usage.summarize(query);
         Map<String, UsageTotals> totalsByKey = byKey(totals);
@@ -147,7 +148,7 @@ final class AnalyticsEndpoints {
         AnalyticsParameters parameters = AnalyticsParameters.read(ctx, clock, RUN_PARAMETERS);
         AnalyticsWindow window = parameters.window();
         List<UsageTotals> byKey = usage.summarize(new UsageQuery(UsageDimension.PRINCIPAL, window.from(),
-                window.to(), Map.of()));
+                window.to(), Map.of(UsageDimension.TENANT, UsageTenant.of(ctx))));
         ObjectNode result = AnalyticsJson.answer(window);
         ArrayNode items = result.putArray("items");
         for (UsageTotals t : byKey.subList(0, Math.min(byKey.size(), parameters.limit()))) {

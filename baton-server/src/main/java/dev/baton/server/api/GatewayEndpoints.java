@@ -32,7 +32,10 @@ import java.util.stream.Collectors;
 final class GatewayEndpoints {
     private static final Set<String> USAGE_PARAMETERS = Set.of("groupBy", "run", "workflow", "principal", "model",
             "deployment", "provider", "step", "from", "to");
-    private static final String DIMENSIONS = Arrays.stream(UsageDimension.values()).map(GatewayEndpoints::wireName)
+    /** The dimensions the API groups and filters by; tenant and API key are set from the principal, not asked. */
+    private static final List<UsageDimension> PUBLIC_DIMENSIONS = Arrays.stream(UsageDimension.values())
+            .filter(d -> d != UsageDimension.TENANT && d != UsageDimension.API_KEY).toList();
+    private static final String DIMENSIONS = PUBLIC_DIMENSIONS.stream().map(GatewayEndpoints::wireName)
             .collect(Collectors.joining(", "));
 
     private final GatewayAdmin admin;
@@ -101,7 +104,8 @@ final class GatewayEndpoints {
         String groupByText = ctx.queryParam("groupBy");
         UsageDimension groupBy = groupByText == null ? UsageDimension.MODEL : dimension(groupByText);
         Map<UsageDimension, String> filter = new EnumMap<>(UsageDimension.class);
-        for (UsageDimension dimension : UsageDimension.values()) {
+        filter.put(UsageDimension.TENANT, UsageTenant.of(ctx)); // a principal sees only its tenant's usage
+        for (UsageDimension dimension : PUBLIC_DIMENSIONS) {
             String value = ctx.queryParam(wireName(dimension));
             if (value != null && !value.isBlank()) {
                 filter.put(dimension, value);
@@ -187,7 +191,7 @@ final class GatewayEndpoints {
     }
 
     private static UsageDimension dimension(String text) {
-        for (UsageDimension d : UsageDimension.values()) {
+        for (UsageDimension d : PUBLIC_DIMENSIONS) {
             if (wireName(d).equals(text)) {
                 return d;
             }

@@ -20,6 +20,7 @@ import dev.baton.core.workflow.WorkflowCatalog;
 import dev.baton.server.ConfigSource;
 import dev.baton.server.security.AuditTrail;
 import dev.baton.server.security.RequestPrincipal;
+import dev.baton.server.security.RunQuotas;
 import io.javalin.http.Context;
 
 import java.time.Duration;
@@ -115,8 +116,9 @@ final class RunEndpoints {
         StartBody body = bodies.read(ctx, StartBody.class, true);
         Duration wait = waitParameter(ctx);
         String tenant = RequestPrincipal.tenant(ctx);
-        Run run = engine.start(new StartRequest(tenant, ctx.pathParam("id"), orZero(body.version()), body.inputs(),
-                orZero(body.priority()), idempotencyKey(ctx), RunRequestTrace.traceParent(ctx)));
+        String key = idempotencyKey(ctx);
+        Run run = RunQuotas.start(ctx, () -> engine.start(new StartRequest(tenant, ctx.pathParam("id"),
+                orZero(body.version()), body.inputs(), orZero(body.priority()), key, RunRequestTrace.traceParent(ctx))));
         RunRequestTrace.started(run);
         ctx.attribute(AuditTrail.TARGET, "run/" + run.id());
         ctx.header("Location", ApiRoutes.BASE + "/runs/" + run.id());
@@ -137,11 +139,10 @@ final class RunEndpoints {
         checkBatchInputs(tenant, ctx.pathParam("id"), orZero(body.version()), body.inputs());
         ObjectNode result = Json.MAPPER.createObjectNode();
         ArrayNode items = result.putArray("items");
-        for (int i = 0; i < body.inputs().size(); i++) {
-            Run run = engine.start(new StartRequest(tenant, ctx.pathParam("id"), orZero(body.version()),
-                    body.inputs().get(i), orZero(body.priority()), key == null ? null : key + "/" + i, traceParent));
-            items.add(wire.run(run));
-        }
+        List<Run> started = RunQuotas.startBatch(ctx, body.inputs().size(), i -> engine.start(new StartRequest(
+                tenant, ctx.pathParam("id"), orZero(body.version()), body.inputs().get(i), orZero(body.priority()),
+                key == null ? null : key + "/" + i, traceParent)));
+        started.forEach(run -> items.add(wire.run(run)));
         Json.respond(ctx, 202, result);
     }
 
@@ -231,8 +232,9 @@ final class RunEndpoints {
      */
     void retry(Context ctx) {
         String runId = ctx.pathParam("id");
-        Run run = retries.start(RequestPrincipal.tenant(ctx), runId, idempotencyKey(ctx),
-                RunRequestTrace.traceParent(ctx));
+        String key = idempotencyKey(ctx);
+        Run run = RunQuotas.start(ctx, () -> retries.start(RequestPrincipal.tenant(ctx), runId, key,
+                RunRequestTrace.traceParent(ctx)));
         RunRequestTrace.started(run);
         ctx.header("Location", ApiRoutes.BASE + "/runs/" + run.id());
         ObjectNode result = wire.run(run);

@@ -11,6 +11,7 @@ import dev.baton.core.error.ErrorCode;
 import dev.baton.core.error.FieldError;
 import dev.baton.core.security.Principal;
 import dev.baton.gateway.CallContext;
+import dev.baton.server.security.RequestPrincipal;
 import dev.baton.gateway.Gateway;
 import dev.baton.gateway.api.ChatResponse;
 import dev.baton.gateway.api.EmbeddingResponse;
@@ -154,8 +155,11 @@ public final class OpenAiEndpoints {
      * passed on to the upstream (INVALID_INPUT when blank, over 255 characters or with control characters).
      */
     private CallContext call(Context ctx) {
-        CallContext call = CallContext.direct(usagePrincipal(RequestPrincipal.of(ctx)))
-                .withIdempotencyKey(ctx.header("Idempotency-Key"));
+        Principal principal = RequestPrincipal.of(ctx);
+        // its tenant's and key's quotas apply; usage is recorded under them
+        CallContext call = CallContext.direct(usagePrincipal(principal))
+                .withIdempotencyKey(ctx.header("Idempotency-Key"))
+                .withTenant(principal.tenantId(), principal.keyId());
         String cacheControl = ctx.header("Cache-Control");
         if (cacheControl != null) {
             String directives = cacheControl.toLowerCase(Locale.ROOT);

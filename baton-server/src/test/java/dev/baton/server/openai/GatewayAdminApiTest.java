@@ -74,8 +74,8 @@ class GatewayAdminApiTest {
 
         assertThat(response.status()).as(response.text()).isEqualTo(200);
         assertThat(gateway.lastQuery.groupBy()).isEqualTo(UsageDimension.RUN);
-        assertThat(gateway.lastQuery.filter()).containsExactlyInAnyOrderEntriesOf(
-                Map.of(UsageDimension.WORKFLOW, "wf", UsageDimension.PRINCIPAL, "team-a"));
+        assertThat(gateway.lastQuery.filter()).containsExactlyInAnyOrderEntriesOf(Map.of(UsageDimension.WORKFLOW,
+                "wf", UsageDimension.PRINCIPAL, "team-a", UsageDimension.TENANT, "default")); // only its tenant's
         assertThat(gateway.lastQuery.from()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
         assertThat(gateway.lastQuery.to()).isEqualTo(Instant.parse("2026-02-01T00:00:00Z"));
         JsonNode body = response.json();

@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's budget accounts in PostgreSQL (tables {@code gateway_budgets} and
- * {@code gateway_budget_reservations}, migration V5), shared by every node of the database, so a key's or a
- * run's budget holds for the cluster.
+ * {@code gateway_budget_reservations}, migration V5), shared by every node of the database, so a key's, a run's,
+ * or a tenant's or API key's day/month budget (a period account, created from the usage records since the period
+ * began: {@link BudgetAccount#from()}) holds for the cluster.
  *
  * <p><b>Reserve</b> is one statement per account: a conditional {@code UPDATE} that adds the reservation only
  * if {@code spent + reserved + this reservation ≤ cap} (the row lock makes concurrent reservations on any node
@@ -84,7 +85,7 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
     private static final String CREATE_FROM_USAGE = """
             INSERT INTO gateway_budgets (account, spent_tokens, spent_usd, reserved_tokens, reserved_usd)
             SELECT ?, COALESCE(SUM(input_tokens + output_tokens), 0), COALESCE(SUM(cost_usd), 0), 0, 0
-              FROM usage_records WHERE %s = ?
+              FROM usage_records WHERE %s = ? AND at >= ?
             ON CONFLICT (account) DO NOTHING""";
     private static final String SETTLE = """
             WITH released AS (
@@ -113,7 +114,7 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
                SET spent_tokens = GREATEST(b.spent_tokens, u.tokens), spent_usd = GREATEST(b.spent_usd, u.cost_usd)
               FROM (SELECT COALESCE(SUM(input_tokens + output_tokens), 0) AS tokens,
                            COALESCE(SUM(cost_usd), 0) AS cost_usd
-                      FROM usage_records WHERE %s = ?) u
+                      FROM usage_records WHERE %s = ? AND at >= ?) u
              WHERE b.account = ? AND (b.spent_tokens < u.tokens OR b.spent_usd < u.cost_usd)""";
     private static final String READ = "SELECT spent_tokens, spent_usd, reserved_tokens, reserved_usd"
             + " FROM gateway_budgets WHERE account = ?";
@@ -170,12 +171,12 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
             }
             try {
                 for (BudgetAccount account : ordered) {
-                    String refusal = reserveOne(connection, id, account, tokens, costUsd);
+                    BatonException refusal = reserveOne(connection, id, account, tokens, costUsd);
                     if (refusal != null) {
                         if (transaction) {
                             connection.rollback();
                         }
-                        throw new BatonException(ErrorCode.BUDGET_EXCEEDED, refusal);
+                        throw refusal;
                     }
                 }
                 if (transaction) {
@@ -201,7 +202,7 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
     }
 
     /**
-     * Reserves on one account; the refusal message, or {@code null} when reserved.
+     * Reserves on one account; the refusal (BUDGET_EXCEEDED), or {@code null} when reserved.
      *
      * <p>The conditional update does nothing both when the account is full and when its row does not exist yet,
      * and another call (on any node) may create the row, settle or sweep between this call's statements. So after
@@ -209,7 +210,8 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
      * and a call is refused only when the account read back shows that it does not fit; when it fits, it was
      * freed in between and the reservation is tried again, at most {@value #ATTEMPTS} times.
      */
-    private String reserveOne(Connection connection, String id, BudgetAccount account, long tokens, double cost)
+    private BatonException reserveOne(Connection connection, String id, BudgetAccount account, long tokens,
+                                      double cost)
             throws SQLException {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             if (tryReserve(connection, id, account, tokens, cost)) {
@@ -220,12 +222,11 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
                 createFromUsage(connection, account); // a no-op when a concurrent call created it first
                 continue;
             }
-            String refusal = account.refusal(now, tokens, cost);
-            if (refusal == null) {
+            if (account.refusal(now, tokens, cost) == null) {
                 continue; // freed, or created, between the update and the read
             }
             if (sweep(connection, account.id()) == 0) {
-                return refusal;
+                return account.exceeded(now, tokens, cost);
             }
         }
         throw new BatonException(ErrorCode.STORE_UNAVAILABLE, account.name() + " is contended: " + ATTEMPTS
@@ -262,6 +263,7 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
                 usageColumn(account)))) {
             create.setString(1, account.id());
             create.setString(2, account.value());
+            SqlValues.setInstant(create, 3, periodStart(account));
             return create.executeUpdate() == 1;
         }
     }
@@ -271,9 +273,16 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
         return switch (account.dimension()) {
             case RUN -> "run_id";
             case PRINCIPAL -> "principal";
-            default -> throw new IllegalArgumentException("budget accounts are per principal or run, not "
+            case TENANT -> "tenant_id";
+            case API_KEY -> "key_id";
+            default -> throw new IllegalArgumentException("budget accounts are per principal, run, tenant or key, not "
                     + account.dimension());
         };
+    }
+
+    /** Where the account's period starts ({@link BudgetAccount#from()}), or the epoch for a lifetime account. */
+    private static java.time.Instant periodStart(BudgetAccount account) {
+        return account.from() == null ? java.time.Instant.EPOCH : account.from();
     }
 
     private BudgetLedger.Spend read(Connection connection, String account) throws SQLException {
@@ -356,7 +365,8 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
                 try (PreparedStatement reconcile = connection.prepareStatement(RECONCILE.formatted(
                         usageColumn(account)))) {
                     reconcile.setString(1, account.value());
-                    reconcile.setString(2, account.id());
+                    SqlValues.setInstant(reconcile, 2, periodStart(account));
+                    reconcile.setString(3, account.id());
                     int changed = reconcile.executeUpdate();
                     if (changed > 0) {
                         LOG.info("budget: {} raised to what its usage records show (a settlement was lost)",

@@ -289,6 +289,16 @@ public final class JdbcStores implements AutoCloseable {
         }
     }
 
+    /**
+     * The {@code maxConcurrentRuns} slots of tenants and API keys in this database ({@link JdbcRunSlots}; H2 and
+     * PostgreSQL), so the limits hold for every node sharing it.
+     *
+     * @param clock stamps claims
+     */
+    public JdbcRunSlots runSlots(InstantSource clock) {
+        return new JdbcRunSlots(dataSource, dialect, clock);
+    }
+
     /** The database's dialect. */
     public Dialect dialect() {
         return dialect;

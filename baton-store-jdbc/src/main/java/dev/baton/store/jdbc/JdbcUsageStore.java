@@ -20,7 +20,7 @@ import java.util.Objects;
 
 /**
  * The gateway's {@link UsageStore} on a JDBC {@link DataSource} whose schema was migrated by {@link JdbcStores}
- * (table {@code usage_records}, one row per call).
+ * (table {@code usage_records}, one row per call, with its tenant and stored API key since V9).
  *
  * <p>{@link #append} inserts a batch in one transaction with one JDBC batch. {@link #summarize} is one
  * {@code GROUP BY} query, and so is {@link #latencies} ({@code PERCENTILE_CONT}); filters on principal, run,
@@ -34,7 +34,8 @@ import java.util.Objects;
 public final class JdbcUsageStore implements UsageStore {
     private static final String INSERT = "INSERT INTO usage_records (at, principal, run_id, workflow, step_id, alias,"
             + " deployment, provider, upstream_model, operation, input_tokens, output_tokens, estimated, cost_usd,"
-            + " latency_us, ttft_us, cache_hit, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " latency_us, ttft_us, cache_hit, error_code, tenant_id, key_id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
     private final ReadQueries reads;
@@ -94,6 +95,8 @@ public final class JdbcUsageStore implements UsageStore {
         }
         insert.setBoolean(17, record.cacheHit());
         insert.setString(18, fit(record.errorCode(), 64));
+        insert.setString(19, fit(record.tenantId(), 64));
+        insert.setString(20, fit(record.keyId(), 64));
     }
 
     private static long micros(Duration duration) {
@@ -173,14 +176,14 @@ public final class JdbcUsageStore implements UsageStore {
 
     private static boolean nullable(UsageDimension dimension) {
         return dimension == UsageDimension.RUN || dimension == UsageDimension.WORKFLOW
-                || dimension == UsageDimension.STEP;
+                || dimension == UsageDimension.STEP || dimension == UsageDimension.API_KEY;
     }
 
     /** The grouping expression: NULL runs, workflows and steps form the group {@code ""}. */
     private static String keyExpression(UsageDimension dimension) {
         return switch (dimension) {
-            case RUN, WORKFLOW, STEP -> "COALESCE(" + column(dimension) + ", '')";
-            case PRINCIPAL, MODEL, DEPLOYMENT, PROVIDER -> column(dimension);
+            case RUN, WORKFLOW, STEP, API_KEY -> "COALESCE(" + column(dimension) + ", '')";
+            case PRINCIPAL, MODEL, DEPLOYMENT, PROVIDER, TENANT -> column(dimension);
         };
     }
 
@@ -193,6 +196,8 @@ public final class JdbcUsageStore implements UsageStore {
             case DEPLOYMENT -> "deployment";
             case PROVIDER -> "provider";
             case STEP -> "step_id";
+            case TENANT -> "tenant_id";
+            case API_KEY -> "key_id";
         };
     }
 }

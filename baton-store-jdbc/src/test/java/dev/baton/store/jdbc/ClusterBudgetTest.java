@@ -2,7 +2,10 @@ package dev.baton.store.jdbc;
 
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
+import dev.baton.core.security.Quotas;
 import dev.baton.gateway.CallContext;
+import dev.baton.gateway.quota.QuotaScope;
+import dev.baton.gateway.quota.QuotaSource;
 import dev.baton.gateway.config.Budget;
 import dev.baton.gateway.config.CacheSettings;
 import dev.baton.gateway.config.ClientKey;
@@ -304,6 +307,78 @@ class ClusterBudgetTest {
         assertThat(budgets.get(1).reconcile()).as("spending is never lowered to the records").isZero();
         assertThat(other.keySpend("k").tokens()).isEqualTo(450);
         flaky.close();
+    }
+
+    /** Ledgers enforcing tenant "acme"'s {@code dailyTokens} of 1000, as of {@code at}. */
+    private List<BudgetLedger> tenantLedgers(Quotas quotas, Instant at) {
+        QuotaSource source = (tenantId, keyId) -> tenantId == null ? List.of()
+                : List.of(new QuotaScope(QuotaScope.Kind.TENANT, tenantId, quotas, "security.tenants." + tenantId
+                        + ".quotas"));
+        return budgets.stream().map(accounts -> new BudgetLedger(GatewayConfig.EMPTY, accounts, source, () -> at))
+                .toList();
+    }
+
+    @Test
+    void a_tenants_daily_budget_holds_for_the_cluster_under_concurrent_calls() throws Exception {
+        Instant noon = Instant.parse("2026-11-21T12:00:00Z");
+        List<BudgetLedger> ledgers = tenantLedgers(new Quotas(0, 0, 0, 1_000, 0, 0, 0), noon);
+        CallContext acme = CallContext.direct("anonymous").withTenant("acme", null);
+        var admitted = new AtomicInteger();
+        var refused = new AtomicInteger();
+        var go = new CountDownLatch(1);
+
+        var workers = new ArrayList<Future<?>>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 60; i++) {
+                BudgetLedger ledger = ledgers.get(i % 3);
+                workers.add(threads.submit(() -> {
+                    go.await();
+                    try {
+                        ledger.reserve(acme, 100, 0).settle(100, 0);
+                        admitted.incrementAndGet();
+                    } catch (BatonException e) {
+                        assertThat(e.code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED);
+                        assertThat(e.errors().getFirst().field()).isEqualTo("security.tenants.acme.quotas.dailyTokens");
+                        assertThat(e.retryAfter()).contains(Duration.ofHours(12));
+                        refused.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+        }
+        for (Future<?> worker : workers) {
+            worker.get();
+        }
+
+        assertThat(admitted.get()).isEqualTo(10);
+        assertThat(refused.get()).isEqualTo(50);
+        assertThat(budgets.get(2).spend("tenant:acme:day:2026-11-21"))
+                .isEqualTo(new BudgetLedger.Spend(1_000, 0, 0, 0));
+    }
+
+    @Test
+    void a_tenants_month_account_starts_from_its_records_since_the_first_of_the_month() {
+        NODES.getFirst().usage().append(List.of(
+                tenantRecord(Instant.parse("2026-10-31T23:59:59Z"), "acme", 5_000), // last month
+                tenantRecord(Instant.parse("2026-11-02T08:00:00Z"), "acme", 700),
+                tenantRecord(Instant.parse("2026-11-03T08:00:00Z"), "globex", 900)));
+        List<BudgetLedger> ledgers = tenantLedgers(new Quotas(0, 0, 0, 0, 0, 1_000, 0),
+                Instant.parse("2026-11-21T12:00:00Z"));
+        CallContext acme = CallContext.direct("anonymous").withTenant("acme", null);
+
+        assertThatThrownBy(() -> ledgers.get(0).reserve(acme, 301, 0)).isInstanceOfSatisfying(BatonException.class,
+                e -> {
+                    assertThat(e.getMessage()).contains("monthly budget of tenant 'acme' (UTC 2026-11)", "700 spent");
+                    assertThat(e.errors().getFirst().field()).isEqualTo("security.tenants.acme.quotas.monthlyTokens");
+                });
+        ledgers.get(1).reserve(acme, 300, 0).settle(300, 0);
+        assertThat(budgets.get(2).spend("tenant:acme:month:2026-11").tokens()).isEqualTo(1_000);
+    }
+
+    private static UsageRecord tenantRecord(Instant at, String tenant, long tokens) {
+        return new UsageRecord(at, "anonymous", null, null, null, "gpt", "d", "openai", "gpt-x", "chat", tokens, 0,
+                false, 0, Duration.ofMillis(5), null, false, null, tenant, null);
     }
 
     /** Makes {@code duration} pass for every reservation (moves their expiry back in the database). */

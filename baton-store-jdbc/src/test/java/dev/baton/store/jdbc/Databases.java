@@ -19,7 +19,7 @@ final class Databases {
              Statement statement = connection.createStatement()) {
             for (String table : new String[] {"run_events", "step_attempts", "runs", "workflow_versions", "workflows",
                     "usage_records", "gateway_buckets", "gateway_budget_reservations", "gateway_budgets",
-                    "api_keys"}) {
+                    "api_keys", "run_slots", "run_slot_scopes"}) {
                 statement.executeUpdate("DELETE FROM " + table);
             }
         } catch (SQLException e) {

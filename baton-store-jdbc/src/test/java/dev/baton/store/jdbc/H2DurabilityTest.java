@@ -47,9 +47,9 @@ class H2DurabilityTest {
                     .extracting(a -> a.status()).isEqualTo(AttemptStatus.RUNNING);
             assertThat(reopened.runs().events(run.id(), 0, 10)).hasSize(2);
             // V1 (runs, workflows), V2 (usage records), V3 (runs.trace_parent), V4 (run leases), V5 (gateway
-            // buckets and budgets), V6 (claim index of queued children; nothing on H2), V7 (API keys) and V8 (audit
-            // log), each once
-            assertThat(migrationsApplied(reopened)).isEqualTo(8);
+            // buckets and budgets), V6 (claim index of queued children; nothing on H2), V7 (API keys), V8 (audit
+            // log) and V9 (quotas: usage tenant and key, run slots), each once
+            assertThat(migrationsApplied(reopened)).isEqualTo(9);
         }
     }
 
