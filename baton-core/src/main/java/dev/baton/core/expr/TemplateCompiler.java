@@ -46,6 +46,10 @@ import java.util.function.Function;
  * extensions strings, math, lists (without {@code lists.range}, which allocates without iterating), sets,
  * encoders (base64) and optionals. No function does I/O. Evaluation is bounded by {@link ExpressionLimits}.
  *
+ * <p>A placeholder that is exactly {@code secrets.NAME} (or {@code secrets['NAME']}) is not an expression: it
+ * compiles to a {@link SecretReference} rendered as text (see {@link SecretValues}); {@code secrets} is not a CEL
+ * variable, so any other use of it does not compile. Which fields may hold secrets is the validator's business.
+ *
  * <p>{@code steps} must be read as {@code steps.<id>} or {@code steps['<id>']} (a constant id), so that the
  * steps a template reads, and thus the workflow's dependency graph, are known before a run starts.
  *

@@ -122,6 +122,29 @@ class SecretStepsTest {
     }
 
     @Test
+    void the_inner_step_of_a_map_gets_the_value_for_every_item() throws Exception {
+        RunViewAndEvents result = run("""
+                id: secret-map
+                steps:
+                  each:
+                    uses: map
+                    with:
+                      items: [a, b]
+                      step:
+                        uses: call
+                        with: {headers: {Authorization: "{{ item }}:{{ secrets.API_TOKEN }}"}}
+                """);
+
+        assertThat(result.view().run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(echo.seen).extracting(a -> a.path("headers").path("Authorization").asText())
+                .containsExactlyInAnyOrder("a:" + VALUE, "b:" + VALUE);
+        assertThat(result.attempt("each[1]").input().toString()).contains("b:[secret:API_TOKEN]");
+        assertThat(result.attempt("each").output().toString())
+                .isEqualTo("[{\"echo\":{\"Authorization\":\"a:[REDACTED]\"}},{\"echo\":{\"Authorization\":\"b:[REDACTED]\"}}]");
+        assertThat(result.events()).doesNotContain(VALUE);
+    }
+
+    @Test
     void an_error_quoting_the_value_is_scrubbed_before_it_is_journaled() throws Exception {
         RunViewAndEvents result = run("""
                 id: secret-fail
