@@ -2,6 +2,8 @@ package dev.baton.server.logging;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.baton.core.engine.StartRequest;
+import dev.baton.core.run.RunStatus;
 import dev.baton.server.BatonNode;
 import dev.baton.server.BatonServer;
 import dev.baton.server.ConfigSource;
@@ -161,6 +163,30 @@ class SecretStepLeakTest {
                 assertThat(logs.raw()).as("log events before masking").doesNotContain(secret);
             }
         }
+    }
+
+    @Test
+    void each_run_reads_its_own_tenants_secrets_and_never_another_tenants() throws Exception {
+        String acmeToken = "acme-" + UUID.randomUUID();
+        Path secrets = dir.resolve("secrets");
+        Files.createDirectories(secrets.resolve("acme"));
+        Files.writeString(secrets.resolve("acme/API_TOKEN"), acmeToken);
+        Files.createDirectories(secrets.resolve("globex"));
+
+        for (String tenant : List.of("acme", "globex")) {
+            node.catalog().register(tenant, workflow("scoped", "/echo"), "scoped.yaml");
+            String runId = node.engine().start(StartRequest.of(tenant, "scoped", null)).id();
+            assertThat(node.engine().await(tenant, runId, Duration.ofSeconds(60)).run().status())
+                    .isEqualTo(RunStatus.SUCCEEDED);
+        }
+
+        assertThat(received).hasSize(2);
+        // acme: its own token; the installation-wide CLIENT_SECRET (the system tenant's own one is not acme's)
+        assertThat(received.get(0)).containsEntry("authorization", "Bearer " + acmeToken);
+        assertThat(received.get(0).get("body")).contains(losingSecret).doesNotContain(tenantSecret);
+        // globex has a directory but no API_TOKEN of its own: the installation-wide one, never acme's
+        assertThat(received.get(1)).containsEntry("authorization", "Bearer " + token);
+        assertThat(received.get(1).get("body")).contains(losingSecret).doesNotContain(tenantSecret);
     }
 
     @Test
