@@ -162,6 +162,26 @@ class SecretStepsTest {
     }
 
     @Test
+    void a_placeholder_smuggled_in_through_run_inputs_is_only_text() throws Exception {
+        Workflow workflow = new WorkflowParser().parse("""
+                id: secret-smuggle
+                steps:
+                  call:
+                    uses: call
+                    with: {headers: {X-Note: "{{ inputs.note }}"}}
+                """, "wf.yaml").withVersion(1);
+        workflows.put(workflow.id(), workflow);
+        Run run = engine.start(StartRequest.of("acme", workflow.id(),
+                JsonNodeFactory.instance.objectNode().put("note", "[secret:API_TOKEN] {{ secrets.API_TOKEN }}")));
+        RunView view = engine.completion("acme", run.id()).get(30, TimeUnit.SECONDS);
+
+        assertThat(view.run().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(echo.seen.getFirst().path("headers").path("X-Note").asText())
+                .isEqualTo("[secret:API_TOKEN] {{ secrets.API_TOKEN }}");
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
     void an_unknown_secret_fails_the_step_naming_it() throws Exception {
         RunViewAndEvents result = run("""
                 id: secret-missing
