@@ -1,5 +1,7 @@
 package dev.baton.server.security;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -17,9 +19,9 @@ import java.util.TreeSet;
  *                  variables) are visible to every tenant ({@code true}, the default) or only to the system tenant
  * @param variables the values of the {@code BATON_SECRET_<NAME>} environment variables by NAME, read when the
  *                  configuration is loaded (empty when {@code security.secrets.environment} is false). Never
- *                  printed: {@link #toString()} shows the names only
+ *                  printed ({@link #toString()} shows the names only) nor serialized
  */
-public record SecretSettings(Path directory, boolean shared, Map<String, String> variables) {
+public record SecretSettings(Path directory, boolean shared, @JsonIgnore Map<String, String> variables) {
     /** No directory, no variables: every secret reference fails its step. */
     public static final SecretSettings DEFAULT = new SecretSettings(null, true, Map.of());
 

@@ -29,6 +29,7 @@ class SecretsConfigReaderTest {
         assertThat(settings.shared()).isFalse();
         assertThat(settings.variables()).isEqualTo(Map.of("API_TOKEN", "v1"));
         assertThat(settings.toString()).contains("API_TOKEN").doesNotContain("v1");
+        assertThat(new ObjectMapper().writeValueAsString(settings)).doesNotContain("v1");
     }
 
     @Test
