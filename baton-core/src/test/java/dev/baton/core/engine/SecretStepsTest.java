@@ -38,6 +38,7 @@ class SecretStepsTest {
     /** A handler like http: takes secrets in headers, echoes them in its output, or fails quoting them. */
     static final class Echo implements StepHandler {
         final List<JsonNode> seen = new CopyOnWriteArrayList<>();
+        final List<Set<String>> secretArguments = new CopyOnWriteArrayList<>();
 
         @Override
         public String type() {
@@ -52,6 +53,7 @@ class SecretStepsTest {
         @Override
         public JsonNode execute(StepContext context, JsonNode arguments) {
             seen.add(arguments);
+            secretArguments.add(context.secretArguments());
             if (arguments.path("fail").asBoolean()) {
                 throw new BatonException(ErrorCode.UPSTREAM_REJECTED, "401 from service: bad token "
                         + arguments.path("headers").path("Authorization").asText());
@@ -113,6 +115,7 @@ class SecretStepsTest {
         assertThat(result.view().run().status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(echo.seen.getFirst().path("headers").path("Authorization").asText()).isEqualTo("Bearer " + VALUE);
         assertThat(asked).containsEntry("API_TOKEN", "acme");
+        assertThat(echo.secretArguments).containsExactly(Set.of("headers.Authorization"));
         StepAttempt call = result.attempt("call");
         assertThat(call.input().path("headers").path("Authorization").asText()).isEqualTo("Bearer [secret:API_TOKEN]");
         assertThat(call.output().path("echo").path("Authorization").asText()).isEqualTo("Bearer [REDACTED]");

@@ -9,10 +9,13 @@ import dev.baton.core.secret.Redaction;
 import dev.baton.core.secret.SecretSource;
 import dev.baton.core.step.StepSignature;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The secret values of one handler attempt: resolved from the {@link SecretSource} as the run's tenant right
@@ -69,6 +72,16 @@ final class AttemptSecrets implements SecretValues {
             values.put(reference.name(), value.get());
         }
         return new AttemptSecrets(values);
+    }
+
+    /** The arguments (paths relative to {@code with}) the references sit in; see {@code StepContext.secretArguments}. */
+    static Set<String> arguments(List<SecretReference> references) {
+        if (references.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> arguments = new LinkedHashSet<>();
+        references.forEach(reference -> arguments.add(reference.argument()));
+        return Collections.unmodifiableSet(arguments);
     }
 
     @Override
