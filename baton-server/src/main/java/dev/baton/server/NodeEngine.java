@@ -6,6 +6,7 @@ import dev.baton.core.engine.LocalEngine;
 import dev.baton.core.step.StepRegistry;
 import dev.baton.core.workflow.InputValidator;
 import dev.baton.core.workflow.WorkflowCatalog;
+import dev.baton.server.security.ConfiguredSecrets;
 
 /**
  * Builds a node's engine from its configuration: the {@code engine:} limits and load shedding, and cluster mode
@@ -28,7 +29,8 @@ final class NodeEngine {
                         .withStepTypeLimits(limits.stepTypeLimits()))
                 .loadShedding(limits.loadShedding())
                 .inputValidator(new InputValidator())
-                .observer(observer);
+                .observer(observer)
+                .secrets(new ConfiguredSecrets(config.security().secrets(), config.security().systemTenant()));
         if (stores.clustered()) {
             // one node of several on a shared PostgreSQL: runs are leased (docs/operations.md "Scale-out")
             engine.cluster(config.cluster(), stores.leases(), stores.signals());

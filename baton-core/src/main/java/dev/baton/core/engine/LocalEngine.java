@@ -6,6 +6,7 @@ import dev.baton.core.cluster.RunLeases;
 import dev.baton.core.engine.internal.EngineCore;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunEvent;
+import dev.baton.core.secret.SecretSource;
 import dev.baton.core.step.StepRegistry;
 import dev.baton.core.store.RunStore;
 import dev.baton.core.workflow.InputValidator;
@@ -147,6 +148,7 @@ public final class LocalEngine implements Engine {
         private ClusterSettings cluster;
         private RunLeases leases;
         private ClusterSignals signals = ClusterSignals.NONE;
+        private SecretSource secrets = SecretSource.NONE;
 
         private Builder(RunStore store, WorkflowResolver resolver, StepRegistry registry) {
             this.store = Objects.requireNonNull(store, "store");
@@ -187,6 +189,16 @@ public final class LocalEngine implements Engine {
             return this;
         }
 
+        /**
+         * Where the values of {@code {{ secrets.NAME }}} come from, asked right before each handler attempt that
+         * references secrets (as the run's tenant); default {@link SecretSource#NONE} (every reference fails its
+         * step). The values are scrubbed from the attempt's output and error before they are journaled.
+         */
+        public Builder secrets(SecretSource value) {
+            this.secrets = Objects.requireNonNull(value, "secrets");
+            return this;
+        }
+
         /** Backpressure on {@code start} by priority; default {@link LoadShedding#DEFAULT}. */
         public Builder loadShedding(LoadShedding value) {
             this.loadShedding = Objects.requireNonNull(value, "loadShedding");
@@ -218,7 +230,8 @@ public final class LocalEngine implements Engine {
             return new LocalEngine(new EngineCore(store, resolver, registry,
                     inputValidator == null ? new InputValidator() : inputValidator,
                     owned != null ? owned : clock, random == null ? new SplittableRandom() : random, config,
-                    owned != null ? owned::close : () -> { }, observer, loadShedding, cluster, leases, signals));
+                    owned != null ? owned::close : () -> { }, observer, loadShedding, cluster, leases, signals,
+                    secrets));
         }
     }
 }

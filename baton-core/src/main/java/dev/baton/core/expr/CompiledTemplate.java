@@ -16,19 +16,34 @@ final class CompiledTemplate implements ValueTemplate {
     private final ExpressionLimits limits;
     private final String source;
 
+    private final java.util.List<SecretReference> secrets;
+
     CompiledTemplate(TemplateNode root, Set<String> referencedSteps, ExpressionLimits limits, String source) {
         this.root = root;
         this.referencedSteps = Set.copyOf(referencedSteps);
         this.limits = limits;
         this.source = source;
+        java.util.List<SecretReference> found = new java.util.ArrayList<>();
+        root.collectSecrets(found);
+        this.secrets = java.util.List.copyOf(found);
     }
 
     @Override
     public JsonNode render(Bindings bindings) {
+        return render(bindings, SecretValues.PLACEHOLDERS);
+    }
+
+    @Override
+    public JsonNode render(Bindings bindings, SecretValues values) {
         if (root instanceof TemplateNode.Constant constant) {
             return constant.value();
         }
-        return root.render(resolver(bindings), limits);
+        return root.render(resolver(bindings), limits, values);
+    }
+
+    @Override
+    public java.util.List<SecretReference> secretReferences() {
+        return secrets;
     }
 
     @Override

@@ -32,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -44,6 +45,10 @@ import java.util.function.Function;
  * macros ({@code has}, {@code all}, {@code exists}, {@code exists_one}, {@code map}, {@code filter}) and the
  * extensions strings, math, lists (without {@code lists.range}, which allocates without iterating), sets,
  * encoders (base64) and optionals. No function does I/O. Evaluation is bounded by {@link ExpressionLimits}.
+ *
+ * <p>A placeholder that is exactly {@code secrets.NAME} (or {@code secrets['NAME']}) is not an expression: it
+ * compiles to a {@link SecretReference} rendered as text (see {@link SecretValues}); {@code secrets} is not a CEL
+ * variable, so any other use of it does not compile. Which fields may hold secrets is the validator's business.
  *
  * <p>{@code steps} must be read as {@code steps.<id>} or {@code steps['<id>']} (a constant id), so that the
  * steps a template reads, and thus the workflow's dependency graph, are known before a run starts.
@@ -115,7 +120,7 @@ public final class TemplateCompiler {
         Objects.requireNonNull(scope, "scope");
         JsonNode value = raw == null || raw.isMissingNode() ? NULL : raw;
         List<FieldError> errors = new ArrayList<>();
-        TemplateNode root = node(value, fieldPath, locator, scope, errors);
+        TemplateNode root = node(value, fieldPath, fieldPath, locator, scope, errors);
         if (!errors.isEmpty()) {
             String summary = errors.size() == 1 ? errors.getFirst().toString()
                     : errors.size() + " expressions do not compile; first: " + errors.getFirst();
@@ -132,10 +137,10 @@ public final class TemplateCompiler {
         return new CompiledTemplate(new TemplateNode.Constant(v), Set.of(), limits, v.toString());
     }
 
-    private TemplateNode node(JsonNode value, String path, Function<String, SourceLocation> locator,
+    private TemplateNode node(JsonNode value, String root, String path, Function<String, SourceLocation> locator,
                               ExpressionScope scope, List<FieldError> errors) {
         if (value.isTextual()) {
-            return string(value, path, locator, scope, errors);
+            return string(value, root, path, locator, scope, errors);
         }
         if (value.isObject()) {
             Map<String, TemplateNode> members = new LinkedHashMap<>();
@@ -143,7 +148,7 @@ public final class TemplateCompiler {
             for (Iterator<Map.Entry<String, JsonNode>> it = value.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> member = it.next();
                 String memberPath = path.isEmpty() ? member.getKey() : path + "." + member.getKey();
-                TemplateNode child = node(member.getValue(), memberPath, locator, scope, errors);
+                TemplateNode child = node(member.getValue(), root, memberPath, locator, scope, errors);
                 constant &= child instanceof TemplateNode.Constant;
                 members.put(member.getKey(), child);
             }
@@ -154,7 +159,7 @@ public final class TemplateCompiler {
             List<TemplateNode> elements = new ArrayList<>(value.size());
             boolean constant = true;
             for (int i = 0; i < value.size(); i++) {
-                TemplateNode child = node(value.get(i), path + "[" + i + "]", locator, scope, errors);
+                TemplateNode child = node(value.get(i), root, path + "[" + i + "]", locator, scope, errors);
                 constant &= child instanceof TemplateNode.Constant;
                 elements.add(child);
             }
@@ -163,7 +168,7 @@ public final class TemplateCompiler {
         return new TemplateNode.Constant(value.deepCopy());
     }
 
-    private TemplateNode string(JsonNode value, String path, Function<String, SourceLocation> locator,
+    private TemplateNode string(JsonNode value, String root, String path, Function<String, SourceLocation> locator,
                                 ExpressionScope scope, List<FieldError> errors) {
         String text = value.textValue();
         if (!Placeholders.mayContain(text)) {
@@ -182,6 +187,18 @@ public final class TemplateCompiler {
             switch (part) {
                 case Placeholders.Text t -> compiled.add(t.text());
                 case Placeholders.Placeholder p -> {
+                    Optional<String> secret;
+                    try {
+                        secret = SecretReference.nameOf(p.source());
+                    } catch (IllegalArgumentException e) {
+                        errors.add(new FieldError(path, e.getMessage() + " in \"" + text + "\"", locator.apply(path)));
+                        ok = false;
+                        continue;
+                    }
+                    if (secret.isPresent()) {
+                        compiled.add(new SecretReference(secret.get(), path, relative(root, path)));
+                        continue;
+                    }
                     Expression expression = expression(p.source(), path, locator, scope, errors);
                     ok &= expression != null;
                     compiled.add(expression);
@@ -195,6 +212,18 @@ public final class TemplateCompiler {
             return new TemplateNode.Single(single);
         }
         return new TemplateNode.Interpolated(List.copyOf(compiled));
+    }
+
+    /** {@code path} relative to the template's root: {@code headers.a} for root {@code steps.x.with}. */
+    private static String relative(String root, String path) {
+        if (path.equals(root)) {
+            return "";
+        }
+        if (root.isEmpty()) {
+            return path;
+        }
+        String rest = path.substring(root.length());
+        return rest.startsWith(".") ? rest.substring(1) : rest;
     }
 
     private Expression expression(String source, String path, Function<String, SourceLocation> locator,
@@ -229,7 +258,11 @@ public final class TemplateCompiler {
             if (message.startsWith("undeclared reference to '")) {
                 String name = message.substring("undeclared reference to '".length(), message.indexOf('\'', 25));
                 message = "unknown variable or function '" + name + "'";
-                if (scope == ExpressionScope.RUN && (name.equals("item") || name.equals("index"))) {
+                if (name.equals("secrets") || name.startsWith("secrets.")) {
+                    message = "'secrets' can only be a placeholder of its own, '{{ secrets.NAME }}' (e.g. \"Bearer"
+                            + " {{ secrets.API_TOKEN }}\"), in the fields that accept secrets: a secret's value never"
+                            + " enters an expression";
+                } else if (scope == ExpressionScope.RUN && (name.equals("item") || name.equals("index"))) {
                     message += " ('" + name + "' is only available inside the inner step of a map step)";
                 } else if (!name.contains(".")) {
                     message += " (variables: " + String.join(", ", scope.variables()) + ")";

@@ -18,7 +18,21 @@ sealed interface TemplateNode {
      *
      * @throws dev.baton.core.error.BatonException EXPRESSION_FAILED when an expression fails
      */
-    JsonNode render(CelVariableResolver variables, ExpressionLimits limits);
+    JsonNode render(CelVariableResolver variables, ExpressionLimits limits, SecretValues secrets);
+
+    /** The secret references of this node and its children, in document order. */
+    default void collectSecrets(java.util.List<SecretReference> into) {
+        switch (this) {
+            case Constant c -> {
+            }
+            case Single s -> {
+            }
+            case Interpolated i -> i.parts().stream().filter(SecretReference.class::isInstance)
+                    .map(SecretReference.class::cast).forEach(into::add);
+            case ObjectTemplate o -> o.members().values().forEach(member -> member.collectSecrets(into));
+            case ArrayTemplate a -> a.elements().forEach(element -> element.collectSecrets(into));
+        }
+    }
 
     /** Steps read by the expressions of this node and its children. */
     void collectSteps(Set<String> into);
@@ -39,7 +53,7 @@ sealed interface TemplateNode {
     /** A value without expressions; rendering returns it as is. */
     record Constant(JsonNode value) implements TemplateNode {
         @Override
-        public JsonNode render(CelVariableResolver variables, ExpressionLimits limits) {
+        public JsonNode render(CelVariableResolver variables, ExpressionLimits limits, SecretValues secrets) {
             return value;
         }
 
@@ -51,7 +65,7 @@ sealed interface TemplateNode {
     /** A string that is exactly one placeholder: yields the typed value. */
     record Single(Expression expression) implements TemplateNode {
         @Override
-        public JsonNode render(CelVariableResolver variables, ExpressionLimits limits) {
+        public JsonNode render(CelVariableResolver variables, ExpressionLimits limits, SecretValues secrets) {
             return expression.evaluate(variables);
         }
 
@@ -65,11 +79,12 @@ sealed interface TemplateNode {
      * A string with text around or between placeholders: each result is interpolated (strings as they are,
      * null as nothing, numbers and booleans as JSON text, lists and objects as compact JSON).
      *
-     * @param parts {@link String} literals and {@link Expression}s in order
+     * @param parts {@link String} literals, {@link Expression}s and {@link SecretReference}s in order (a secret
+     *              alone in its string is an {@code Interpolated} of one part: it always renders as text)
      */
     record Interpolated(List<Object> parts) implements TemplateNode {
         @Override
-        public JsonNode render(CelVariableResolver variables, ExpressionLimits limits) {
+        public JsonNode render(CelVariableResolver variables, ExpressionLimits limits, SecretValues secrets) {
             StringBuilder out = new StringBuilder();
             for (Object part : parts) {
                 if (part instanceof Expression expression) {
@@ -83,6 +98,8 @@ sealed interface TemplateNode {
                         throw expression.failure("the interpolated string is longer than "
                                 + limits.maxStringLength() + " characters", null);
                     }
+                } else if (part instanceof SecretReference secret) {
+                    out.append(secrets.value(secret));
                 } else {
                     out.append((String) part);
                 }
@@ -103,10 +120,10 @@ sealed interface TemplateNode {
     /** An object with at least one templated member; constant members are kept pre-built. */
     record ObjectTemplate(Map<String, TemplateNode> members) implements TemplateNode {
         @Override
-        public JsonNode render(CelVariableResolver variables, ExpressionLimits limits) {
+        public JsonNode render(CelVariableResolver variables, ExpressionLimits limits, SecretValues secrets) {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             for (Map.Entry<String, TemplateNode> member : members.entrySet()) {
-                out.set(member.getKey(), member.getValue().render(variables, limits));
+                out.set(member.getKey(), member.getValue().render(variables, limits, secrets));
             }
             return out;
         }
@@ -120,10 +137,10 @@ sealed interface TemplateNode {
     /** An array with at least one templated element. */
     record ArrayTemplate(List<TemplateNode> elements) implements TemplateNode {
         @Override
-        public JsonNode render(CelVariableResolver variables, ExpressionLimits limits) {
+        public JsonNode render(CelVariableResolver variables, ExpressionLimits limits, SecretValues secrets) {
             ArrayNode out = JsonNodeFactory.instance.arrayNode(elements.size());
             for (TemplateNode element : elements) {
-                out.add(element.render(variables, limits));
+                out.add(element.render(variables, limits, secrets));
             }
             return out;
         }

@@ -26,6 +26,27 @@ public interface ValueTemplate {
      */
     JsonNode render(Bindings bindings);
 
+    /**
+     * Renders the template with {@code {{ secrets.NAME }}} placeholders rendered by {@code secrets};
+     * {@link #render(Bindings)} is this with {@link SecretValues#PLACEHOLDERS}. Only the engine calls it with real
+     * values, for the arguments it hands to a step handler and never stores. The default (templates without
+     * secret references) ignores {@code secrets}.
+     *
+     * @throws dev.baton.core.error.BatonException EXPRESSION_FAILED as {@link #render(Bindings)}, or what
+     *                                             {@code secrets} throws
+     */
+    default JsonNode render(Bindings bindings, SecretValues secrets) {
+        return render(bindings);
+    }
+
+    /**
+     * The {@code {{ secrets.NAME }}} placeholders of the template, in document order (a name used twice appears
+     * twice, with its two fields); empty when there is none.
+     */
+    default java.util.List<SecretReference> secretReferences() {
+        return java.util.List.of();
+    }
+
     /** Ids of the steps whose output the template reads ({@code steps.<id>...}); used to infer dependencies. */
     Set<String> referencedSteps();
 

@@ -55,4 +55,14 @@ public interface StepContext {
 
     /** Whether the attempt has been cancelled or timed out; long computations should check it between chunks. */
     boolean isCancelled();
+
+    /**
+     * The arguments whose values hold a secret ({@code {{ secrets.NAME }}}) in this attempt, as paths relative to
+     * {@code with} (e.g. {@code headers.X-API-Key}, {@code body.client_secret}); empty when none (the default).
+     * A handler must send these only where the workflow says: e.g. the http step must not carry such a header,
+     * nor a body holding one, across a redirect to another origin.
+     */
+    default java.util.Set<String> secretArguments() {
+        return java.util.Set.of();
+    }
 }

@@ -3,6 +3,7 @@ package dev.baton.core.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.FieldError;
+import dev.baton.core.expr.SecretReference;
 import dev.baton.core.expr.Templates;
 import dev.baton.core.expr.ValueTemplate;
 import dev.baton.core.step.StepHandler;
@@ -149,6 +150,7 @@ public final class WorkflowValidator {
         }
         if (workflow.outputs() != null) {
             checkReferences(workflow.outputs(), "outputs", "outputs", declaredSteps, context);
+            rejectSecrets(workflow.outputs(), "workflow outputs (they are stored and returned by the API)", context);
         }
         for (List<String> cycle : DependencyCycles.find(graph)) {
             context.error("steps." + cycle.getFirst(), "dependency cycle: " + String.join(" -> ", cycle)
@@ -180,9 +182,11 @@ public final class WorkflowValidator {
         checkReferences(step.with(), path + ".with", "step '" + step.id() + "'", steps, context);
         if (step.when() != null) {
             checkReferences(step.when(), path + ".if", "step '" + step.id() + "'", steps, context);
+            rejectSecrets(step.when(), "a condition ('if')", context);
         }
         if (step.uses().equals(BuiltInSteps.MAP)) {
             checkArguments(step.with(), BuiltInSteps.MAP_OWN, BuiltInSteps.MAP, path + ".with", context);
+            checkSecrets(step.with(), BuiltInSteps.MAP_OWN, BuiltInSteps.MAP, context);
             checkConcurrency(step.with(), path + ".with.concurrency", context);
             Step body = step.body();
             if (body != null) {
@@ -208,6 +212,7 @@ public final class WorkflowValidator {
             return;
         }
         checkArguments(step.with(), signature, step.uses(), path + ".with", context);
+        checkSecrets(step.with(), signature, step.uses(), context);
         StepHandler handler = handlers.get(step.uses());
         if (handler != null) {
             checkHandlerArguments(handler, step.with(), path + ".with", context);
@@ -296,6 +301,25 @@ public final class WorkflowValidator {
             String field = problem.field();
             context.error(field.isEmpty() ? path : field.startsWith("[") ? path + field : path + "." + field,
                     problem.message());
+        }
+    }
+
+    /** Secret references only where the step type accepts them ({@link StepSignature#secretFields()}). */
+    private static void checkSecrets(ValueTemplate with, StepSignature signature, String type, ParseContext context) {
+        for (SecretReference secret : with.secretReferences()) {
+            if (!signature.acceptsSecretAt(secret.argument())) {
+                context.error(secret.field(), "secrets." + secret.name() + " cannot be used here: step type '" + type
+                        + "' accepts secrets " + (signature.secretFields().isEmpty() ? "in none of its arguments"
+                        : "only in " + String.join(", ", new java.util.TreeSet<>(signature.secretFields())))
+                        + " (a secret's value is only sent where it is needed, never stored)");
+            }
+        }
+    }
+
+    private static void rejectSecrets(ValueTemplate template, String where, ParseContext context) {
+        for (SecretReference secret : template.secretReferences()) {
+            context.error(secret.field(), "secrets." + secret.name() + " cannot be used in " + where
+                    + ": a secret's value is only sent where it is needed, never stored");
         }
     }
 

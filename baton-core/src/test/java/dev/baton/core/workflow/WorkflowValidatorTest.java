@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WorkflowValidatorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A handler that only declares a signature, like baton-steps' http. */
+    /** A handler that only declares a signature, like baton-steps' http (which accepts secrets in headers and body). */
     record FakeHandler(String type, StepSignature signature) implements StepHandler {
         @Override
         public JsonNode execute(StepContext context, JsonNode arguments) {
@@ -30,12 +30,14 @@ class WorkflowValidatorTest {
     }
 
     static final StepRegistry REGISTRY = StepRegistry.of(List.of(
-            new FakeHandler("http", new StepSignature(Set.of("url"), Set.of("method", "headers", "query", "body", "expectStatus", "timeout"))),
+            new FakeHandler("http", new StepSignature(Set.of("url"), Set.of("method", "headers", "query", "body", "expectStatus", "timeout"),
+                    Set.of("headers.*", "body"))),
             new FakeHandler("embed", new StepSignature(Set.of(), Set.of("text", "texts", "model")))));
 
     /** The handler types of STEP-TYPES.md: http, embed, similarity, classify. */
     static final StepRegistry REGISTRY_WITH_AI = StepRegistry.of(List.of(
-            new FakeHandler("http", new StepSignature(Set.of("url"), Set.of("method", "headers", "query", "body", "expectStatus", "timeout"))),
+            new FakeHandler("http", new StepSignature(Set.of("url"), Set.of("method", "headers", "query", "body", "expectStatus", "timeout"),
+                    Set.of("headers.*", "body"))),
             new FakeHandler("embed", new StepSignature(Set.of(), Set.of("text", "texts", "model"))),
             new FakeHandler("similarity", new StepSignature(Set.of(), Set.of("a", "b", "query", "candidates", "topK", "model"))),
             new FakeHandler("classify", new StepSignature(Set.of("text", "labels"), Set.of("model"))),

@@ -65,8 +65,9 @@ import java.util.TreeMap;
  * clients, each built on first use (see {@link HttpClientPool}). Thread-safe.
  */
 public final class HttpStep implements StepHandler, AutoCloseable {
+    /** Secrets ({@code {{ secrets.NAME }}}) only in header values and the body: see docs/security.md "Secrets". */
     static final StepSignature SIGNATURE = new StepSignature(Set.of("url"),
-            Set.of("method", "headers", "query", "body", "expectStatus", "timeout"));
+            Set.of("method", "headers", "query", "body", "expectStatus", "timeout"), Set.of("headers.*", "body"));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ERROR_BODY_PREVIEW = 300;
 

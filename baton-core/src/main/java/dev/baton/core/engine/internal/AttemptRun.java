@@ -392,6 +392,11 @@ final class AttemptRun implements StepContext {
     }
 
     @Override
+    public java.util.Set<String> secretArguments() {
+        return AttemptSecrets.arguments(step.with().secretReferences());
+    }
+
+    @Override
     public boolean isCancelled() {
         return outcome.isDone() || run.isClosed();
     }

@@ -18,6 +18,7 @@ import dev.baton.core.run.Run;
 import dev.baton.core.run.RunEvent;
 import dev.baton.core.run.RunStatus;
 import dev.baton.core.run.StepError;
+import dev.baton.core.secret.SecretSource;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepRegistry;
 import dev.baton.core.store.RunStore;
@@ -84,6 +85,8 @@ public final class EngineCore implements AutoCloseable {
     private final ChildRuns children;
     /** This node in its cluster, or {@code null} for a single node. */
     private final ClusterMember member;
+    /** Where the values of {@code {{ secrets.NAME }}} come from. */
+    private final SecretSource secrets;
     private volatile boolean draining;
     private volatile boolean closed;
 
@@ -98,6 +101,19 @@ public final class EngineCore implements AutoCloseable {
                       InputValidator inputValidator, EngineClock clock, RandomGenerator random,
                       EngineConfig config, Runnable onClose, EngineObserver observer, LoadShedding loadShedding,
                       ClusterSettings cluster, RunLeases leases, ClusterSignals signals) {
+        this(store, resolver, registry, inputValidator, clock, random, config, onClose, observer, loadShedding,
+                cluster, leases, signals, SecretSource.NONE);
+    }
+
+    /**
+     * As the constructor above, with where the values of {@code {{ secrets.NAME }}} come from (see
+     * {@link AttemptSecrets}).
+     */
+    public EngineCore(RunStore store, WorkflowResolver resolver, StepRegistry registry,
+                      InputValidator inputValidator, EngineClock clock, RandomGenerator random,
+                      EngineConfig config, Runnable onClose, EngineObserver observer, LoadShedding loadShedding,
+                      ClusterSettings cluster, RunLeases leases, ClusterSignals signals, SecretSource secrets) {
+        this.secrets = java.util.Objects.requireNonNull(secrets, "secrets");
         this.store = store;
         this.resolver = resolver;
         this.registry = registry;
@@ -301,6 +317,10 @@ public final class EngineCore implements AutoCloseable {
     PriorityPermits typePermits(StepHandler handler) {
         return typePermits.computeIfAbsent(handler.type(),
                 type -> new PriorityPermits(config.stepTypeLimits().getOrDefault(type, handler.concurrencyLimit())));
+    }
+
+    SecretSource secrets() {
+        return secrets;
     }
 
     GuardedObserver observer() {

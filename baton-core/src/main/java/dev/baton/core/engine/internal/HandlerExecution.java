@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.core.engine.AttemptObservation;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
+import dev.baton.core.expr.SecretReference;
 import dev.baton.core.run.StepError;
+import dev.baton.core.secret.Redaction;
 import dev.baton.core.step.StepHandler;
 
+import java.util.List;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -17,6 +20,11 @@ import java.util.concurrent.CompletionException;
  * non-retriable {@code STEP_FAILED}. Cancellation and timeout interrupt the thread; their outcome was decided
  * before the interrupt, so whatever the handler does afterwards is ignored. A handler that ignores interrupts
  * keeps its permits until it returns (the limits are never exceeded), but the run moves on at once.
+ *
+ * <p>Secrets: when the step's arguments reference {@code {{ secrets.NAME }}}, the values are resolved and the
+ * arguments rendered again with them on the handler's thread, right before {@link StepHandler#execute}; the
+ * journaled input keeps {@code [secret:NAME]}, and the values are scrubbed from the outcome before it is
+ * journaled ({@link AttemptSecrets}).
  *
  * <p>On the handler's thread the log context ({@link LogContext}) holds {@code runId}, {@code workflowId},
  * {@code stepId} and {@code attempt} for the whole task, and the attempt's observation is entered immediately around
@@ -89,9 +97,18 @@ final class HandlerExecution implements Execution {
             return;
         }
         Outcome result;
+        Redaction redaction = Redaction.NONE;
         AttemptObservation.Scope scope = attempt.telemetry().enter();
         try {
-            result = Outcome.succeeded(handler.execute(attempt, input));
+            JsonNode arguments = input;
+            List<SecretReference> secrets = attempt.step().with().secretReferences();
+            if (!secrets.isEmpty()) {
+                AttemptSecrets values = AttemptSecrets.resolve(attempt.run().core().secrets(), attempt.tenantId(),
+                        attempt.stepId(), handler.type(), handler.signature(), secrets);
+                redaction = values.redaction();
+                arguments = attempt.step().with().render(attempt.bindings(), values);
+            }
+            result = Outcome.succeeded(handler.execute(attempt, arguments));
         } catch (BatonException e) {
             // INTERRUPTED is reserved for restart recovery (not counted against maxAttempts); a handler that
             // raises it had an ordinary, counted attempt.
@@ -107,7 +124,7 @@ final class HandlerExecution implements Execution {
         } finally {
             attempt.telemetry().exit(scope);
         }
-        attempt.completeFromExecution(result);
+        attempt.completeFromExecution(AttemptSecrets.scrub(result, redaction));
     }
 
     private static StepError interrupted(AttemptRun attempt, String detail) {
