@@ -62,7 +62,8 @@ final class AnalyticsEndpoints {
         AnalyticsWindow window = parameters.window();
         List<WorkflowStats> stats = runs.workflows(RequestPrincipal.tenant(ctx), window, parameters.limit() + 1);
         Map<String, UsageTotals> usageByWorkflow = byKey(usage.summarize(
-                new UsageQuery(UsageDimension.WORKFLOW, window.from(), window.to(), Map.of())));
+                new UsageQuery(UsageDimension.WORKFLOW, window.from(), window.to(),
+                        Map.of(UsageDimension.TENANT, UsageTenant.of(ctx)))));
         ObjectNode result = AnalyticsJson.answer(window);
         ArrayNode items = result.putArray("items");
         for (WorkflowStats s : stats.subList(0, Math.min(stats.size(), parameters.limit()))) {
@@ -89,7 +90,7 @@ final class AnalyticsEndpoints {
         });
         List<StepStats> steps = runs.steps(tenant, workflowId, window, parameters.limit() + 1);
         List<UsageTotals> byStep = usage.summarize(new UsageQuery(UsageDimension.STEP, window.from(), window.to(),
-                Map.of(UsageDimension.WORKFLOW, workflowId)));
+                Map.of(UsageDimension.WORKFLOW, workflowId, UsageDimension.TENANT, UsageTenant.of(ctx))));
         Map<String, UsageTotals> usageByStep = new HashMap<>();
         for (UsageTotals t : byStep) {
             usageByStep.merge(StepStats.stepOf(t.key()), t, AnalyticsJson::plus);

@@ -7,7 +7,7 @@ import io.javalin.http.Context;
 
 /**
  * The tenant whose usage records a request may read ({@code /usage}, {@code /analytics/models},
- * {@code /analytics/keys}): the principal's. Stateless.
+ * {@code /analytics/keys}, the usage figures of {@code /analytics/workflows}): the principal's. Stateless.
  */
 final class UsageTenant {
     private UsageTenant() {
