@@ -60,8 +60,8 @@ class QuotasApiTest {
             try {
                 BatonConfig withGateway = config.withGateway(GatewayConfigReader.read(YAML.readTree(gateway)));
                 SecurityConfig s = withGateway.security();
-                return withGateway.withSecurity(new SecurityConfig(s.systemTenant(), s.auth(), quotas, s.egress(),
-                        s.secrets()));
+                return withGateway.withSecurity(new SecurityConfig(s.systemTenant(), s.auth(), quotas,
+                        dev.baton.server.TestEgress.LOOPBACK, s.secrets()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
