@@ -3,10 +3,10 @@ package dev.baton.server;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.server.api.ApiRoutes;
+import dev.baton.server.transport.Listener;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HandlerType;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -59,14 +59,16 @@ public final class BatonServer implements AutoCloseable {
     private final Javalin app;
     private final ApiRoutes api;
     private final String host;
+    private final boolean https;
     private final List<Route> routes;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private BatonServer(Javalin app, ApiRoutes api, String host, List<Route> routes) {
+    private BatonServer(Javalin app, ApiRoutes api, String host, boolean https, List<Route> routes) {
         this.app = app;
         this.api = api;
         this.host = host;
+        this.https = https;
         this.routes = Collections.unmodifiableList(routes);
     }
 
@@ -110,7 +112,7 @@ public final class BatonServer implements AutoCloseable {
             // (1,000 clients starting streams within a second, docs/benchmarks.md) overflows it and the kernel
             // drops them. The same connector with a backlog of ACCEPT_QUEUE (the OS caps it at somaxconn).
             config.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                ServerConnector connector = Listener.connector(server, http, startup.config().server());
                 connector.setHost(host);
                 connector.setPort(port);
                 connector.setAcceptQueueSize(ACCEPT_QUEUE);
@@ -131,7 +133,8 @@ public final class BatonServer implements AutoCloseable {
             throw new BatonException(ErrorCode.NOT_READY, "cannot listen on " + host + ":" + port + ": "
                     + rootMessage(e), e);
         }
-        BatonServer server = new BatonServer(app, api.get(), host, new ArrayList<>(routes));
+        BatonServer server = new BatonServer(app, api.get(), host, startup.config().server().tls() != null,
+                new ArrayList<>(routes));
         LOG.info("Baton API listening on {}{}", server.url(), ApiRoutes.BASE);
         return server;
     }
@@ -153,13 +156,16 @@ public final class BatonServer implements AutoCloseable {
         return app.port();
     }
 
-    /** The server's base URL, e.g. {@code http://127.0.0.1:8080} (without {@code /api/v1}). */
+    /**
+     * The server's base URL, e.g. {@code http://127.0.0.1:8080}, {@code https://...} with {@code server.tls}
+     * (without {@code /api/v1}).
+     */
     public URI url() {
         String shown = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
         if (shown.contains(":") && !shown.startsWith("[")) {
             shown = "[" + shown + "]";
         }
-        return URI.create("http://" + shown + ":" + port());
+        return URI.create((https ? "https://" : "http://") + shown + ":" + port());
     }
 
     /** Every route the server answers, as registered. */
