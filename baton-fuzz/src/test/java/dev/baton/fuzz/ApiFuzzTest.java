@@ -1,5 +1,7 @@
 package dev.baton.fuzz;
 
+import com.code_intelligence.jazzer.api.BugDetectors;
+import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.baton.server.BatonConfig;
 import dev.baton.server.BatonNode;
@@ -71,9 +73,14 @@ class ApiFuzzTest {
     private static BatonNode node;
     private static BatonServer server;
     private static HttpClient http;
+    private static SilentCloseable loopbackAllowed;
 
     @BeforeAll
     static void start() throws Exception {
+        // The harness itself talks to the server over loopback: not a request forgery. Jazzer's SSRF detector keeps
+        // watching every other destination (e.g. an http step of a fuzzed workflow calling out).
+        loopbackAllowed = BugDetectors.allowNetworkConnections(
+                (host, port) -> host.equals("127.0.0.1") || host.equals("localhost"));
         node = BatonNode.open(BatonConfig.inMemory().withAi(BatonConfig.Ai.DISABLED));
         server = BatonServer.start(node, "127.0.0.1", 0);
         http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
@@ -85,6 +92,7 @@ class ApiFuzzTest {
     static void stop() {
         server.close();
         node.close();
+        loopbackAllowed.close();
     }
 
     @FuzzTest(maxDuration = "10s")

@@ -76,7 +76,8 @@ public final class BatonServer implements AutoCloseable {
      * Starts serving {@code node} on {@code host:port} and returns once the port accepts connections.
      *
      * @param port 0 for any free port (see {@link #port()})
-     * @throws BatonException UNAVAILABLE ({@code not-ready}) when the address cannot be bound
+     * @throws BatonException UNAVAILABLE ({@code not-ready}) when the address cannot be bound; INVALID_INPUT naming
+     *                        the setting when {@code server.tls} cannot be used
      */
     public static BatonServer start(BatonNode node, String host, int port) {
         return start(node, host, port, SSE_KEEP_ALIVE, config -> { });
@@ -130,6 +131,10 @@ public final class BatonServer implements AutoCloseable {
         try {
             app.start();
         } catch (RuntimeException e) {
+            BatonException setting = invalidSetting(e);
+            if (setting != null) {
+                throw setting; // e.g. server.tls: a key that does not match the certificate
+            }
             throw new BatonException(ErrorCode.NOT_READY, "cannot listen on " + host + ":" + port + ": "
                     + rootMessage(e), e);
         }
@@ -189,6 +194,16 @@ public final class BatonServer implements AutoCloseable {
                 stopped.countDown();
             }
         }
+    }
+
+    /** A configuration error raised while the connector was built, if that is why the server did not start. */
+    private static BatonException invalidSetting(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BatonException baton && baton.code() == ErrorCode.INVALID_INPUT) {
+                return baton;
+            }
+        }
+        return null;
     }
 
     private static String rootMessage(Throwable e) {

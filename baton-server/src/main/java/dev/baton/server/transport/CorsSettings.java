@@ -29,10 +29,14 @@ public record CorsSettings(List<String> allowedOrigins, List<String> allowedMeth
     /** CORS off. */
     public static final CorsSettings OFF = new CorsSettings(List.of(), List.of(), List.of(), List.of(), false,
             Duration.ZERO);
+    /** The methods the API uses. */
     public static final List<String> DEFAULT_METHODS = List.of("GET", "POST", "PUT", "DELETE");
+    /** The request headers the API reads: credentials, body type, idempotency and request ids. */
     public static final List<String> DEFAULT_HEADERS = List.of("Authorization", "Content-Type", "X-API-Key",
             "Idempotency-Key", "X-Request-Id");
+    /** The response headers a page needs beyond the CORS-safelisted ones. */
     public static final List<String> DEFAULT_EXPOSED = List.of("X-Request-Id", "Retry-After", "Location");
+    /** Ten minutes: Chromium's cap is 2 h, Firefox's 24 h. */
     public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(10);
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
 

@@ -115,7 +115,9 @@ class HttpsServerTest {
         TlsSettings broken = new TlsSettings(certificate, wrongKey);
         try (BatonNode node = BatonNode.open(config(broken))) {
             assertThatThrownBy(() -> BatonServer.start(node, "127.0.0.1", 0))
-                    .isInstanceOf(BatonException.class).hasMessageContaining("server.tls.privateKey");
+                    .isInstanceOfSatisfying(BatonException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessageContaining("server.tls.privateKey");
         }
     }
 }
