@@ -160,6 +160,19 @@ class HostileInputApiTest {
     }
 
     @Test
+    void an_expression_that_crashed_the_expression_parser_is_a_400_found_by_fuzzing() {
+        String workflow = """
+                id: fuzzed
+                steps:
+                  a: {uses: transform, with: {value: "{{ math.greatest([1?ssing.orValue('default')) }}"}}
+                """;
+        assertProblem(api.post("/workflows/validate", "application/yaml", workflow), 400, "invalid-workflow",
+                "does not compile");
+        assertProblem(api.post("/workflows", "application/yaml", workflow), 400, "invalid-workflow",
+                "does not compile");
+    }
+
+    @Test
     void bodies_over_the_request_size_limit_are_refused_with_or_without_content_length() throws Exception {
         byte[] oversized = ("{\"inputs\": {\"text\": \"" + "z".repeat((int) MAX_BODY) + "\"}}")
                 .getBytes(StandardCharsets.UTF_8);
