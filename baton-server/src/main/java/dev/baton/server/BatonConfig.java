@@ -6,6 +6,9 @@ import dev.baton.core.error.BatonException;
 import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.observability.ObservabilityConfig;
 import dev.baton.server.security.SecurityConfig;
+import dev.baton.server.transport.CorsSettings;
+import dev.baton.server.transport.HeaderSettings;
+import dev.baton.server.transport.TlsSettings;
 import dev.baton.store.jdbc.StoreConfig;
 
 import java.nio.file.Path;
@@ -252,8 +255,12 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
      * @param port           TCP port, 0..65535 (0 picks a free port)
      * @param maxRequestSize largest accepted request body in bytes, 1 KiB..1 GiB; larger bodies get 413
      * @param maxWait        the longest {@code ?wait=} a start-and-wait request may ask for
+     * @param tls            HTTPS from PEM files, or {@code null} for plain HTTP (default)
+     * @param cors           cross-origin access for browser clients; default {@link CorsSettings#OFF}
+     * @param headers        the security headers of every response; default {@link HeaderSettings#DEFAULT}
      */
-    public record Server(String host, int port, long maxRequestSize, Duration maxWait) {
+    public record Server(String host, int port, long maxRequestSize, Duration maxWait, TlsSettings tls,
+                         CorsSettings cors, HeaderSettings headers) {
         public static final Server DEFAULT = new Server("127.0.0.1", 8080, 1024 * 1024, Duration.ofMinutes(5));
 
         public Server {
@@ -270,10 +277,34 @@ public record BatonConfig(Path dataDir, Store store, Server server, Engine engin
             if (maxWait.isNegative() || maxWait.isZero()) {
                 throw invalid("server.maxWait", "must be positive, got " + maxWait);
             }
+            Objects.requireNonNull(cors, "server.cors");
+            Objects.requireNonNull(headers, "server.headers");
+        }
+
+        /** Plain HTTP, no CORS, the default security headers. */
+        public Server(String host, int port, long maxRequestSize, Duration maxWait) {
+            this(host, port, maxRequestSize, maxWait, null, CorsSettings.OFF, HeaderSettings.DEFAULT);
         }
 
         public Server withAddress(String newHost, int newPort) {
-            return new Server(newHost, newPort, maxRequestSize, maxWait);
+            return new Server(newHost, newPort, maxRequestSize, maxWait, tls, cors, headers);
+        }
+
+        /** With HTTPS ({@code null}: plain HTTP). */
+        public Server withTls(TlsSettings newTls) {
+            return new Server(host, port, maxRequestSize, maxWait, newTls, cors, headers);
+        }
+
+        public Server withCors(CorsSettings newCors) {
+            return new Server(host, port, maxRequestSize, maxWait, tls, newCors, headers);
+        }
+
+        public Server withHeaders(HeaderSettings newHeaders) {
+            return new Server(host, port, maxRequestSize, maxWait, tls, cors, newHeaders);
+        }
+
+        public Server withMaxRequestSize(long newMaxRequestSize) {
+            return new Server(host, port, newMaxRequestSize, maxWait, tls, cors, headers);
         }
     }
 

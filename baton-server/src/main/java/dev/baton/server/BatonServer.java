@@ -4,10 +4,10 @@ import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.server.api.ApiRoutes;
 import dev.baton.server.security.ListenerGuard;
+import dev.baton.server.transport.Listener;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HandlerType;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -60,14 +60,16 @@ public final class BatonServer implements AutoCloseable {
     private final Javalin app;
     private final ApiRoutes api;
     private final String host;
+    private final boolean https;
     private final List<Route> routes;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private BatonServer(Javalin app, ApiRoutes api, String host, List<Route> routes) {
+    private BatonServer(Javalin app, ApiRoutes api, String host, boolean https, List<Route> routes) {
         this.app = app;
         this.api = api;
         this.host = host;
+        this.https = https;
         this.routes = Collections.unmodifiableList(routes);
     }
 
@@ -75,7 +77,8 @@ public final class BatonServer implements AutoCloseable {
      * Starts serving {@code node} on {@code host:port} and returns once the port accepts connections.
      *
      * @param port 0 for any free port (see {@link #port()})
-     * @throws BatonException UNAVAILABLE ({@code not-ready}) when the address cannot be bound
+     * @throws BatonException UNAVAILABLE ({@code not-ready}) when the address cannot be bound; INVALID_INPUT naming
+     *                        the setting when {@code server.tls} cannot be used
      */
     public static BatonServer start(BatonNode node, String host, int port) {
         return start(node, host, port, SSE_KEEP_ALIVE, config -> { });
@@ -112,7 +115,7 @@ public final class BatonServer implements AutoCloseable {
             // (1,000 clients starting streams within a second, docs/benchmarks.md) overflows it and the kernel
             // drops them. The same connector with a backlog of ACCEPT_QUEUE (the OS caps it at somaxconn).
             config.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                ServerConnector connector = Listener.connector(server, http, startup.config().server());
                 connector.setHost(host);
                 connector.setPort(port);
                 connector.setAcceptQueueSize(ACCEPT_QUEUE);
@@ -130,10 +133,15 @@ public final class BatonServer implements AutoCloseable {
         try {
             app.start();
         } catch (RuntimeException e) {
+            BatonException setting = invalidSetting(e);
+            if (setting != null) {
+                throw setting; // e.g. server.tls: a key that does not match the certificate
+            }
             throw new BatonException(ErrorCode.NOT_READY, "cannot listen on " + host + ":" + port + ": "
                     + rootMessage(e), e);
         }
-        BatonServer server = new BatonServer(app, api.get(), host, new ArrayList<>(routes));
+        BatonServer server = new BatonServer(app, api.get(), host, startup.config().server().tls() != null,
+                new ArrayList<>(routes));
         LOG.info("Baton API listening on {}{}", server.url(), ApiRoutes.BASE);
         return server;
     }
@@ -155,13 +163,16 @@ public final class BatonServer implements AutoCloseable {
         return app.port();
     }
 
-    /** The server's base URL, e.g. {@code http://127.0.0.1:8080} (without {@code /api/v1}). */
+    /**
+     * The server's base URL, e.g. {@code http://127.0.0.1:8080}, {@code https://...} with {@code server.tls}
+     * (without {@code /api/v1}).
+     */
     public URI url() {
         String shown = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
         if (shown.contains(":") && !shown.startsWith("[")) {
             shown = "[" + shown + "]";
         }
-        return URI.create("http://" + shown + ":" + port());
+        return URI.create((https ? "https://" : "http://") + shown + ":" + port());
     }
 
     /** Every route the server answers, as registered. */
@@ -185,6 +196,16 @@ public final class BatonServer implements AutoCloseable {
                 stopped.countDown();
             }
         }
+    }
+
+    /** A configuration error raised while the connector was built, if that is why the server did not start. */
+    private static BatonException invalidSetting(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BatonException baton && baton.code() == ErrorCode.INVALID_INPUT) {
+                return baton;
+            }
+        }
+        return null;
     }
 
     private static String rootMessage(Throwable e) {

@@ -17,6 +17,7 @@ import dev.baton.observability.ObservabilityConfig;
 import dev.baton.observability.ObservabilityConfigReader;
 import dev.baton.server.security.SecurityConfig;
 import dev.baton.server.security.SecurityConfigReader;
+import dev.baton.server.transport.TransportConfigReader;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,6 +51,9 @@ import java.util.regex.Pattern;
  *   port: 8080
  *   maxRequestSize: 1MiB  # bytes, or with KiB/MiB/GiB (also KB/MB/GB, same meaning)
  *   maxWait: 5m           # longest ?wait= of start-and-wait
+ *   tls: {certificate: cert.pem, privateKey: key.pem}   # HTTPS only + HSTS (TransportConfigReader)
+ *   cors: {allowedOrigins: [https://console.example.com]} # off by default
+ *   headers: {enabled: true, set: {X-Frame-Options: SAMEORIGIN}} # security headers of every response
  * engine:
  *   maxRunningRuns: 10000
  *   maxQueuedRuns: 100000
@@ -103,24 +107,33 @@ public final class ConfigSource {
             "BATON_LOG_LEVEL", "BATON_NODE_ID", "BATON_CLUSTER_LEASE_TTL", "BATON_CLUSTER_HEARTBEAT_INTERVAL",
             "BATON_CLUSTER_POLL_INTERVAL", "BATON_CLUSTER_CLAIM_BATCH", "BATON_CLUSTER_DRAIN_TIMEOUT",
             "BATON_AUTH_ENABLED", "BATON_AUTH_ALLOW_UNAUTHENTICATED", "BATON_OIDC_ISSUER", "BATON_OIDC_AUDIENCE",
-            "BATON_OIDC_JWKS_URL");
+            "BATON_OIDC_JWKS_URL", "BATON_TLS_CERTIFICATE", "BATON_TLS_PRIVATE_KEY", "BATON_CORS_ALLOWED_ORIGINS");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Map<String, Set<String>> SECTIONS = Map.of(
+    private static final Map<String, Set<String>> SECTIONS = sections(Map.of(
             "", Set.of("dataDir", "store", "server", "engine", "ai", "http", GatewayConfigReader.SECTION,
                     ObservabilityConfigReader.SECTION, ClusterConfigReader.SECTION, SecurityConfigReader.SECTION),
             "store", Set.of("type", "url", "user", "password", "poolSize", "connectionTimeout", "socketTimeout"),
-            "server", Set.of("host", "port", "maxRequestSize", "maxWait"),
+            "server", Set.of("host", "port", "maxRequestSize", "maxWait", "tls", "cors", "headers"),
             "engine", Set.of("maxRunningRuns", "maxQueuedRuns", "maxConcurrentAttempts", "stepTypeLimits",
                     "loadShedding"),
             "engine.loadShedding", Set.of("queueDepth", "minPriority"),
             "ai", Set.of("enabled", "loadInBackground"),
-            "http", Set.of("clients"));
+            "http", Set.of("clients")), TransportConfigReader.SECTIONS);
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     private ConfigSource() {
+    }
+
+    @SafeVarargs
+    private static Map<String, Set<String>> sections(Map<String, Set<String>>... parts) {
+        Map<String, Set<String>> all = new java.util.HashMap<>();
+        for (Map<String, Set<String>> part : parts) {
+            all.putAll(part);
+        }
+        return Map.copyOf(all);
     }
 
     /**
@@ -179,7 +192,9 @@ public final class ConfigSource {
                 integer("server.port", setting(env, "BATON_PORT", text(serverNode, "port"), String.valueOf(d.port()))),
                 size("server.maxRequestSize", setting(env, "BATON_MAX_REQUEST_SIZE", text(serverNode, "maxRequestSize"),
                         String.valueOf(d.maxRequestSize()))),
-                duration("server.maxWait", setting(env, "BATON_MAX_WAIT", text(serverNode, "maxWait"), "5m")));
+                duration("server.maxWait", setting(env, "BATON_MAX_WAIT", text(serverNode, "maxWait"), "5m")),
+                TransportConfigReader.tls(serverNode, env), TransportConfigReader.cors(serverNode, env),
+                TransportConfigReader.headers(serverNode));
 
         BatonConfig.Engine e = defaults.engine();
         Map<String, Integer> limits = new LinkedHashMap<>();

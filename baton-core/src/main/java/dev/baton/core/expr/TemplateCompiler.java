@@ -228,7 +228,16 @@ public final class TemplateCompiler {
 
     private Expression expression(String source, String path, Function<String, SourceLocation> locator,
                                   ExpressionScope scope, List<FieldError> errors) {
-        CelValidationResult result = compilers.get(scope).compile(source);
+        CelValidationResult result;
+        try {
+            result = compilers.get(scope).compile(source);
+        } catch (RuntimeException e) {
+            // cel-java's parser can throw on some malformed input instead of reporting an issue (found by fuzzing:
+            // math.greatest over a broken optional list throws IllegalArgumentException from a macro expansion)
+            errors.add(new FieldError(path, "expression '" + source + "' does not compile: the expression is"
+                    + " malformed (" + e.getClass().getSimpleName() + ")", locator.apply(path)));
+            return null;
+        }
         if (result.hasError()) {
             errors.add(new FieldError(path, "expression '" + source + "' does not compile: "
                     + describe(result.getErrors(), scope), locator.apply(path)));
@@ -247,6 +256,10 @@ public final class TemplateCompiler {
         } catch (CelValidationException | CelEvaluationException e) {
             errors.add(new FieldError(path, "expression '" + source + "' does not compile: " + e.getMessage(),
                     locator.apply(path)));
+            return null;
+        } catch (RuntimeException e) {
+            errors.add(new FieldError(path, "expression '" + source + "' does not compile: the expression is"
+                    + " malformed (" + e.getClass().getSimpleName() + ")", locator.apply(path)));
             return null;
         }
     }

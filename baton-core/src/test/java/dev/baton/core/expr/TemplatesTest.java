@@ -113,6 +113,16 @@ class TemplatesTest {
     }
 
     @Test
+    void an_expression_the_cel_parser_throws_on_is_a_compile_error_not_a_crash() {
+        // found by ExpressionFuzzTest (baton-fuzz): cel-java's math.greatest macro throws IllegalArgumentException
+        String template = "\"{{ math.greatest([1?ssing.orValue('default')) }}\"";
+        assertThatThrownBy(() -> Templates.compile(json(template), "steps.s.with.x", HERE))
+                .isInstanceOfSatisfying(BatonException.class,
+                        e -> assertThat(e.code()).isEqualTo(dev.baton.core.error.ErrorCode.INVALID_WORKFLOW))
+                .hasMessageContaining("steps.s.with.x").hasMessageContaining("does not compile");
+    }
+
+    @Test
     void item_outside_a_map_step_is_explained_and_allowed_inside() {
         assertThatThrownBy(() -> Templates.compile(json("\"{{ item }}\""), "with.x", HERE))
                 .hasMessageContaining("'item' is only available inside the inner step of a map step");

@@ -8,6 +8,7 @@ import dev.baton.server.NodeStartup;
 import dev.baton.server.openai.OpenAiEndpoints;
 import dev.baton.server.openai.OpenAiErrors;
 import dev.baton.server.security.Access;
+import dev.baton.server.transport.Cors;
 import dev.baton.server.security.ApiSecurity;
 import dev.baton.server.security.ApiKeyIssuer;
 import dev.baton.core.security.Permission;
@@ -142,6 +143,7 @@ public final class ApiRoutes implements AutoCloseable {
         byte[] openApi = openApiDocument();
 
         var routes = config.routes;
+        Cors.install(routes, startup.config().server().cors()); // first: errors of every later hook carry CORS too
         routes.before(ctx -> {
             RequestLog.started(ctx);
             RequestIds.assign(ctx);
