@@ -196,7 +196,11 @@ class ClusterClaimsTest {
         eventually("a renewed", () -> leasesOfA.cancelChecks.get() == 1);
         leasesOfA.down = true;
         cluster.advance(HEARTBEAT, a); // t=4: fails; silence 2 s, below TTL - HEARTBEAT
-        eventually("a's renewal failed", () -> leasesOfA.failedRenewals.get() == 1);
+        // The failure is counted in the store call; the heartbeat judges it afterwards by a's clock. Moving the clock
+        // before that beat is over would have it judge a silence of 4 s at t=6 (and rightly stop the run).
+        eventually("a's failed heartbeat is over", () -> leasesOfA.failedRenewals.get() == 1
+                && leasesOfA.failedHeartbeatOver());
+        assertThat(a.engine.activeRuns()).as("one failed renewal stops no run").isEqualTo(1);
         leasesOfA.down = false;
         cluster.advance(HEARTBEAT, a); // t=6: silence 4 s, but this beat renews first and succeeds
         eventually("a renewed again", () -> leasesOfA.backAt != null && leasesOfA.cancelChecks.get() == 2);

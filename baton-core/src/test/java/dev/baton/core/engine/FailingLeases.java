@@ -19,12 +19,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A node's view of the store's leases that fails with {@code STORE_UNAVAILABLE} while {@link #down} is set (a
  * store outage seen from that node), counts failed renewals, and records the store time of every {@code claimNext}
  * and of the first renewal after the outage.
+ *
+ * <p>A failed renewal is counted inside the store call, before the failure reaches the heartbeat: the heartbeat
+ * records it and decides on self-fencing afterwards, reading its node's clock then. A test that moves the clock
+ * after a failure waits for {@link #failedHeartbeatOver} first, else that decision sees the later time.
  */
 final class FailingLeases implements RunLeases {
     private final RunLeases delegate;
     private final InstantSource storeClock;
     volatile boolean down;
     final AtomicInteger failedRenewals = new AtomicInteger();
+    /** The thread of the last failed renewal: the heartbeat's (the engine runs each task on a thread of its own). */
+    private volatile Thread lastFailedRenewal;
     /** Calls of {@code cancelRequested}: the last store call of a heartbeat whose renewal succeeded. */
     final AtomicInteger cancelChecks = new AtomicInteger();
     final List<Instant> claimNextCalls = new CopyOnWriteArrayList<>();
@@ -64,6 +70,7 @@ final class FailingLeases implements RunLeases {
     @Override
     public Set<String> renew(String nodeId, Set<String> held, Duration ttl) {
         if (down) {
+            lastFailedRenewal = Thread.currentThread(); // before the count: a test that sees the count sees the thread
             failedRenewals.incrementAndGet();
         }
         check();
@@ -72,6 +79,15 @@ final class FailingLeases implements RunLeases {
             backAt = storeClock.instant();
         }
         return lost;
+    }
+
+    /**
+     * Whether the heartbeat whose renewal failed last is over: the failure recorded, self-fencing decided (by the
+     * node's clock as it stood then), and any renewal it owed to a beat that came meanwhile made.
+     */
+    boolean failedHeartbeatOver() {
+        Thread heartbeat = lastFailedRenewal;
+        return heartbeat != null && !heartbeat.isAlive();
     }
 
     @Override
