@@ -34,8 +34,9 @@ import java.util.function.Supplier;
  * scope and node: its run is looked up and the slot taken back when the run is over or missing, or when a pending
  * claim is older than {@link #ABANDONED_START}. Child runs never claim.
  *
- * <p>Handlers call {@link #start(Context, String, Supplier)} or {@link #startBatch(Context, int, IntFunction, IntFunction)} around the
- * engine's start; {@link RequestQuotas} attaches the node's instance to each request. Thread-safe.
+ * <p>Handlers call {@link #start(Context, String, Supplier)} or
+ * {@link #startBatch(Context, int, IntFunction, IntFunction)} around the engine's start; {@link RequestQuotas}
+ * attaches the node's instance to each request. Thread-safe.
  */
 public final class RunQuotas {
     /** A pending claim older than this belongs to a start that died before binding it. */
