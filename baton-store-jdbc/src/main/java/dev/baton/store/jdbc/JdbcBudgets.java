@@ -320,22 +320,33 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
 
     private void settle(String id, List<String> accounts, long tokens, double cost) {
         live.remove(id); // settled or not, no longer renewed: a reservation whose settlement failed expires
+        boolean several = accounts.size() > 1; // one row needs no lock order: one statement, one round trip
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
+            if (several) {
+                connection.setAutoCommit(false);
+            }
             try (PreparedStatement settle = connection.prepareStatement(SETTLE)) {
                 Array ids = connection.createArrayOf("varchar", accounts.stream().sorted().toArray());
-                lockAccounts(connection, ids);
+                if (several) {
+                    lockAccounts(connection, ids);
+                }
                 settle.setString(1, id);
                 settle.setArray(2, ids);
                 settle.setLong(3, tokens);
                 settle.setDouble(4, cost);
                 settle.executeUpdate();
-                connection.commit();
+                if (several) {
+                    connection.commit();
+                }
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                if (several) {
+                    connection.rollback();
+                }
                 throw e;
             } finally {
-                connection.setAutoCommit(true);
+                if (several) {
+                    connection.setAutoCommit(true);
+                }
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warn("budget: could not settle reservation {} of {} ({} tokens, {} USD used); it expires within {}: {}",
