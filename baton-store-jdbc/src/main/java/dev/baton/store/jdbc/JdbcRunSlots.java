@@ -33,7 +33,7 @@ import java.util.Objects;
 public final class JdbcRunSlots implements RunSlots {
     private static final String LOCK = "SELECT scope FROM run_slot_scopes WHERE scope = ? FOR UPDATE";
     private static final String COUNT = "SELECT COUNT(*) FROM run_slots WHERE scope = ?";
-    private static final String HELD = "SELECT COUNT(*) FROM run_slots WHERE scope = ? AND holder = ?";
+    private static final String HELD = "SELECT COUNT(*) FROM run_slots WHERE scope = ? AND holder";
     private static final String INSERT = "INSERT INTO run_slots (scope, holder, tenant_id, claimed_at)"
             + " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM run_slots WHERE scope = ? AND holder = ?)";
     private static final String DROP_DUPLICATES = "DELETE FROM run_slots WHERE holder = ? AND scope IN"
@@ -96,7 +96,7 @@ public final class JdbcRunSlots implements RunSlots {
                     lock(connection, scope.id());
                 }
                 for (Scope scope : ordered) {
-                    long room = scope.limit() - count(connection, COUNT, scope.id(), null);
+                    long room = scope.limit() - count(connection, scope.id());
                     // Holders already in the scope (a claim repeated) take nothing more; only asked when short.
                     if (room < holders.size() && room < missing(connection, scope.id(), holders)) {
                         connection.rollback();
@@ -130,23 +130,24 @@ public final class JdbcRunSlots implements RunSlots {
         }
     }
 
-    /** How many of {@code holders} hold no slot in {@code scope} yet. */
+    /** How many of {@code holders} hold no slot in {@code scope} yet (one statement, however many holders). */
     private static long missing(Connection connection, String scope, List<String> holders) throws SQLException {
-        long missing = 0;
-        for (String holder : holders) {
-            if (count(connection, HELD, scope, holder) == 0) {
-                missing++;
+        String sql = HELD + " IN (" + "?, ".repeat(holders.size() - 1) + "?)";
+        try (PreparedStatement held = connection.prepareStatement(sql)) {
+            held.setString(1, scope);
+            for (int i = 0; i < holders.size(); i++) {
+                held.setString(i + 2, holders.get(i));
+            }
+            try (ResultSet row = held.executeQuery()) {
+                row.next();
+                return holders.size() - row.getLong(1);
             }
         }
-        return missing;
     }
 
-    private static long count(Connection connection, String sql, String scope, String holder) throws SQLException {
-        try (PreparedStatement count = connection.prepareStatement(sql)) {
+    private static long count(Connection connection, String scope) throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement(COUNT)) {
             count.setString(1, scope);
-            if (holder != null) {
-                count.setString(2, holder);
-            }
             try (ResultSet row = count.executeQuery()) {
                 row.next();
                 return row.getLong(1);
