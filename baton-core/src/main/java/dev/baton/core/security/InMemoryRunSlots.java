@@ -26,41 +26,47 @@ public final class InMemoryRunSlots implements RunSlots {
     }
 
     @Override
-    public void claim(String holder, String tenantId, List<Scope> wanted, Liveness liveness) {
-        Objects.requireNonNull(holder, "holder");
+    public void claim(List<String> holders, String tenantId, List<Scope> wanted, Liveness liveness) {
+        Objects.requireNonNull(holders, "holders");
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(liveness, "liveness");
-        if (wanted.isEmpty()) {
+        if (wanted.isEmpty() || holders.isEmpty()) {
             return;
         }
-        Scope full = tryClaim(holder, tenantId, wanted);
+        Scope full = tryClaim(holders, tenantId, wanted);
         if (full == null) {
             return;
+        }
+        if (!liveness.mayReclaim(full)) {
+            throw full.exceeded();
         }
         for (Slot slot : slots(full.id())) {
             if (liveness.isOver(slot)) {
                 release(slot.holder());
             }
         }
-        full = tryClaim(holder, tenantId, wanted);
+        full = tryClaim(holders, tenantId, wanted);
         if (full != null) {
             throw full.exceeded();
         }
     }
 
     /** Claims all or none; the first full scope, or {@code null} when claimed. */
-    private Scope tryClaim(String holder, String tenantId, List<Scope> wanted) {
+    private Scope tryClaim(List<String> holders, String tenantId, List<Scope> wanted) {
         lock.lock();
         try {
             for (Scope scope : wanted) {
                 Map<String, Slot> held = scopes.getOrDefault(scope.id(), new LinkedHashMap<>());
-                if (!held.containsKey(holder) && held.size() >= scope.limit()) {
+                long missing = holders.stream().filter(holder -> !held.containsKey(holder)).count();
+                if (missing > 0 && held.size() + missing > scope.limit()) {
                     return scope;
                 }
             }
             for (Scope scope : wanted) {
-                scopes.computeIfAbsent(scope.id(), id -> new LinkedHashMap<>())
-                        .putIfAbsent(holder, new Slot(holder, tenantId, clock.instant()));
+                LinkedHashMap<String, Slot> held = scopes.computeIfAbsent(scope.id(), id -> new LinkedHashMap<>());
+                for (String holder : holders) {
+                    held.putIfAbsent(holder, new Slot(holder, tenantId, clock.instant()));
+                }
             }
             return null;
         } finally {

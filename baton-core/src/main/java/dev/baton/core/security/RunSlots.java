@@ -77,20 +77,39 @@ public interface RunSlots {
     interface Liveness {
         /** Whether {@code slot} may be taken back. Called outside any lock; may read the run store. */
         boolean isOver(Slot slot);
+
+        /**
+         * Whether a claim that found {@code scope} full may look through its slots now ({@link #isOver} once per
+         * slot) before refusing; {@code false} refuses at once. Lets the caller bound how often a full scope,
+         * which may hold up to {@code limit} slots, is searched (every refused start would otherwise pay for it).
+         * Default: always.
+         */
+        default boolean mayReclaim(Scope scope) {
+            return true;
+        }
     }
 
     /**
-     * Takes one slot in every scope for {@code holder}, all or none. A scope found full is first cleared of slots
-     * whose runs are {@linkplain Liveness#isOver over}, then tried once more. Claiming again for a holder that
-     * already holds a scope's slot does not take a second one.
+     * Takes one slot in every scope for {@code holder}, all or none: {@link #claim(List, String, List, Liveness)}
+     * with one holder.
+     */
+    default void claim(String holder, String tenantId, List<Scope> scopes, Liveness liveness) {
+        claim(List.of(holder), tenantId, scopes, liveness);
+    }
+
+    /**
+     * Takes one slot per holder in every scope, all or none (one lock of each scope, however many holders: a
+     * batch of starts costs one claim). A scope without room for them all is first cleared of slots whose runs
+     * are {@linkplain Liveness#isOver over} (when {@link Liveness#mayReclaim} allows), then tried once more.
+     * Claiming again for a holder that already holds a scope's slot does not take a second one.
      *
-     * @param holder   a pending id (unique per start), 1..64 characters
-     * @param tenantId the tenant of the run about to start
+     * @param holders  pending ids (unique per start), 1..64 characters each, distinct; at least one
+     * @param tenantId the tenant of the runs about to start
      * @param scopes   the limits, distinct ids; empty: nothing to do
      * @throws dev.baton.core.error.BatonException {@code QUOTA_EXCEEDED} naming the full scope's {@code field}
      *         (nothing is taken then)
      */
-    void claim(String holder, String tenantId, List<Scope> scopes, Liveness liveness);
+    void claim(List<String> holders, String tenantId, List<Scope> scopes, Liveness liveness);
 
     /**
      * Moves {@code pending}'s slots to {@code runId} of tenant {@code tenantId} (the run's own, which reclaiming

@@ -127,6 +127,42 @@ public abstract class RunSlotsContract {
     }
 
     @Test
+    void a_batch_claim_takes_a_slot_per_holder_all_or_none() {
+        RunSlots.Scope three = new RunSlots.Scope("tenant/batch", 3, "security.defaultQuotas.maxConcurrentRuns",
+                "tenant 'batch'");
+        slots.claim("p1", "batch", List.of(three), ALIVE);
+
+        assertThatThrownBy(() -> slots.claim(List.of("b1", "b2", "b3"), "batch", List.of(three), ALIVE))
+                .isInstanceOf(BatonException.class);
+        assertThat(holders(slots.slots(three.id()))).containsExactly("p1");
+
+        slots.claim(List.of("b1", "b2"), "batch", List.of(three), ALIVE);
+        slots.claim(List.of("b1", "b2"), "batch", List.of(three), ALIVE); // again: nothing more taken
+        assertThat(holders(slots.slots(three.id()))).containsExactlyInAnyOrder("p1", "b1", "b2");
+    }
+
+    @Test
+    void a_full_scope_is_not_searched_when_the_liveness_says_not_now() {
+        slots.claim("p1", "acme", List.of(KEY), ALIVE);
+        List<RunSlots.Slot> asked = new ArrayList<>();
+        RunSlots.Liveness notNow = new RunSlots.Liveness() {
+            @Override
+            public boolean isOver(RunSlots.Slot slot) {
+                asked.add(slot);
+                return true;
+            }
+
+            @Override
+            public boolean mayReclaim(RunSlots.Scope scope) {
+                return false;
+            }
+        };
+
+        assertThatThrownBy(() -> slots.claim("p2", "acme", List.of(KEY), notNow)).isInstanceOf(BatonException.class);
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
     void concurrent_claims_never_hold_more_than_the_limit() throws Exception {
         RunSlots.Scope five = new RunSlots.Scope("tenant/busy", 5, "security.defaultQuotas.maxConcurrentRuns",
                 "tenant 'busy'");

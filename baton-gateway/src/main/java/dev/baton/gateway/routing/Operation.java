@@ -43,6 +43,15 @@ interface Operation<T> {
         return false;
     }
 
+    /**
+     * The tokens a failed call consumed anyway, charged to the caller's token rate instead of refunding it: a
+     * stream cut after chunks reached the caller was generated upstream (estimated from the prompt and the
+     * characters delivered). {@link Usage#ZERO} (the default): nothing delivered, everything is refunded.
+     */
+    default Usage consumedOnFailure() {
+        return Usage.ZERO;
+    }
+
     /** The caller's own failure during the last attempt (e.g. its stream sink threw), or {@code null}. */
     default RuntimeException callerFailure() {
         return null;

@@ -255,8 +255,16 @@ public final class Router implements Gateway, GatewayAdmin, AutoCloseable {
         try {
             routed = failover.run(route, estimate.tokens(), operation);
         } catch (RuntimeException | Error e) {
-            permit.refund();
-            quota.refund();
+            // A stream cut after chunks went out consumed tokens upstream: charged, not given back (otherwise
+            // cutting streams just before their end would make them free under tokensPerMinute).
+            long consumed = operation.consumedOnFailure().totalTokens();
+            if (consumed > 0) {
+                permit.settle(consumed);
+                quota.settle(consumed);
+            } else {
+                permit.refund();
+                quota.refund();
+            }
             if (e instanceof BatonException baton && baton.code() == ErrorCode.RATE_LIMITED) {
                 refusedByDeployments.increment();
             }

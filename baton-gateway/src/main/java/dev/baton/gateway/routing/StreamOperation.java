@@ -4,6 +4,7 @@ import dev.baton.gateway.api.ChatChunk;
 import dev.baton.gateway.api.ChatRequest;
 import dev.baton.gateway.api.ChunkSink;
 import dev.baton.gateway.api.StreamResult;
+import dev.baton.gateway.api.TokenEstimate;
 import dev.baton.gateway.api.Usage;
 
 import java.time.Duration;
@@ -29,6 +30,7 @@ final class StreamOperation implements Operation<StreamResult> {
     private Instant firstChunk;
     private Instant attemptFirstChunk;
     private RuntimeException sinkFailure;
+    private long deliveredChars;
 
     /** @param idempotencyKey the call's idempotency key for the provider, or {@code null} */
     StreamOperation(ChatRequest request, ChunkSink sink, InstantSource clock, String idempotencyKey) {
@@ -58,6 +60,7 @@ final class StreamOperation implements Operation<StreamResult> {
         if (attemptFirstChunk == null) {
             attemptFirstChunk = clock.instant();
         }
+        deliveredChars += chars(chunk); // generated upstream, so consumed even if the caller is gone
         try {
             sink.accept(chunk);
         } catch (RuntimeException e) {
@@ -69,6 +72,24 @@ final class StreamOperation implements Operation<StreamResult> {
     private static boolean isEmpty(ChatChunk chunk) {
         return (chunk.content() == null || chunk.content().isEmpty()) && chunk.toolCalls().isEmpty()
                 && chunk.finishReason() == null;
+    }
+
+    private static long chars(ChatChunk chunk) {
+        long chars = chunk.content() == null ? 0 : chunk.content().length();
+        for (ChatChunk.ToolCallDelta delta : chunk.toolCalls()) {
+            chars += delta.arguments() == null ? 0 : delta.arguments().length();
+        }
+        return chars;
+    }
+
+    /** A stream cut after chunks went out: the prompt and the delivered characters, estimated as tokens. */
+    @Override
+    public Usage consumedOnFailure() {
+        if (firstChunk == null) {
+            return Usage.ZERO;
+        }
+        return new Usage(TokenEstimate.tokens(TokenEstimate.promptChars(request)), TokenEstimate.tokens(deliveredChars),
+                true);
     }
 
     @Override

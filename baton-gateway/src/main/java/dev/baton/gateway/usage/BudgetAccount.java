@@ -62,6 +62,21 @@ public record BudgetAccount(String id, String name, Budget cap, UsageDimension d
     }
 
     /**
+     * Of two refusals of one reservation, the one to report: the one whose {@code Retry-After} is later (a refusal
+     * without one, a lifetime budget, is the latest), so that a call refused by both its spent daily and monthly
+     * budgets is told to come back when the month ends, not at midnight. {@code first} when they tie.
+     */
+    public static BatonException later(BatonException first, BatonException other) {
+        if (first.retryAfter().isEmpty()) {
+            return first;
+        }
+        if (other.retryAfter().isEmpty()) {
+            return other;
+        }
+        return other.retryAfter().get().compareTo(first.retryAfter().get()) > 0 ? other : first;
+    }
+
+    /**
      * Why reserving {@code tokens} and {@code cost} USD on top of {@code now} would overspend this budget, or
      * {@code null} when it would not: admitted iff {@code spent + reserved + this call ≤ cap}, tokens and USD
      * separately.

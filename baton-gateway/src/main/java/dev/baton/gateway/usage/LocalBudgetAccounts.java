@@ -80,12 +80,25 @@ public final class LocalBudgetAccounts implements BudgetAccounts {
             BatonException refusal = account.tryReserve(tokens, costUsd);
             if (refusal != null) {
                 reserved.forEach(done -> done.settle(tokens, costUsd, 0, 0));
-                throw refusal;
+                throw latestRefusal(refusal, budgets.subList(budgets.indexOf(budget) + 1, budgets.size()), tokens,
+                        costUsd);
             }
             reserved.add(account);
         }
         return (usedTokens, usedCost) -> reserved.forEach(account -> account.settle(tokens, costUsd, usedTokens,
                 usedCost));
+    }
+
+    /** {@code refusal}, or a later one among the {@code rest} of the accounts (see {@link BudgetAccount#later}). */
+    private BatonException latestRefusal(BatonException refusal, List<BudgetAccount> rest, long tokens, double cost) {
+        BatonException latest = refusal;
+        for (BudgetAccount budget : rest) {
+            BudgetLedger.Spend now = account(budget).spend().get();
+            if (budget.refusal(now, tokens, cost) != null) {
+                latest = BudgetAccount.later(latest, budget.exceeded(now, tokens, cost));
+            }
+        }
+        return latest;
     }
 
     @Override

@@ -65,6 +65,17 @@ class PeriodBudgetTest {
     }
 
     @Test
+    void a_call_refused_by_both_its_spent_day_and_month_is_told_to_come_back_when_the_month_ends() {
+        BudgetLedger ledger = ledger(new Quotas(0, 0, 0, 1000, 0, 1000, 0), Quotas.NONE);
+        ledger.reserve(acme, 1000, 0).settle(1000, 0);
+
+        assertThatThrownBy(() -> ledger.reserve(acme, 1, 0)).isInstanceOfSatisfying(BatonException.class, e -> {
+            assertThat(e.errors().getFirst().field()).isEqualTo("security.defaultQuotas.monthlyTokens");
+            assertThat(e.retryAfter()).contains(Duration.between(now.get(), Instant.parse("2026-12-01T00:00:00Z")));
+        });
+    }
+
+    @Test
     void the_cost_cap_names_its_own_setting() {
         BudgetLedger ledger = ledger(new Quotas(0, 0, 0, 0, 0, 0, 2.0), Quotas.NONE);
         ledger.reserve(acme, 10, 1.5).settle(10, 1.5);

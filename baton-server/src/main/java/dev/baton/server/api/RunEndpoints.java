@@ -117,7 +117,7 @@ final class RunEndpoints {
         Duration wait = waitParameter(ctx);
         String tenant = RequestPrincipal.tenant(ctx);
         String key = idempotencyKey(ctx);
-        Run run = RunQuotas.start(ctx, () -> engine.start(new StartRequest(tenant, ctx.pathParam("id"),
+        Run run = RunQuotas.start(ctx, key, () -> engine.start(new StartRequest(tenant, ctx.pathParam("id"),
                 orZero(body.version()), body.inputs(), orZero(body.priority()), key, RunRequestTrace.traceParent(ctx))));
         RunRequestTrace.started(run);
         ctx.attribute(AuditTrail.TARGET, "run/" + run.id());
@@ -139,7 +139,8 @@ final class RunEndpoints {
         checkBatchInputs(tenant, ctx.pathParam("id"), orZero(body.version()), body.inputs());
         ObjectNode result = Json.MAPPER.createObjectNode();
         ArrayNode items = result.putArray("items");
-        List<Run> started = RunQuotas.startBatch(ctx, body.inputs().size(), i -> engine.start(new StartRequest(
+        List<Run> started = RunQuotas.startBatch(ctx, body.inputs().size(), i -> key == null ? null : key + "/" + i,
+                i -> engine.start(new StartRequest(
                 tenant, ctx.pathParam("id"), orZero(body.version()), body.inputs().get(i), orZero(body.priority()),
                 key == null ? null : key + "/" + i, traceParent)));
         started.forEach(run -> items.add(wire.run(run)));
@@ -233,7 +234,9 @@ final class RunEndpoints {
     void retry(Context ctx) {
         String runId = ctx.pathParam("id");
         String key = idempotencyKey(ctx);
-        Run run = RunQuotas.start(ctx, () -> retries.start(RequestPrincipal.tenant(ctx), runId, key,
+        // 404/409 come before any quota refusal: a retry of an unknown or running run claims nothing
+        Run old = retries.retryable(RequestPrincipal.tenant(ctx), runId);
+        Run run = RunQuotas.start(ctx, RunRetry.scopedKey(runId, key), () -> retries.start(old, key,
                 RunRequestTrace.traceParent(ctx)));
         RunRequestTrace.started(run);
         ctx.header("Location", ApiRoutes.BASE + "/runs/" + run.id());

@@ -36,15 +36,12 @@ final class RunRetry {
     }
 
     /**
-     * Starts the retry of run {@code runId} of {@code tenant}.
+     * The run {@code runId} of {@code tenant} if it may be retried.
      *
-     * @param idempotencyKey the request's {@code Idempotency-Key} (already checked for shape), or {@code null}
-     * @param traceParent    the {@code traceparent} to start the new run under, or {@code null}
-     * @return the new run (QUEUED or further); with a key already used on this run, the run it started then
      * @throws BatonException NOT_FOUND when the tenant has no such run; CONFLICT when it is not terminal or is a
-     *                        child run; as {@link Engine#start} otherwise (e.g. 503 while the engine is draining)
+     *                        child run
      */
-    Run start(String tenant, String runId, String idempotencyKey, String traceParent) {
+    Run retryable(String tenant, String runId) {
         Run old = runs.find(tenant, runId).orElseThrow(() -> BatonException.notFound("run", runId));
         if (!old.status().isTerminal()) {
             throw new BatonException(ErrorCode.CONFLICT, "run " + runId + " is " + old.status().wireName()
@@ -54,11 +51,24 @@ final class RunRetry {
             throw new BatonException(ErrorCode.CONFLICT, "run " + runId + " is a child run of run "
                     + old.parentRunId() + " (step " + old.parentStepId() + "); retry the parent run instead");
         }
-        return engine.start(new StartRequest(tenant, old.workflowId(), old.workflowVersion(), old.inputs(),
-                old.priority(), scopedKey(runId, idempotencyKey), traceParent));
+        return old;
     }
 
-    private static String scopedKey(String runId, String key) {
+    /**
+     * Starts the retry of {@code old}, a run {@link #retryable} returned.
+     *
+     * @param idempotencyKey the request's {@code Idempotency-Key} (already checked for shape), or {@code null}
+     * @param traceParent    the {@code traceparent} to start the new run under, or {@code null}
+     * @return the new run (QUEUED or further); with a key already used on this run, the run it started then
+     * @throws BatonException as {@link Engine#start} (e.g. 503 while the engine is draining)
+     */
+    Run start(Run old, String idempotencyKey, String traceParent) {
+        return engine.start(new StartRequest(old.tenantId(), old.workflowId(), old.workflowVersion(), old.inputs(),
+                old.priority(), scopedKey(old.id(), idempotencyKey), traceParent));
+    }
+
+    /** The stored idempotency key of a retry of run {@code runId} with request key {@code key} ({@code null}: none). */
+    static String scopedKey(String runId, String key) {
         if (key == null) {
             return null;
         }

@@ -210,6 +210,7 @@ class QuotasApiTest {
         String runId = started.getFirst().json().path("id").asText();
         assertThat(node.post("/api/v1/runs/" + runId + "/cancel", developer, "{}").status()).isEqualTo(200);
         awaitTerminal(runId, developer);
+        awaitReleased(runId, "tenant/slots"); // released by the engine's observer, not by reclaiming a full scope
         assertThat(node.post("/api/v1/workflows/long-sleep/runs", developer, "{}").status()).isEqualTo(202);
         assertQuotaProblem(node.post("/api/v1/workflows/long-sleep/runs", developer, "{}"), "quota-exceeded",
                 "security.tenants.slots.quotas.maxConcurrentRuns");
@@ -235,6 +236,17 @@ class QuotasApiTest {
         // another key of the tenant is not limited by that key's quota
         assertThat(node.post("/api/v1/workflows/key-sleep/runs", node.key("keyslots", Role.DEVELOPER), "{}")
                 .status()).isEqualTo(202);
+    }
+
+    private static void awaitReleased(String runId, String scope) throws InterruptedException {
+        RunQuotas quotas = node.node().quotas().runs();
+        for (int i = 0; i < 400; i++) {
+            if (quotas.slots().slots(scope).stream().noneMatch(slot -> slot.holder().equals(runId))) {
+                return;
+            }
+            Thread.sleep(5); // the observer releases on a thread of its own once the end is stored
+        }
+        throw new AssertionError("the slot of run " + runId + " was not released");
     }
 
     private static void awaitTerminal(String runId, String key) throws InterruptedException {

@@ -107,6 +107,11 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
                SET reserved_tokens = b.reserved_tokens - f.tokens,
                    reserved_usd = GREATEST(0, b.reserved_usd - f.cost_usd)
               FROM freed f WHERE b.account = f.account""";
+    /** Locks budget rows in id order: settle and sweep take them in the order reservations do (no deadlock). */
+    private static final String LOCK_ACCOUNTS = "SELECT account FROM gateway_budgets"
+            + " WHERE account = ANY(CAST(? AS varchar[])) ORDER BY account FOR UPDATE";
+    private static final String EXPIRED_ACCOUNTS = "SELECT DISTINCT account FROM gateway_budget_reservations"
+            + " WHERE expires_at < clock_timestamp() ORDER BY account";
     private static final String RENEW = "UPDATE gateway_budget_reservations SET expires_at = clock_timestamp() + CAST(? AS double precision) * interval '1 millisecond'"
             + " WHERE holder = ? AND id = ANY(CAST(? AS varchar[]))";
     private static final String RECONCILE = """
@@ -170,9 +175,11 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
                 connection.setAutoCommit(false);
             }
             try {
-                for (BudgetAccount account : ordered) {
-                    BatonException refusal = reserveOne(connection, id, account, tokens, costUsd);
+                for (int i = 0; i < ordered.size(); i++) {
+                    BatonException refusal = reserveOne(connection, id, ordered.get(i), tokens, costUsd);
                     if (refusal != null) {
+                        refusal = latestRefusal(connection, refusal, ordered.subList(i + 1, ordered.size()), tokens,
+                                costUsd);
                         if (transaction) {
                             connection.rollback();
                         }
@@ -285,6 +292,22 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
         return account.from() == null ? java.time.Instant.EPOCH : account.from();
     }
 
+    /**
+     * {@code refusal}, or a later one among the {@code rest} of the accounts (read, not locked: the answer only
+     * chooses the {@code Retry-After} to report; see {@link BudgetAccount#later}).
+     */
+    private BatonException latestRefusal(Connection connection, BatonException refusal, List<BudgetAccount> rest,
+                                         long tokens, double cost) throws SQLException {
+        BatonException latest = refusal;
+        for (BudgetAccount account : rest) {
+            BudgetLedger.Spend now = read(connection, account.id());
+            if (now != null && account.refusal(now, tokens, cost) != null) {
+                latest = BudgetAccount.later(latest, account.exceeded(now, tokens, cost));
+            }
+        }
+        return latest;
+    }
+
     private BudgetLedger.Spend read(Connection connection, String account) throws SQLException {
         try (PreparedStatement read = connection.prepareStatement(READ)) {
             read.setString(1, account);
@@ -297,17 +320,53 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
 
     private void settle(String id, List<String> accounts, long tokens, double cost) {
         live.remove(id); // settled or not, no longer renewed: a reservation whose settlement failed expires
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement settle = connection.prepareStatement(SETTLE)) {
-            Array ids = connection.createArrayOf("varchar", accounts.toArray());
-            settle.setString(1, id);
-            settle.setArray(2, ids);
-            settle.setLong(3, tokens);
-            settle.setDouble(4, cost);
-            settle.executeUpdate();
+        boolean several = accounts.size() > 1; // one row needs no lock order: one statement, one round trip
+        try (Connection connection = dataSource.getConnection()) {
+            if (several) {
+                connection.setAutoCommit(false);
+            }
+            try (PreparedStatement settle = connection.prepareStatement(SETTLE)) {
+                Array ids = connection.createArrayOf("varchar", accounts.stream().sorted().toArray());
+                if (several) {
+                    lockAccounts(connection, ids);
+                }
+                settle.setString(1, id);
+                settle.setArray(2, ids);
+                settle.setLong(3, tokens);
+                settle.setDouble(4, cost);
+                settle.executeUpdate();
+                if (several) {
+                    connection.commit();
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (several) {
+                    connection.rollback();
+                }
+                throw e;
+            } finally {
+                if (several) {
+                    connection.setAutoCommit(true);
+                }
+            }
         } catch (SQLException | RuntimeException e) {
             LOG.warn("budget: could not settle reservation {} of {} ({} tokens, {} USD used); it expires within {}: {}",
                     id, accounts, tokens, cost, reservationTtl, e.toString());
+        }
+    }
+
+    /**
+     * Locks the budget rows {@code ids} in id order, as a reservation does, before a statement that updates several
+     * of them at once: its join would otherwise lock them in whatever order its plan produces, and a reservation
+     * holding the day's row while waiting for the month's could deadlock with it.
+     */
+    private static void lockAccounts(Connection connection, Array ids) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(LOCK_ACCOUNTS)) {
+            lock.setArray(1, ids);
+            try (ResultSet rows = lock.executeQuery()) {
+                while (rows.next()) {
+                    // locked
+                }
+            }
         }
     }
 
@@ -338,7 +397,7 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
                     renew.executeUpdate();
                 }
             }
-            return sweep(connection, null);
+            return sweepAll(connection);
         } catch (SQLException e) {
             throw SqlValues.failure("renew and sweep gateway budget reservations", e);
         }
@@ -403,13 +462,39 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
         }
     }
 
-    /** Deletes expired reservations (of {@code account}, or all when {@code null}); the accounts freed. */
-    private int sweep(Connection connection, String account) throws SQLException {
-        try (PreparedStatement sweep = connection.prepareStatement(SWEEP.formatted(
-                account == null ? "" : "AND account = ?"))) {
-            if (account != null) {
-                sweep.setString(1, account);
+    /** Deletes every expired reservation in one transaction, their accounts locked in id order; the accounts freed. */
+    private static int sweepAll(Connection connection) throws SQLException {
+        List<String> expired = new java.util.ArrayList<>();
+        try (PreparedStatement list = connection.prepareStatement(EXPIRED_ACCOUNTS);
+             ResultSet rows = list.executeQuery()) {
+            while (rows.next()) {
+                expired.add(rows.getString(1));
             }
+        }
+        if (expired.isEmpty()) {
+            return 0;
+        }
+        connection.setAutoCommit(false);
+        try (PreparedStatement sweep = connection.prepareStatement(SWEEP.formatted(
+                "AND account = ANY(CAST(? AS varchar[]))"))) {
+            Array ids = connection.createArrayOf("varchar", expired.toArray());
+            lockAccounts(connection, ids);
+            sweep.setArray(1, ids);
+            int freed = sweep.executeUpdate();
+            connection.commit();
+            return freed;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** Deletes the expired reservations of {@code account}; the accounts freed (0 or 1). */
+    private int sweep(Connection connection, String account) throws SQLException {
+        try (PreparedStatement sweep = connection.prepareStatement(SWEEP.formatted("AND account = ?"))) {
+            sweep.setString(1, account);
             return sweep.executeUpdate();
         }
     }

@@ -23,15 +23,19 @@ import java.util.Objects;
  * no other claim on those scopes (on any node) can count or insert, so concurrent starts are admitted one after
  * the other and never over the limit. Under READ COMMITTED each count sees every claim committed before the lock
  * was granted. <b>Bind</b>, <b>release</b> and reclaiming need no scope lock: they only remove slots or rename
- * them. 3 + 2 × scopes statements per claim; it runs only for principals with a {@code maxConcurrentRuns} quota.
+ * them. One claim takes the slots of a whole batch of starts (one lock and one count per scope, one batched
+ * insert). A scope found full is searched for slots to reclaim only when the caller's {@link RunSlots.Liveness}
+ * allows it, so refused starts cost one short transaction each. It runs only for principals with a
+ * {@code maxConcurrentRuns} quota.
  *
  * <p>Thread-safe. SQL failures are {@code STORE_UNAVAILABLE} (retriable).
  */
 public final class JdbcRunSlots implements RunSlots {
     private static final String LOCK = "SELECT scope FROM run_slot_scopes WHERE scope = ? FOR UPDATE";
-    private static final String COUNT = "SELECT COUNT(*), SUM(CASE WHEN holder = ? THEN 1 ELSE 0 END) FROM run_slots"
-            + " WHERE scope = ?";
-    private static final String INSERT = "INSERT INTO run_slots (scope, holder, tenant_id, claimed_at) VALUES (?, ?, ?, ?)";
+    private static final String COUNT = "SELECT COUNT(*) FROM run_slots WHERE scope = ?";
+    private static final String HELD = "SELECT COUNT(*) FROM run_slots WHERE scope = ? AND holder";
+    private static final String INSERT = "INSERT INTO run_slots (scope, holder, tenant_id, claimed_at)"
+            + " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM run_slots WHERE scope = ? AND holder = ?)";
     private static final String DROP_DUPLICATES = "DELETE FROM run_slots WHERE holder = ? AND scope IN"
             + " (SELECT scope FROM run_slots WHERE holder = ?)";
     private static final String RENAME = "UPDATE run_slots SET holder = ?, tenant_id = ? WHERE holder = ?";
@@ -54,67 +58,62 @@ public final class JdbcRunSlots implements RunSlots {
     }
 
     @Override
-    public void claim(String holder, String tenantId, List<Scope> scopes, Liveness liveness) {
-        Objects.requireNonNull(holder, "holder");
+    public void claim(List<String> holders, String tenantId, List<Scope> scopes, Liveness liveness) {
+        Objects.requireNonNull(holders, "holders");
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(liveness, "liveness");
-        if (scopes.isEmpty()) {
+        if (scopes.isEmpty() || holders.isEmpty()) {
             return;
         }
         List<Scope> ordered = scopes.stream().sorted(Comparator.comparing(Scope::id)).toList();
-        Scope full = tryClaim(holder, tenantId, ordered);
+        Scope full = tryClaim(holders, tenantId, ordered);
         if (full == null) {
             return;
+        }
+        if (!liveness.mayReclaim(full)) {
+            throw full.exceeded();
         }
         for (Slot slot : slots(full.id())) {
             if (liveness.isOver(slot)) {
                 release(slot.holder());
             }
         }
-        full = tryClaim(holder, tenantId, ordered);
+        full = tryClaim(holders, tenantId, ordered);
         if (full != null) {
             throw full.exceeded();
         }
     }
 
-    /** One claim transaction; the first full scope, or {@code null} when claimed. */
-    private Scope tryClaim(String holder, String tenantId, List<Scope> ordered) {
+    /** One claim transaction for every holder; the first full scope, or {@code null} when claimed. */
+    private Scope tryClaim(List<String> holders, String tenantId, List<Scope> ordered) {
         try (Connection connection = dataSource.getConnection()) {
             for (Scope scope : ordered) {
                 createScope(connection, scope.id());
             }
             connection.setAutoCommit(false);
             try {
-                List<Scope> missing = new ArrayList<>(ordered.size());
                 for (Scope scope : ordered) {
                     lock(connection, scope.id());
                 }
                 for (Scope scope : ordered) {
-                    try (PreparedStatement count = connection.prepareStatement(COUNT)) {
-                        count.setString(1, holder);
-                        count.setString(2, scope.id());
-                        try (ResultSet row = count.executeQuery()) {
-                            row.next();
-                            long held = row.getLong(1);
-                            boolean mine = row.getLong(2) > 0;
-                            if (mine) {
-                                continue;
-                            }
-                            if (held >= scope.limit()) {
-                                connection.rollback();
-                                return scope;
-                            }
-                            missing.add(scope);
-                        }
+                    long room = scope.limit() - count(connection, scope.id());
+                    // Holders already in the scope (a claim repeated) take nothing more; only asked when short.
+                    if (room < holders.size() && room < missing(connection, scope.id(), holders)) {
+                        connection.rollback();
+                        return scope;
                     }
                 }
                 try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                    for (Scope scope : missing) {
-                        insert.setString(1, scope.id());
-                        insert.setString(2, holder);
-                        insert.setString(3, tenantId);
-                        SqlValues.setInstant(insert, 4, clock.instant());
-                        insert.addBatch();
+                    for (Scope scope : ordered) {
+                        for (String holder : holders) {
+                            insert.setString(1, scope.id());
+                            insert.setString(2, holder);
+                            insert.setString(3, tenantId);
+                            SqlValues.setInstant(insert, 4, clock.instant());
+                            insert.setString(5, scope.id());
+                            insert.setString(6, holder);
+                            insert.addBatch();
+                        }
                     }
                     insert.executeBatch();
                 }
@@ -128,6 +127,31 @@ public final class JdbcRunSlots implements RunSlots {
             }
         } catch (SQLException e) {
             throw SqlValues.failure("claim a run slot", e);
+        }
+    }
+
+    /** How many of {@code holders} hold no slot in {@code scope} yet (one statement, however many holders). */
+    private static long missing(Connection connection, String scope, List<String> holders) throws SQLException {
+        String sql = HELD + " IN (" + "?, ".repeat(holders.size() - 1) + "?)";
+        try (PreparedStatement held = connection.prepareStatement(sql)) {
+            held.setString(1, scope);
+            for (int i = 0; i < holders.size(); i++) {
+                held.setString(i + 2, holders.get(i));
+            }
+            try (ResultSet row = held.executeQuery()) {
+                row.next();
+                return holders.size() - row.getLong(1);
+            }
+        }
+    }
+
+    private static long count(Connection connection, String scope) throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement(COUNT)) {
+            count.setString(1, scope);
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
         }
     }
 
