@@ -138,7 +138,8 @@ public final class CachingGateway implements Gateway {
         Entry.Vector anyHit = null;
         List<String> missing = new ArrayList<>();
         for (var text : positions.entrySet()) {
-            String key = RequestKeys.embedding(call.usageTenant(), request.model(), request.dimensions(), text.getKey());
+            String key = RequestKeys.embedding(call.usageTenant(), request.model(), request.dimensions(),
+                    text.getKey());
             if (entries.getIfPresent(key) instanceof Entry.Vector hit) {
                 anyHit = hit;
                 text.getValue().forEach(i -> vectors[i] = hit.vector());

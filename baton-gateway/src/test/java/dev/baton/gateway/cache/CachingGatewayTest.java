@@ -138,7 +138,8 @@ class CachingGatewayTest {
         String key = RequestKeys.chat("default", ask("why?"));
 
         assertThat(key).matches("[0-9a-f]{64}").isEqualTo(RequestKeys.chat("default", ask("why?")));
-        assertThat(RequestKeys.embedding("default", "e", null, "a")).isNotEqualTo(RequestKeys.embedding("default", "e", 256, "a"))
+        assertThat(RequestKeys.embedding("default", "e", null, "a"))
+                .isNotEqualTo(RequestKeys.embedding("default", "e", 256, "a"))
                 .isNotEqualTo(RequestKeys.embedding("default", "f", null, "a")).matches("[0-9a-f]{64}");
     }
 

@@ -76,7 +76,8 @@ class RequestKeysTest {
                 ChatMessage.tool("c1", "sunny")));
         var third = ChatRequest.of("gpt", List.of(ChatMessage.user("weather?"), call, ChatMessage.tool("c1", "rain")));
 
-        assertThat(List.of(RequestKeys.chat("default", first), RequestKeys.chat("default", second), RequestKeys.chat("default", third)))
+        assertThat(List.of(RequestKeys.chat("default", first), RequestKeys.chat("default", second),
+                RequestKeys.chat("default", third)))
                 .doesNotHaveDuplicates();
     }
 

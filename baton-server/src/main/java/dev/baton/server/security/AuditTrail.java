@@ -34,8 +34,8 @@ import java.util.Optional;
  * {@code path} (never the query string), and where present {@code attempted} (the action a refused request
  * tried), {@code reason} (why authentication failed, as told to the client), {@code location},
  * {@code forwardedFor}, {@code actorTenant} and {@code objectTenant} (see {@link #OBJECT_TENANT}). Text from the
- * client is cleaned and capped by {@link AuditEntry} itself. A request refused before authentication ran (503 while the node
- * starts, 413 body too large) is not attributed to anyone and not recorded.
+ * client is cleaned and capped by {@link AuditEntry} itself. A request refused before authentication ran (503
+ * while the node starts, 413 body too large) is not attributed to anyone and not recorded.
  *
  * <p>Appends synchronously, before the answer is sent: when the client sees the answer to an audited request, its
  * entry is stored (or its loss counted). A queue would make the answer faster by one insert, but it would drop
