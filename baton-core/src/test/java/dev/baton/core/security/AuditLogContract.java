@@ -225,6 +225,24 @@ public abstract class AuditLogContract {
     }
 
     @Test
+    void control_characters_from_clients_are_stored_replaced_never_refused() {
+        String tenant = tenant();
+        AuditEntry stored = log.append(new AuditEntry(0, tenant, T0, "jwt:\u0000x\r\nadmin", AuditActions.AUTH_FAILED,
+                "workflow/\u0000", AuditActions.DENIED, "127.0.0.1", "curl\r\nX-Forged: 1\u0000", "req\n",
+                Map.of("path", "/api/v1/workflows/\u0000", "reason\u0000", "bad\u2028token")));
+
+        AuditEntry read = log.query(new AuditQuery(tenant, null, null, null, null, null, 1)).items().getFirst();
+
+        assertThat(read).isEqualTo(stored);
+        assertThat(read.actor()).isEqualTo("jwt:\uFFFDx\uFFFD\uFFFDadmin");
+        assertThat(read.target()).isEqualTo("workflow/\uFFFD");
+        assertThat(read.userAgent()).isEqualTo("curl\uFFFD\uFFFDX-Forged: 1\uFFFD");
+        assertThat(read.requestId()).isEqualTo("req\uFFFD");
+        assertThat(read.details()).containsEntry("path", "/api/v1/workflows/\uFFFD")
+                .containsEntry("reason\uFFFD", "bad\uFFFDtoken");
+    }
+
+    @Test
     void concurrent_appends_get_distinct_ids_and_are_all_kept() throws Exception {
         String tenant = tenant();
         int count = 40;

@@ -104,7 +104,7 @@ public final class CachingGateway implements Gateway {
             return next.chat(request, call);
         }
         long started = ticker.read();
-        String key = RequestKeys.chat(request);
+        String key = RequestKeys.chat(call.usageTenant(), request);
         if (entries.getIfPresent(key) instanceof Entry.Chat(ChatResponse stored)) {
             Served original = stored.served();
             String alias = original == null ? request.model() : original.alias();
@@ -138,7 +138,8 @@ public final class CachingGateway implements Gateway {
         Entry.Vector anyHit = null;
         List<String> missing = new ArrayList<>();
         for (var text : positions.entrySet()) {
-            String key = RequestKeys.embedding(request.model(), request.dimensions(), text.getKey());
+            String key = RequestKeys.embedding(call.usageTenant(), request.model(), request.dimensions(),
+                    text.getKey());
             if (entries.getIfPresent(key) instanceof Entry.Vector hit) {
                 anyHit = hit;
                 text.getValue().forEach(i -> vectors[i] = hit.vector());
@@ -161,7 +162,7 @@ public final class CachingGateway implements Gateway {
         for (int m = 0; m < missing.size(); m++) {
             String text = missing.get(m);
             float[] vector = fresh.vectors().get(m);
-            entries.put(RequestKeys.embedding(request.model(), request.dimensions(), text),
+            entries.put(RequestKeys.embedding(call.usageTenant(), request.model(), request.dimensions(), text),
                     new Entry.Vector(vector, alias, upstreamModel));
             positions.get(text).forEach(i -> vectors[i] = vector);
         }

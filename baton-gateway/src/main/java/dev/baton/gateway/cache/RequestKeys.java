@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Cache keys: the SHA-256 digest (64 lower-case hex characters) of a canonical serialisation of a request.
@@ -25,7 +26,7 @@ import java.util.List;
  * <p>The canonical form is a compact JSON array whose elements are written in a fixed order by this class (never
  * by reflection, so adding a record component cannot silently change keys), every element present, {@code null}
  * included, so that no two different requests serialise alike. It starts with a version tag
- * ({@code baton.chat.v1}, {@code baton.embedding.v1}); change the tag whenever the form changes.
+ * ({@code baton.chat.v2}, {@code baton.embedding.v2}); change the tag whenever the form changes.
  *
  * <p>A chat key holds everything that can change the answer: the model alias; every message (role, content,
  * name, tool calls with id/name/arguments, tool call id); the tools (name, description, parameter schema,
@@ -35,12 +36,14 @@ import java.util.List;
  * so two schemas that differ only in property order may produce different answers.
  *
  * <p>Not in the key: {@code user}, the end user's id the provider receives for abuse monitoring; it does not
- * change the answer, and leaving it out lets the same request from different end users share an entry. The
- * calling principal is not in the key either: one gateway is one trust domain and its callers share the cache
- * (a hit tells a caller that the identical request was answered recently; operators who serve mutually
- * distrusting tenants from one node should switch the cache off).
+ * change the answer, and leaving it out lets the same request from different end users share an entry.
  *
- * <p>An embedding key is per input text: alias, requested dimensions and the text.
+ * <p>Every key starts (after the version tag) with the <em>tenant</em> the call is made for
+ * ({@link dev.baton.gateway.CallContext#usageTenant()}): tenants never share an entry. Otherwise a hit would tell
+ * one tenant that another sent the identical prompt recently (a prompt oracle), and would hand it the other's
+ * paid answer outside its own budget. The callers of one tenant (its keys, its runs' steps) do share entries.
+ *
+ * <p>An embedding key is per input text: tenant, alias, requested dimensions and the text.
  *
  * <p>Thread-safe (stateless).
  */
@@ -51,11 +54,17 @@ public final class RequestKeys {
     private RequestKeys() {
     }
 
-    /** The key of a non-streamed chat completion request. */
-    public static String chat(ChatRequest request) {
+    /**
+     * The key of a non-streamed chat completion request made for {@code tenant}.
+     *
+     * @param tenant the tenant the call is made for, never null ({@code CallContext.usageTenant()})
+     */
+    public static String chat(String tenant, ChatRequest request) {
+        Objects.requireNonNull(tenant, "tenant");
         return digest(json -> {
             json.writeStartArray();
-            json.writeString("baton.chat.v1");
+            json.writeString("baton.chat.v2");
+            json.writeString(tenant);
             json.writeString(request.model());
             json.writeStartArray();
             for (ChatMessage message : request.messages()) {
@@ -91,11 +100,16 @@ public final class RequestKeys {
         });
     }
 
-    /** The key of the embedding of one {@code text} by {@code alias}, at {@code dimensions} (may be null). */
-    public static String embedding(String alias, Integer dimensions, String text) {
+    /**
+     * The key of the embedding of one {@code text} by {@code alias}, at {@code dimensions} (may be null), for
+     * {@code tenant} (never null).
+     */
+    public static String embedding(String tenant, String alias, Integer dimensions, String text) {
+        Objects.requireNonNull(tenant, "tenant");
         return digest(json -> {
             json.writeStartArray();
-            json.writeString("baton.embedding.v1");
+            json.writeString("baton.embedding.v2");
+            json.writeString(tenant);
             json.writeString(alias);
             if (dimensions == null) {
                 json.writeNull();

@@ -62,6 +62,27 @@ class CachingGatewayTest {
     }
 
     @Test
+    void tenants_never_share_an_entry_but_the_callers_of_one_tenant_do() {
+        CachingGateway gateway = cache();
+        CallContext acme = CALL.withTenant("acme", "key-a");
+        CallContext globex = CALL.withTenant("globex", "key-g");
+
+        gateway.chat(ask("summarize contract of customer X"), acme);
+        ChatResponse other = gateway.chat(ask("summarize contract of customer X"), globex);
+        ChatResponse sameTenant = gateway.chat(ask("summarize contract of customer X"), acme.withTenant("acme", "k2"));
+        gateway.embed(EmbeddingRequest.of("e", List.of("secret text")), acme);
+        EmbeddingResponse otherVector = gateway.embed(EmbeddingRequest.of("e", List.of("secret text")), globex);
+
+        assertThat(other.served().cacheHit()).isFalse();
+        assertThat(sameTenant.served().cacheHit()).isTrue();
+        assertThat(upstream.chats).hasSize(2);
+        assertThat(otherVector.served().cacheHit()).isFalse();
+        assertThat(RequestKeys.chat("acme", ask("why?"))).isNotEqualTo(RequestKeys.chat("globex", ask("why?")));
+        assertThat(RequestKeys.embedding("acme", "e", null, "a")).isNotEqualTo(RequestKeys.embedding("globex", "e",
+                null, "a"));
+    }
+
+    @Test
     void an_answer_cut_at_max_tokens_or_filtered_is_returned_but_not_stored() {
         CachingGateway gateway = cache();
         upstream.finishing(FinishReason.LENGTH);
@@ -95,7 +116,7 @@ class CachingGatewayTest {
         variants.forEach(request -> gateway.chat(request, CALL));
 
         assertThat(upstream.chats).hasSize(variants.size());
-        assertThat(variants.stream().map(RequestKeys::chat).distinct()).hasSize(variants.size());
+        assertThat(variants.stream().map(r -> RequestKeys.chat("default", r)).distinct()).hasSize(variants.size());
     }
 
     @Test
@@ -114,11 +135,12 @@ class CachingGatewayTest {
 
     @Test
     void keys_are_sha256_hex_and_stable() {
-        String key = RequestKeys.chat(ask("why?"));
+        String key = RequestKeys.chat("default", ask("why?"));
 
-        assertThat(key).matches("[0-9a-f]{64}").isEqualTo(RequestKeys.chat(ask("why?")));
-        assertThat(RequestKeys.embedding("e", null, "a")).isNotEqualTo(RequestKeys.embedding("e", 256, "a"))
-                .isNotEqualTo(RequestKeys.embedding("f", null, "a")).matches("[0-9a-f]{64}");
+        assertThat(key).matches("[0-9a-f]{64}").isEqualTo(RequestKeys.chat("default", ask("why?")));
+        assertThat(RequestKeys.embedding("default", "e", null, "a"))
+                .isNotEqualTo(RequestKeys.embedding("default", "e", 256, "a"))
+                .isNotEqualTo(RequestKeys.embedding("default", "f", null, "a")).matches("[0-9a-f]{64}");
     }
 
     @Test

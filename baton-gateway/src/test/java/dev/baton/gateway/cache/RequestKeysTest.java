@@ -47,13 +47,13 @@ class RequestKeysTest {
                 withTools(List.of(), null, new ResponseFormat.JsonObject()),
                 withTools(List.of(), null, schema));
 
-        assertThat(requests.stream().map(RequestKeys::chat).distinct()).hasSize(requests.size());
+        assertThat(requests.stream().map(r -> RequestKeys.chat("default", r)).distinct()).hasSize(requests.size());
     }
 
     @Test
     void no_response_format_is_the_same_as_text() {
-        assertThat(RequestKeys.chat(withTools(List.of(), null, null)))
-                .isEqualTo(RequestKeys.chat(withTools(List.of(), null, new ResponseFormat.Text())));
+        assertThat(RequestKeys.chat("default", withTools(List.of(), null, null)))
+                .isEqualTo(RequestKeys.chat("default", withTools(List.of(), null, new ResponseFormat.Text())));
     }
 
     @Test
@@ -61,8 +61,8 @@ class RequestKeysTest {
         var ab = new ResponseFormat.JsonSchema("answer", json("{\"properties\":{\"a\":{},\"b\":{}}}"), true);
         var ba = new ResponseFormat.JsonSchema("answer", json("{\"properties\":{\"b\":{},\"a\":{}}}"), true);
 
-        assertThat(RequestKeys.chat(withTools(List.of(), null, ab)))
-                .isNotEqualTo(RequestKeys.chat(withTools(List.of(), null, ba)));
+        assertThat(RequestKeys.chat("default", withTools(List.of(), null, ab)))
+                .isNotEqualTo(RequestKeys.chat("default", withTools(List.of(), null, ba)));
     }
 
     @Test
@@ -76,7 +76,8 @@ class RequestKeysTest {
                 ChatMessage.tool("c1", "sunny")));
         var third = ChatRequest.of("gpt", List.of(ChatMessage.user("weather?"), call, ChatMessage.tool("c1", "rain")));
 
-        assertThat(List.of(RequestKeys.chat(first), RequestKeys.chat(second), RequestKeys.chat(third)))
+        assertThat(List.of(RequestKeys.chat("default", first), RequestKeys.chat("default", second),
+                RequestKeys.chat("default", third)))
                 .doesNotHaveDuplicates();
     }
 
@@ -85,6 +86,6 @@ class RequestKeysTest {
         var split = ChatRequest.of("gpt", List.of(ChatMessage.user("ab"), ChatMessage.user("c")));
         var joined = ChatRequest.of("gpt", List.of(ChatMessage.user("a"), ChatMessage.user("bc")));
 
-        assertThat(RequestKeys.chat(split)).isNotEqualTo(RequestKeys.chat(joined));
+        assertThat(RequestKeys.chat("default", split)).isNotEqualTo(RequestKeys.chat("default", joined));
     }
 }

@@ -240,7 +240,8 @@ public final class ApiRoutes implements AutoCloseable {
         routes.get("/health", health::detail, Access.PUBLIC);
         routes.get(BASE + "/openapi.json", ctx -> ctx.status(200).contentType("application/json").result(openApi),
                 Access.PUBLIC);
-        routes.get(MetricsEndpoint.PATH, metrics::scrape, Access.PUBLIC);
+        // installation-wide figures (every tenant's workflow ids in labels): a system-tenant principal only
+        routes.get(MetricsEndpoint.PATH, metrics::scrape, Access.of(Permission.SYSTEM_READ));
 
         routes.exception(BatonException.class, (e, ctx) -> {
             if (e.code().kind() == ErrorCode.Kind.INTERNAL) {

@@ -10,12 +10,15 @@ import dev.baton.core.security.Principal;
 import dev.baton.core.security.Quotas;
 import dev.baton.core.security.Role;
 import dev.baton.core.store.Page;
+import dev.baton.core.workflow.DurationFormat;
 import dev.baton.server.security.ApiKeyIssuer;
 import dev.baton.server.security.ApiKeyView;
+import dev.baton.server.security.AuditTrail;
 import dev.baton.server.security.RequestPrincipal;
 import dev.baton.server.security.SecurityConfig;
 import io.javalin.http.Context;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
@@ -31,7 +34,8 @@ import java.util.Set;
  */
 final class KeyEndpoints {
     /** Body of {@code POST /keys}. */
-    record CreateBody(String name, List<String> roles, String expiresAt, String tenant, QuotasBody quotas) {
+    record CreateBody(String name, List<String> roles, String expiresAt, String expiresIn, String tenant,
+                      QuotasBody quotas) {
     }
 
     /** The key's own quotas in a create body (every field optional, 0 or absent = no limit). */
@@ -53,8 +57,6 @@ final class KeyEndpoints {
         }
     }
 
-    /** The audit trail's target attribute ({@code AuditTrail.TARGET}): the created key, absent from the path. */
-    private static final String AUDIT_TARGET = "baton.audit.target";
 
     private final ApiKeyStore keys;
     private final ApiKeyIssuer issuer;
@@ -76,6 +78,7 @@ final class KeyEndpoints {
         CreateBody body = bodies.read(ctx, CreateBody.class, false);
         Principal principal = RequestPrincipal.of(ctx);
         String tenant = tenant(principal, body.tenant(), "tenant");
+        ctx.attribute(AuditTrail.OBJECT_TENANT, tenant);
         if (body.roles() == null || body.roles().isEmpty()) {
             throw BatonException.invalidInput("roles", "at least one role is required (admin, operator, developer "
                     + "or viewer)");
@@ -84,23 +87,45 @@ final class KeyEndpoints {
         for (int i = 0; i < body.roles().size(); i++) {
             roles.add(Role.parse("roles[" + i + "]", body.roles().get(i)));
         }
-        Instant expiresAt = null;
-        if (body.expiresAt() != null) {
-            try {
-                expiresAt = Instant.parse(body.expiresAt());
-            } catch (DateTimeParseException e) {
-                throw BatonException.invalidInput("expiresAt", "must be an RFC 3339 time like "
-                        + "2026-12-31T00:00:00Z, got '" + body.expiresAt() + "'");
-            }
-        }
+        ApiKeyIssuer.requireGrantable(principal, roles);
+        Instant expiresAt = expiry(body);
         Quotas quotas = body.quotas() == null ? Quotas.NONE : body.quotas().toQuotas();
         ApiKeyIssuer.Issued issued = issuer.issue(tenant, body.name(), roles, expiresAt, quotas, principal.subject());
-        ctx.attribute(AUDIT_TARGET, "key/" + issued.key().id());
+        ctx.attribute(AuditTrail.TARGET, "key/" + issued.key().id());
         ObjectNode answer = view(issued.key());
         answer.put("key", issued.token().reveal());
         ctx.header("Cache-Control", "no-store");
         ctx.header("Location", ApiRoutes.BASE + "/keys/" + issued.key().id());
         Json.respond(ctx, 201, answer);
+    }
+
+    /** {@code expiresAt} (an RFC 3339 time) or {@code expiresIn} (a duration from now, e.g. {@code 90d}), or none. */
+    private Instant expiry(CreateBody body) {
+        if (body.expiresAt() != null && body.expiresIn() != null) {
+            throw BatonException.invalidInput("expiresIn", "give expiresAt or expiresIn, not both");
+        }
+        if (body.expiresIn() != null) {
+            Duration after;
+            try {
+                after = DurationFormat.parse(body.expiresIn());
+            } catch (IllegalArgumentException e) {
+                throw BatonException.invalidInput("expiresIn", e.getMessage() + " (e.g. 90d, 12h, 30m)");
+            }
+            if (after.isZero()) {
+                throw BatonException.invalidInput("expiresIn", "must be longer than 0, got '" + body.expiresIn()
+                        + "'");
+            }
+            return clock.instant().plus(after);
+        }
+        if (body.expiresAt() == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(body.expiresAt());
+        } catch (DateTimeParseException e) {
+            throw BatonException.invalidInput("expiresAt", "must be an RFC 3339 time like "
+                    + "2026-12-31T00:00:00Z, got '" + body.expiresAt() + "'");
+        }
     }
 
     /** {@code GET /keys?limit=&cursor=&tenant=}: {@code {items, nextCursor}}, newest first, revoked included. */
@@ -135,6 +160,7 @@ final class KeyEndpoints {
     /** {@code DELETE /keys/{id}}: revokes the key (idempotent), 200 with the key as now stored. */
     void revoke(Context ctx) {
         String tenant = tenant(RequestPrincipal.of(ctx), ctx.queryParam("tenant"), "tenant");
+        ctx.attribute(AuditTrail.OBJECT_TENANT, tenant);
         String id = ctx.pathParam("id");
         ApiKey revoked = keys.revoke(tenant, id, clock.instant())
                 .orElseThrow(() -> BatonException.notFound("API key", id));

@@ -20,8 +20,10 @@ import java.util.Objects;
  * {@code workflow} or {@code map} step is retried through its parent: CONFLICT naming the parent).
  *
  * <p>Idempotency: the old run's {@code Idempotency-Key} is not reused (it names the old run). A retry request
- * may carry a key of its own, scoped to the retried run ({@code retry/<run id>/<key>}), so the same key on the
- * same run returns the same new run, and never collides with keys given to start requests. Thread-safe.
+ * may carry a key of its own, scoped to the retried run ({@code retry <run id> <key>}, separated by spaces), so
+ * the same key on the same run returns the same new run. It never collides with a key given to a start request:
+ * client keys are printable ASCII without spaces ({@code RunEndpoints}), so no start request can name a scoped
+ * key. Thread-safe.
  */
 final class RunRetry {
     /** The store's limit on idempotency keys (the {@code runs.idempotency_key} column). */
@@ -72,7 +74,8 @@ final class RunRetry {
         if (key == null) {
             return null;
         }
-        String scoped = "retry/" + runId + "/" + key;
+        // the separator is a space, which a client's Idempotency-Key cannot contain ([\x21-\x7e]{1,200})
+        String scoped = "retry " + runId + " " + key;
         if (scoped.length() > MAX_KEY) {
             throw BatonException.invalidInput("Idempotency-Key", "is too long for a retry of run " + runId
                     + ": at most " + (MAX_KEY - scoped.length() + key.length()) + " characters");

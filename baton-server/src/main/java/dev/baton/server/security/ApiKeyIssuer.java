@@ -5,12 +5,15 @@ import dev.baton.core.error.ErrorCode;
 import dev.baton.core.security.ApiKey;
 import dev.baton.core.security.ApiKeyStore;
 import dev.baton.core.security.ApiKeyToken;
+import dev.baton.core.security.ClientText;
+import dev.baton.core.security.Principal;
 import dev.baton.core.security.Quotas;
 import dev.baton.core.security.Role;
 
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.random.RandomGenerator;
@@ -23,6 +26,11 @@ import java.util.random.RandomGenerator;
 public final class ApiKeyIssuer {
     /** Longest key name. */
     public static final int MAX_NAME = 100;
+    /**
+     * Longest stored {@code createdBy} (the column's size): a longer subject (a JWT {@code sub} may be long) is
+     * cut, and control characters replaced, rather than failing the creation.
+     */
+    public static final int MAX_CREATED_BY = 200;
     private static final String ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
     private static final int ID_LENGTH = 16;
 
@@ -58,6 +66,24 @@ public final class ApiKeyIssuer {
     }
 
     /**
+     * Checks that {@code creator} may give a key {@code roles}: a key never has more rights than the principal
+     * who creates it, so every permission of every role must be one the creator has. (Today only admins manage
+     * keys and admins have every permission; this keeps it so if the matrix ever lets another role manage keys.)
+     *
+     * @throws BatonException FORBIDDEN naming the first role that grants more than the creator has
+     */
+    public static void requireGrantable(Principal creator, Set<Role> roles) {
+        for (Role role : roles) {
+            List<String> missing = role.permissions().stream().filter(p -> !creator.can(p)).map(Enum::name)
+                    .sorted().toList();
+            if (!missing.isEmpty()) {
+                throw new BatonException(ErrorCode.FORBIDDEN, "a key may not have more rights than its creator: "
+                        + "role " + role.id() + " grants " + String.join(", ", missing) + ", which you do not have");
+            }
+        }
+    }
+
+    /**
      * Creates and stores a key.
      *
      * @param tenantId  the tenant the key acts in
@@ -65,7 +91,8 @@ public final class ApiKeyIssuer {
      * @param roles     at least one role
      * @param expiresAt when it stops working (in the future), or {@code null} for never
      * @param quotas    its own quotas ({@link Quotas#NONE} for none)
-     * @param createdBy the creating principal's subject
+     * @param createdBy the creating principal's subject (cut to {@value #MAX_CREATED_BY} characters, control
+     *                  characters replaced)
      * @throws BatonException INVALID_INPUT naming {@code tenant}, {@code name}, {@code roles} or {@code expiresAt}
      */
     public Issued issue(String tenantId, String name, Set<Role> roles, Instant expiresAt, Quotas quotas,
@@ -83,6 +110,7 @@ public final class ApiKeyIssuer {
             throw BatonException.invalidInput("roles", "at least one role is required (admin, operator, "
                     + "developer or viewer)");
         }
+        String creator = ClientText.clean(Objects.requireNonNull(createdBy, "createdBy"), MAX_CREATED_BY);
         Instant now = clock.instant();
         if (expiresAt != null && !expiresAt.isAfter(now)) {
             throw BatonException.invalidInput("expiresAt", "must be in the future, got " + expiresAt);
@@ -90,7 +118,7 @@ public final class ApiKeyIssuer {
         for (int attempt = 1; ; attempt++) {
             ApiKeyToken token = ApiKeyToken.generate(random);
             ApiKey key = new ApiKey(newId(), tenantId, label, token.prefix(), token.hash(), roles,
-                    quotas == null ? Quotas.NONE : quotas, now, Objects.requireNonNull(createdBy, "createdBy"),
+                    quotas == null ? Quotas.NONE : quotas, now, creator,
                     expiresAt, null, null);
             try {
                 store.create(key);

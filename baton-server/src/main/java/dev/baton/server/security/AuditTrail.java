@@ -33,8 +33,9 @@ import java.util.Optional;
  * 401/403, {@code failed} for anything else (400, 404, 409, 429, 5xx). Details: {@code status}, {@code method},
  * {@code path} (never the query string), and where present {@code attempted} (the action a refused request
  * tried), {@code reason} (why authentication failed, as told to the client), {@code location},
- * {@code forwardedFor}. A request refused before authentication ran (503 while the node
- * starts, 413 body too large) is not attributed to anyone and not recorded.
+ * {@code forwardedFor}, {@code actorTenant} and {@code objectTenant} (see {@link #OBJECT_TENANT}). Text from the
+ * client is cleaned and capped by {@link AuditEntry} itself. A request refused before authentication ran (503
+ * while the node starts, 413 body too large) is not attributed to anyone and not recorded.
  *
  * <p>Appends synchronously, before the answer is sent: when the client sees the answer to an audited request, its
  * entry is stored (or its loss counted). A queue would make the answer faster by one insert, but it would drop
@@ -59,6 +60,13 @@ public final class AuditTrail {
      * expired key): the entry goes to that tenant instead of the system tenant.
      */
     public static final String TENANT = "baton.audit.tenant";
+    /**
+     * Request attribute a handler sets when it acted on an object of another tenant than the principal's (the
+     * system tenant's admin creating or revoking a key of tenant {@code acme}): the entry is written to the
+     * principal's tenant and to this one as well, so that the owner's admins see who acted on their objects.
+     * Both entries carry the details {@code actorTenant} and {@code objectTenant}.
+     */
+    public static final String OBJECT_TENANT = "baton.audit.objectTenant";
     /** The actor of a refused request that presented no credentials at all. */
     public static final String ANONYMOUS = "anonymous";
 
@@ -109,6 +117,15 @@ public final class AuditTrail {
         if (entry == null) {
             return;
         }
+        append(entry);
+        String objectTenant = ctx.attribute(OBJECT_TENANT);
+        if (objectTenant != null && !objectTenant.equals(entry.tenantId())) {
+            append(new AuditEntry(0, objectTenant, entry.at(), entry.actor(), entry.action(), entry.target(),
+                    entry.outcome(), entry.remoteAddress(), entry.userAgent(), entry.requestId(), entry.details()));
+        }
+    }
+
+    private void append(AuditEntry entry) {
         try {
             log.append(entry);
         } catch (RuntimeException e) {
@@ -166,6 +183,11 @@ public final class AuditTrail {
         FailedLogin failedLogin = status == 401 ? FailedLogin.of(ctx) : null;
         if (failedLogin != null) {
             details.put("reason", cut(failedLogin.reason()));
+        }
+        String objectTenant = ctx.attribute(OBJECT_TENANT);
+        if (objectTenant != null && !objectTenant.equals(tenant)) {
+            details.put("actorTenant", tenant);
+            details.put("objectTenant", objectTenant);
         }
         String forwardedFor = ctx.header("X-Forwarded-For");
         if (forwardedFor != null) {

@@ -22,7 +22,7 @@ import java.util.Set;
  * security:
  *   auth:
  *     enabled: true                  # BATON_AUTH_ENABLED
- *     allowUnauthenticated: false    # BATON_AUTH_ALLOW_UNAUTHENTICATED
+ *     allowUnauthenticated: false    # BATON_ALLOW_UNAUTHENTICATED (also read: BATON_AUTH_ALLOW_UNAUTHENTICATED)
  *     oidc:
  *       issuer: https://idp.example.com/            # BATON_OIDC_ISSUER
  *       audience: baton                             # BATON_OIDC_AUDIENCE
@@ -37,8 +37,12 @@ import java.util.Set;
  */
 public final class AuthConfigReader {
     /** Every variable this reader looks at. */
-    public static final Set<String> ENVIRONMENT = Set.of("BATON_AUTH_ENABLED", "BATON_AUTH_ALLOW_UNAUTHENTICATED",
-            "BATON_OIDC_ISSUER", "BATON_OIDC_AUDIENCE", "BATON_OIDC_JWKS_URL");
+    public static final Set<String> ENVIRONMENT = Set.of("BATON_AUTH_ENABLED", "BATON_ALLOW_UNAUTHENTICATED",
+            "BATON_AUTH_ALLOW_UNAUTHENTICATED", "BATON_OIDC_ISSUER", "BATON_OIDC_AUDIENCE", "BATON_OIDC_JWKS_URL");
+    /** The override's variable: the name the docs and error messages use. */
+    public static final String ALLOW_UNAUTHENTICATED = "BATON_ALLOW_UNAUTHENTICATED";
+    /** The same override under its first, longer name, still read. */
+    private static final String ALLOW_UNAUTHENTICATED_OLD = "BATON_AUTH_ALLOW_UNAUTHENTICATED";
     /** Asymmetric JWS algorithms only: {@code none} and shared-secret HMAC are never accepted. */
     public static final Set<String> SUPPORTED_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256", "PS384",
             "PS512", "ES256", "ES384", "ES512", "EdDSA");
@@ -56,8 +60,15 @@ public final class AuthConfigReader {
     public static AuthSettings read(JsonNode security, Map<String, String> env) {
         ConfigTree auth = new ConfigTree("security", security).get("auth").fields(KEYS);
         boolean enabled = flag(env, "BATON_AUTH_ENABLED", "security.auth.enabled", auth.get("enabled").bool(false));
-        boolean allow = flag(env, "BATON_AUTH_ALLOW_UNAUTHENTICATED", "security.auth.allowUnauthenticated",
-                auth.get("allowUnauthenticated").bool(false));
+        String setting = "security.auth.allowUnauthenticated";
+        boolean configured = auth.get("allowUnauthenticated").bool(false);
+        boolean allow = flag(env, ALLOW_UNAUTHENTICATED, setting,
+                flag(env, ALLOW_UNAUTHENTICATED_OLD, setting, configured));
+        if (present(env, ALLOW_UNAUTHENTICATED) && present(env, ALLOW_UNAUTHENTICATED_OLD)
+            && allow != flag(env, ALLOW_UNAUTHENTICATED_OLD, setting, configured)) {
+            throw BatonException.invalidInput(setting, ALLOW_UNAUTHENTICATED + " and " + ALLOW_UNAUTHENTICATED_OLD
+                    + " disagree; set only " + ALLOW_UNAUTHENTICATED);
+        }
         return new AuthSettings(enabled, allow, oidc(auth.get("oidc"), env));
     }
 
@@ -76,6 +87,12 @@ public final class AuthConfigReader {
             jwksUrl = new URI(jwks);
         } catch (URISyntaxException e) {
             throw BatonException.invalidInput("security.auth.oidc.jwksUrl", "is not a URL: " + e.getMessage());
+        }
+        if ("http".equalsIgnoreCase(jwksUrl.getScheme()) && jwksUrl.getHost() != null
+            && !OidcSettings.isLoopbackLiteral(jwksUrl.getHost())) {
+            throw BatonException.invalidInput("security.auth.oidc.jwksUrl", "must be https: over plain http anyone "
+                    + "on the path could substitute the signing keys (http is accepted only to a loopback host such "
+                    + "as 127.0.0.1 or localhost), got " + jwks);
         }
         Map<String, Role> mapping = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigTree> entry : oidc.get("roleMapping").entries().entrySet()) {
@@ -112,6 +129,11 @@ public final class AuthConfigReader {
                     + variable + ")");
         }
         return configured;
+    }
+
+    private static boolean present(Map<String, String> env, String variable) {
+        String value = env.get(variable);
+        return value != null && !value.isBlank();
     }
 
     private static boolean flag(Map<String, String> env, String variable, String setting, boolean configured) {

@@ -116,7 +116,12 @@ public final class JwtAuthenticator implements AutoCloseable {
                 Principal.AuthMethod.JWT);
     }
 
-    /** The roles the token's roles claim maps to (empty when none is known). */
+    /**
+     * The roles the token's roles claim maps to (empty when none is known). With a {@code roleMapping}, only its
+     * names grant roles: an IdP group that happens to be called {@code admin} (common for other applications'
+     * roles in Keycloak, Entra or Okta) grants nothing unless the mapping lists it. Without one, the names are
+     * read as Baton role names.
+     */
     private Set<Role> roles(JWTClaimsSet claims) {
         Object value = claims.getClaim(settings.rolesClaim());
         List<String> names = new ArrayList<>();
@@ -134,10 +139,14 @@ public final class JwtAuthenticator implements AutoCloseable {
             }
         }
         Set<Role> roles = EnumSet.noneOf(Role.class);
+        boolean mappedOnly = !settings.roleMapping().isEmpty();
         for (String name : names) {
             Role mapped = settings.roleMapping().get(name);
             if (mapped != null) {
                 roles.add(mapped);
+                continue;
+            }
+            if (mappedOnly) {
                 continue;
             }
             for (Role role : Role.values()) {

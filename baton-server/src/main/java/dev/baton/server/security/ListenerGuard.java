@@ -37,7 +37,7 @@ public final class ListenerGuard {
                 + " with authentication off: anyone who can reach that address would act as an admin. Turn "
                 + "authentication on (security.auth.enabled: true, then create API keys with 'baton keys create "
                 + "--local'), listen on 127.0.0.1 (server.host), or accept the risk explicitly with "
-                + "security.auth.allowUnauthenticated: true (BATON_AUTH_ALLOW_UNAUTHENTICATED=true)");
+                + "security.auth.allowUnauthenticated: true (BATON_ALLOW_UNAUTHENTICATED=true)");
     }
 
     /** Whether every address {@code host} stands for is a loopback address. */

@@ -118,6 +118,25 @@ class RunRetryApiTest {
     }
 
     @Test
+    void a_start_request_cannot_take_the_idempotency_key_of_a_later_retry() {
+        String id = registerGreet("Hola");
+        String first = runToEnd(id, "{\"inputs\": {\"name\": \"A\"}}").get("id").asText();
+        // what a retry of `first` with key `k` used to be scoped as: a start request could take it first
+        var squatter = api.post("/workflows/" + id + "/runs", "application/json", "{\"inputs\": {\"name\": \"Z\"}}",
+                Map.of("Idempotency-Key", "retry/" + first + "/k"));
+        assertThat(squatter.status()).isEqualTo(202);
+        assertThat(api.post("/workflows/" + id + "/runs", "application/json", "{}",
+                Map.of("Idempotency-Key", "retry " + first + " k")).status())
+                .as("a space is not allowed in a client key").isEqualTo(400);
+
+        var retried = api.post("/runs/" + first + "/retry", "application/json", "", Map.of("Idempotency-Key", "k"));
+
+        assertThat(retried.status()).isEqualTo(202);
+        assertThat(retried.json().get("id").asText()).isNotEqualTo(squatter.json().get("id").asText());
+        assertThat(retried.json().get("retryOf").asText()).isEqualTo(first);
+    }
+
+    @Test
     void a_child_run_is_retried_through_its_parent() throws Exception {
         String child = registerGreet("Yo");
         String parent = TestServer.uniqueId("retry-parent");

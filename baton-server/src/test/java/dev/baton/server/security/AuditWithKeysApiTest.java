@@ -105,6 +105,34 @@ class AuditWithKeysApiTest {
     }
 
     @Test
+    void a_key_the_system_admin_creates_and_revokes_in_another_tenant_is_in_that_tenants_log_too() {
+        String tenant = tenant();
+        String system = NODE.key(NODE.node().config().security().systemTenant(), Role.ADMIN);
+        String tenantAdmin = NODE.key(tenant, Role.ADMIN);
+
+        SecureNode.Response created = NODE.post("/api/v1/keys", system,
+                "{\"name\": \"minted\", \"roles\": [\"admin\"], \"tenant\": \"" + tenant + "\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = created.json().get("id").asText();
+        assertThat(NODE.delete("/api/v1/keys/" + id + "?tenant=" + tenant, system).status()).isEqualTo(200);
+
+        List<JsonNode> seenByOwner = audit(tenantAdmin, "&action=key");
+        List<JsonNode> seenBySystem = audit(system, "&action=key");
+
+        assertThat(seenByOwner).extracting(e -> e.get("action").asText() + " " + e.get("target").asText())
+                .containsExactly("key.revoke key/" + id, "key.create key/" + id);
+        assertThat(seenByOwner).allSatisfy(e -> {
+            assertThat(e.get("tenantId").asText()).isEqualTo(tenant);
+            assertThat(e.get("actor").asText()).startsWith("key:");
+            assertThat(e.get("outcome").asText()).isEqualTo("success");
+            assertThat(e.get("details").get("actorTenant").asText())
+                    .isEqualTo(NODE.node().config().security().systemTenant());
+            assertThat(e.get("details").get("objectTenant").asText()).isEqualTo(tenant);
+        });
+        assertThat(seenBySystem).extracting(e -> e.get("target").asText()).contains("key/" + id);
+    }
+
+    @Test
     void failed_logins_are_recorded_without_the_secret_in_the_tenant_they_can_be_attributed_to() {
         String tenant = tenant();
         String admin = NODE.key(tenant, Role.ADMIN);

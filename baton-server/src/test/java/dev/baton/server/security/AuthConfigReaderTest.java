@@ -79,6 +79,40 @@ class AuthConfigReaderTest {
     }
 
     @Test
+    void a_plain_http_jwks_url_is_refused_at_start_unless_its_host_is_loopback() {
+        for (String url : List.of("http://idp.example.com/jwks.json", "http://10.0.0.5/jwks", "http://[fe80::1]/j",
+                "http://localhost.evil.example/j")) {
+            assertThatThrownBy(() -> read("auth: {oidc: {issuer: x, audience: a, jwksUrl: '" + url + "'}}", Map.of()))
+                    .as(url).isInstanceOf(dev.baton.core.error.BatonException.class)
+                    .hasMessageContaining("security.auth.oidc.jwksUrl").hasMessageContaining("https");
+        }
+        assertThatThrownBy(() -> read("auth: {}", Map.of("BATON_OIDC_ISSUER", "i", "BATON_OIDC_AUDIENCE", "a",
+                "BATON_OIDC_JWKS_URL", "http://idp.example.com/jwks"))).hasMessageContaining("jwksUrl");
+        assertThatThrownBy(() -> OidcSettings.of("i", "a", URI.create("http://idp.example.com/jwks")))
+                .hasMessageContaining("jwksUrl must be https");
+        for (String url : List.of("https://idp.example.com/jwks.json", "http://127.0.0.1:9/jwks",
+                "http://localhost:8080/jwks", "http://[::1]:9/jwks", "http://127.1.2.3/j")) {
+            assertThat(read("auth: {oidc: {issuer: x, audience: a, jwksUrl: '" + url + "'}}", Map.of()).oidc()
+                    .jwksUrl()).as(url).isEqualTo(URI.create(url));
+        }
+    }
+
+    @Test
+    void the_override_is_read_from_baton_allow_unauthenticated_as_designed_and_from_the_older_name() {
+        assertThat(read("auth: {}", Map.of("BATON_ALLOW_UNAUTHENTICATED", "true")).allowUnauthenticated()).isTrue();
+        assertThat(read("auth: {allowUnauthenticated: true}", Map.of("BATON_ALLOW_UNAUTHENTICATED", "false"))
+                .allowUnauthenticated()).isFalse();
+        assertThat(read("auth: {}", Map.of("BATON_ALLOW_UNAUTHENTICATED", "true",
+                "BATON_AUTH_ALLOW_UNAUTHENTICATED", "true")).allowUnauthenticated()).isTrue();
+        assertThatThrownBy(() -> read("auth: {}", Map.of("BATON_ALLOW_UNAUTHENTICATED", "true",
+                "BATON_AUTH_ALLOW_UNAUTHENTICATED", "false")))
+                .hasMessageContaining("security.auth.allowUnauthenticated").hasMessageContaining("disagree");
+        assertThatThrownBy(() -> read("auth: {}", Map.of("BATON_ALLOW_UNAUTHENTICATED", "yes")))
+                .hasMessageContaining("BATON_ALLOW_UNAUTHENTICATED must be true or false");
+        assertThat(AuthConfigReader.ENVIRONMENT).contains("BATON_ALLOW_UNAUTHENTICATED");
+    }
+
+    @Test
     void every_variable_is_listed_with_the_others() {
         assertThat(dev.baton.server.ConfigSource.ENVIRONMENT).containsAll(AuthConfigReader.ENVIRONMENT);
     }

@@ -88,6 +88,18 @@ class JwtAuthenticatorTest {
     }
 
     @Test
+    void with_a_role_mapping_an_unmapped_group_named_like_a_role_grants_nothing() {
+        issuer.publish(k1);
+        try (JwtAuthenticator mapped = new JwtAuthenticator(issuer.settings()
+                .withRoleMapping(Map.of("baton-admins", Role.ADMIN, "readers", Role.VIEWER)), clock)) {
+            Principal principal = mapped.authenticate(token(k1, c -> c.claim("roles",
+                    List.of("admin", "operator", "readers"))));
+
+            assertThat(principal.roles()).containsExactly(Role.VIEWER);
+        }
+    }
+
+    @Test
     void a_new_key_id_is_accepted_without_restart_by_fetching_the_set_again() {
         RSAKey k2 = FakeIssuer.rsaKey("k2");
         issuer.publish(k1);

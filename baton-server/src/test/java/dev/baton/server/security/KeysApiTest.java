@@ -1,13 +1,19 @@
 package dev.baton.server.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.core.error.BatonException;
+import dev.baton.core.error.ErrorCode;
+import dev.baton.core.security.Principal;
 import dev.baton.core.security.Role;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The keys admin API over real HTTP: create (secret once), list, get, revoke; tenants and roles. */
 class KeysApiTest {
@@ -125,6 +131,55 @@ class KeysApiTest {
                 .status()).isEqualTo(400);
         assertThat(NODE.get("/api/v1/keys?limit=0", admin).status()).isEqualTo(400);
         assertThat(NODE.get("/api/v1/keys?cursor=garbage!", admin).status()).isEqualTo(400);
+    }
+
+    @Test
+    void expires_in_takes_a_duration_from_now_and_not_together_with_expires_at() {
+        String admin = NODE.key("acme", Role.ADMIN);
+        Instant before = Instant.now();
+
+        SecureNode.Response created = NODE.post("/api/v1/keys", admin,
+                "{\"name\": \"quarterly\", \"roles\": [\"viewer\"], \"expiresIn\": \"90d\"}");
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        Instant expiresAt = Instant.parse(created.json().get("expiresAt").asText());
+        assertThat(expiresAt).isBetween(before.plus(Duration.ofDays(90)).minusSeconds(1),
+                Instant.now().plus(Duration.ofDays(90)).plusSeconds(1));
+        assertThat(NODE.get("/api/v1/workflows", created.json().get("key").asText()).status()).isEqualTo(200);
+        SecureNode.Response both = NODE.post("/api/v1/keys", admin, "{\"name\": \"x\", \"roles\": [\"viewer\"], "
+                + "\"expiresIn\": \"12h\", \"expiresAt\": \"" + Instant.now().plusSeconds(3600) + "\"}");
+        assertThat(field(both)).isEqualTo("expiresIn");
+        assertThat(both.json().get("detail").asText()).contains("not both");
+        assertThat(field(NODE.post("/api/v1/keys", admin, "{\"name\": \"x\", \"roles\": [\"viewer\"], "
+                + "\"expiresIn\": \"soon\"}"))).isEqualTo("expiresIn");
+        assertThat(field(NODE.post("/api/v1/keys", admin, "{\"name\": \"x\", \"roles\": [\"viewer\"], "
+                + "\"expiresIn\": \"0s\"}"))).isEqualTo("expiresIn");
+    }
+
+    @Test
+    void a_key_may_not_have_more_rights_than_its_creator() {
+        Principal operator = new Principal("acme", "key:op", "op", EnumSet.of(Role.OPERATOR),
+                Principal.AuthMethod.API_KEY);
+        Principal admin = new Principal("acme", "key:ad", "ad", EnumSet.of(Role.ADMIN), Principal.AuthMethod.API_KEY);
+
+        assertThatThrownBy(() -> ApiKeyIssuer.requireGrantable(operator, EnumSet.of(Role.VIEWER, Role.ADMIN)))
+                .isInstanceOfSatisfying(BatonException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN);
+                    assertThat(e.getMessage()).contains("role admin").contains("KEY_MANAGE");
+                });
+        assertThatThrownBy(() -> ApiKeyIssuer.requireGrantable(operator, EnumSet.of(Role.DEVELOPER)))
+                .hasMessageContaining("role developer").hasMessageContaining("WORKFLOW_WRITE");
+        ApiKeyIssuer.requireGrantable(operator, EnumSet.of(Role.OPERATOR, Role.VIEWER));
+        ApiKeyIssuer.requireGrantable(admin, EnumSet.allOf(Role.class));
+    }
+
+    @Test
+    void a_very_long_creator_subject_is_stored_cut_with_control_characters_replaced() {
+        ApiKeyIssuer.Issued issued = new ApiKeyIssuer(NODE.node().apiKeys()).issue("acme", "long", EnumSet.of(
+                Role.VIEWER), null, dev.baton.core.security.Quotas.NONE, "jwt:" + "s".repeat(400) + "\u0000");
+
+        assertThat(issued.key().createdBy()).hasSize(ApiKeyIssuer.MAX_CREATED_BY).startsWith("jwt:sss")
+                .doesNotContain("\u0000");
     }
 
     @Test

@@ -85,7 +85,7 @@ class RouteMatrixTest {
         row("GET /health/ready", PUBLIC);
         row("GET /health", PUBLIC);
         row("GET /api/v1/openapi.json", PUBLIC);
-        row("GET /metrics", PUBLIC);
+        row("GET /metrics", all);
     }
 
     private static void row(String route, String roles) {
@@ -170,6 +170,30 @@ class RouteMatrixTest {
         assertThat(anonymous.header("WWW-Authenticate")).startsWith("Bearer");
         assertThat(viewer.status()).isEqualTo(403);
         assertThat(viewer.json().path("detail").asText()).contains("RUN_OPERATE");
+    }
+
+    @Test
+    void metrics_carry_every_tenants_workflow_ids_so_only_a_system_tenant_principal_scrapes_them() {
+        SecureNode.Response registered = node.send("POST", "/api/v1/workflows", KEYS.get(Role.DEVELOPER), """
+                id: acme-payroll
+                steps:
+                  hello: {uses: transform, with: {value: "hi"}}
+                """, Map.of("Content-Type", "application/yaml"));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        assertThat(node.post("/api/v1/workflows/acme-payroll/runs?wait=30s", KEYS.get(Role.DEVELOPER), "{}")
+                .status()).isEqualTo(200);
+        String tenantViewer = node.key("acme", Role.ADMIN);
+
+        SecureNode.Response anonymous = node.get("/metrics", null);
+        SecureNode.Response tenant = node.get("/metrics", tenantViewer);
+        SecureNode.Response scraper = node.get("/metrics", KEYS.get(Role.VIEWER));
+
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.body()).doesNotContain("acme-payroll");
+        assertThat(tenant.status()).isEqualTo(404);
+        assertThat(tenant.body()).doesNotContain("acme-payroll");
+        assertThat(scraper.status()).as(scraper.body()).isEqualTo(200);
+        assertThat(scraper.body()).contains("workflow=\"acme-payroll\"");
     }
 
     private static void expect(List<String> wrong, BatonServer.Route route, String who, int status, boolean ok,

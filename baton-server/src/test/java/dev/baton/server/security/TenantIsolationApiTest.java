@@ -3,6 +3,7 @@ package dev.baton.server.security;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.core.security.Role;
+import dev.baton.gateway.usage.UsageRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -176,6 +178,36 @@ class TenantIsolationApiTest {
         assertThat(node.get(BASE + "/analytics/keys", globex).json().get("runs").get("tenantId").asText())
                 .isEqualTo("globex");
         assertThat(node.get(BASE + "/analytics/keys", globex).json().get("runs").get("runs").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void analytics_usage_of_a_workflow_id_both_tenants_use_counts_only_the_own_tenants_calls() {
+        node.node().gateway().usage().append(List.of(new UsageRecord(Instant.now(), "acme-key", acmeRun, "shared",
+                "hello", "chat", "fake", "openai", "fake-model", "chat", 1200, 300, false, 2.5,
+                Duration.ofMillis(40), null, false, null, "acme", null)));
+
+        JsonNode acmes = node.get(BASE + "/analytics/workflows", acme).json();
+        JsonNode globexes = node.get(BASE + "/analytics/workflows", globex).json();
+        JsonNode acmeOne = node.get(BASE + "/analytics/workflows/shared", acme).json();
+        JsonNode globexOne = node.get(BASE + "/analytics/workflows/shared", globex).json();
+
+        assertThat(usageOf(acmes, "shared").get("totalTokens").asLong()).isEqualTo(1500);
+        assertThat(usageOf(globexes, "shared").get("totalTokens").asLong()).isZero();
+        assertThat(usageOf(globexes, "shared").get("costUsd").asDouble()).isZero();
+        assertThat(acmeOne.get("usage").get("totalTokens").asLong()).isEqualTo(1500);
+        assertThat(globexOne.get("usage").get("totalTokens").asLong()).isZero();
+        assertThat(globexOne.get("usage").get("costUsd").asDouble()).isZero();
+        assertThat(globexOne.get("steps")).isNotEmpty().allSatisfy(step ->
+                assertThat(step.get("usage").get("calls").asLong()).as(step.toString()).isZero());
+    }
+
+    private static JsonNode usageOf(JsonNode analytics, String workflowId) {
+        for (JsonNode item : analytics.get("items")) {
+            if (item.get("workflowId").asText().equals(workflowId)) {
+                return item.get("usage");
+            }
+        }
+        throw new AssertionError(workflowId + " not in " + analytics);
     }
 
     @Test
