@@ -151,14 +151,8 @@ public record EgressPolicy(boolean enabled, List<AddressRange> allowRanges, List
      *                              first refused address and its class, and {@value #ALLOW_SETTING}
      */
     public List<InetAddress> permitted(String host, HostResolver resolver) throws UnknownHostException {
-        String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        List<InetAddress> resolved = AddressRange.literal(name).map(List::of).orElse(null);
-        if (resolved == null) {
-            resolved = resolver.resolve(name);
-        }
-        if (resolved == null || resolved.isEmpty()) {
-            throw new UnknownHostException(name + ": no addresses");
-        }
+        String name = unbracket(host);
+        List<InetAddress> resolved = resolve(name, resolver);
         List<InetAddress> allowed = new ArrayList<>(resolved.size());
         EgressDecision refused = null;
         for (InetAddress address : resolved) {
@@ -173,6 +167,44 @@ public record EgressPolicy(boolean enabled, List<AddressRange> allowRanges, List
             throw denied(refused);
         }
         return List.copyOf(allowed);
+    }
+
+    /**
+     * Resolves {@code host} once and requires that this policy allows <em>every</em> address of the answer: for
+     * callers that cannot choose the address they connect to (the JDK's {@code HttpClient} resolves the name
+     * itself and connects to the first address of the JVM's answer), where keeping only the allowed addresses,
+     * as {@link #permitted} does, would still let the connection go to a refused one.
+     *
+     * @return every resolved address (all allowed), in the resolver's order
+     * @throws UnknownHostException when the name does not resolve
+     * @throws BatonException       EGRESS_DENIED (not retriable) naming the host, the first refused address and its
+     *                              class
+     */
+    public List<InetAddress> requireAll(String host, HostResolver resolver) throws UnknownHostException {
+        String name = unbracket(host);
+        List<InetAddress> resolved = resolve(name, resolver);
+        for (InetAddress address : resolved) {
+            EgressDecision decision = check(name, address);
+            if (!decision.allowed()) {
+                throw denied(decision);
+            }
+        }
+        return List.copyOf(resolved);
+    }
+
+    private static String unbracket(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static List<InetAddress> resolve(String name, HostResolver resolver) throws UnknownHostException {
+        List<InetAddress> resolved = AddressRange.literal(name).map(List::of).orElse(null);
+        if (resolved == null) {
+            resolved = resolver.resolve(name);
+        }
+        if (resolved == null || resolved.isEmpty()) {
+            throw new UnknownHostException(name + ": no addresses");
+        }
+        return resolved;
     }
 
     /**

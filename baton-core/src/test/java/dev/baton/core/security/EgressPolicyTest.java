@@ -128,6 +128,27 @@ class EgressPolicyTest {
                 });
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"10.0.0.5,93.184.215.14", "93.184.215.14,169.254.169.254", "93.184.215.14,::1"})
+    void require_all_refuses_an_answer_with_any_refused_address(String answer) throws Exception {
+        HostResolver resolver = host -> java.util.Arrays.stream(answer.split(",")).map(EgressPolicyTest::ip).toList();
+        assertThat(EgressPolicy.DEFAULT.permitted("mixed.example", resolver)).containsExactly(ip("93.184.215.14"));
+        assertThatThrownBy(() -> EgressPolicy.DEFAULT.requireAll("mixed.example", resolver))
+                .isInstanceOfSatisfying(BatonException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.EGRESS_DENIED);
+                    assertThat(e.getMessage()).startsWith("egress denied: mixed.example (");
+                });
+    }
+
+    @Test
+    void require_all_returns_every_address_when_all_are_allowed() throws Exception {
+        HostResolver resolver = host -> List.of(ip("93.184.215.14"), ip("10.0.0.5"));
+        assertThat(EgressPolicy.DEFAULT.allowing("10.0.0.0/8").requireAll("[llm.example]", resolver))
+                .containsExactly(ip("93.184.215.14"), ip("10.0.0.5"));
+        assertThatThrownBy(() -> EgressPolicy.DEFAULT.requireAll("nx.example", host -> List.of()))
+                .isInstanceOf(UnknownHostException.class);
+    }
+
     @Test
     void literals_are_checked_without_a_lookup() throws Exception {
         HostResolver none = host -> {

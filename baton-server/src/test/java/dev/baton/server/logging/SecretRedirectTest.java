@@ -96,7 +96,8 @@ class SecretRedirectTest {
                       url: "http://127.0.0.1:%d/%d"
                       method: %s
                       headers: {X-Api-Key: "{{ secrets.K }}", X-Plain: "yes"}
-                %s""".formatted(id, a.getAddress().getPort(), status, method, body), id + ".yaml");
+                      %s
+                """.formatted(id, a.getAddress().getPort(), status, method, body), id + ".yaml");
         String runId = node.engine().start(StartRequest.of("default", id, null)).id();
         return node.engine().await("default", runId, Duration.ofSeconds(60)).run();
     }
@@ -112,7 +113,7 @@ class SecretRedirectTest {
 
     @Test
     void a_redirect_that_would_resend_a_secret_body_to_another_origin_fails_the_run() throws Exception {
-        Run run = run("body", 307, "POST", "          body: {token: \"{{ secrets.K }}\"}\n");
+        Run run = run("body", 307, "POST", "body: {token: \"{{ secrets.K }}\"}");
 
         assertThat(run.status()).isEqualTo(RunStatus.FAILED);
         assertThat(run.error().code()).isEqualTo("upstream-rejected");
