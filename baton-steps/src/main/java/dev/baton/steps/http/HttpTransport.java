@@ -36,7 +36,8 @@ import java.util.concurrent.TimeoutException;
  * Response heads are limited to {@link HttpStepSettings#maxResponseHeaderBytes()} (the body limit does not cover
  * them), request heads to {@link #MAX_REQUEST_HEADER_BYTES}.
  *
- * <p>The clients share one thread pool (2 idle threads at most) and one scheduler (Jetty's callbacks are short; the step's own virtual
+ * <p>The clients share one thread pool ({@link #WORKER_THREADS} plus one selector thread per client, 2 idle
+ * threads at least) and one scheduler (Jetty's callbacks are short; the step's own virtual
  * thread waits for the answer) and are spread round-robin ({@link HttpClientPool}). Each allows many
  * connections and queued requests per destination (see {@link #MAX_CONNECTIONS}), since the JDK client it
  * replaced had no such limits and workflows fan out to thousands of concurrent calls. Thread-safe.
@@ -56,12 +57,20 @@ final class HttpTransport implements AutoCloseable {
     static final int MAX_REQUEST_HEADER_BYTES = 256 * 1024;
 
     private final HttpStepSettings settings;
-    private final QueuedThreadPool threads = new QueuedThreadPool(200, 2, 60_000);
+    /**
+     * Threads left for Jetty's callbacks on top of the clients' selectors: every started client leases one thread
+     * of the shared pool for its selector for good, so the pool holds this many plus one per client (with a fixed
+     * 200, the 198th client could not start and {@code http.clients: 256} failed a quarter of the calls).
+     */
+    static final int WORKER_THREADS = 200;
+
+    private final QueuedThreadPool threads;
     private final ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler("baton-http-scheduler", true);
     private final HttpClientPool<HttpClient> clients;
 
     HttpTransport(HttpStepSettings settings, EgressPolicy policy, HostResolver resolver) {
         this.settings = settings;
+        this.threads = new QueuedThreadPool(WORKER_THREADS + settings.clients(), 2, 60_000);
         threads.setName("baton-http");
         threads.setDaemon(true);
         try {
