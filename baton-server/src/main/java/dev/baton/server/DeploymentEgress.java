@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 import java.net.UnknownHostException;
 
 /**
- * The start-up check of gateway deployments against the egress policy: every deployment with a base URL must
- * have at least one address the policy allows, so that a deployment pointing at, say, a local Ollama on
+ * The start-up check of gateway deployments against the egress policy: every address of every deployment's base
+ * URL host must be allowed ({@link EgressPolicy#requireAll}: the gateway's JDK client connects to the first
+ * address of its own answer, so one allowed address among refused ones is not enough), so that a deployment pointing at, say, a local Ollama on
  * {@code http://localhost:11434} stops the node with a message naming the deployment and
  * {@code security.egress.allow} instead of failing every call later. (Each exchange is checked again, see
  * {@link dev.baton.gateway.provider.http.UpstreamHttp}.) A host that does not resolve now is only logged: DNS
@@ -42,7 +43,7 @@ final class DeploymentEgress {
                 }
                 String host = deployment.baseUrl().getHost();
                 try {
-                    egress.permitted(host, resolver);
+                    egress.requireAll(host, resolver);
                 } catch (UnknownHostException e) {
                     LOG.warn("deployment {}: cannot resolve {} now; its egress is checked again on every call",
                             deployment.id(), host);

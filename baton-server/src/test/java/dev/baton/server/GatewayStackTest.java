@@ -112,6 +112,20 @@ class GatewayStackTest {
     }
 
     @Test
+    void a_deployment_whose_answer_mixes_public_and_private_addresses_is_refused() {
+        GatewayConfig config = GatewayConfig.EMPTY.withModel(new ModelAlias("fast", ModelKind.CHAT,
+                Strategy.ROUND_ROBIN, List.of(Deployment.of("f", "openai", URI.create("https://llm.example/v1"), "m")),
+                List.of()));
+        HostResolver mixed = host -> List.of(java.net.InetAddress.getByName("10.0.0.5"),
+                java.net.InetAddress.getByName("8.8.8.8"));
+        assertThatThrownBy(() -> DeploymentEgress.check(config, EgressPolicy.DEFAULT, mixed))
+                .isInstanceOfSatisfying(BatonException.class, e -> {
+                    assertThat(e.errors().getFirst().field()).isEqualTo("gateway.models.fast.deployments[0].baseUrl");
+                    assertThat(e.getMessage()).contains("llm.example (10.0.0.5) is a private address");
+                });
+    }
+
+    @Test
     void an_unresolvable_deployment_key_stops_the_start_naming_the_setting() {
         Deployment keyed = new Deployment("k", "openai", URI.create("http://127.0.0.1:1/v1"), "m",
                 new SecretRef("env", "MISSING_KEY"), 1, RateLimits.UNLIMITED,

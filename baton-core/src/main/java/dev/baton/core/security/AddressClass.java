@@ -7,8 +7,8 @@ package dev.baton.core.security;
  * <p>Ranges: IANA IPv4 and IPv6 Special-Purpose Address Registries (RFC 6890 and its updates: RFC 1122
  * "this network", RFC 1918 private, RFC 3927 IPv4 link-local, RFC 6598 shared address space, RFC 4193 unique
  * local, RFC 4291 IPv6 link-local and multicast, RFC 3879 deprecated site-local) and the metadata endpoints the
- * clouds document (AWS 169.254.169.254, fd00:ec2::254 and ECS 169.254.170.2; GCP and Azure 169.254.169.254;
- * Alibaba 100.100.100.200).
+ * clouds document (AWS 169.254.169.254, fd00:ec2::254 and ECS 169.254.170.2; GCP 169.254.169.254 and
+ * fd20:ce::254; Azure 169.254.169.254 and the WireServer 168.63.129.16; Alibaba 100.100.100.200).
  */
 public enum AddressClass {
     /** Anything not listed below: reachable by default. */
@@ -29,7 +29,11 @@ public enum AddressClass {
     MULTICAST("multicast"),
     /** 255.255.255.255. */
     BROADCAST("broadcast"),
-    /** 240.0.0.0/4, reserved for future use. */
+    /**
+     * Special-purpose blocks that are not globally reachable: 240.0.0.0/4, 192.0.0.0/24, 192.0.2.0/24,
+     * 198.18.0.0/15, 198.51.100.0/24, 203.0.113.0/24, ::/96 (what normalising leaves of it), 100::/64, 2001::/32
+     * (Teredo), 2001:2::/48, 2001:10::/28, 2001:db8::/32, 64:ff9b:1::/48 (local-use NAT64), 3fff::/20, 5f00::/16.
+     */
     RESERVED("reserved");
 
     private final String label;

@@ -24,10 +24,12 @@ import java.util.Objects;
  * <ol>
  *   <li>policy disabled → allowed;</li>
  *   <li>{@code h} matches a deny host pattern or a metadata name, or {@code a} lies in a deny block → denied;</li>
- *   <li>{@code a} lies in an allow block → allowed;</li>
+ *   <li>{@code a} lies in an allow block → allowed, but a cloud metadata address only when the block is that
+ *       single address ({@code 169.254.169.254/32}): a wider block ({@code 169.254.0.0/16}, {@code 0.0.0.0/0})
+ *       written to reach something else does not open it;</li>
  *   <li>{@code h} matches an allow host pattern → allowed, unless {@code a} is a cloud metadata address (those
- *       are reachable only through an allow block that covers them, so a trusted name that resolves there is
- *       still refused);</li>
+ *       are reachable only through an allow entry naming the address itself, so a trusted name that resolves
+ *       there is still refused);</li>
  *   <li>otherwise allowed exactly when {@code a} is {@link AddressClass#PUBLIC}.</li>
  * </ol>
  * Addresses are {@linkplain #normalise normalised} first: IPv4-mapped ({@code ::ffff:a.b.c.d}), IPv4-compatible
@@ -59,7 +61,16 @@ public record EgressPolicy(boolean enabled, List<AddressRange> allowRanges, List
 
     private static final String METADATA_NAME = "a cloud metadata host name, never reachable";
     private static final AddressRange[] METADATA = ranges("169.254.169.254", "169.254.170.2", "100.100.100.200",
-            "fd00:ec2::254");
+            "168.63.129.16", "fd00:ec2::254", "fd20:ce::254");
+    /**
+     * IANA special-purpose blocks that are not globally reachable and fall in no other class (RFC 6890 and
+     * updates): IETF protocol assignments, the documentation and benchmarking ranges (198.18.0.0/15 is also what
+     * fake-IP proxies hand out), IPv6 discard-only, Teredo, ORCHID, the local-use NAT64 prefix (RFC 8215; what it
+     * translates to depends on the network, so it is denied as a whole) and SRv6 SIDs.
+     */
+    private static final AddressRange[] RESERVED = ranges("192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15",
+            "198.51.100.0/24", "203.0.113.0/24", "100::/64", "2001::/32", "2001:2::/48", "2001:10::/28",
+            "2001:db8::/32", "64:ff9b:1::/48", "3fff::/20", "5f00::/16");
 
     public EgressPolicy {
         allowRanges = List.copyOf(allowRanges);
@@ -125,7 +136,10 @@ public record EgressPolicy(boolean enabled, List<AddressRange> allowRanges, List
             }
         }
         for (AddressRange allow : allowRanges) {
-            if (allow.contains(a)) {
+            // a metadata address opens only when named on its own (/32, /128), never inside a wider block such as
+            // 169.254.0.0/16 or 0.0.0.0/0 written to reach something else
+            boolean single = allow.prefixLength() == a.getAddress().length * 8;
+            if (allow.contains(a) && (type != AddressClass.CLOUD_METADATA || single)) {
                 return new EgressDecision(true, host, a, type, "allow-listed by " + allow);
             }
         }
@@ -151,14 +165,8 @@ public record EgressPolicy(boolean enabled, List<AddressRange> allowRanges, List
      *                              first refused address and its class, and {@value #ALLOW_SETTING}
      */
     public List<InetAddress> permitted(String host, HostResolver resolver) throws UnknownHostException {
-        String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        List<InetAddress> resolved = AddressRange.literal(name).map(List::of).orElse(null);
-        if (resolved == null) {
-            resolved = resolver.resolve(name);
-        }
-        if (resolved == null || resolved.isEmpty()) {
-            throw new UnknownHostException(name + ": no addresses");
-        }
+        String name = unbracket(host);
+        List<InetAddress> resolved = resolve(name, resolver);
         List<InetAddress> allowed = new ArrayList<>(resolved.size());
         EgressDecision refused = null;
         for (InetAddress address : resolved) {
@@ -173,6 +181,44 @@ public record EgressPolicy(boolean enabled, List<AddressRange> allowRanges, List
             throw denied(refused);
         }
         return List.copyOf(allowed);
+    }
+
+    /**
+     * Resolves {@code host} once and requires that this policy allows <em>every</em> address of the answer: for
+     * callers that cannot choose the address they connect to (the JDK's {@code HttpClient} resolves the name
+     * itself and connects to the first address of the JVM's answer), where keeping only the allowed addresses,
+     * as {@link #permitted} does, would still let the connection go to a refused one.
+     *
+     * @return every resolved address (all allowed), in the resolver's order
+     * @throws UnknownHostException when the name does not resolve
+     * @throws BatonException       EGRESS_DENIED (not retriable) naming the host, the first refused address and its
+     *                              class
+     */
+    public List<InetAddress> requireAll(String host, HostResolver resolver) throws UnknownHostException {
+        String name = unbracket(host);
+        List<InetAddress> resolved = resolve(name, resolver);
+        for (InetAddress address : resolved) {
+            EgressDecision decision = check(name, address);
+            if (!decision.allowed()) {
+                throw denied(decision);
+            }
+        }
+        return List.copyOf(resolved);
+    }
+
+    private static String unbracket(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static List<InetAddress> resolve(String name, HostResolver resolver) throws UnknownHostException {
+        List<InetAddress> resolved = AddressRange.literal(name).map(List::of).orElse(null);
+        if (resolved == null) {
+            resolved = resolver.resolve(name);
+        }
+        if (resolved == null || resolved.isEmpty()) {
+            throw new UnknownHostException(name + ": no addresses");
+        }
+        return resolved;
     }
 
     /**
@@ -243,7 +289,7 @@ public record EgressPolicy(boolean enabled, List<AddressRange> allowRanges, List
                 return AddressClass.MULTICAST;
             } else if (allOnes(b)) {
                 return AddressClass.BROADCAST;
-            } else if ((b0 & 0xf0) == 240) {
+            } else if ((b0 & 0xf0) == 240 || reserved(address)) {
                 return AddressClass.RESERVED;
             }
             return AddressClass.PUBLIC;
@@ -258,8 +304,19 @@ public record EgressPolicy(boolean enabled, List<AddressRange> allowRanges, List
             return AddressClass.LINK_LOCAL;
         } else if (b0 == 0xff) {
             return AddressClass.MULTICAST;
+        } else if (allZero(b, 0, 12) || reserved(address)) {
+            return AddressClass.RESERVED; // ::/96 left after normalise (::0.0.0.2 to ::0.0.0.255), special blocks
         }
         return AddressClass.PUBLIC;
+    }
+
+    private static boolean reserved(InetAddress address) {
+        for (AddressRange range : RESERVED) {
+            if (range.contains(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean allZero(byte[] b, int from, int to) {

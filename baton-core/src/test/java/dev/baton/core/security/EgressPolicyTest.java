@@ -31,6 +31,12 @@ class EgressPolicyTest {
             "255.255.255.255, BROADCAST", "240.0.0.1, RESERVED",
             "8.8.8.8, PUBLIC", "172.32.0.1, PUBLIC", "100.128.0.1, PUBLIC", "172.15.255.255, PUBLIC",
             "2606:4700::1111, PUBLIC", "192.169.0.1, PUBLIC",
+            "168.63.129.16, CLOUD_METADATA", "fd20:ce::254, CLOUD_METADATA",
+            "192.0.0.8, RESERVED", "192.0.2.1, RESERVED", "198.18.0.1, RESERVED", "198.19.255.255, RESERVED",
+            "198.51.100.7, RESERVED", "203.0.113.7, RESERVED", "::2, RESERVED", "::0.0.0.255, RESERVED",
+            "64:ff9b:1::a9fe:a9fe, RESERVED", "2001::1, RESERVED", "2001:0:4136:e378:8000:63bf:3fff:fdd2, RESERVED",
+            "100::1, RESERVED", "2001:db8::1, RESERVED", "2001:2::1, RESERVED", "3fff::1, RESERVED",
+            "198.20.0.1, PUBLIC", "192.0.3.1, PUBLIC", "2001:4860:4860::8888, PUBLIC", "2001:200::1, PUBLIC",
     })
     void classifies_addresses_by_range(String literal, AddressClass expected) throws Exception {
         assertThat(EgressPolicy.classify(EgressPolicy.normalise(InetAddress.getByName(literal)))).isEqualTo(expected);
@@ -77,6 +83,31 @@ class EgressPolicyTest {
         assertThat(byName.check("internal.corp", ip("169.254.169.254")).allowed()).isFalse();
         EgressPolicy byRange = EgressPolicy.of(true, List.of("169.254.169.254/32"), List.of());
         assertThat(byRange.check("x", ip("169.254.169.254")).allowed()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"169.254.0.0/16", "0.0.0.0/0", "168.63.0.0/16", "fd00::/8", "::/0"})
+    void a_wider_allowed_block_does_not_open_the_metadata_addresses_inside_it(String block) throws Exception {
+        EgressPolicy policy = EgressPolicy.of(true, List.of(block), List.of());
+        for (String metadata : List.of("169.254.169.254", "168.63.129.16", "fd00:ec2::254", "fd20:ce::254")) {
+            EgressDecision decision = policy.check("x", ip(metadata));
+            if (AddressRange.parse(block).contains(decision.address())) {
+                assertThat(decision.allowed()).as(metadata).isFalse();
+                assertThat(decision.addressClass()).isEqualTo(AddressClass.CLOUD_METADATA);
+            }
+        }
+        assertThat(EgressPolicy.of(true, List.of("169.254.0.0/16"), List.of()).check("x", ip("169.254.1.1"))
+                .allowed()).isTrue();
+        assertThat(EgressPolicy.of(true, List.of("169.254.0.0/16", "169.254.169.254"), List.of())
+                .check("x", ip("169.254.169.254")).allowed()).isTrue();
+        assertThat(EgressPolicy.of(true, List.of("fd20:ce::254/128"), List.of()).check("x", ip("fd20:ce::254"))
+                .allowed()).isTrue();
+    }
+
+    @Test
+    void an_allowed_host_name_never_reaches_the_ipv6_metadata_of_gcp() throws Exception {
+        assertThat(EgressPolicy.of(true, List.of("internal.corp"), List.of()).check("internal.corp",
+                ip("fd20:ce::254")).allowed()).isFalse();
     }
 
     @Test
@@ -126,6 +157,27 @@ class EgressPolicyTest {
                             + "cloud metadata address, which the egress policy does not allow; add the host or its "
                             + "range to security.egress.allow to reach it");
                 });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"10.0.0.5,93.184.215.14", "93.184.215.14,169.254.169.254", "93.184.215.14,::1"})
+    void require_all_refuses_an_answer_with_any_refused_address(String answer) throws Exception {
+        HostResolver resolver = host -> java.util.Arrays.stream(answer.split(",")).map(EgressPolicyTest::ip).toList();
+        assertThat(EgressPolicy.DEFAULT.permitted("mixed.example", resolver)).containsExactly(ip("93.184.215.14"));
+        assertThatThrownBy(() -> EgressPolicy.DEFAULT.requireAll("mixed.example", resolver))
+                .isInstanceOfSatisfying(BatonException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.EGRESS_DENIED);
+                    assertThat(e.getMessage()).startsWith("egress denied: mixed.example (");
+                });
+    }
+
+    @Test
+    void require_all_returns_every_address_when_all_are_allowed() throws Exception {
+        HostResolver resolver = host -> List.of(ip("93.184.215.14"), ip("10.0.0.5"));
+        assertThat(EgressPolicy.DEFAULT.allowing("10.0.0.0/8").requireAll("[llm.example]", resolver))
+                .containsExactly(ip("93.184.215.14"), ip("10.0.0.5"));
+        assertThatThrownBy(() -> EgressPolicy.DEFAULT.requireAll("nx.example", host -> List.of()))
+                .isInstanceOf(UnknownHostException.class);
     }
 
     @Test

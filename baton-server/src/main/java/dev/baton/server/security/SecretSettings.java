@@ -16,13 +16,14 @@ import java.util.TreeSet;
  *                  and Kubernetes mount secrets; {@code null} for none. Files are read at each use, so a rotated
  *                  secret takes effect without a restart
  * @param shared    whether installation-wide secrets (files directly in the directory and {@code BATON_SECRET_*}
- *                  variables) are visible to every tenant ({@code true}, the default) or only to the system tenant
+ *                  variables) are visible to every tenant or only to the system tenant; read as true by default
+ *                  while authentication is off, false when it is on ({@link SecretsConfigReader})
  * @param variables the values of the {@code BATON_SECRET_<NAME>} environment variables by NAME, read when the
  *                  configuration is loaded (empty when {@code security.secrets.environment} is false). Never
  *                  printed ({@link #toString()} shows the names only) nor serialized
  */
 public record SecretSettings(Path directory, boolean shared, @JsonIgnore Map<String, String> variables) {
-    /** No directory, no variables: every secret reference fails its step. */
+    /** No directory, no variables: every secret reference fails its step (authentication off: shared). */
     public static final SecretSettings DEFAULT = new SecretSettings(null, true, Map.of());
 
     public SecretSettings {

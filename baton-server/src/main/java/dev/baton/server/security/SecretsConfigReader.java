@@ -20,7 +20,8 @@ import java.util.Set;
  *   secrets:
  *     directory: /run/secrets   # BATON_SECRETS_DIR; <dir>/<NAME> and <dir>/<tenant>/<NAME>
  *     environment: true         # BATON_SECRETS_ENVIRONMENT; read BATON_SECRET_<NAME> variables
- *     shared: true              # BATON_SECRETS_SHARED; installation-wide secrets visible to every tenant
+ *     shared: false             # BATON_SECRETS_SHARED; installation-wide secrets visible to every tenant
+ *                               # default: true while security.auth.enabled is false, else false
  * }</pre>
  */
 public final class SecretsConfigReader {
@@ -32,12 +33,16 @@ public final class SecretsConfigReader {
     }
 
     /**
-     * @param security the whole {@code security:} section (missing node when absent)
-     * @param env      the environment: {@code BATON_SECRETS_DIR}, {@code BATON_SECRETS_ENVIRONMENT},
-     *                 {@code BATON_SECRETS_SHARED} override the file; {@code BATON_SECRET_<NAME>} are the values
+     * @param security    the whole {@code security:} section (missing node when absent)
+     * @param env         the environment: {@code BATON_SECRETS_DIR}, {@code BATON_SECRETS_ENVIRONMENT},
+     *                    {@code BATON_SECRETS_SHARED} override the file; {@code BATON_SECRET_<NAME>} are the values
+     * @param authEnabled whether {@code security.auth.enabled} is on: then {@code shared} defaults to false, so
+     *                    that with several tenants the operator's installation-wide secrets serve only the system
+     *                    tenant unless the operator opts in (any tenant's http step could otherwise send them to a
+     *                    URL of its choosing); with auth off every caller is the system tenant anyway
      * @throws BatonException INVALID_INPUT naming the setting
      */
-    public static SecretSettings read(JsonNode security, Map<String, String> env) {
+    public static SecretSettings read(JsonNode security, Map<String, String> env, boolean authEnabled) {
         ConfigTree tree = new ConfigTree("security", security).get("secrets").fields(KEYS);
         String directoryText = env.getOrDefault("BATON_SECRETS_DIR", tree.get("directory").text(null));
         Path directory = null;
@@ -50,7 +55,7 @@ public final class SecretsConfigReader {
         }
         boolean environment = flag(env, "BATON_SECRETS_ENVIRONMENT", "security.secrets.environment",
                 tree.get("environment").bool(true));
-        boolean shared = flag(env, "BATON_SECRETS_SHARED", "security.secrets.shared", tree.get("shared").bool(true));
+        boolean shared = flag(env, "BATON_SECRETS_SHARED", "security.secrets.shared", tree.get("shared").bool(!authEnabled));
         Map<String, String> variables = new LinkedHashMap<>();
         if (environment) {
             env.forEach((name, value) -> {

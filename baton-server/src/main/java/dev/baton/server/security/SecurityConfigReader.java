@@ -46,8 +46,9 @@ public final class SecurityConfigReader {
             throw BatonException.invalidInput("security.systemTenant", "must be 1..64 letters, digits, '.', '_' "
                     + "or '-', starting with a letter or digit; got '" + systemTenant + "'");
         }
-        return new SecurityConfig(systemTenant, AuthConfigReader.read(security, env),
+        AuthSettings auth = AuthConfigReader.read(security, env);
+        return new SecurityConfig(systemTenant, auth,
                 QuotaConfigReader.read(security, env), EgressConfigReader.read(security, env),
-                SecretsConfigReader.read(security, env));
+                SecretsConfigReader.read(security, env, auth.enabled()));
     }
 }

@@ -49,6 +49,9 @@ import java.util.TreeMap;
  *       addresses actually connected to ({@link EgressResolver}); redirects are followed by the step, at most
  *       {@value Redirect#MAX_REDIRECTS}, each hop checked again ({@link Redirect}). A refused address fails the
  *       step with {@code EGRESS_DENIED} (not retried) naming the host, the address and its class.</li>
+ *   <li>Secrets: a header or body holding a secret ({@link StepContext#secretArguments()}) is never carried by a
+ *       redirect to another origin: such headers are dropped, and a redirect that would re-send such a body
+ *       fails the step with {@code UPSTREAM_REJECTED} (see {@link Redirect}).</li>
  *   <li>Errors: statuses per {@link HttpStatusMapping}; timeouts, connection failures and unknown hosts →
  *       {@code UPSTREAM_UNAVAILABLE} (retriable); malformed JSON or a body over the size limit →
  *       {@code UPSTREAM_INVALID_RESPONSE}; bad arguments → {@code INVALID_ARGUMENT} naming the argument.</li>
@@ -163,7 +166,7 @@ public final class HttpStep implements StepHandler, AutoCloseable {
     /** Sends the call and follows its redirects hop by hop until an answer that is not one, or the deadline. */
     private LimitedResponse.Answer exchange(HttpCall call, StepContext context, long deadline, Context trace)
             throws InterruptedException {
-        Redirect hop = Redirect.first(call);
+        Redirect hop = Redirect.first(call, context.secretArguments());
         for (int hops = 0; ; hops++) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {

@@ -6,8 +6,10 @@ import dev.baton.core.security.EgressPolicy;
 import dev.baton.core.security.HostResolver;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -31,8 +33,11 @@ import java.util.concurrent.TimeoutException;
  * any other status (no authentication handshakes), do not
  * decode content encodings (the body is returned as the service sent it, as before), and get every address
  * from an {@link EgressResolver}, so the egress policy is enforced on the address actually connected to.
+ * Response heads are limited to {@link HttpStepSettings#maxResponseHeaderBytes()} (the body limit does not cover
+ * them), request heads to {@link #MAX_REQUEST_HEADER_BYTES}.
  *
- * <p>The clients share one thread pool (2 idle threads at most) and one scheduler (Jetty's callbacks are short; the step's own virtual
+ * <p>The clients share one thread pool ({@link #WORKER_THREADS} plus one selector thread per client, 2 idle
+ * threads at least) and one scheduler (Jetty's callbacks are short; the step's own virtual
  * thread waits for the answer) and are spread round-robin ({@link HttpClientPool}). Each allows many
  * connections and queued requests per destination (see {@link #MAX_CONNECTIONS}), since the JDK client it
  * replaced had no such limits and workflows fan out to thousands of concurrent calls. Thread-safe.
@@ -44,14 +49,28 @@ final class HttpTransport implements AutoCloseable {
     static final long IDLE_TIMEOUT_MS = 30_000;
     /** Requests waiting for a connection per destination and client (Jetty's default is 1024). */
     static final int MAX_QUEUED = 65_536;
+    /**
+     * The largest request head (request line and headers) sent, in bytes: 256 KiB, so that large bearer tokens,
+     * SAML assertions and cookies go out as they did on the JDK client, which had no such limit (Jetty's default
+     * is 8 KiB). The buffer grows to this size only for a request that needs it.
+     */
+    static final int MAX_REQUEST_HEADER_BYTES = 256 * 1024;
 
     private final HttpStepSettings settings;
-    private final QueuedThreadPool threads = new QueuedThreadPool(200, 2, 60_000);
+    /**
+     * Threads left for Jetty's callbacks on top of the clients' selectors: every started client leases one thread
+     * of the shared pool for its selector for good, so the pool holds this many plus one per client (with a fixed
+     * 200, the 198th client could not start and {@code http.clients: 256} failed a quarter of the calls).
+     */
+    static final int WORKER_THREADS = 200;
+
+    private final QueuedThreadPool threads;
     private final ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler("baton-http-scheduler", true);
     private final HttpClientPool<HttpClient> clients;
 
     HttpTransport(HttpStepSettings settings, EgressPolicy policy, HostResolver resolver) {
         this.settings = settings;
+        this.threads = new QueuedThreadPool(WORKER_THREADS + settings.clients(), 2, 60_000);
         threads.setName("baton-http");
         threads.setDaemon(true);
         try {
@@ -77,6 +96,8 @@ final class HttpTransport implements AutoCloseable {
         client.setMaxConnectionsPerDestination(MAX_CONNECTIONS);
         client.setMaxRequestsQueuedPerDestination(MAX_QUEUED);
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Baton"));
+        client.setMaxRequestHeadersSize(MAX_REQUEST_HEADER_BYTES);
+        client.setMaxResponseHeadersSize(settings.maxResponseHeaderBytes());
         client.setExecutor(threads);
         client.setScheduler(scheduler);
         try {
@@ -137,17 +158,24 @@ final class HttpTransport implements AutoCloseable {
             request.abort(e);
             throw e;
         } catch (ExecutionException e) {
-            throw failure(hop, e.getCause());
+            throw failure(hop, e.getCause(), settings.maxResponseHeaderBytes());
         }
     }
 
     /**
      * The Baton error of a failed exchange: a {@link BatonException} from the egress resolver or the body limit
      * as is (prefixed with the request); timeouts, refused connections, unknown hosts and other I/O failures
-     * {@code UPSTREAM_UNAVAILABLE} (retriable); anything else {@code STEP_FAILED}.
+     * {@code UPSTREAM_UNAVAILABLE} (retriable); a response Jetty cannot parse (response headers over
+     * {@code maxResponseHeaderBytes}, a protocol violation) {@code UPSTREAM_INVALID_RESPONSE}; request headers
+     * over {@link #MAX_REQUEST_HEADER_BYTES} {@code INVALID_ARGUMENT} on {@code headers}; anything else
+     * {@code STEP_FAILED}.
      */
-    static BatonException failure(Redirect hop, Throwable error) {
+    static BatonException failure(Redirect hop, Throwable error, int maxResponseHeaderBytes) {
         String target = hop.method() + " " + hop.uri();
+        BatonException unparsable = unparsable(target, error, maxResponseHeaderBytes);
+        if (unparsable != null) {
+            return unparsable;
+        }
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof BatonException baton) {
                 return baton.code() == ErrorCode.EGRESS_DENIED
@@ -178,9 +206,40 @@ final class HttpTransport implements AutoCloseable {
             return new BatonException(ErrorCode.UPSTREAM_UNAVAILABLE, target + ": " + error, error);
         }
         if (error instanceof IllegalArgumentException) {
-            return HttpCall.invalid("url", error.getMessage());
+            String message = String.valueOf(error.getMessage());
+            if (message.toLowerCase(java.util.Locale.ROOT).contains("header")) {
+                // Jetty: "Request headers too large"
+                return HttpCall.invalid("headers", "the request headers are larger than " + MAX_REQUEST_HEADER_BYTES
+                        + " bytes (" + message + ")");
+            }
+            return HttpCall.invalid("url", message);
         }
         return new BatonException(ErrorCode.STEP_FAILED, target + ": " + error, error);
+    }
+
+    /**
+     * The error of a response Jetty's parser refused, or null: Jetty fails the exchange with an
+     * {@link HttpResponseException} (a protocol violation) whose cause is an {@link HttpException} carrying the
+     * reason, e.g. {@code Response Header Bytes Too Large} once the head passes
+     * {@link HttpClient#setMaxResponseHeadersSize}.
+     */
+    private static BatonException unparsable(String target, Throwable error, int maxResponseHeaderBytes) {
+        String reason = null;
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof HttpException http) {
+                reason = http.getReason();
+            } else if (t instanceof HttpResponseException && reason == null) {
+                reason = "";
+            }
+        }
+        if (reason == null) {
+            return null;
+        }
+        String lower = reason.toLowerCase(java.util.Locale.ROOT);
+        String what = lower.contains("header") && lower.contains("too large")
+                ? "response headers larger than " + maxResponseHeaderBytes + " bytes"
+                : "malformed HTTP response" + (reason.isEmpty() ? "" : " (" + reason + ")");
+        return new BatonException(ErrorCode.UPSTREAM_INVALID_RESPONSE, target + ": " + what, error);
     }
 
     private static void stop(HttpClient client) {

@@ -26,12 +26,22 @@ import java.util.Set;
  * (scheme, host, port) drops {@code Authorization}, {@code Proxy-Authorization} and {@code Cookie}, as browsers
  * and curl do: credentials meant for one service are not handed to wherever it points.
  *
+ * <p>Secrets ({@code {{ secrets.NAME }}}, see {@code StepContext.secretArguments()}) go only to the origin the
+ * workflow named. A hop to another origin also drops every header whose value holds a secret (whatever its
+ * name: {@code X-Api-Key}, {@code PRIVATE-TOKEN}...), and is not followed at all when it would re-send a body
+ * holding one (307 and 308; 301 and 302 for every method but POST): the step fails with
+ * {@code UPSTREAM_REJECTED} (not retried) rather than answering with the redirect, so that the author learns why
+ * the call stopped instead of seeing an unexpected 3xx. What was dropped stays dropped on later hops, even back
+ * on the first origin. Headers without a secret still follow, as in browsers and curl.
+ *
  * @param uri     absolute http(s) URI
  * @param method  request method
  * @param headers request headers as the workflow wrote them (without the ones Baton adds per hop)
  * @param body    the body, or null
+ * @param secrets the arguments holding a secret, relative to the step's {@code with} ({@code headers.X-Api-Key},
+ *                {@code body}, {@code body.token}, {@code body[0]}...)
  */
-record Redirect(URI uri, HttpMethod method, Map<String, String> headers, JsonNode body) {
+record Redirect(URI uri, HttpMethod method, Map<String, String> headers, JsonNode body, Set<String> secrets) {
     /** The most redirects followed in one exchange (the JDK client's default, {@code jdk.httpclient.redirects.retrylimit}). */
     static final int MAX_REDIRECTS = 5;
     private static final Set<Integer> STATUSES = Set.of(301, 302, 303, 307, 308);
@@ -41,11 +51,16 @@ record Redirect(URI uri, HttpMethod method, Map<String, String> headers, JsonNod
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(method, "method");
         headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        secrets = Set.copyOf(secrets);
     }
 
-    /** The first request of a call. */
-    static Redirect first(HttpCall call) {
-        return new Redirect(call.uri(), call.method(), call.headers(), call.body());
+    /**
+     * The first request of a call.
+     *
+     * @param secrets the step's arguments that hold a secret ({@code StepContext.secretArguments()})
+     */
+    static Redirect first(HttpCall call, Set<String> secrets) {
+        return new Redirect(call.uri(), call.method(), call.headers(), call.body(), secrets);
     }
 
     /**
@@ -54,7 +69,8 @@ record Redirect(URI uri, HttpMethod method, Map<String, String> headers, JsonNod
      *
      * @param hops redirects followed so far
      * @throws BatonException UPSTREAM_INVALID_RESPONSE for a {@code Location} that is no http(s) URL;
-     *                        UPSTREAM_REJECTED when more than {@value #MAX_REDIRECTS} redirects would be followed
+     *                        UPSTREAM_REJECTED when more than {@value #MAX_REDIRECTS} redirects would be followed,
+     *                        or when the next hop would carry a body holding a secret to another origin
      */
     Optional<Redirect> next(int status, String location, int hops) {
         if (!STATUSES.contains(status) || location == null || location.isBlank()) {
@@ -84,16 +100,32 @@ record Redirect(URI uri, HttpMethod method, Map<String, String> headers, JsonNod
         JsonNode nextBody = toGet ? null : body;
         Map<String, String> nextHeaders = new LinkedHashMap<>();
         boolean sameOrigin = origin(uri).equals(origin(target));
+        if (!sameOrigin && nextBody != null && bodyHoldsSecret()) {
+            throw new BatonException(ErrorCode.UPSTREAM_REJECTED, method + " " + uri + " answered " + status
+                    + " to another origin (" + origin(target) + "); not followed, because the request body holds "
+                    + "a secret that may go only to " + origin(uri) + " (see docs/security.md, \"Secrets\")");
+        }
         headers.forEach((name, value) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            boolean credential = CREDENTIALS.contains(lower);
+            boolean confined = CREDENTIALS.contains(lower) || holdsSecret(name);
             boolean bodyHeader = toGet && (lower.equals("content-type") || lower.equals(
                     HttpHeader.CONTENT_ENCODING.lowerCaseName()));
-            if ((sameOrigin || !credential) && !bodyHeader) {
+            if ((sameOrigin || !confined) && !bodyHeader) {
                 nextHeaders.put(name, value);
             }
         });
-        return Optional.of(new Redirect(target, nextMethod, nextHeaders, nextBody));
+        return Optional.of(new Redirect(target, nextMethod, nextHeaders, nextBody, secrets));
+    }
+
+    /** Whether the header {@code name} (as the workflow wrote it) holds a secret. */
+    private boolean holdsSecret(String name) {
+        String argument = "headers." + name;
+        return secrets.stream().anyMatch(s -> s.equals("headers") || s.equalsIgnoreCase(argument));
+    }
+
+    /** Whether the body, or anything in it, holds a secret. */
+    private boolean bodyHoldsSecret() {
+        return secrets.stream().anyMatch(s -> s.equals("body") || s.startsWith("body.") || s.startsWith("body["));
     }
 
     /** Whether a header was given, case-insensitively. */

@@ -56,7 +56,9 @@ import java.util.concurrent.TimeoutException;
  * recorded or sent.
  *
  * <p>Egress: given an {@link EgressPolicy}, every exchange first resolves the base URL's host and refuses it
- * ({@code EGRESS_DENIED}) when the policy allows none of its addresses. The JDK client then resolves the name
+ * ({@code EGRESS_DENIED}) unless the policy allows <em>every</em> one of its addresses (the JDK client connects
+ * to the first address of its own answer, so one allowed address among refused ones is not enough); a host that
+ * does not resolve fails the exchange ({@code UPSTREAM_UNAVAILABLE}). The JDK client then resolves the name
  * again to connect; the JVM's address cache (positive answers kept {@code networkaddress.cache.ttl}, 30 s by
  * default) normally hands it the answer just checked, but an entry expiring between the two lookups leaves a
  * window in which a changed DNS answer would be connected to unchecked. Provider base URLs are operator
@@ -250,17 +252,20 @@ public final class UpstreamHttp implements AutoCloseable {
     }
 
     /**
-     * Refuses the call when the policy allows none of its host's addresses. An unknown host is left to the
-     * exchange, which fails with the usual transport error.
+     * Refuses the call unless the policy allows every address of its host ({@link EgressPolicy#requireAll}): the
+     * JDK client connects to the first address of its own answer, not to one we choose, so an answer mixing
+     * allowed and refused addresses is refused as a whole. A host that does not resolve fails the call
+     * ({@code UPSTREAM_UNAVAILABLE}, retriable) instead of letting the JDK client resolve it unchecked.
      */
     private void checkEgress(UpstreamCall call) {
         if (!egress.enabled() || call.uri().getHost() == null) {
             return;
         }
         try {
-            egress.permitted(call.uri().getHost(), resolver);
+            egress.requireAll(call.uri().getHost(), resolver);
         } catch (UnknownHostException e) {
-            // the exchange fails on it the usual way
+            throw new BatonException(ErrorCode.UPSTREAM_UNAVAILABLE, call.target() + ": cannot resolve host "
+                    + call.uri().getHost() + " (egress check)", e);
         } catch (BatonException e) {
             throw new BatonException(ErrorCode.EGRESS_DENIED, call.target() + ": " + e.getMessage(), e);
         }

@@ -89,4 +89,42 @@ class UpstreamHttpTest {
             assertThat(lookups).hasValue(1);
         }
     }
+
+    @Test
+    void an_answer_mixing_allowed_and_refused_addresses_is_refused_before_connecting() throws Exception {
+        // the JDK client would connect to the first address (the private one): one public address is not enough
+        dev.baton.core.security.HostResolver dns = host -> List.of(InetAddress.getByName("127.0.0.1"),
+                InetAddress.getByName("8.8.8.8"));
+        try (UpstreamHttp http = new UpstreamHttp(java.time.InstantSource.system(),
+                io.opentelemetry.api.OpenTelemetry.noop(), dev.baton.core.security.EgressPolicy.DEFAULT, dns)) {
+            try {
+                http.send(new UpstreamCall("GET", URI.create("http://llm.example:1/v1/models"), Map.of(), null,
+                        Timeouts.DEFAULT, "deployment d: GET /models", null, "d"));
+                throw new AssertionError("expected egress-denied");
+            } catch (BatonException e) {
+                assertThat(e.code()).isEqualTo(ErrorCode.EGRESS_DENIED);
+                assertThat(e.getMessage()).contains("llm.example (127.0.0.1) is a loopback address");
+            }
+        }
+    }
+
+    @Test
+    void a_host_the_check_cannot_resolve_fails_the_call_instead_of_connecting_unchecked() throws Exception {
+        // the JVM would resolve "localhost" to the loopback; the check's resolver does not know it
+        dev.baton.core.security.HostResolver nx = host -> {
+            throw new java.net.UnknownHostException(host);
+        };
+        try (UpstreamHttp http = new UpstreamHttp(java.time.InstantSource.system(),
+                io.opentelemetry.api.OpenTelemetry.noop(), dev.baton.core.security.EgressPolicy.DEFAULT, nx)) {
+            try {
+                http.send(new UpstreamCall("GET", URI.create("http://localhost:1/v1/models"), Map.of(), null,
+                        Timeouts.DEFAULT, "deployment d: GET /models", null, "d"));
+                throw new AssertionError("expected upstream-unavailable");
+            } catch (BatonException e) {
+                assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE);
+                assertThat(e.retriable()).isTrue();
+                assertThat(e.getMessage()).contains("cannot resolve host localhost");
+            }
+        }
+    }
 }
