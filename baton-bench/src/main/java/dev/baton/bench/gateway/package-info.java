@@ -11,9 +11,9 @@
  *
  * <p>Every harness runs the shaded {@code baton-server/target/baton.jar} as a child process
  * ({@link dev.baton.bench.gateway.BatonProcess}, a generated {@code baton.yaml} in a fresh temporary directory)
- * and, where there is one, the upstream as the baton-gateway test-jar's {@code FakeOpenAiServer} inside the harness JVM, so Baton's
- * memory and CPU are its own; all processes share the machine's cores. Results and commands are in
- * docs/benchmarks.md.
+ * and, where there is one, the upstream as the baton-gateway test-jar's {@code FakeOpenAiServer} inside the
+ * harness JVM, so Baton's memory and CPU are its own; all processes share the machine's cores. Results and
+ * commands are in docs/benchmarks.md.
  *
  * <p>May depend on every Baton module, the baton-gateway test fixtures, the JDK and the Debian packages
  * {@code hey} and {@code wrk} (installed with {@code apt-get} when missing).
