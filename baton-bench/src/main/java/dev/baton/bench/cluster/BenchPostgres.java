@@ -30,8 +30,8 @@ import java.util.stream.Stream;
  * reaped children ({@code cutime + cstime}: backends that have exited), and that of every live descendant
  * (backends, the WAL writer, checkpointer, autovacuum...), from {@code /proc}. Not thread-safe.
  */
-final class BenchPostgres implements AutoCloseable {
-    static final String ROLE = "baton";
+public final class BenchPostgres implements AutoCloseable {
+    public static final String ROLE = "baton";
 
     private final EmbeddedPostgres server;
     private final Path directory;
@@ -46,7 +46,7 @@ final class BenchPostgres implements AutoCloseable {
     }
 
     /** Starts the server; {@code synchronousCommit} is {@code on} or {@code off}. */
-    static BenchPostgres start(String synchronousCommit) throws IOException, SQLException {
+    public static BenchPostgres start(String synchronousCommit) throws IOException, SQLException {
         if (!synchronousCommit.equals("on") && !synchronousCommit.equals("off")) {
             throw new IllegalArgumentException("--synchronous-commit must be on or off, got " + synchronousCommit);
         }
@@ -70,7 +70,7 @@ final class BenchPostgres implements AutoCloseable {
     }
 
     /** Creates database {@code name} owned by {@link #ROLE}; its JDBC URL. */
-    String createDatabase(String name) throws SQLException {
+    public String createDatabase(String name) throws SQLException {
         try (Connection connection = admin("postgres"); Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name + " OWNER " + ROLE);
         }
@@ -98,7 +98,7 @@ final class BenchPostgres implements AutoCloseable {
     }
 
     /** What the report says about the server. */
-    String describe() throws SQLException {
+    public String describe() throws SQLException {
         try (Connection connection = admin("postgres"); Statement statement = connection.createStatement();
              ResultSet version = statement.executeQuery("SHOW server_version")) {
             version.next();
@@ -109,7 +109,7 @@ final class BenchPostgres implements AutoCloseable {
     }
 
     /** CPU time of the server and all its processes so far, ms (see the class comment). */
-    long cpuMillis() {
+    public long cpuMillis() {
         long total = ProcFs.cpuMillis(postmasterPid, true);
         try (Stream<ProcessHandle> children = ProcessHandle.of(postmasterPid).stream()
                 .flatMap(ProcessHandle::descendants)) {

@@ -51,6 +51,19 @@ final class BatonProcess implements AutoCloseable {
      */
     static BatonProcess start(Path jar, String yaml, List<String> javaOptions) throws IOException,
             InterruptedException {
+        return start(jar, yaml, javaOptions, config -> { });
+    }
+
+    /** What runs between writing {@code baton.yaml} and starting the server, e.g. {@code baton keys create --local}. */
+    @FunctionalInterface
+    interface Preparation {
+        /** Prepares the node whose configuration file is {@code config}. */
+        void prepare(Path config) throws IOException, InterruptedException;
+    }
+
+    /** As {@link #start(Path, String, List)}, running {@code preparation} on the written configuration first. */
+    static BatonProcess start(Path jar, String yaml, List<String> javaOptions, Preparation preparation)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " does not exist: build it with "
                     + "./mvnw -B -q -pl baton-server -am -DskipTests package");
@@ -58,6 +71,7 @@ final class BatonProcess implements AutoCloseable {
         Path directory = Files.createTempDirectory("baton-gateway-bench-");
         Path config = directory.resolve("baton.yaml");
         Files.writeString(config, "dataDir: " + directory.resolve("data") + "\n" + yaml);
+        preparation.prepare(config);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaOptions);

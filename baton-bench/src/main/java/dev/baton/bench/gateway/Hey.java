@@ -65,16 +65,33 @@ final class Hey {
     /** As above; without the {@code Cache-Control} header when {@code noCache} is false. */
     static Result run(Path hey, URI url, Path body, boolean noCache, int workers, int ratePerWorker,
                       Duration duration) throws IOException, InterruptedException {
+        List<String> headers = noCache && body != null ? List.of("Cache-Control: no-cache") : List.of();
+        return run(command(hey, url, body, headers, workers, ratePerWorker, duration));
+    }
+
+    /**
+     * The hey command line: a {@code POST} of {@code body} as JSON, or a {@code GET} when {@code body} is
+     * {@code null}, each request with {@code headers} ({@code "Name: value"}).
+     */
+    static List<String> command(Path hey, URI url, Path body, List<String> headers, int workers,
+                                int ratePerWorker, Duration duration) {
         List<String> command = new java.util.ArrayList<>(List.of(hey.toString(), "-z", duration.toSeconds() + "s",
                 "-c", Integer.toString(workers), "-q", Integer.toString(ratePerWorker)));
         if (body != null) {
             command.addAll(List.of("-m", "POST", "-T", "application/json"));
-            if (noCache) {
-                command.addAll(List.of("-H", "Cache-Control: no-cache"));
-            }
+        }
+        for (String header : headers) {
+            command.addAll(List.of("-H", header));
+        }
+        if (body != null) {
             command.addAll(List.of("-D", body.toString()));
         }
         command.add(url.toString());
+        return command;
+    }
+
+    /** Runs the hey {@code command} (of {@link #command}) and waits for it. */
+    static Result run(List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String raw = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = process.waitFor();
@@ -82,7 +99,7 @@ final class Hey {
             throw new IllegalStateException("hey failed (exit " + exit + "): " + String.join(" ", command) + "\n"
                     + raw);
         }
-        return parse(String.join(" ", quoted(command)), raw);
+        return parse(String.join(" ", quoted(command)).replaceAll("Bearer [^' ]+", "Bearer \\$KEY"), raw);
     }
 
     static Result parse(String command, String raw) {
