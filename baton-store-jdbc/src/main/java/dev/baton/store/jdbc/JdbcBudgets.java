@@ -9,10 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Comparator;
@@ -60,6 +57,8 @@ import java.util.concurrent.TimeUnit;
  * (retriable) for a reservation; a failed settlement is logged (its reservation then expires, and the call's
  * spend reaches the account at the next reconciliation after its usage record is written). PostgreSQL only.
  * Thread-safe.
+ *
+ * <p>The SQL on the budget tables is {@link BudgetTables}'; this class decides when each statement runs.
  */
 public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
     /** The default lifetime of a reservation that is not renewed. */
@@ -73,57 +72,6 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
     /** How many times one account's reservation is tried before giving up (see {@code reserveOne}). */
     private static final int ATTEMPTS = 4;
 
-    private static final String RESERVE = """
-            WITH admitted AS (
-              UPDATE gateway_budgets SET reserved_tokens = reserved_tokens + ?, reserved_usd = reserved_usd + ?
-               WHERE account = ?
-                 AND (? <= 0 OR spent_tokens + reserved_tokens + ? <= ?)
-                 AND (? <= 0 OR spent_usd + reserved_usd + ? <= ?)
-              RETURNING account)
-            INSERT INTO gateway_budget_reservations (id, account, holder, tokens, cost_usd, expires_at)
-            SELECT ?, account, ?, ?, ?, clock_timestamp() + CAST(? AS double precision) * interval '1 millisecond' FROM admitted""";
-    private static final String CREATE_FROM_USAGE = """
-            INSERT INTO gateway_budgets (account, spent_tokens, spent_usd, reserved_tokens, reserved_usd)
-            SELECT ?, COALESCE(SUM(input_tokens + output_tokens), 0), COALESCE(SUM(cost_usd), 0), 0, 0
-              FROM usage_records WHERE %s = ? AND at >= ?
-            ON CONFLICT (account) DO NOTHING""";
-    private static final String SETTLE = """
-            WITH released AS (
-              DELETE FROM gateway_budget_reservations WHERE id = ? RETURNING account, tokens, cost_usd),
-            accounts AS (
-              SELECT a.account, COALESCE(r.tokens, 0) AS tokens, COALESCE(r.cost_usd, 0) AS cost_usd
-                FROM unnest(CAST(? AS varchar[])) AS a(account) LEFT JOIN released r ON r.account = a.account)
-            UPDATE gateway_budgets b
-               SET reserved_tokens = b.reserved_tokens - a.tokens,
-                   reserved_usd = GREATEST(0, b.reserved_usd - a.cost_usd),
-                   spent_tokens = b.spent_tokens + ?, spent_usd = b.spent_usd + ?
-              FROM accounts a WHERE b.account = a.account""";
-    private static final String SWEEP = """
-            WITH expired AS (
-              DELETE FROM gateway_budget_reservations WHERE expires_at < clock_timestamp() %s RETURNING account, tokens, cost_usd),
-            freed AS (
-              SELECT account, SUM(tokens) AS tokens, SUM(cost_usd) AS cost_usd FROM expired GROUP BY account)
-            UPDATE gateway_budgets b
-               SET reserved_tokens = b.reserved_tokens - f.tokens,
-                   reserved_usd = GREATEST(0, b.reserved_usd - f.cost_usd)
-              FROM freed f WHERE b.account = f.account""";
-    /** Locks budget rows in id order: settle and sweep take them in the order reservations do (no deadlock). */
-    private static final String LOCK_ACCOUNTS = "SELECT account FROM gateway_budgets"
-            + " WHERE account = ANY(CAST(? AS varchar[])) ORDER BY account FOR UPDATE";
-    private static final String EXPIRED_ACCOUNTS = "SELECT DISTINCT account FROM gateway_budget_reservations"
-            + " WHERE expires_at < clock_timestamp() ORDER BY account";
-    private static final String RENEW = "UPDATE gateway_budget_reservations SET expires_at = clock_timestamp() + CAST(? AS double precision) * interval '1 millisecond'"
-            + " WHERE holder = ? AND id = ANY(CAST(? AS varchar[]))";
-    private static final String RECONCILE = """
-            UPDATE gateway_budgets b
-               SET spent_tokens = GREATEST(b.spent_tokens, u.tokens), spent_usd = GREATEST(b.spent_usd, u.cost_usd)
-              FROM (SELECT COALESCE(SUM(input_tokens + output_tokens), 0) AS tokens,
-                           COALESCE(SUM(cost_usd), 0) AS cost_usd
-                      FROM usage_records WHERE %s = ? AND at >= ?) u
-             WHERE b.account = ? AND (b.spent_tokens < u.tokens OR b.spent_usd < u.cost_usd)""";
-    private static final String READ = "SELECT spent_tokens, spent_usd, reserved_tokens, reserved_usd"
-            + " FROM gateway_budgets WHERE account = ?";
-
     private final DataSource dataSource;
     private final Duration reservationTtl;
     private final String holder = UUID.randomUUID().toString();
@@ -132,6 +80,7 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
     /** Accounts this instance reserved on since its last {@link #reconcile()}. */
     private final Map<String, BudgetAccount> touched = new ConcurrentHashMap<>();
     private final ScheduledExecutorService upkeep;
+    private final BudgetTables tables;
 
     /**
      * Accounts with reservations renewed and swept every {@code reservationTtl / 3} by a background thread.
@@ -152,6 +101,7 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
         if (reservationTtl.compareTo(Duration.ofSeconds(3)) < 0) {
             throw BatonException.invalidInput("reservationTtl", "must be at least 3 s, got " + reservationTtl);
         }
+        this.tables = new BudgetTables(holder, reservationTtl);
         if (scheduled) {
             upkeep = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("baton-budget-upkeep")
                     .factory());
@@ -221,75 +171,24 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
                                       double cost)
             throws SQLException {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            if (tryReserve(connection, id, account, tokens, cost)) {
+            if (tables.tryReserve(connection, id, account, tokens, cost)) {
                 return null;
             }
-            BudgetLedger.Spend now = read(connection, account.id());
+            BudgetLedger.Spend now = BudgetTables.read(connection, account.id());
             if (now == null) {
-                createFromUsage(connection, account); // a no-op when a concurrent call created it first
+                BudgetTables.createFromUsage(connection, account); // a no-op when a concurrent call created it first
                 continue;
             }
             if (account.refusal(now, tokens, cost) == null) {
                 continue; // freed, or created, between the update and the read
             }
-            if (sweep(connection, account.id()) == 0) {
+            if (BudgetTables.sweep(connection, account.id()) == 0) {
                 return account.exceeded(now, tokens, cost);
             }
         }
         throw new BatonException(ErrorCode.STORE_UNAVAILABLE, account.name() + " is contended: " + ATTEMPTS
                 + " attempts to reserve " + tokens + " tokens found room each time and lost it to concurrent calls;"
                 + " try again");
-    }
-
-    private boolean tryReserve(Connection connection, String id, BudgetAccount account, long tokens, double cost)
-            throws SQLException {
-        try (PreparedStatement reserve = connection.prepareStatement(RESERVE)) {
-            long maxTokens = account.cap().maxTokens();
-            double maxCost = account.cap().maxCostUsd();
-            reserve.setLong(1, tokens);
-            reserve.setDouble(2, cost);
-            reserve.setString(3, account.id());
-            reserve.setLong(4, maxTokens);
-            reserve.setLong(5, tokens);
-            reserve.setLong(6, maxTokens);
-            reserve.setDouble(7, maxCost);
-            reserve.setDouble(8, cost);
-            reserve.setDouble(9, maxCost);
-            reserve.setString(10, id);
-            reserve.setString(11, holder);
-            reserve.setLong(12, tokens);
-            reserve.setDouble(13, cost);
-            reserve.setLong(14, reservationTtl.toMillis());
-            return reserve.executeUpdate() == 1;
-        }
-    }
-
-    /** Creates the account's row from its usage records; whether this call created it. */
-    private static boolean createFromUsage(Connection connection, BudgetAccount account) throws SQLException {
-        try (PreparedStatement create = connection.prepareStatement(CREATE_FROM_USAGE.formatted(
-                usageColumn(account)))) {
-            create.setString(1, account.id());
-            create.setString(2, account.value());
-            SqlValues.setInstant(create, 3, periodStart(account));
-            return create.executeUpdate() == 1;
-        }
-    }
-
-    /** The column of {@code usage_records} that holds the account's principal or run id. */
-    private static String usageColumn(BudgetAccount account) {
-        return switch (account.dimension()) {
-            case RUN -> "run_id";
-            case PRINCIPAL -> "principal";
-            case TENANT -> "tenant_id";
-            case API_KEY -> "key_id";
-            default -> throw new IllegalArgumentException("budget accounts are per principal, run, tenant or key, not "
-                    + account.dimension());
-        };
-    }
-
-    /** Where the account's period starts ({@link BudgetAccount#from()}), or the epoch for a lifetime account. */
-    private static java.time.Instant periodStart(BudgetAccount account) {
-        return account.from() == null ? java.time.Instant.EPOCH : account.from();
     }
 
     /**
@@ -300,7 +199,7 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
                                          long tokens, double cost) throws SQLException {
         BatonException latest = refusal;
         for (BudgetAccount account : rest) {
-            BudgetLedger.Spend now = read(connection, account.id());
+            BudgetLedger.Spend now = BudgetTables.read(connection, account.id());
             if (now != null && account.refusal(now, tokens, cost) != null) {
                 latest = BudgetAccount.later(latest, account.exceeded(now, tokens, cost));
             }
@@ -308,72 +207,20 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
         return latest;
     }
 
-    private BudgetLedger.Spend read(Connection connection, String account) throws SQLException {
-        try (PreparedStatement read = connection.prepareStatement(READ)) {
-            read.setString(1, account);
-            try (ResultSet row = read.executeQuery()) {
-                return row.next() ? new BudgetLedger.Spend(row.getLong(1), row.getDouble(2), row.getLong(3),
-                        row.getDouble(4)) : null;
-            }
-        }
-    }
-
     private void settle(String id, List<String> accounts, long tokens, double cost) {
         live.remove(id); // settled or not, no longer renewed: a reservation whose settlement failed expires
-        boolean several = accounts.size() > 1; // one row needs no lock order: one statement, one round trip
         try (Connection connection = dataSource.getConnection()) {
-            if (several) {
-                connection.setAutoCommit(false);
-            }
-            try (PreparedStatement settle = connection.prepareStatement(SETTLE)) {
-                Array ids = connection.createArrayOf("varchar", accounts.stream().sorted().toArray());
-                if (several) {
-                    lockAccounts(connection, ids);
-                }
-                settle.setString(1, id);
-                settle.setArray(2, ids);
-                settle.setLong(3, tokens);
-                settle.setDouble(4, cost);
-                settle.executeUpdate();
-                if (several) {
-                    connection.commit();
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (several) {
-                    connection.rollback();
-                }
-                throw e;
-            } finally {
-                if (several) {
-                    connection.setAutoCommit(true);
-                }
-            }
+            BudgetTables.settle(connection, id, accounts, tokens, cost);
         } catch (SQLException | RuntimeException e) {
             LOG.warn("budget: could not settle reservation {} of {} ({} tokens, {} USD used); it expires within {}: {}",
                     id, accounts, tokens, cost, reservationTtl, e.toString());
         }
     }
 
-    /**
-     * Locks the budget rows {@code ids} in id order, as a reservation does, before a statement that updates several
-     * of them at once: its join would otherwise lock them in whatever order its plan produces, and a reservation
-     * holding the day's row while waiting for the month's could deadlock with it.
-     */
-    private static void lockAccounts(Connection connection, Array ids) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement(LOCK_ACCOUNTS)) {
-            lock.setArray(1, ids);
-            try (ResultSet rows = lock.executeQuery()) {
-                while (rows.next()) {
-                    // locked
-                }
-            }
-        }
-    }
-
     @Override
     public BudgetLedger.Spend spend(String id) {
         try (Connection connection = dataSource.getConnection()) {
-            return read(connection, id);
+            return BudgetTables.read(connection, id);
         } catch (SQLException e) {
             throw SqlValues.failure("read a gateway budget", e);
         }
@@ -390,14 +237,9 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
         try (Connection connection = dataSource.getConnection()) {
             Object[] ids = live.toArray();
             if (ids.length > 0) {
-                try (PreparedStatement renew = connection.prepareStatement(RENEW)) {
-                    renew.setLong(1, reservationTtl.toMillis());
-                    renew.setString(2, holder);
-                    renew.setArray(3, connection.createArrayOf("varchar", ids));
-                    renew.executeUpdate();
-                }
+                tables.renew(connection, ids);
             }
-            return sweepAll(connection);
+            return BudgetTables.sweepAll(connection);
         } catch (SQLException e) {
             throw SqlValues.failure("renew and sweep gateway budget reservations", e);
         }
@@ -421,18 +263,12 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
         int raised = 0;
         try (Connection connection = dataSource.getConnection()) {
             for (BudgetAccount account : due) {
-                try (PreparedStatement reconcile = connection.prepareStatement(RECONCILE.formatted(
-                        usageColumn(account)))) {
-                    reconcile.setString(1, account.value());
-                    SqlValues.setInstant(reconcile, 2, periodStart(account));
-                    reconcile.setString(3, account.id());
-                    int changed = reconcile.executeUpdate();
-                    if (changed > 0) {
-                        LOG.info("budget: {} raised to what its usage records show (a settlement was lost)",
-                                account.name());
-                    }
-                    raised += changed;
+                int changed = BudgetTables.raiseToUsage(connection, account);
+                if (changed > 0) {
+                    LOG.info("budget: {} raised to what its usage records show (a settlement was lost)",
+                            account.name());
                 }
+                raised += changed;
                 touched.remove(account.id(), account);
             }
         } catch (SQLException e) {
@@ -459,43 +295,6 @@ public final class JdbcBudgets implements BudgetAccounts, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("budget: reservation upkeep failed, retrying in {} ms: {}", reservationTtl.toMillis() / 3,
                     e.getMessage());
-        }
-    }
-
-    /** Deletes every expired reservation in one transaction, their accounts locked in id order; the accounts freed. */
-    private static int sweepAll(Connection connection) throws SQLException {
-        List<String> expired = new java.util.ArrayList<>();
-        try (PreparedStatement list = connection.prepareStatement(EXPIRED_ACCOUNTS);
-             ResultSet rows = list.executeQuery()) {
-            while (rows.next()) {
-                expired.add(rows.getString(1));
-            }
-        }
-        if (expired.isEmpty()) {
-            return 0;
-        }
-        connection.setAutoCommit(false);
-        try (PreparedStatement sweep = connection.prepareStatement(SWEEP.formatted(
-                "AND account = ANY(CAST(? AS varchar[]))"))) {
-            Array ids = connection.createArrayOf("varchar", expired.toArray());
-            lockAccounts(connection, ids);
-            sweep.setArray(1, ids);
-            int freed = sweep.executeUpdate();
-            connection.commit();
-            return freed;
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
-    }
-
-    /** Deletes the expired reservations of {@code account}; the accounts freed (0 or 1). */
-    private int sweep(Connection connection, String account) throws SQLException {
-        try (PreparedStatement sweep = connection.prepareStatement(SWEEP.formatted("AND account = ?"))) {
-            sweep.setString(1, account);
-            return sweep.executeUpdate();
         }
     }
 

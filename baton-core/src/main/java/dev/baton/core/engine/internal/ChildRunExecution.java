@@ -80,7 +80,7 @@ final class ChildRunExecution implements Execution {
         }
         child = started;
         if (stopped) {
-            parent.core().cancelChild(started, "the parent step was stopped");
+            parent.core().cancellation().cancelChild(started, "the parent step was stopped");
             return;
         }
         try {
@@ -115,7 +115,7 @@ final class ChildRunExecution implements Execution {
         stopped = true;
         Run current = child;
         if (current != null) {
-            attempt.run().core().cancelChild(current, "the parent step was stopped");
+            attempt.run().core().cancellation().cancelChild(current, "the parent step was stopped");
         }
     }
 }

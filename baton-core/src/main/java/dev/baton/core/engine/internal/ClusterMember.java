@@ -255,7 +255,7 @@ final class ClusterMember implements AutoCloseable {
                 claimed = leases.claim(run.id(), nodeId(), settings.leaseTtl());
                 if (claimed.isPresent() && claimed.get().status() == RunStatus.QUEUED) {
                     handling.finishedWhileQueued(run.id()); // the claim loop may hold it in a batch claimed before
-                    Run cancelled = core.cancelQueued(claimed.get(), reason);
+                    Run cancelled = core.cancellation().cancelQueued(claimed.get(), reason);
                     settled = true;
                     return cancelled;
                 }

@@ -16,8 +16,6 @@ import dev.baton.core.error.ErrorCode;
 import dev.baton.core.run.JournalEntry;
 import dev.baton.core.run.Run;
 import dev.baton.core.run.RunEvent;
-import dev.baton.core.run.RunStatus;
-import dev.baton.core.run.StepError;
 import dev.baton.core.secret.SecretSource;
 import dev.baton.core.step.StepHandler;
 import dev.baton.core.step.StepRegistry;
@@ -26,8 +24,6 @@ import dev.baton.core.workflow.InputValidator;
 import dev.baton.core.workflow.RetryPolicy;
 import dev.baton.core.workflow.Workflow;
 import dev.baton.core.workflow.WorkflowResolver;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -50,12 +46,12 @@ import java.util.random.RandomGenerator;
  * {@code workflow} and {@code map} steps, and provides the shared services of the run coordinators (journal,
  * permits, backoff, clock, executor). Which runs this node owns, and what happens when one finishes, is
  * {@link RunOwnership}'s. In a cluster ({@code cluster} settings given), {@link ClusterMember} holds the run
- * leases and follows other nodes' runs; {@link Backpressure} refuses starts when the queue is too deep.
+ * leases and follows other nodes' runs; {@link Backpressure} refuses starts when the queue is too deep;
+ * {@link RunCancellation} cancels runs.
  *
  * <p>Thread-safety: safe for concurrent use; the engine operations may be called from any thread.
  */
 public final class EngineCore implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(EngineCore.class);
     /** Deepest chain of child runs ({@code workflow} and {@code map} steps) under one top-level run. */
     static final int MAX_NESTING = 16;
 
@@ -83,6 +79,7 @@ public final class EngineCore implements AutoCloseable {
     private final Set<ObservedAttempt> observedAttempts = ConcurrentHashMap.newKeySet();
     private final Backpressure backpressure;
     private final ChildRuns children;
+    private final RunCancellation cancellation;
     /** This node in its cluster, or {@code null} for a single node. */
     private final ClusterMember member;
     /** Where the values of {@code {{ secrets.NAME }}} come from. */
@@ -136,6 +133,8 @@ public final class EngineCore implements AutoCloseable {
         this.member = cluster == null ? null : new ClusterMember(this, cluster, leases, signals, ownership,
                 admission, journal, completions, events, clock, executor);
         this.children = new ChildRuns(this, store, resolver, inputValidator, ownership, member);
+        this.cancellation = new RunCancellation(store, journal, clock, admission, ownership, member, this.observer,
+                completions, executor, this::ensureOpen);
         if (member != null) {
             member.start();
         }
@@ -239,47 +238,12 @@ public final class EngineCore implements AutoCloseable {
 
     /** See {@link Engine#cancel}. */
     public Run cancel(String tenantId, String runId, String reason) {
-        Run run = store.find(tenantId, runId).orElseThrow(() -> BatonException.notFound("run", runId));
-        if (run.status().isTerminal()) {
-            return run;
-        }
-        ensureOpen();
-        if (member != null && !ownership.ownsId(runId)) {
-            return member.cancel(run, reason);
-        }
-        if (run.status() == RunStatus.QUEUED && admission.remove(runId)) {
-            return cancelQueued(run, reason);
-        }
-        journal.append(new JournalEntry.CancelRequested(runId, reason, clock.instant())).join();
-        // The owner acts on it now; a queued run being admitted gets it on activation; a run owned by no one
-        // sees the request when it is resumed.
-        ownership.cancel(run, reason);
-        return store.find(tenantId, runId).orElse(run);
+        return cancellation.cancel(tenantId, runId, reason);
     }
 
-    /** Finishes a queued run nobody started ({@code CANCELLED}); this node holds it (admission or lease). */
-    Run cancelQueued(Run run, String reason) {
-        StepError error = StepError.of(ErrorCode.CANCELLED, reason == null || reason.isBlank()
-                ? "cancelled before it started" : "cancelled before it started: " + reason);
-        Instant at = clock.instant();
-        journal.append(List.of(new JournalEntry.CancelRequested(run.id(), reason, at),
-                new JournalEntry.RunFinished(run.id(), RunStatus.CANCELLED, null, error, at))).join();
-        ownership.forgetCancel(run.id());
-        Run finished = RunOwnership.finishedWithoutStart(run, RunStatus.CANCELLED, error, at);
-        observer.runFinished(finished);
-        completions.runFinished(new RunView(finished, List.of()));
-        return finished;
-    }
-
-    /** Cancels a child run whose parent step was stopped (asynchronously; never throws). */
-    void cancelChild(Run child, String reason) {
-        executor.execute(() -> {
-            try {
-                cancel(child.tenantId(), child.id(), reason);
-            } catch (BatonException e) {
-                LOG.debug("could not cancel child run {}: {}", child.id(), e.getMessage());
-            }
-        });
+    /** Cancelling runs: queued ones this node holds, owned ones, other nodes' ones, child runs of stopped steps. */
+    RunCancellation cancellation() {
+        return cancellation;
     }
 
     /** See {@link Engine#subscribe}. */
