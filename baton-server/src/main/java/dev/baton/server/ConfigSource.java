@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.baton.core.engine.LoadShedding;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.error.FieldError;
@@ -24,13 +23,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import static dev.baton.server.ConfigValues.bool;
+import static dev.baton.server.ConfigValues.integer;
+import static dev.baton.server.ConfigValues.setting;
+import static dev.baton.server.ConfigValues.text;
 
 /**
  * Loads a {@link BatonConfig}: defaults, then an optional YAML file, then environment variables (which win).
@@ -123,9 +123,6 @@ public final class ConfigSource {
             "engine.loadShedding", Set.of("queueDepth", "minPriority"),
             "ai", Set.of("enabled", "loadInBackground"),
             "http", Set.of("clients")), TransportConfigReader.SECTIONS);
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?",
-            Pattern.CASE_INSENSITIVE);
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     private ConfigSource() {
     }
@@ -199,23 +196,7 @@ public final class ConfigSource {
                 TransportConfigReader.tls(serverNode, env), TransportConfigReader.cors(serverNode, env),
                 TransportConfigReader.headers(serverNode));
 
-        BatonConfig.Engine e = defaults.engine();
-        Map<String, Integer> limits = new LinkedHashMap<>();
-        JsonNode limitsNode = engineNode.path("stepTypeLimits");
-        if (!limitsNode.isMissingNode() && !limitsNode.isObject()) {
-            throw BatonException.invalidInput("engine.stepTypeLimits", "must be a map of step type to limit");
-        }
-        for (Map.Entry<String, JsonNode> entry : limitsNode.properties()) {
-            limits.put(entry.getKey(), integer("engine.stepTypeLimits." + entry.getKey(), entry.getValue().asText()));
-        }
-        BatonConfig.Engine engine = new BatonConfig.Engine(
-                integer("engine.maxRunningRuns", setting(env, "BATON_ENGINE_MAX_RUNNING_RUNS",
-                        text(engineNode, "maxRunningRuns"), String.valueOf(e.maxRunningRuns()))),
-                integer("engine.maxQueuedRuns", setting(env, "BATON_ENGINE_MAX_QUEUED_RUNS",
-                        text(engineNode, "maxQueuedRuns"), String.valueOf(e.maxQueuedRuns()))),
-                integer("engine.maxConcurrentAttempts", setting(env, "BATON_ENGINE_MAX_CONCURRENT_ATTEMPTS",
-                        text(engineNode, "maxConcurrentAttempts"), String.valueOf(e.maxConcurrentAttempts()))),
-                limits, loadShedding(engineNode.path("loadShedding"), env));
+        BatonConfig.Engine engine = EngineConfigReader.read(engineNode, env);
 
         BatonConfig.Ai ai = new BatonConfig.Ai(
                 bool("ai.enabled", setting(env, "BATON_AI_ENABLED", text(aiNode, "enabled"), "true")),
@@ -237,24 +218,6 @@ public final class ConfigSource {
             }
             throw new BatonException(e.code(), label + ": " + e.getMessage(), e.errors());
         }
-    }
-
-    /** {@code engine.loadShedding}: both values default to {@link LoadShedding#DEFAULT}'s. */
-    private static LoadShedding loadShedding(JsonNode node, Map<String, String> env) {
-        LoadShedding d = LoadShedding.DEFAULT;
-        int depth = integer("engine.loadShedding.queueDepth", setting(env, "BATON_ENGINE_LOAD_SHEDDING_QUEUE_DEPTH",
-                text(node, "queueDepth"), String.valueOf(d.queueDepth())));
-        int minPriority = integer("engine.loadShedding.minPriority", setting(env,
-                "BATON_ENGINE_LOAD_SHEDDING_MIN_PRIORITY", text(node, "minPriority"), String.valueOf(d.minPriority())));
-        if (depth < 1 || depth > 10_000_000) {
-            throw BatonException.invalidInput("engine.loadShedding.queueDepth",
-                    "must be between 1 and 10000000, got " + depth);
-        }
-        if (minPriority < -100 || minPriority > 100) {
-            throw BatonException.invalidInput("engine.loadShedding.minPriority",
-                    "must be between -100 and 100, got " + minPriority);
-        }
-        return new LoadShedding(depth, minPriority);
     }
 
     /** The cluster section of the main file and its variables. */
@@ -350,50 +313,9 @@ public final class ConfigSource {
         }
     }
 
-    private static String text(JsonNode node, String key) {
-        JsonNode value = node.path(key);
-        return value.isMissingNode() || value.isNull() ? null : value.asText();
-    }
-
-    private static String setting(Map<String, String> env, String variable, String fromFile, String fallback) {
-        String fromEnv = env.get(variable);
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return fromEnv.trim();
-        }
-        return fromFile != null ? fromFile : fallback;
-    }
-
-    private static int integer(String setting, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw BatonException.invalidInput(setting, "must be an integer, got '" + value + "'");
-        }
-    }
-
-    private static boolean bool(String setting, String value) {
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw BatonException.invalidInput(setting, "must be true or false, got '" + value + "'");
-        };
-    }
-
     /** Parses {@code 1048576}, {@code 512KiB}, {@code 1MiB}, {@code 2GB} (binary units throughout). */
     static long size(String setting, String value) {
-        Matcher m = SIZE.matcher(value.trim());
-        if (!m.matches()) {
-            throw BatonException.invalidInput(setting, "must be a size like 1048576, 512KiB or 1MiB, got '" + value + "'");
-        }
-        long number = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-        long factor = switch (unit.charAt(0)) {
-            case 'k' -> 1024L;
-            case 'm' -> 1024L * 1024;
-            case 'g' -> 1024L * 1024 * 1024;
-            default -> 1L;
-        };
-        return Math.multiplyExact(number, factor);
+        return ConfigValues.size(setting, value);
     }
 
     /**
@@ -402,31 +324,6 @@ public final class ConfigSource {
      * @throws BatonException INVALID_INPUT naming {@code setting} when the text is not a duration
      */
     public static Duration duration(String setting, String value) {
-        String text = value.trim();
-        try {
-            if (text.startsWith("P") || text.startsWith("p")) {
-                return Duration.parse(text.toUpperCase(Locale.ROOT));
-            }
-            Matcher m = DURATION_PART.matcher(text);
-            Duration total = Duration.ZERO;
-            int end = 0;
-            while (m.find() && m.start() == end) {
-                long n = Long.parseLong(m.group(1));
-                total = total.plus(switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                });
-                end = m.end();
-            }
-            if (end == 0 || end != text.length()) {
-                throw new IllegalArgumentException(text);
-            }
-            return total;
-        } catch (RuntimeException e) {
-            throw BatonException.invalidInput(setting, "must be a duration like 500ms, 30s, 1m30s or PT30S, got '" + value + "'");
-        }
+        return ConfigValues.duration(setting, value);
     }
 }
