@@ -2,47 +2,32 @@ package dev.baton.server;
 
 import dev.baton.ai.EmbeddingModelRegistry;
 import dev.baton.ai.onnx.BgeSmallEnV15Model;
-import dev.baton.ai.onnx.OnnxSettings;
-import dev.baton.ai.step.AiSteps;
 import dev.baton.core.engine.EngineObserver;
 import dev.baton.core.engine.LocalEngine;
 import dev.baton.core.error.BatonException;
 import dev.baton.core.error.ErrorCode;
 import dev.baton.core.security.ApiKeyStore;
-import dev.baton.core.step.StepHandler;
-import dev.baton.core.step.StepRegistry;
-import dev.baton.core.store.InMemoryWorkflowStore;
+import dev.baton.core.security.AuditLog;
 import dev.baton.core.store.RunAnalytics;
 import dev.baton.core.store.RunStore;
 import dev.baton.core.store.StoredWorkflow;
 import dev.baton.core.store.WorkflowStore;
 import dev.baton.core.workflow.Workflow;
 import dev.baton.core.workflow.WorkflowCatalog;
-import dev.baton.core.workflow.WorkflowParser;
-import dev.baton.core.workflow.WorkflowValidator;
-import dev.baton.gateway.Gateway;
 import dev.baton.gateway.config.GatewayConfig;
 import dev.baton.gateway.limits.BucketStore;
-import dev.baton.gateway.routing.QuotaBuckets;
 import dev.baton.server.security.NodeQuotas;
-import dev.baton.server.security.RunQuotas;
-import dev.baton.server.security.TenantQuotas;
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.baton.observability.metrics.NodeMetrics;
 import dev.baton.observability.alerts.Monitoring;
 import dev.baton.observability.tracing.Tracing;
 import dev.baton.core.security.EgressPolicy;
 import dev.baton.core.security.HostResolver;
 import dev.baton.server.security.JwtAuthenticator;
-import dev.baton.server.security.OidcSettings;
-import dev.baton.steps.http.HttpStep;
-import dev.baton.steps.http.HttpStepSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +39,9 @@ import java.util.concurrent.CompletableFuture;
  * handlers ({@code http}, {@code embed}, {@code similarity}, {@code classify}, {@code llm.chat},
  * {@code llm.classify}; the engine's built-in {@code transform}, {@code sleep}, {@code map}, {@code workflow}), the
  * workflow catalog, the engine, and the bundled templates. Opening it resumes every unfinished run found in the
- * store.
+ * store. The parts are assembled by their own package-private classes and held here: {@link NodeStores},
+ * {@link NodeSteps} (model, step handlers, language), {@link NodeSecurity} (API keys, JWT, quotas, audit),
+ * {@link NodeObservability}, {@link NodeEngine}, {@link GatewayStack}.
  *
  * <pre>{@code
  * try (BatonNode node = BatonNode.open(ConfigSource.load(null))) {
@@ -73,48 +60,30 @@ public final class BatonNode implements AutoCloseable {
     /** The default system tenant, the tenant of everything created before multi-tenancy. */
     public static final String DEFAULT_TENANT = "default";
     private static final Logger LOG = LoggerFactory.getLogger(BatonNode.class);
-    /** Validated once at start so the language's classes (parser, CEL) are loaded before the first request. */
-    private static final String WARM_UP = """
-            id: warm-up
-            inputs: {type: object, properties: {text: {type: string}}}
-            steps:
-              a: {uses: transform, with: {value: "{{ inputs.text }}"}}
-            outputs: {text: "{{ steps.a.output }}"}
-            """;
-
     private final BatonConfig config;
     private final NodeStores stores;
-    private final BgeSmallEnV15Model model;
-    private final HttpStep http;
-    private final EmbeddingModelRegistry models;
+    private final NodeSteps steps;
     private final WorkflowCatalog catalog;
     private final LocalEngine engine;
     private final BundledTemplates templates;
     private final NodeGateway gateway;
     private final NodeObservability observability;
     private final NodeDrain drain;
-    private final NodeQuotas quotas;
-    private final JwtAuthenticator jwt;
+    private final NodeSecurity security;
 
-    private BatonNode(BatonConfig config, NodeStores stores, BgeSmallEnV15Model model, HttpStep http,
-                      EmbeddingModelRegistry models, WorkflowCatalog catalog, LocalEngine engine,
-                      BundledTemplates templates, NodeGateway gateway, NodeObservability observability,
-                      NodeQuotas quotas) {
-        OidcSettings oidc = config.security().auth().oidc();
+    private BatonNode(BatonConfig config, NodeStores stores, NodeSteps steps, WorkflowCatalog catalog,
+                      LocalEngine engine, BundledTemplates templates, NodeGateway gateway,
+                      NodeObservability observability, NodeSecurity security) {
         this.config = config;
         this.stores = stores;
-        this.model = model;
-        this.http = http;
-        this.models = models;
+        this.steps = steps;
         this.catalog = catalog;
         this.engine = engine;
         this.templates = templates;
         this.gateway = gateway;
         this.observability = observability;
         this.drain = new NodeDrain(engine, config.cluster());
-        this.quotas = quotas;
-        // keys are fetched on the first token, not here: an unreachable issuer does not stop the node opening
-        this.jwt = oidc == null ? null : new JwtAuthenticator(oidc, InstantSource.system());
+        this.security = security;
     }
 
     /**
@@ -141,62 +110,42 @@ public final class BatonNode implements AutoCloseable {
         // validator, CEL): the two are the bulk of start-up and independent until the catalog is built.
         CompletableFuture<NodeStores> opening = NodeStores.openInBackground(config);
         NodeStores stores = null;
-        BgeSmallEnV15Model model = null;
-        HttpStep http = null;
+        NodeSteps steps = null;
+        NodeSecurity security = null;
         LocalEngine engine = null;
         NodeGateway nodeGateway = gateway;
         NodeObservability observability = null;
         try {
             observability = NodeObservability.start(config.observability(), System.getenv());
-            // The model starts loading first, in the background, beside the store and the language: with the
-            // HTTP listener already answering liveness (see NodeStartup), what remains is the time to "ready",
-            // and the model is its longest part.
-            BatonConfig.Ai ai = config.ai();
-            if (ai.enabled()) {
-                model = ai.loadInBackground()
-                        ? BgeSmallEnV15Model.loadInBackground(OnnxSettings.defaults())
-                        : BgeSmallEnV15Model.load(OnnxSettings.defaults());
-            }
-            EmbeddingModelRegistry models = new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME);
+            // The model starts loading first (NodeSteps), in the background, beside the store and the language:
+            // with the HTTP listener already answering liveness (see NodeStartup), what remains is the time to
+            // "ready", and the model is its longest part.
             EgressPolicy egress = config.security().egress().policy();
-            http = new HttpStep(HttpStepSettings.defaults().withClients(config.http().clients()),
-                    observability.openTelemetry(), egress);
-            // The llm.* steps call the gateway, whose outermost layer records usage into the store that is still
-            // opening: they get it through a reference bound below, before any run can start.
-            GatewayConfig served = GatewayStack.withLocalModel(config.gateway(),
-                    ai.enabled() ? BgeSmallEnV15Model.NAME : null);
-            DeferredGateway stepGateway = new DeferredGateway(GatewayStack.models(served));
-            StepRegistry steps = stepRegistry(models, http, stepGateway);
-            WorkflowParser parser = new WorkflowParser();
-            WorkflowValidator validator = new WorkflowValidator(steps);
-            new WorkflowCatalog(new InMemoryWorkflowStore(), parser, validator).validate(WARM_UP, "warm-up");
+            steps = NodeSteps.start(config, observability.openTelemetry(), egress);
             BundledTemplates templates = BundledTemplates.load(BatonNode.class.getClassLoader());
 
             stores = NodeStores.await(opening);
             BucketStore buckets = GatewayStack.buckets(stores.shared(), InstantSource.system());
-            TenantQuotas tenantQuotas = new TenantQuotas(config.security().quotas(), stores.apiKeys(),
-                    Ticker.systemTicker());
-            RunQuotas runQuotas = new RunQuotas(stores.runSlots(), tenantQuotas, stores.runs(),
-                    InstantSource.system());
-            NodeQuotas quotas = new NodeQuotas(tenantQuotas, new QuotaBuckets(buckets, tenantQuotas), runQuotas);
+            security = NodeSecurity.assemble(config.security(), stores, buckets);
+            BgeSmallEnV15Model model = steps.model();
             if (nodeGateway == null) {
-                nodeGateway = GatewayStack.assemble(config.gateway(), model == null ? null : model.name(), models,
-                        stores.usage(), System.getenv(), InstantSource.system(),
-                        observability.usageListener(served), observability.openTelemetry(), stores.shared(), egress,
-                        HostResolver.SYSTEM, buckets, tenantQuotas);
+                nodeGateway = GatewayStack.assemble(config.gateway(), model == null ? null : model.name(),
+                        steps.models(), stores.usage(), System.getenv(), InstantSource.system(),
+                        observability.usageListener(steps.served()), observability.openTelemetry(), stores.shared(),
+                        egress, HostResolver.SYSTEM, buckets, security.tenantQuotas());
             }
-            stepGateway.bind(nodeGateway.gateway());
-            WorkflowCatalog catalog = new WorkflowCatalog(stores.workflows(), parser, validator);
-            engine = NodeEngine.build(config, stores, catalog, steps, EngineObserver.of(List.of(
+            steps.bindGateway(nodeGateway.gateway());
+            WorkflowCatalog catalog = steps.catalog(stores.workflows());
+            engine = NodeEngine.build(config, stores, catalog, steps.registry(), EngineObserver.of(List.of(
                     observability.attach(config.dataDir(), nodeGateway, System.getenv(), InstantSource.system()),
-                    runQuotas.observer())));
+                    security.runQuotas().observer())));
             if (model != null) {
                 // Registered before unfinished runs resume (their embed steps wait for it to load).
-                models.register(model);
+                steps.models().register(model);
             }
-            BatonNode node = new BatonNode(config, stores, model, http, models, catalog, engine, templates,
-                    nodeGateway, observability, quotas);
-            observability.bind(engine, served, nodeGateway, config.cluster().nodeId(), stores.clustered());
+            BatonNode node = new BatonNode(config, stores, steps, catalog, engine, templates, nodeGateway,
+                    observability, security);
+            observability.bind(engine, steps.served(), nodeGateway, config.cluster().nodeId(), stores.clustered());
             int resumed = engine.resumeUnfinished();
             if (resumed > 0) {
                 LOG.info("resumed {} unfinished run(s)", resumed);
@@ -205,8 +154,11 @@ public final class BatonNode implements AutoCloseable {
                     ? "cluster mode on " + stores.label() : "single node on " + stores.label());
             return node;
         } catch (RuntimeException | Error e) {
-            NodeTeardown.abandon(engine, model, http, nodeGateway != gateway ? nodeGateway : null, opening, stores,
-                    observability);
+            if (security != null) {
+                security.close();
+            }
+            NodeTeardown.abandon(engine, steps == null ? null : steps.model(), steps == null ? null : steps.http(),
+                    nodeGateway != gateway ? nodeGateway : null, opening, stores, observability);
             throw e;
         }
     }
@@ -221,20 +173,7 @@ public final class BatonNode implements AutoCloseable {
      * @throws BatonException INVALID_WORKFLOW with every complaint as a field error (line/column where known)
      */
     public static Workflow validateDefinition(String source, String sourceName, GatewayConfig gateway) {
-        try (HttpStep probe = new HttpStep()) {
-            // validation asks the gateway only for its models: the declared ones, no gateway built
-            StepRegistry steps = stepRegistry(new EmbeddingModelRegistry(BgeSmallEnV15Model.NAME), probe,
-                    new DeferredGateway(GatewayStack.models(GatewayStack.withLocalModel(gateway,
-                            BgeSmallEnV15Model.NAME))));
-            return new WorkflowCatalog(new InMemoryWorkflowStore(), steps).validate(source, sourceName);
-        }
-    }
-
-    /** Every step handler of a node: http plus the AI steps over {@code models} and the gateway. */
-    private static StepRegistry stepRegistry(EmbeddingModelRegistry models, HttpStep http, Gateway gateway) {
-        List<StepHandler> handlers = new ArrayList<>(AiSteps.handlers(models, gateway));
-        handlers.add(http);
-        return StepRegistry.of(handlers);
+        return NodeSteps.validateDefinition(source, sourceName, gateway);
     }
 
     /** The configuration the node was opened with. */
@@ -257,12 +196,12 @@ public final class BatonNode implements AutoCloseable {
 
     /** The stored API keys (same store as the runs; in memory for a memory store). */
     public ApiKeyStore apiKeys() {
-        return stores.apiKeys();
+        return security.apiKeys();
     }
 
     /** Verifies OIDC JWT bearer tokens, or {@code null} when {@code security.auth.oidc} is not configured. */
     public JwtAuthenticator jwtAuthenticator() {
-        return jwt;
+        return security.jwt();
     }
 
     /** Parses, validates, stores and resolves workflow definitions. */
@@ -284,8 +223,8 @@ public final class BatonNode implements AutoCloseable {
     }
 
     /** The append-only audit log of API actions (same store as the runs; in memory for a memory store). */
-    public dev.baton.core.security.AuditLog auditLog() {
-        return stores.audit();
+    public AuditLog auditLog() {
+        return security.auditLog();
     }
 
     /** Figures about runs (per workflow, step and tenant over a window), computed from the run store. */
@@ -385,12 +324,12 @@ public final class BatonNode implements AutoCloseable {
 
     /** The quotas of tenants and API keys: request and token rates, concurrent runs (docs/security.md "Quotas"). */
     public NodeQuotas quotas() {
-        return quotas;
+        return security.quotas();
     }
 
     /** The embedding models, by name. */
     public EmbeddingModelRegistry embeddingModels() {
-        return models;
+        return steps.models();
     }
 
     /**
@@ -398,7 +337,7 @@ public final class BatonNode implements AutoCloseable {
      * {@code embeddingModel} (loaded, or disabled). Cheap enough for a readiness probe every few seconds.
      */
     public Map<String, ComponentHealth> readiness() {
-        return drain.readiness(NodeHealth.readiness(stores, DEFAULT_TENANT, model));
+        return drain.readiness(NodeHealth.readiness(stores, DEFAULT_TENANT, steps.model()));
     }
 
     /**
@@ -406,8 +345,8 @@ public final class BatonNode implements AutoCloseable {
      * now. {@link HealthReport#status()} is DOWN exactly when {@link #readiness()} has a component not ready.
      */
     public HealthReport health() {
-        return drain.report(new NodeHealth(stores, DEFAULT_TENANT, model, engine, config.engine(), gateway.admin(),
-                InstantSource.system()).report());
+        return drain.report(new NodeHealth(stores, DEFAULT_TENANT, steps.model(), engine, config.engine(),
+                gateway.admin(), InstantSource.system()).report());
     }
 
     /** This node's id ({@code cluster.nodeId}): its lease owner name in a cluster, in health, logs and metrics. */
@@ -436,6 +375,7 @@ public final class BatonNode implements AutoCloseable {
      * @throws BatonException NOT_READY after {@code timeout}; STEP_FAILED when loading failed
      */
     public void awaitModel(Duration timeout) throws InterruptedException {
+        BgeSmallEnV15Model model = steps.model();
         if (model == null) {
             throw new BatonException(ErrorCode.NOT_READY, "the embedding model is disabled (ai.enabled: false)");
         }
@@ -448,9 +388,7 @@ public final class BatonNode implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (jwt != null) {
-            jwt.close();
-        }
-        NodeTeardown.close(engine, gateway, model, http, stores, observability);
+        security.close();
+        NodeTeardown.close(engine, gateway, steps.model(), steps.http(), stores, observability);
     }
 }
