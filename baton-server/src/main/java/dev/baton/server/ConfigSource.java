@@ -54,7 +54,7 @@ import static dev.baton.server.ConfigValues.text;
  *   tls: {certificate: cert.pem, privateKey: key.pem}   # HTTPS only + HSTS (TransportConfigReader)
  *   cors: {allowedOrigins: [https://console.example.com]} # off by default
  *   headers: {enabled: true, set: {X-Frame-Options: SAMEORIGIN}} # security headers of every response
- * engine:
+ * engine:                 # read by EngineConfigReader
  *   maxRunningRuns: 10000
  *   maxQueuedRuns: 100000
  *   maxConcurrentAttempts: 10000
