@@ -33,22 +33,7 @@ public final class InMemoryRunSlots implements RunSlots {
         if (wanted.isEmpty() || holders.isEmpty()) {
             return;
         }
-        Scope full = tryClaim(holders, tenantId, wanted);
-        if (full == null) {
-            return;
-        }
-        if (!liveness.mayReclaim(full)) {
-            throw full.exceeded();
-        }
-        for (Slot slot : slots(full.id())) {
-            if (liveness.isOver(slot)) {
-                release(slot.holder());
-            }
-        }
-        full = tryClaim(holders, tenantId, wanted);
-        if (full != null) {
-            throw full.exceeded();
-        }
+        SlotReclaim.claim(this, liveness, () -> tryClaim(holders, tenantId, wanted));
     }
 
     /** Claims all or none; the first full scope, or {@code null} when claimed. */

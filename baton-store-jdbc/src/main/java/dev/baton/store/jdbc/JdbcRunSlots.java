@@ -1,6 +1,7 @@
 package dev.baton.store.jdbc;
 
 import dev.baton.core.security.RunSlots;
+import dev.baton.core.security.SlotReclaim;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -66,22 +67,7 @@ public final class JdbcRunSlots implements RunSlots {
             return;
         }
         List<Scope> ordered = scopes.stream().sorted(Comparator.comparing(Scope::id)).toList();
-        Scope full = tryClaim(holders, tenantId, ordered);
-        if (full == null) {
-            return;
-        }
-        if (!liveness.mayReclaim(full)) {
-            throw full.exceeded();
-        }
-        for (Slot slot : slots(full.id())) {
-            if (liveness.isOver(slot)) {
-                release(slot.holder());
-            }
-        }
-        full = tryClaim(holders, tenantId, ordered);
-        if (full != null) {
-            throw full.exceeded();
-        }
+        SlotReclaim.claim(this, liveness, () -> tryClaim(holders, tenantId, ordered));
     }
 
     /** One claim transaction for every holder; the first full scope, or {@code null} when claimed. */
