@@ -149,6 +149,7 @@ public final class ApiRoutes implements AutoCloseable {
             RequestIds.assign(ctx);
             long length = ctx.req().getContentLengthLong();
             if (length > maxBody) {
+                RequestBodies.discardRest(ctx);
                 throw new BatonException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body has " + length
                         + " bytes; the limit is " + maxBody + " bytes (server.maxRequestSize)");
             }
@@ -255,9 +256,11 @@ public final class ApiRoutes implements AutoCloseable {
         });
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             String code = CODES_BY_STATUS.getOrDefault(e.getStatus(), "http-" + e.getStatus());
-            String detail = e.getStatus() == 413
-                    ? "the request body exceeds the limit of " + maxBody + " bytes (server.maxRequestSize)"
-                    : e.getMessage();
+            String detail = e.getMessage();
+            if (e.getStatus() == 413) {
+                RequestBodies.discardRest(ctx);
+                detail = "the request body exceeds the limit of " + maxBody + " bytes (server.maxRequestSize)";
+            }
             write(ctx, e.getStatus(), code, detail);
         });
         routes.exception(Exception.class, (e, ctx) -> {

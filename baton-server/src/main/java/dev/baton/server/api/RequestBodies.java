@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
  * <p>Thread-safe (the mapper is shared and immutable after configuration).
  */
 final class RequestBodies {
+    /** The most of a refused body read and dropped before answering ({@link #discardRest}): 32 MiB. */
+    static final long MAX_DISCARD = 32L << 20;
     private final ObjectMapper json;
 
     RequestBodies(ObjectMapper json) {
@@ -127,6 +129,27 @@ final class RequestBodies {
             return json.readTree(body);
         } catch (JsonProcessingException e) {
             throw malformed(e);
+        }
+    }
+
+    /**
+     * Reads and drops what is left of a refused request's body, at most {@value #MAX_DISCARD} bytes, before the
+     * error is answered. A client still sending a large body would otherwise often see the connection reset
+     * instead of the 413: closing a socket with unread input makes the kernel send RST, which also discards the
+     * answer the client has not read yet (the reason for the lingering close of RFC 9112, section 9.6). Failures
+     * are ignored: a client that went away needs no answer.
+     */
+    static void discardRest(Context ctx) {
+        byte[] buffer = new byte[64 * 1024];
+        long left = MAX_DISCARD;
+        try {
+            java.io.InputStream in = ctx.req().getInputStream();
+            int read;
+            while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+                left -= read;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // the client is gone, or the body was already consumed: nothing to drain
         }
     }
 
