@@ -2,7 +2,6 @@ package dev.baton.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.baton.core.workflow.Workflow;
 import dev.baton.server.BatonConfig;
 import dev.baton.server.BatonNode;
 import dev.baton.server.BatonServer;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,22 +19,7 @@ class AuditCommandTest {
     private static BatonNode node;
     private static BatonServer server;
     private static String url;
-    private final CliHarness cli = new CliHarness(new CliBackend() {
-        @Override
-        public Workflow validate(String source, String sourceName) {
-            throw new AssertionError("not used");
-        }
-
-        @Override
-        public LocalNode openLocal(Path dataDir) {
-            throw new AssertionError("not used");
-        }
-
-        @Override
-        public RunningServer startServer(String host, Integer port, Path configFile) {
-            throw new AssertionError("not used");
-        }
-    });
+    private final CliHarness cli = CliHarness.clientOnly();
 
     @BeforeAll
     static void start() {

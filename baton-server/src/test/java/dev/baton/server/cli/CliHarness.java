@@ -21,6 +21,26 @@ final class CliHarness {
         this.context = new CliContext(backend, new ObjectMapper(), env, InstantSource.system(), System::nanoTime);
     }
 
+    /** A harness for the client commands only: any use of the local backend (validate, local node, server) fails. */
+    static CliHarness clientOnly() {
+        return new CliHarness(new CliBackend() {
+            @Override
+            public dev.baton.core.workflow.Workflow validate(String source, String sourceName) {
+                throw new AssertionError("not used");
+            }
+
+            @Override
+            public LocalNode openLocal(java.nio.file.Path dataDir) {
+                throw new AssertionError("not used");
+            }
+
+            @Override
+            public RunningServer startServer(String host, Integer port, java.nio.file.Path configFile) {
+                throw new AssertionError("not used");
+            }
+        });
+    }
+
     /** The outcome of one invocation. */
     record Result(int exitCode, String out, String err) {
     }

@@ -2,7 +2,6 @@ package dev.baton.server.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.baton.core.workflow.Workflow;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,22 +25,7 @@ class ClientCommandsTest {
     private HttpServer server;
     private String url;
     private final List<String> requests = new CopyOnWriteArrayList<>();
-    private final CliHarness cli = new CliHarness(new CliBackend() {
-        @Override
-        public Workflow validate(String source, String sourceName) {
-            throw new AssertionError("not used");
-        }
-
-        @Override
-        public LocalNode openLocal(Path dataDir) {
-            throw new AssertionError("not used");
-        }
-
-        @Override
-        public RunningServer startServer(String host, Integer port, Path configFile) {
-            throw new AssertionError("not used");
-        }
-    });
+    private final CliHarness cli = CliHarness.clientOnly();
 
     @TempDir
     Path dir;
